@@ -1,0 +1,225 @@
+"""Meek's method of STV as specified for New Zealand local elections.
+
+Follows the New Zealand rules (Local Electoral Regulations 2001, Schedule 1A,
+which adopt Hill, Wichmann & Woodall's "Algorithm 123"):
+
+* Every candidate has a *keep value*: 1 for hopeful candidates, 0 for
+  excluded ones, and for elected ones the fraction of each vote reaching them
+  that they keep.  A paper of weight 1 gives each candidate in turn
+  ``remaining x keep`` (rounded **up** to 9 decimal places) and passes on the
+  rest; what passes beyond the last preference is the *excess*.
+* Quota = (total votes - excess) / (seats + 1), truncated to 9 decimal
+  places, plus 0.000000001.
+* Candidates whose votes reach the quota are elected; each elected
+  candidate's keep value is then updated to ``keep x quota / votes``
+  (rounded up to 9 places) and the distribution repeated, until the total
+  surplus of elected candidates is below 0.00001, or stops decreasing (the
+  nine-place rounding can make 0.00001 unreachable in large elections; the
+  algorithm then stops as Algorithm 123 does), or a new candidate is
+  elected.
+* When the iteration has converged with seats unfilled, the hopeful
+  candidate with fewest votes is excluded (keep value 0).  Ties are settled
+  by seeded lot, as the New Zealand rules direct.
+* When hopeful candidates are no more than the seats left, all are elected.
+
+All arithmetic is in integers scaled by 10^9 (the rules' nine decimal
+places), so results are exactly reproducible.  Identical papers are grouped
+and each distribution is done column by column with NumPy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ballots.counting.equality import MinimumsGuard
+from ballots.counting.papers import IntArray, PaperStore
+from ballots.counting.stagelog import Event, StageLog, to_decimal
+from ballots.counting.ties import LOOKBACK_NONE, TieBreaker
+from ballots.counting.types import CandidateId, CountingError, CountSheet, Election
+from ballots.counting.validate import prepare
+
+PRECISION = 9
+SCALE = 10**PRECISION
+TOLERANCE = 10**4  # 0.00001 in units of 10^-9
+MAX_ITERATIONS = 100_000
+
+
+def _ceil_div(a: IntArray, b: int) -> IntArray:
+    return -((-a) // b)
+
+
+class MeekCount:
+    """One Meek count; state is the keep values and the candidate statuses."""
+
+    def __init__(self, election: Election, seed: int | None) -> None:
+        """Validate input, group papers and set every keep value to 1."""
+        prepared = prepare(election)
+        self.e = election
+        self.prepared = prepared
+        self.n = len(election.candidates)
+        self.store = PaperStore(prepared.groups, self.n, SCALE)
+        self.total = prepared.total_valid * SCALE
+        self.keep: IntArray = np.zeros(self.n + 1, dtype=np.int64)  # [n] = padding
+        self.keep[prepared.standing] = SCALE
+        self.hopeful: set[CandidateId] = set(prepared.standing)
+        self.elected: list[CandidateId] = []
+        self.excluded: list[CandidateId] = []
+        self.ties = TieBreaker(seed, LOOKBACK_NONE)
+        self.log = StageLog(prepared.standing, PRECISION)
+        self.guard = MinimumsGuard(election.minimums, prepared.standing, election.seats)
+        self.quota = 0
+        self.iterations = 0
+
+    def distribute(self) -> tuple[IntArray, int]:
+        """One pass over all papers: votes per candidate and the excess."""
+        s = self.store
+        remaining = np.full(s.counts.shape[0], SCALE, dtype=np.int64)
+        votes = np.zeros(self.n, dtype=np.int64)
+        ranks = np.where(s.rankings < 0, self.n, s.rankings)
+        for j in range(ranks.shape[1]):
+            col = ranks[:, j]
+            k = self.keep[col]
+            live = (remaining > 0) & (k > 0)
+            if not live.any():
+                continue
+            kept = _ceil_div(remaining[live] * k[live], SCALE)
+            kept = np.minimum(kept, remaining[live])
+            remaining[live] -= kept
+            cand = col[live]
+            real = cand < self.n
+            votes += s.sum_by(cand[real], kept[real] * s.counts[live][real])
+        excess = self.total - int(votes.sum())
+        return votes, excess
+
+    def converge(self) -> tuple[IntArray, int, list[CandidateId]]:
+        """Iterate keep values until stable or someone new reaches quota."""
+        previous: int | None = None
+        while True:
+            self.iterations += 1
+            if self.iterations > MAX_ITERATIONS:
+                msg = "Meek iteration failed to converge"
+                raise CountingError(msg)
+            votes, excess = self.distribute()
+            self.quota = (self.total - excess) // (self.e.seats + 1) + 1
+            reached = [c for c in self.hopeful if votes[c] >= self.quota]
+            if reached:
+                return votes, excess, reached
+            surplus = sum(max(0, int(votes[c]) - self.quota) for c in self.elected)
+            if surplus < TOLERANCE or not self.elected:
+                return votes, excess, []
+            if previous is not None and surplus >= previous:
+                return votes, excess, []  # rounding floor reached: no progress
+            previous = surplus
+            changed = False
+            for c in self.elected:
+                if votes[c] > 0:
+                    new = -((-int(self.keep[c]) * self.quota) // int(votes[c]))
+                    new = min(new, SCALE)
+                    changed |= new != self.keep[c]
+                    self.keep[c] = new
+            if not changed:
+                return votes, excess, []
+
+    def run(self) -> CountSheet:
+        """Alternate convergence, election and exclusion until seats are full."""
+        seats = self.e.seats
+        action, kind, subject = "first preferences", "first", None
+        excluded_now: tuple[CandidateId, ...] = ()
+        while True:
+            votes, excess, reached = self.converge()
+            reached.sort(key=lambda c: (-int(votes[c]), c))
+            newly: list[CandidateId] = []
+            notes: list[str] = []
+            for c in reached:
+                if len(self.elected) >= seats:
+                    break
+                left = seats - len(self.elected)
+                if not self.guard.can_elect(c, self.elected, self.hopeful, left):
+                    notes.append(f"{self.e.candidates[c]} passed over for an equality minimum")
+                    self._drop(c)
+                    continue
+                self.hopeful.discard(c)
+                self.elected.append(c)
+                newly.append(c)
+            if len(self.elected) < seats and len(self.hopeful) <= seats - len(self.elected):
+                rest = sorted(self.hopeful, key=lambda c: (-int(votes[c]), c))
+                newly.extend(rest)
+                self.elected.extend(rest)
+                notes.extend(f"{self.e.candidates[c]} deemed elected" for c in rest)
+                self.hopeful.clear()
+            self.log.add(
+                Event(
+                    action=action,
+                    kind=kind,
+                    subject=subject,
+                    elected=newly,
+                    excluded=excluded_now,
+                    notes=notes,
+                ),
+                totals=votes,
+                exhausted=excess,
+                loss=0,
+            )
+            if len(self.elected) >= seats:
+                break
+            if reached:
+                action, kind, subject, excluded_now = (
+                    "surpluses recalculated",
+                    "surplus",
+                    None,
+                    (),
+                )
+                continue
+            loser = self._choose_loser(votes)
+            self._drop(loser)
+            action, kind = f"{self.e.candidates[loser]} excluded", "exclusion"
+            subject, excluded_now = loser, (loser,)
+        return self.sheet()
+
+    def _choose_loser(self, votes: IntArray) -> CandidateId:
+        left = self.e.seats - len(self.elected)
+        pool = [c for c in self.hopeful if self.guard.can_exclude(c, self.elected, self.hopeful, left)] or sorted(
+            self.hopeful
+        )
+        low = min(int(votes[c]) for c in pool)
+        tied = [c for c in pool if votes[c] == low]
+        if len(tied) == 1:
+            return tied[0]
+        return self.ties.choose(
+            tied,
+            stage=len(self.log.stages) + 1,
+            purpose="exclusion",
+            history=self.log.history,
+            lowest=True,
+        )
+
+    def _drop(self, c: CandidateId) -> None:
+        self.hopeful.discard(c)
+        self.excluded.append(c)
+        self.keep[c] = 0
+
+    def sheet(self) -> CountSheet:
+        """Assemble the count sheet (quota is the final converged quota)."""
+        notes = [*self.guard.notes, f"{self.iterations} Meek iterations"]
+        if self.prepared.void:
+            notes.append(f"{self.prepared.void} papers without a valid preference were void")
+        return CountSheet(
+            method="meek-stv",
+            candidates=self.e.candidates,
+            seats=self.e.seats,
+            total_valid=to_decimal(self.total, PRECISION),
+            quota=to_decimal(self.quota, PRECISION),
+            elected=tuple(self.elected),
+            stages=tuple(self.log.stages),
+            tie_breaks=tuple(self.ties.log),
+            precision=PRECISION,
+            seed=self.ties.seed,
+            withdrawn=self.e.withdrawn,
+            notes=tuple(notes),
+            extra={"keep_values": {c: str(to_decimal(int(self.keep[c]), PRECISION)) for c in self.elected}},
+        )
+
+
+def count_meek_stv(election: Election, *, seed: int | None = None) -> CountSheet:
+    """Count ``election`` by Meek STV (New Zealand rules)."""
+    return MeekCount(election, seed).run()

@@ -1,0 +1,274 @@
+"""Value types shared by every counting method.
+
+Everything here is a frozen dataclass so that a count sheet, once produced,
+cannot be altered by the caller (a declared result must stay what was
+declared) and so that inputs can be hashed, cached and compared.
+
+Candidates are identified by their position (0-based) in
+``Election.candidates``: this keeps the counting core free of any knowledge of
+how the Django side stores candidates, and matches the BLT file format, which
+also numbers candidates by position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+CandidateId = int
+
+
+class CountingError(ValueError):
+    """Raised for input that no counting rule can give a meaning to.
+
+    It subclasses ``ValueError`` so callers that already catch bad input as
+    ``ValueError`` keep working; the message always says what was wrong.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class Ballot:
+    """One ballot paper, or ``weight`` identical papers.
+
+    ``ranking`` lists candidate ids in order of preference (first preference
+    first).  For approval voting it is the set of approved candidates, and the
+    order is ignored.  ``weight`` lets callers (and the BLT reader) pass many
+    identical papers at once, which is also how the counters group papers
+    internally for speed.
+    """
+
+    ranking: tuple[CandidateId, ...]
+    weight: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class MinimumGroup:
+    """An equality minimum: at least ``minimum`` of ``members`` must be elected.
+
+    Groups may overlap (a candidate can belong to several), which is why the
+    rule in :mod:`ballots.counting.equality` reasons about all of them together.
+    """
+
+    name: str
+    members: frozenset[CandidateId]
+    minimum: int
+
+
+@dataclass(frozen=True, slots=True)
+class Election:
+    """Everything a candidate-election count needs, and nothing else.
+
+    ``withdrawn`` candidates are skipped on every paper as if never marked (the
+    BLT convention).  ``ron`` optionally names the id of a "re-open
+    nominations" pseudo-candidate, which is counted like any other candidate
+    and can therefore win.
+    """
+
+    candidates: tuple[str, ...]
+    ballots: tuple[Ballot, ...]
+    seats: int = 1
+    withdrawn: frozenset[CandidateId] = frozenset()
+    title: str = ""
+    ron: CandidateId | None = None
+    minimums: tuple[MinimumGroup, ...] = ()
+
+
+class Threshold(StrEnum):
+    """Pass thresholds a motion can be held to."""
+
+    SIMPLE_MAJORITY = "simple-majority"
+    """More votes for than against; abstentions are not votes cast."""
+    TWO_THIRDS = "two-thirds"
+    """At least two thirds of the votes cast (for + against) are for."""
+    ABSOLUTE_MAJORITY = "absolute-majority"
+    """More than half of the whole electorate voted for."""
+
+
+@dataclass(frozen=True, slots=True)
+class Motion:
+    """A yes/no question: tallies and the rule it must pass under.
+
+    ``quorum`` is the minimum turnout (for + against + abstain) for the vote
+    to be valid at all; ``electorate`` is required for an absolute majority
+    and for a quorum given as a fraction via ``quorum_fraction``.
+    """
+
+    votes_for: int
+    votes_against: int
+    abstentions: int = 0
+    threshold: Threshold = Threshold.SIMPLE_MAJORITY
+    electorate: int | None = None
+    quorum: int | None = None
+    quorum_fraction: Decimal | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MotionResult:
+    """The outcome of a motion and the arithmetic behind it.
+
+    ``margin`` is how many votes the motion had beyond what it needed (0 or
+    more when carried) or fell short by (negative), so the result can be
+    explained in one sentence.
+    """
+
+    carried: bool
+    quorate: bool
+    threshold: Threshold
+    votes_for: int
+    votes_against: int
+    abstentions: int
+    votes_cast: int
+    turnout: int
+    required: int
+    margin: int
+    quorum_required: int | None
+    method: str = "motion"
+    explanation: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain-data form for JSON APIs and storage."""
+        return {
+            "method": self.method,
+            "carried": self.carried,
+            "quorate": self.quorate,
+            "threshold": self.threshold.value,
+            "votes_for": self.votes_for,
+            "votes_against": self.votes_against,
+            "abstentions": self.abstentions,
+            "votes_cast": self.votes_cast,
+            "turnout": self.turnout,
+            "required": self.required,
+            "margin": self.margin,
+            "quorum_required": self.quorum_required,
+            "explanation": self.explanation,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TieBreak:
+    """How one tie was resolved, so that anyone can re-check it.
+
+    ``method`` is ``"earlier-stage"`` when an earlier stage separated the
+    tied candidates, or ``"lot"`` when a seeded draw decided; ``seed`` is the
+    seed of that draw (the whole count uses one seeded generator, so the seed
+    plus the count sheet reproduces every draw).
+    """
+
+    stage: int
+    purpose: str
+    tied: tuple[CandidateId, ...]
+    chosen: CandidateId
+    method: str
+    seed: int | None = None
+    decided_at_stage: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One stage of a count: what was done and where every vote then stood.
+
+    ``votes`` are the totals at the end of the stage; ``transfers`` the change
+    this stage made; ``exhausted`` the cumulative non-transferable votes and
+    ``loss`` the cumulative votes lost to rounding, so that
+    ``sum(votes) + exhausted + loss == total valid`` at every stage.
+    """
+
+    number: int
+    action: str
+    kind: str
+    subject: CandidateId | None
+    votes: Mapping[CandidateId, Decimal]
+    transfers: Mapping[CandidateId, Decimal]
+    exhausted: Decimal
+    loss: Decimal
+    elected: tuple[CandidateId, ...] = ()
+    excluded: tuple[CandidateId, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CountSheet:
+    """The complete, reproducible record of a candidate-election count."""
+
+    method: str
+    candidates: tuple[str, ...]
+    seats: int
+    total_valid: Decimal
+    quota: Decimal | None
+    elected: tuple[CandidateId, ...]
+    stages: tuple[Stage, ...]
+    tie_breaks: tuple[TieBreak, ...] = ()
+    precision: int = 0
+    seed: int | None = None
+    withdrawn: frozenset[CandidateId] = frozenset()
+    notes: tuple[str, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def elected_names(self) -> list[str]:
+        """Names of the elected, in order of election."""
+        return [self.candidates[c] for c in self.elected]
+
+    @property
+    def exhausted(self) -> Decimal:
+        """Non-transferable votes at the end of the count."""
+        return self.stages[-1].exhausted if self.stages else Decimal(0)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain-data form (names, numbers) suitable for ``json.dumps``.
+
+        Figures are emitted as numbers (floats are exact enough for display;
+        the exact values remain available as ``Decimal`` on the dataclass).
+        """
+        names = self.candidates
+
+        def num(value: Decimal) -> int | float:
+            return int(value) if value == value.to_integral_value() else float(value)
+
+        return {
+            "method": self.method,
+            "seats": self.seats,
+            "candidates": list(names),
+            "withdrawn": [names[c] for c in sorted(self.withdrawn)],
+            "total_valid": num(self.total_valid),
+            "quota": None if self.quota is None else num(self.quota),
+            "precision": self.precision,
+            "elected": self.elected_names,
+            "exhausted": num(self.exhausted),
+            "seed": self.seed,
+            "notes": list(self.notes),
+            "stages": [
+                {
+                    "number": s.number,
+                    "action": s.action,
+                    "kind": s.kind,
+                    "subject": None if s.subject is None else names[s.subject],
+                    "votes": {names[c]: num(v) for c, v in s.votes.items()},
+                    "transfers": {names[c]: num(v) for c, v in s.transfers.items()},
+                    "exhausted": num(s.exhausted),
+                    "loss": num(s.loss),
+                    "elected": [names[c] for c in s.elected],
+                    "excluded": [names[c] for c in s.excluded],
+                    "notes": list(s.notes),
+                }
+                for s in self.stages
+            ],
+            "tie_breaks": [
+                {
+                    "stage": t.stage,
+                    "purpose": t.purpose,
+                    "tied": [names[c] for c in t.tied],
+                    "chosen": names[t.chosen],
+                    "method": t.method,
+                    "seed": t.seed,
+                    "decided_at_stage": t.decided_at_stage,
+                }
+                for t in self.tie_breaks
+            ],
+        }

@@ -1,0 +1,241 @@
+"""Secret ballots.
+
+Secrecy is kept by the schema. *Who voted* (``Participation``) and *what was
+voted* (``PendingPaper`` while open, ``BallotPaper`` after close) share no key,
+foreign key, sequence, timestamp or ordering. While a ballot is open a pending
+paper and its participation are written in one transaction, so PostgreSQL's
+``xmin`` and physical row order could re-link them; closing therefore copies
+the papers into ``BallotPaper`` in random order in one transaction and deletes
+the pending rows (see ``services/lifecycle.py``). Receipts follow the same path
+(``PendingTracker`` → ``Tracker``) and are never stored next to a paper.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Ballot(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        NOMINATIONS = "nominations", "Nominations open"
+        SCHEDULED = "scheduled", "Scheduled"
+        OPEN = "open", "Open for voting"
+        CLOSED = "closed", "Closed"
+        COUNTED = "counted", "Counted"
+        DECLARED = "declared", "Declared"
+        CANCELLED = "cancelled", "Cancelled"
+
+    unit = models.ForeignKey("governance.Unit", on_delete=models.PROTECT, related_name="ballots")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    returning_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ballots_returning"
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    nominations_open_at = models.DateTimeField(null=True, blank=True)
+    nominations_close_at = models.DateTimeField(null=True, blank=True)
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    # Eligibility rule, evaluated into the frozen roll when voting opens.
+    include_subunits = models.BooleanField(default=False)
+    membership_kinds = models.JSONField(default=list, blank=True, help_text="Empty: any kind.")
+    party_member_required = models.BooleanField(default=False)
+    joined_on_or_before = models.DateField(null=True, blank=True)
+    # Publication of anonymised papers, off for small electorates.
+    publish_papers = models.BooleanField(default=True)
+    min_electorate_for_papers = models.PositiveIntegerField(default=20)
+    declare_automatically = models.BooleanField(
+        default=False, help_text="Declare as soon as counted, without the returning officer's review."
+    )
+    roll_frozen_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    declared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-closes_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="ballot_closes_after_opening"),
+        ]
+        indexes = [models.Index(fields=["state", "closes_at"]), models.Index(fields=["state", "opens_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    """One thing voted on in a ballot: a motion, or an election."""
+
+    class Kind(models.TextChoices):
+        MOTION = "motion", "Motion"
+        ELECTION = "election", "Election"
+
+    class Method(models.TextChoices):
+        MOTION = "motion", "For / against / abstain"
+        PLURALITY = "plurality", "Plurality (first past the post / block vote)"
+        APPROVAL = "approval", "Approval"
+        IRV = "irv", "Alternative vote (IRV)"
+        SCOTTISH_STV = "scottish-stv", "STV (Scottish rules 2007)"
+        MEEK_STV = "meek-stv", "STV (Meek, New Zealand rules)"
+        ERS97 = "ers97", "STV (ERS 1997 rules)"
+
+    class Threshold(models.TextChoices):
+        SIMPLE = "simple", "Simple majority of votes cast"
+        TWO_THIRDS = "two_thirds", "Two-thirds of votes cast"
+        ABSOLUTE = "absolute", "Majority of the electorate"
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(default=1)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    text = models.TextField(blank=True)
+    method = models.CharField(max_length=14, choices=Method.choices)
+    seats = models.PositiveSmallIntegerField(default=1)
+    threshold = models.CharField(max_length=12, choices=Threshold.choices, default=Threshold.SIMPLE)
+    quorum = models.PositiveIntegerField(null=True, blank=True, help_text="Minimum papers for a valid result.")
+    minimums = models.JSONField(default=list, blank=True, help_text='[{"group": "women", "seats": 2}]')
+    office = models.ForeignKey("governance.Office", null=True, blank=True, on_delete=models.PROTECT)
+    body = models.ForeignKey("governance.Body", null=True, blank=True, on_delete=models.PROTECT)
+    motion = models.ForeignKey(
+        "governance.Motion", null=True, blank=True, on_delete=models.PROTECT, related_name="ballot_questions"
+    )
+
+    class Meta:
+        ordering = ["ballot", "position", "id"]
+        constraints = [models.CheckConstraint(condition=Q(seats__gte=1), name="question_seats_positive")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_ranked(self) -> bool:
+        return self.method in {self.Method.IRV, self.Method.SCOTTISH_STV, self.Method.MEEK_STV, self.Method.ERS97}
+
+
+class Option(models.Model):
+    """A choice on a question: a candidate, RON, or for/against/abstain."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField(default=1)
+    label = models.CharField(max_length=200)
+    candidate = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    statement = models.TextField(blank=True)
+    groups = models.JSONField(default=list, blank=True, help_text="Equality groups the candidate belongs to.")
+    is_ron = models.BooleanField(default=False)
+    withdrawn = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["question", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["question", "label"], name="option_label_unique")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class RollEntry(models.Model):
+    """The frozen electorate: who may vote, fixed when voting opens."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="roll")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="roll_entries")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ballot", "voter"], name="roll_once_per_ballot")]
+
+    def __str__(self) -> str:
+        return f"roll entry of ballot {self.ballot_id}"
+
+
+class Participation(models.Model):
+    """That a voter has voted, and nothing about how. No timestamp, on purpose.
+
+    A retried request gets its first answer back: the row keeps a hash of the
+    client's idempotency key and the receipt *sealed* with that key, so only
+    the client who holds the key can recover it; the database alone cannot
+    link a voter to their published tracker.
+    """
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="participations")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="participations")
+    idempotency_key_hash = models.CharField(max_length=64, blank=True)
+    sealed_receipt = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ballot", "voter"], name="one_member_one_vote")]
+
+    def __str__(self) -> str:
+        return f"participation in ballot {self.ballot_id}"
+
+
+def _random_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+class PendingPaper(models.Model):
+    """What was voted, while the ballot is open. Deleted at close."""
+
+    id = models.UUIDField(primary_key=True, default=_random_id, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="pending_papers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="pending_papers")
+    content = models.JSONField(help_text="Ranking (option ids, in order) or choices (option ids).")
+
+    def __str__(self) -> str:
+        return f"pending paper {self.pk}"
+
+
+class BallotPaper(models.Model):
+    """What was voted, after close: copied in random order, never linked to anyone."""
+
+    id = models.UUIDField(primary_key=True, default=_random_id, editable=False)
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="papers")
+    content = models.JSONField()
+
+    class Meta:
+        indexes = [models.Index(fields=["question"])]
+
+    def __str__(self) -> str:
+        return f"ballot paper {self.pk}"
+
+
+class PendingTracker(models.Model):
+    """A receipt's hash while open; shuffled into ``Tracker`` at close."""
+
+    id = models.UUIDField(primary_key=True, default=_random_id, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="pending_trackers")
+    tracker = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.tracker
+
+
+class Tracker(models.Model):
+    """Published after declaration: proves a paper was counted, not what it said."""
+
+    id = models.UUIDField(primary_key=True, default=_random_id, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="trackers")
+    tracker = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ballot", "tracker"], name="tracker_unique")]
+
+    def __str__(self) -> str:
+        return self.tracker
+
+
+class Result(models.Model):
+    """The count of one question: the engine's full count sheet, stored once."""
+
+    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="result")
+    papers_counted = models.PositiveIntegerField()
+    electorate = models.PositiveIntegerField()
+    count_sheet = models.JSONField()
+    outcome = models.CharField(max_length=300)
+    winners = models.JSONField(default=list)
+    seed = models.CharField(max_length=64)
+    counted_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.outcome}"

@@ -1,0 +1,171 @@
+"""Ballot lifecycle: draft → (nominations →) scheduled → open → closed →
+counted → declared, or cancelled. Each step locks the ballot row, checks the
+state it starts from and writes an audit entry; an invalid step is a clear
+``invalid_transition`` error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ballots.error_codes import BallotErrorCode as Code
+from ballots.lock_objects import ballot_for_update
+from ballots.models import Ballot, BallotPaper, PendingPaper, PendingTracker, RollEntry, Tracker
+from core.audit import audit_record
+from core.errors import Conflict
+from governance.selectors import eligible_memberships
+
+logger = logging.getLogger(__name__)
+S = Ballot.State
+
+
+def _transition(ballot: Ballot, allowed: set[str], target: str) -> None:
+    if ballot.state not in allowed:
+        raise Conflict(
+            Code.INVALID_TRANSITION,
+            f"A ballot that is {ballot.get_state_display().lower()} cannot become {S(target).label.lower()}.",
+        )
+    ballot.state = target
+
+
+def ballot_schedule(*, ballot_id: int, actor: Any = None) -> Ballot:
+    """Draft or nominations → scheduled: the papers are settled."""
+    with transaction.atomic():
+        ballot = ballot_for_update(ballot_id=ballot_id)
+        _transition(ballot, {S.DRAFT, S.NOMINATIONS}, S.SCHEDULED)
+        ballot.save(update_fields=["state"])
+        audit_record(actor=actor, action="ballot_scheduled", obj=ballot, unit=ballot.unit)
+    return ballot
+
+
+def roll_freeze(*, ballot: Ballot) -> int:
+    """Evaluate the eligibility rule into the roll with one INSERT … SELECT.
+
+    Later changes to memberships do not touch the roll. Returns its size.
+    """
+    members = (
+        eligible_memberships(
+            unit=ballot.unit,
+            include_subunits=ballot.include_subunits,
+            kinds=ballot.membership_kinds,
+            party_member_required=ballot.party_member_required,
+            joined_on_or_before=ballot.joined_on_or_before,
+        )
+        .values("person_id")
+        .distinct()
+    )
+    sql, params = members.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {RollEntry._meta.db_table} (ballot_id, voter_id) "  # noqa: S608 - table name is ours
+            f"SELECT %s, eligible.person_id FROM ({sql}) AS eligible",
+            [ballot.pk, *params],
+        )
+    return RollEntry.objects.filter(ballot=ballot).count()
+
+
+def ballot_open(*, ballot_id: int, actor: Any = None, now: dt.datetime | None = None) -> Ballot:
+    """Scheduled → open: freeze the roll and queue the notices of poll."""
+    from ballots.services.notifications import notices_enqueue
+
+    with transaction.atomic():
+        ballot = ballot_for_update(ballot_id=ballot_id)
+        _transition(ballot, {S.SCHEDULED}, S.OPEN)
+        ballot.roll_frozen_at = now or timezone.now()
+        ballot.save(update_fields=["state", "roll_frozen_at"])
+        size = roll_freeze(ballot=ballot)
+        audit_record(actor=actor, action="ballot_opened", obj=ballot, unit=ballot.unit, detail={"roll": size})
+        notices_enqueue(ballot=ballot)
+    return ballot
+
+
+def ballot_close(*, ballot_id: int, actor: Any = None, now: dt.datetime | None = None) -> Ballot:
+    """Open → closed: move the papers to their final table in random order.
+
+    Copying in one transaction, in a shuffled order, and deleting the pending
+    rows removes the two links PostgreSQL keeps by itself: the shared
+    transaction id (``xmin``) of a participation and its paper, and physical
+    row order. The tally is queued when this commits.
+    """
+    from ballots.tasks import tally_ballot
+
+    with transaction.atomic():
+        ballot = ballot_for_update(ballot_id=ballot_id)
+        _transition(ballot, {S.OPEN}, S.CLOSED)
+        ballot.closed_at = now or timezone.now()
+        ballot.save(update_fields=["state", "closed_at"])
+        _shuffle_into_final(ballot)
+        audit_record(actor=actor, action="ballot_closed", obj=ballot, unit=ballot.unit)
+        tally_ballot.delay_on_commit(ballot.pk)
+    return ballot
+
+
+def _shuffle_into_final(ballot: Ballot) -> None:
+    rng = random.SystemRandom()
+    papers = list(PendingPaper.objects.filter(ballot=ballot).values_list("question_id", "content"))
+    rng.shuffle(papers)
+    BallotPaper.objects.bulk_create((BallotPaper(question_id=q, content=c) for q, c in papers), batch_size=5000)
+    trackers = list(PendingTracker.objects.filter(ballot=ballot).values_list("tracker", flat=True))
+    rng.shuffle(trackers)
+    Tracker.objects.bulk_create((Tracker(ballot=ballot, tracker=t) for t in trackers), batch_size=5000)
+    PendingPaper.objects.filter(ballot=ballot).delete()
+    PendingTracker.objects.filter(ballot=ballot).delete()
+
+
+def ballot_declare(*, ballot_id: int, actor: Any = None) -> Ballot:
+    """Counted → declared: publish, hand office to the winners, e-mail the result."""
+    from ballots.services.notifications import results_enqueue
+    from ballots.services.tallying import handover_for_ballot
+
+    with transaction.atomic():
+        ballot = ballot_for_update(ballot_id=ballot_id)
+        _transition(ballot, {S.COUNTED}, S.DECLARED)
+        ballot.declared_at = timezone.now()
+        ballot.save(update_fields=["state", "declared_at"])
+        handover_for_ballot(ballot=ballot, actor=actor)
+        audit_record(actor=actor, action="ballot_declared", obj=ballot, unit=ballot.unit)
+        results_enqueue(ballot=ballot)
+    return ballot
+
+
+def ballot_cancel(*, ballot_id: int, actor: Any = None, reason: str = "") -> Ballot:
+    with transaction.atomic():
+        ballot = ballot_for_update(ballot_id=ballot_id)
+        _transition(ballot, {S.DRAFT, S.NOMINATIONS, S.SCHEDULED, S.OPEN}, S.CANCELLED)
+        ballot.save(update_fields=["state"])
+        PendingPaper.objects.filter(ballot=ballot).delete()
+        PendingTracker.objects.filter(ballot=ballot).delete()
+        audit_record(actor=actor, action="ballot_cancelled", obj=ballot, unit=ballot.unit, detail={"reason": reason})
+    return ballot
+
+
+def ballots_open_due(*, now: dt.datetime | None = None) -> int:
+    """Open every scheduled ballot whose time has come; safe to run twice."""
+    now = now or timezone.now()
+    opened = 0
+    for ballot_id in Ballot.objects.filter(state=S.SCHEDULED, opens_at__lte=now).values_list("pk", flat=True):
+        try:
+            ballot_open(ballot_id=ballot_id, now=now)
+            opened += 1
+        except Conflict:
+            continue  # another beat or worker got there first
+    return opened
+
+
+def ballots_close_due(*, now: dt.datetime | None = None) -> int:
+    """Close every open ballot past its closing time; safe to run twice."""
+    now = now or timezone.now()
+    closed = 0
+    for ballot_id in Ballot.objects.filter(state=S.OPEN, closes_at__lte=now).values_list("pk", flat=True):
+        try:
+            ballot_close(ballot_id=ballot_id, now=now)
+            closed += 1
+        except Conflict:
+            continue
+    return closed

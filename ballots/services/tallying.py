@@ -1,0 +1,151 @@
+"""Counting a closed ballot with the one counting engine, and storing the result.
+
+Papers are streamed as plain values (never one ORM object per paper) and
+grouped into identical rankings before the engine sees them. Tallying again
+recomputes from the stored papers and overwrites the one result per question,
+so the task is safe to run twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections import Counter
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ballots import counting
+from ballots.counting import types as ct
+from ballots.lock_objects import ballot_for_update
+from ballots.models import Ballot, BallotPaper, Option, Question, Result, RollEntry
+from core.audit import audit_record
+
+logger = logging.getLogger(__name__)
+
+MOTION_THRESHOLDS: dict[str, ct.Threshold] = {
+    Question.Threshold.SIMPLE: ct.Threshold.SIMPLE_MAJORITY,
+    Question.Threshold.TWO_THIRDS: ct.Threshold.TWO_THIRDS,
+    Question.Threshold.ABSOLUTE: ct.Threshold.ABSOLUTE_MAJORITY,
+}
+
+
+def question_papers(*, question: Question) -> Counter[tuple[int, ...]]:
+    """Identical papers grouped: {(option ids…): count}, streamed from the database."""
+    grouped: Counter[tuple[int, ...]] = Counter()
+    rows = BallotPaper.objects.filter(question=question).values_list("content", flat=True)
+    for content in rows.iterator(chunk_size=20000):
+        grouped[tuple(content)] += 1
+    return grouped
+
+
+def question_count(*, question: Question, electorate: int, seed: int) -> tuple[dict[str, Any], str, list[int]]:
+    """Count one question. Returns (count sheet JSON, outcome sentence, winning option ids)."""
+    options = list(question.options.all())
+    grouped = question_papers(question=question)
+    if question.method == Question.Method.MOTION:
+        by_label = {o.pk: o.label.lower() for o in options}
+        tally: Counter[str] = Counter()
+        for paper, n in grouped.items():
+            tally[by_label[paper[0]]] += n
+        result = counting.count(
+            "motion",
+            ct.Motion(
+                votes_for=tally["for"],
+                votes_against=tally["against"],
+                abstentions=tally["abstain"],
+                threshold=MOTION_THRESHOLDS[question.threshold],
+                electorate=electorate,
+                quorum=question.quorum,
+                title=question.title,
+            ),
+        )
+        sheet = result.to_json()
+        outcome = ("Carried" if result.carried else "Not carried") + f": {result.explanation}"
+        winners = [o.pk for o in options if o.label.lower() == "for"] if result.carried else []
+        return sheet, outcome, winners
+    index = {o.pk: i for i, o in enumerate(options)}
+    ballots = tuple(ct.Ballot(ranking=tuple(index[x] for x in paper), weight=n) for paper, n in grouped.items())
+    ron = next((index[o.pk] for o in options if o.is_ron), None)
+    groups: dict[str, set[int]] = {}
+    for o in options:
+        for g in o.groups:
+            groups.setdefault(g, set()).add(index[o.pk])
+    minimums = tuple(
+        ct.MinimumGroup(name=m["group"], members=frozenset(groups.get(m["group"], set())), minimum=int(m["seats"]))
+        for m in question.minimums
+    )
+    election = ct.Election(
+        candidates=tuple(o.label for o in options),
+        ballots=ballots,
+        seats=question.seats,
+        withdrawn=frozenset(index[o.pk] for o in options if o.withdrawn),
+        title=question.title,
+        ron=ron,
+        minimums=minimums,
+    )
+    sheet_obj = counting.count(question.method, election, seed=seed)
+    winners = [options[c].pk for c in sheet_obj.elected]
+    outcome = "Elected: " + ", ".join(sheet_obj.elected_names) if winners else "Nobody elected"
+    return sheet_obj.to_json(), outcome, winners
+
+
+def ballot_tally(*, ballot_id: int) -> str:
+    """Closed (or counted) → counted: count every question and store the results."""
+    from ballots.services.lifecycle import ballot_declare
+
+    with transaction.atomic():
+        ballot = ballot_for_update(ballot_id=ballot_id)
+        if ballot.state not in {Ballot.State.CLOSED, Ballot.State.COUNTED}:
+            return f"skipped: ballot is {ballot.state}"
+        electorate = RollEntry.objects.filter(ballot=ballot).count()
+        for question in ballot.questions.prefetch_related("options"):
+            existing = Result.objects.filter(question=question).first()
+            seed = int(existing.seed) if existing else secrets.randbits(63)
+            sheet, outcome, winners = question_count(question=question, electorate=electorate, seed=seed)
+            papers = BallotPaper.objects.filter(question=question).count()
+            Result.objects.update_or_create(
+                question=question,
+                defaults={
+                    "papers_counted": papers,
+                    "electorate": electorate,
+                    "count_sheet": sheet,
+                    "outcome": outcome[:300],
+                    "winners": winners,
+                    "seed": str(seed),
+                    "counted_at": timezone.now(),
+                },
+            )
+        first_count = ballot.state == Ballot.State.CLOSED
+        ballot.state = Ballot.State.COUNTED
+        ballot.save(update_fields=["state"])
+        if first_count:
+            audit_record(actor=None, action="ballot_counted", obj=ballot, unit=ballot.unit)
+    if first_count and ballot.declare_automatically:
+        ballot_declare(ballot_id=ballot.pk)
+    return "counted"
+
+
+def handover_for_ballot(*, ballot: Ballot, actor: Any = None) -> None:
+    """Seat the winners of every election question tied to an office or body."""
+    from governance.services import handover_declare
+
+    for question in ballot.questions.select_related("office", "body", "result"):
+        if question.kind != Question.Kind.ELECTION or not (question.office or question.body):
+            continue
+        winners = [
+            o.candidate
+            for o in Option.objects.filter(pk__in=question.result.winners).select_related("candidate")
+            if o.candidate is not None
+        ]
+        handover_declare(
+            office=question.office,
+            body=question.body,
+            winners=winners,
+            declared_on=timezone.localdate(),
+            question=question,
+            actor=actor,
+            authority=f"Declared result of ballot “{ballot.title}” ({settings.SITE_URL}/ballots/{ballot.pk}/result/)",
+        )

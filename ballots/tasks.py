@@ -1,0 +1,20 @@
+"""Thin Celery tasks: they take ids and call services, and are safe to run twice."""
+
+from celery import shared_task
+
+from ballots.services import lifecycle, tallying
+
+
+@shared_task(name="ballots.open_due_ballots")
+def open_due_ballots() -> int:
+    return lifecycle.ballots_open_due()
+
+
+@shared_task(name="ballots.close_due_ballots")
+def close_due_ballots() -> int:
+    return lifecycle.ballots_close_due()
+
+
+@shared_task(name="ballots.tally_ballot", acks_late=True, autoretry_for=(OSError,), retry_backoff=True)
+def tally_ballot(ballot_id: int) -> str:
+    return tallying.ballot_tally(ballot_id=ballot_id)

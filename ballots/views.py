@@ -1,0 +1,125 @@
+"""Ballot pages: thin views over selectors and services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ballots import selectors
+from ballots.forms import answers_from_post
+from ballots.models import Ballot
+from ballots.permissions import can_declare
+from ballots.services.casting import receipt_tracker, vote_cast
+from ballots.services.lifecycle import ballot_declare as declare_service
+from core.errors import DomainError
+
+
+def ballot_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "ballots/list.html",
+        {
+            "open_ballots": selectors.ballot_list_open(),
+            "declared_ballots": selectors.ballot_list_declared(),
+        },
+    )
+
+
+def _get_ballot(ballot_id: int) -> Ballot:
+    try:
+        return selectors.ballot_for_voting_page(ballot_id=ballot_id)
+    except Ballot.DoesNotExist:
+        raise Http404("There is no such ballot.") from None
+
+
+@require_http_methods(["GET", "POST"])
+def ballot_vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    ballot = _get_ballot(ballot_id)
+    on_roll, voted = selectors.voter_status(ballot=ballot, user=request.user)
+    context = {
+        "ballot": ballot,
+        "on_roll": on_roll,
+        "voted": voted,
+        "can_declare": can_declare(user=request.user, ballot=ballot),
+    }
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next=/ballots/{ballot_id}/")
+        try:
+            answers = answers_from_post(ballot=ballot, data=request.POST)
+            receipt = vote_cast(
+                ballot_id=ballot.pk,
+                voter=request.user,
+                answers=answers,
+                idempotency_key=request.POST.get("idempotency_key", ""),
+            )
+        except DomainError as exc:
+            context["error"] = exc.message
+            return render(request, "ballots/vote.html", context, status=exc.status)
+        return render(request, "ballots/voted.html", {"ballot": ballot, "receipt": receipt.receipt})
+    return render(request, "ballots/vote.html", context)
+
+
+def ballot_result(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    try:
+        ballot = selectors.ballot_result(ballot_id=ballot_id)
+    except Ballot.DoesNotExist:
+        raise Http404("No declared result for this ballot.") from None
+    return render(request, "ballots/result.html", {"ballot": ballot})
+
+
+def ballot_count_sheet_json(request: HttpRequest, ballot_id: int) -> JsonResponse:
+    try:
+        ballot = selectors.ballot_result(ballot_id=ballot_id)
+    except Ballot.DoesNotExist:
+        raise Http404("No declared result for this ballot.") from None
+    return JsonResponse(
+        {
+            "ballot": ballot.title,
+            "questions": [
+                {
+                    "question": q.title,
+                    "method": q.method,
+                    "seats": q.seats,
+                    "papers_counted": q.result.papers_counted,
+                    "electorate": q.result.electorate,
+                    "seed": q.result.seed,
+                    "count_sheet": q.result.count_sheet,
+                }
+                for q in ballot.questions.all()
+                if hasattr(q, "result")
+            ],
+        }
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def receipt_check(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    try:
+        ballot = selectors.ballot_result(ballot_id=ballot_id)
+    except Ballot.DoesNotExist:
+        raise Http404("Receipts can be checked once the result is declared.") from None
+    found = None
+    if request.method == "POST":
+        receipt = request.POST.get("receipt", "").strip()
+        found = bool(receipt) and selectors.tracker_included(ballot=ballot, tracker=receipt_tracker(receipt))
+    return render(request, "ballots/receipt.html", {"ballot": ballot, "found": found})
+
+
+@login_required
+@require_POST
+def ballot_declare(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    ballot = _get_ballot(ballot_id)
+    if not can_declare(user=request.user, ballot=ballot):
+        return render(
+            request, "403.html", {"reason": "Only this ballot's returning officer can declare it."}, status=403
+        )
+    try:
+        declare_service(ballot_id=ballot.pk, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("ballots:vote", ballot_id=ballot.pk)
+    return redirect("ballots:result", ballot_id=ballot.pk)

@@ -1,0 +1,6 @@
+"""Local development: the embedded default, with debug on unless told otherwise."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)

@@ -1,0 +1,178 @@
+"""Outbox e-mail: enqueue inside the caller's transaction, send from the worker.
+
+Templates come in triplets, ``emails/<name>.subject.txt``, ``.txt`` and
+``.html``. Sending claims rows with a lease, so two workers never send the
+same row, and a row whose worker died mid-send is retried after the lease.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from core.models import OutboxEmail
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+
+
+def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """Render (subject, text, html) for an e-mail template triplet."""
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
+    text = render_to_string(f"emails/{template}.txt", context)
+    html = render_to_string(f"emails/{template}.html", context)
+    return subject, text, html
+
+
+def outbox_enqueue(*, key: str, recipient: Any, template: str, context: dict[str, Any]) -> None:
+    """Queue one personal e-mail for ``recipient`` (a user). A ``key`` already
+    queued is ignored, which makes repeated calls harmless."""
+    subject, text, html = render_email(template, {"recipient": recipient, **context})
+    OutboxEmail.objects.bulk_create(
+        [
+            OutboxEmail(
+                key=key,
+                recipient=recipient,
+                to_address=recipient.email,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    transaction.on_commit(_kick_sender)
+
+
+def outbox_enqueue_many(
+    *, key_prefix: str, recipients: Iterable[Any], template: str, context: dict[str, Any], batch: int = 2000
+) -> int:
+    """Queue the same e-mail to many users, rendered once (a notice to 100,000
+    voters must not render 100,000 templates). Keys are ``<prefix>:<user id>``,
+    so calling again queues nothing twice. Returns the number of recipients."""
+    subject, text, html = render_email(template, context)
+    total = 0
+    rows: list[OutboxEmail] = []
+    for user in recipients:
+        if not user.email or not user.is_active:
+            continue
+        rows.append(
+            OutboxEmail(
+                key=f"{key_prefix}:{user.pk}",
+                recipient=user,
+                to_address=user.email,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+            )
+        )
+        if len(rows) >= batch:
+            OutboxEmail.objects.bulk_create(rows, ignore_conflicts=True)
+            total += len(rows)
+            rows = []
+    if rows:
+        OutboxEmail.objects.bulk_create(rows, ignore_conflicts=True)
+        total += len(rows)
+    transaction.on_commit(_kick_sender)
+    return total
+
+
+def _kick_sender() -> None:
+    from core.tasks import send_pending_outbox
+
+    send_pending_outbox.delay()
+
+
+def _claim(limit: int) -> list[OutboxEmail]:
+    now = timezone.now()
+    with transaction.atomic():
+        due = (
+            OutboxEmail.objects.select_for_update(skip_locked=True)
+            .filter(status=OutboxEmail.Status.PENDING, claimed_at__isnull=True)
+            .order_by("id")[:limit]
+        )
+        stale = (
+            OutboxEmail.objects.select_for_update(skip_locked=True)
+            .filter(status__in=[OutboxEmail.Status.SENDING, OutboxEmail.Status.PENDING], claimed_at__lt=now - LEASE)
+            .order_by("id")[:limit]
+        )
+        rows = list(due) or list(stale)
+        ids = [row.pk for row in rows]
+        OutboxEmail.objects.filter(pk__in=ids).update(status=OutboxEmail.Status.SENDING, claimed_at=now)
+    return rows
+
+
+def outbox_send_pending(*, limit: int = 500) -> int:
+    """Send up to ``limit`` due e-mails over one SMTP connection; returns the
+    number sent. Failures go back to the queue with a back-off lease."""
+    rows = _claim(limit)
+    if not rows:
+        return 0
+    sent = 0
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except OSError as exc:
+        logger.warning("outbox: mail server unavailable (%s); %d e-mails stay queued", exc, len(rows))
+        _release(rows, str(exc))
+        return 0
+    try:
+        for row in rows:
+            if row.recipient_id is None:
+                OutboxEmail.objects.filter(pk=row.pk).update(status=OutboxEmail.Status.DROPPED)
+                logger.info("outbox: dropped %s, recipient no longer exists", row.key)
+                continue
+            message = EmailMultiAlternatives(
+                subject=row.subject,
+                body=row.body_text,
+                to=[row.to_address],
+                connection=connection,
+                headers={"Message-ID": f"<{row.key.replace(':', '.')}@{settings.SITE_URL.split('//')[-1]}>"},
+            )
+            if row.body_html:
+                message.attach_alternative(row.body_html, "text/html")
+            try:
+                message.send()
+            except Exception as exc:  # noqa: BLE001 - any transport error re-queues the row
+                logger.warning("outbox: sending %s failed: %s", row.key, exc)
+                _release([row], str(exc))
+                continue
+            OutboxEmail.objects.filter(pk=row.pk).update(
+                status=OutboxEmail.Status.SENT, sent_at=timezone.now(), attempts=row.attempts + 1
+            )
+            sent += 1
+    finally:
+        with contextlib.suppress(Exception):  # closing a broken connection
+            connection.close()
+    return sent
+
+
+def _release(rows: list[OutboxEmail], error: str) -> None:
+    """Put rows back with exponential back-off (held by a future lease)."""
+    now = timezone.now()
+    for row in rows:
+        attempts = row.attempts + 1
+        if attempts >= MAX_ATTEMPTS:
+            OutboxEmail.objects.filter(pk=row.pk).update(
+                status=OutboxEmail.Status.FAILED, attempts=attempts, last_error=error[:500]
+            )
+            continue
+        backoff = timedelta(seconds=min(3600, 15 * 2**attempts))
+        OutboxEmail.objects.filter(pk=row.pk).update(
+            status=OutboxEmail.Status.PENDING,
+            attempts=attempts,
+            last_error=error[:500],
+            claimed_at=now - LEASE + backoff,
+        )

@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from governance.models import Body, Holding, Membership, Motion, Office, Unit
+
+admin.site.register([Unit, Body, Office, Holding, Motion])
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("person", "unit", "kind", "party_member", "status")
+    list_filter = ("unit", "kind", "status", "party_member")

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The test command: set up and run everything. Lint, types, the import
+# contract, migrations check, then the whole pytest suite on real PostgreSQL,
+# real Redis, real Celery worker/beat processes, a loopback SMTP sink and
+# headless Chromium. Uses PostgreSQL on 127.0.0.1:5432 and Redis on
+# 127.0.0.1:6379 when they answer; otherwise starts throwaway ones. Nothing
+# is skipped silently: a missing piece fails the run and is named.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+bash scripts/venv.sh
+PY=.venv/bin/python
+tmp=$(mktemp -d /tmp/agora-test.XXXXXX)
+cleanup() {
+  if [ -f "$tmp/pg/postmaster.pid" ]; then run_as_pg pg_ctl -D "$tmp/pg" -m fast stop >/dev/null 2>&1 || true; fi
+  if [ -f "$tmp/redis.pid" ]; then kill "$(cat "$tmp/redis.pid")" 2>/dev/null || true; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+run_as_pg() {  # initdb and postgres refuse to run as root
+  if [ "$(id -u)" = 0 ]; then runuser -u "${PG_OS_USER:-postgres}" -- "$@"; else "$@"; fi
+}
+
+need_apt() {  # install a Debian package when its command is missing
+  local cmd=$1 pkg=$2
+  if ! command -v "$cmd" >/dev/null 2>&1; then
+    echo "== installing $pkg (needed for $cmd)"
+    if [ "$(id -u)" = 0 ]; then apt-get install -y -q "$pkg" >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q "$pkg" >/dev/null; }
+    else sudo apt-get install -y -q "$pkg" >/dev/null; fi
+  fi
+}
+
+# --- PostgreSQL -------------------------------------------------------------
+if [ -z "${DATABASE_URL:-}" ]; then
+  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/agora
+  else
+    PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    [ -n "$PGBIN" ] || need_apt initdb postgresql
+    PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    export PATH=$PGBIN:$PATH
+    id -u "${PG_OS_USER:-postgres}" >/dev/null 2>&1 || PG_OS_USER=nobody
+    mkdir -p "$tmp/pg" "$tmp/pgsock"; chmod 777 "$tmp" "$tmp/pgsock"
+    [ "$(id -u)" = 0 ] && chown "${PG_OS_USER:-postgres}" "$tmp/pg"
+    echo "== starting a throwaway PostgreSQL on 127.0.0.1:55432"
+    run_as_pg initdb -D "$tmp/pg" -U postgres -A trust >/dev/null
+    run_as_pg pg_ctl -D "$tmp/pg" -o "-p 55432 -k $tmp/pgsock -h 127.0.0.1 -F" -l "$tmp/pg.log" -w start >/dev/null
+    export DATABASE_URL=postgres://postgres@127.0.0.1:55432/agora
+  fi
+fi
+
+# --- Redis ------------------------------------------------------------------
+if [ -z "${REDIS_URL:-}" ]; then
+  if (exec 3<>/dev/tcp/127.0.0.1/6379 && printf 'PING\r\n' >&3 && head -c5 <&3 | grep -q PONG) 2>/dev/null; then
+    export REDIS_URL=redis://127.0.0.1:6379/9
+  else
+    need_apt redis-server redis-server
+    echo "== starting a throwaway Redis on 127.0.0.1:56379"
+    redis-server --port 56379 --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+      --pidfile "$tmp/redis.pid" --dir "$tmp" --logfile "$tmp/redis.log"
+    for _ in $(seq 50); do [ -f "$tmp/redis.pid" ] && break; sleep 0.1; done
+    export REDIS_URL=redis://127.0.0.1:56379/9
+  fi
+fi
+
+# --- Chromium for the browser tests -----------------------------------------
+need_apt chromium chromium
+export CHROMIUM_PATH=${CHROMIUM_PATH:-$(command -v chromium)}
+
+export DJANGO_SETTINGS_MODULE=config.settings.test
+export AGORA_REQUIRE_SERVICES=1
+export VAR_DIR=$tmp/var
+mkdir -p "$VAR_DIR/staticfiles"
+echo "== database: $DATABASE_URL   redis: $REDIS_URL   chromium: $CHROMIUM_PATH"
+
+echo "== ruff";            .venv/bin/ruff check .
+                           .venv/bin/ruff format --check . >/dev/null
+echo "== mypy";            .venv/bin/mypy .
+echo "== import contract"; .venv/bin/lint-imports
+echo "== migrations";      $PY manage.py makemigrations --check --dry-run >/dev/null
+echo "== deploy check";    bash scripts/check_deploy.sh
+echo "== pytest"
+$PY -m pytest "$@"
+echo "== all passed in $(( $(date +%s) - started ))s"

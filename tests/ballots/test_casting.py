@@ -1,0 +1,123 @@
+"""vote_cast: validation, one member one vote, idempotent retries, secrecy of rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from ballots.models import Ballot, Participation, PendingPaper, PendingTracker
+from ballots.services import lifecycle
+from ballots.services.casting import receipt_tracker, vote_cast
+from core.errors import DomainError
+from tests.factories import BallotFactory, MembershipFactory, UserFactory, election_question, motion_question, option
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def open_ballot() -> tuple[Ballot, list]:
+    ballot = BallotFactory()
+    voters = [MembershipFactory(unit=ballot.unit).person for _ in range(3)]
+    motion_question(ballot)
+    lifecycle.ballot_open(ballot_id=ballot.pk)
+    ballot.refresh_from_db()
+    return ballot, voters
+
+
+def test_vote_is_recorded_apart_from_the_voter(open_ballot: tuple[Ballot, list]) -> None:
+    ballot, voters = open_ballot
+    question = ballot.questions.get()
+    receipt = vote_cast(ballot_id=ballot.pk, voter=voters[0], answers={question.pk: [option(question, "For").pk]})
+    assert len(receipt.receipt) == 19
+    assert Participation.objects.filter(ballot=ballot, voter=voters[0]).exists()
+    paper = PendingPaper.objects.get(ballot=ballot)
+    assert paper.content == [option(question, "For").pk]
+    assert PendingTracker.objects.get(ballot=ballot).tracker == receipt_tracker(receipt.receipt)
+    field_names = {f.name for f in PendingPaper._meta.get_fields()}
+    assert not field_names & {"voter", "participation", "created_at", "at"}
+
+
+def test_second_vote_is_refused(open_ballot: tuple[Ballot, list]) -> None:
+    ballot, voters = open_ballot
+    question = ballot.questions.get()
+    vote_cast(ballot_id=ballot.pk, voter=voters[0], answers={question.pk: [option(question, "For").pk]})
+    with pytest.raises(DomainError) as exc:
+        vote_cast(ballot_id=ballot.pk, voter=voters[0], answers={question.pk: [option(question, "Against").pk]})
+    assert exc.value.code == "already_voted"
+    assert PendingPaper.objects.filter(ballot=ballot).count() == 1
+
+
+def test_retry_with_same_key_returns_first_receipt(open_ballot: tuple[Ballot, list]) -> None:
+    ballot, voters = open_ballot
+    question = ballot.questions.get()
+    answers = {question.pk: [option(question, "For").pk]}
+    first = vote_cast(ballot_id=ballot.pk, voter=voters[0], answers=answers, idempotency_key="k-123")
+    again = vote_cast(ballot_id=ballot.pk, voter=voters[0], answers=answers, idempotency_key="k-123")
+    assert again.receipt == first.receipt and again.replayed
+    row = Participation.objects.get(ballot=ballot, voter=voters[0])
+    assert first.receipt not in (row.sealed_receipt, row.idempotency_key_hash)
+    assert PendingPaper.objects.filter(ballot=ballot).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("answers_for", "code"),
+    [
+        (lambda q, o: {q.pk: [o]}, None),
+        (lambda q, o: {q.pk: []}, "invalid_paper"),
+        (lambda q, o: {q.pk: [o, o]}, "invalid_paper"),
+        (lambda q, o: {q.pk: [999999]}, "invalid_paper"),
+        (lambda q, o: {q.pk: "for"}, "invalid_paper"),
+        (lambda q, o: {q.pk: [o], 424242: [o]}, "unknown_question"),
+        (lambda q, o: {}, "invalid_paper"),
+    ],
+)
+def test_malformed_papers_are_refused_with_a_reason(open_ballot: tuple[Ballot, list], answers_for, code) -> None:
+    ballot, voters = open_ballot
+    question = ballot.questions.get()
+    answers = answers_for(question, option(question, "For").pk)
+    if code is None:
+        vote_cast(ballot_id=ballot.pk, voter=voters[0], answers=answers)
+        return
+    with pytest.raises(DomainError) as exc:
+        vote_cast(ballot_id=ballot.pk, voter=voters[0], answers=answers)
+    assert exc.value.code == code and exc.value.message
+    assert not Participation.objects.filter(ballot=ballot).exists()
+
+
+def test_not_on_roll_and_not_open_are_refused(open_ballot: tuple[Ballot, list]) -> None:
+    ballot, _ = open_ballot
+    question = ballot.questions.get()
+    outsider = UserFactory()
+    with pytest.raises(DomainError) as exc:
+        vote_cast(ballot_id=ballot.pk, voter=outsider, answers={question.pk: [option(question, "For").pk]})
+    assert exc.value.code == "not_on_roll" and exc.value.status == 403
+    draft = BallotFactory(state=Ballot.State.DRAFT)
+    q2 = motion_question(draft)
+    with pytest.raises(DomainError) as exc:
+        vote_cast(ballot_id=draft.pk, voter=outsider, answers={q2.pk: [option(q2, "For").pk]})
+    assert exc.value.code == "ballot_not_open"
+
+
+def test_roll_is_frozen_when_voting_opens() -> None:
+    ballot = BallotFactory()
+    early = MembershipFactory(unit=ballot.unit).person
+    MembershipFactory(unit=ballot.unit, status="lapsed")
+    motion_question(ballot)
+    lifecycle.ballot_open(ballot_id=ballot.pk)
+    late = MembershipFactory(unit=ballot.unit).person
+    assert list(ballot.roll.values_list("voter", flat=True)) == [early.pk]
+    question = ballot.questions.get()
+    with pytest.raises(DomainError):
+        vote_cast(ballot_id=ballot.pk, voter=late, answers={question.pk: [option(question, "For").pk]})
+
+
+def test_ranked_paper_accepts_partial_ranking() -> None:
+    ballot = BallotFactory()
+    voter = MembershipFactory(unit=ballot.unit).person
+    question = election_question(ballot, ["Ann", "Bob", "Cat"])
+    lifecycle.ballot_open(ballot_id=ballot.pk)
+    vote_cast(
+        ballot_id=ballot.pk,
+        voter=voter,
+        answers={question.pk: [option(question, "Cat").pk, option(question, "Ann").pk]},
+    )
+    assert PendingPaper.objects.get().content == [option(question, "Cat").pk, option(question, "Ann").pk]

@@ -1,0 +1,184 @@
+"""Shared fixtures: factories, a loopback SMTP sink, and real Celery processes."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The test command promises real services: refuse to run on stand-ins."""
+    if os.environ.get("AGORA_REQUIRE_SERVICES") != "1":
+        return
+    problems = []
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        problems.append("DATABASE_URL must point at PostgreSQL")
+    if not settings.REDIS_URL:
+        problems.append("REDIS_URL must point at Redis")
+    if not Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")).exists():
+        problems.append("Chromium is missing (set CHROMIUM_PATH)")
+    if problems:
+        pytest.exit("Cannot run the suite: " + "; ".join(problems), returncode=3)
+
+
+class SmtpSink:
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[Message] = []
+        self._lock = threading.Lock()
+        with socket.socket() as probe:  # aiosmtpd checks readiness by connecting, so it needs a real port
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd API
+        with self._lock:
+            msg = message_from_bytes(envelope.content)
+            msg["X-Envelope-To"] = ",".join(envelope.rcpt_tos)
+            self.messages.append(msg)
+        return "250 OK"
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def wait_for(self, predicate: Any, timeout: float = 60) -> list[Message]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                found = [m for m in self.messages if predicate(m)]
+            if found:
+                return found
+            time.sleep(0.2)
+        raise AssertionError(f"no matching e-mail within {timeout}s; got {[m['Subject'] for m in self.messages]}")
+
+
+def text_body(message: Message) -> str:
+    """The text/plain part of an e-mail received by the sink."""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            payload = part.get_payload(decode=True)
+            return payload.decode() if isinstance(payload, bytes) else str(payload)
+    raise AssertionError("no text/plain part")
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+def wait_until(predicate: Any, timeout: float = 60, interval: float = 0.25, what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+class CeleryProcesses:
+    """A real Celery worker and beat, as separate processes, on the test database."""
+
+    def __init__(self, env: dict[str, str], logdir: Path) -> None:
+        self.env = env
+        self.logdir = logdir
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+        log = open(self.logdir / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", *args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.procs[name] = proc
+        return proc
+
+    def start_worker(self, name: str = "worker", concurrency: int = 2) -> subprocess.Popen[bytes]:
+        return self.start(
+            name,
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={concurrency}",
+            f"--hostname={name}@%h",
+            "--without-mingle",
+            "--without-gossip",
+        )
+
+    def start_beat(self, name: str = "beat") -> subprocess.Popen[bytes]:
+        return self.start(
+            name, "beat", "--loglevel=INFO", "--pidfile=", f"--schedule={self.logdir / (name + '-schedule')}"
+        )
+
+    def stop(self, name: str, sig: int = 15) -> None:
+        proc = self.procs.pop(name)
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    def stop_all(self) -> None:
+        for name in list(self.procs):
+            self.stop(name)
+
+    def log(self, name: str) -> str:
+        return (self.logdir / f"{name}.log").read_text(errors="replace")
+
+
+@pytest.fixture
+def celery_env(transactional_db: Any, smtp_sink: SmtpSink, tmp_path: Path) -> dict[str, str]:
+    """Environment for worker/beat processes: the test database, a clean Redis
+    database as broker, the SMTP sink, and a one-second beat sweep."""
+    import redis
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql" or not settings.REDIS_URL:
+        pytest.fail("integration tests need PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); run `make test`")
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",
+        "BALLOTS_SWEEP_SECONDS": "1",
+        "VAR_DIR": str(tmp_path / "var"),
+        "SITE_URL": "http://testserver",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    return env
+
+
+@pytest.fixture
+def celery_processes(celery_env: dict[str, str], tmp_path: Path) -> Iterator[CeleryProcesses]:
+    procs = CeleryProcesses(celery_env, tmp_path)
+    yield procs
+    procs.stop_all()
