@@ -101,7 +101,7 @@ class Question(models.Model):
     office = models.ForeignKey("governance.Office", null=True, blank=True, on_delete=models.PROTECT)
     body = models.ForeignKey("governance.Body", null=True, blank=True, on_delete=models.PROTECT)
     motion = models.ForeignKey(
-        "governance.Motion", null=True, blank=True, on_delete=models.PROTECT, related_name="ballot_questions"
+        "meetings.Motion", null=True, blank=True, on_delete=models.PROTECT, related_name="ballot_questions"
     )
 
     class Meta:

@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ballots.counting import Ballot, Election, count  # noqa: E402
+from ballots.counting import Ballot, Election, count
 
 CANDIDATES = 10
 SEATS = 3

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from governance.models import Body, Holding, Membership, Motion, Office, Unit
+from governance.models import Body, Holding, Membership, Office, Unit
 
-admin.site.register([Unit, Body, Office, Holding, Motion])
+admin.site.register([Unit, Body, Office, Holding])
 
 
 @admin.register(Membership)

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from governance.models import Body, Holding, Membership, Motion, Office, Unit
+from governance.meetings.models import Motion
+from governance.models import Body, Holding, Membership, Office, Unit
 
 
 def unit_list_top() -> QuerySet[Unit]:

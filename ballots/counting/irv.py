@@ -29,7 +29,7 @@ def count_irv(election: Election, *, seed: int | None = None) -> CountSheet:
         raise CountingError(msg)
     prepared = prepare(election)
     n = len(election.candidates)
-    store = PaperStore(prepared.groups, n, 1)
+    store = PaperStore(prepared.rankings, prepared.counts, n, 1)
     continuing = np.zeros(n, dtype=np.bool_)
     continuing[prepared.standing] = True
     ties = TieBreaker(seed, LOOKBACK_RECENT)

@@ -57,7 +57,7 @@ class MeekCount:
         self.e = election
         self.prepared = prepared
         self.n = len(election.candidates)
-        self.store = PaperStore(prepared.groups, self.n, SCALE)
+        self.store = PaperStore(prepared.rankings, prepared.counts, self.n, SCALE)
         self.total = prepared.total_valid * SCALE
         self.keep: IntArray = np.zeros(self.n + 1, dtype=np.int64)  # [n] = padding
         self.keep[prepared.standing] = SCALE

@@ -28,20 +28,22 @@ EXHAUSTED = -1
 class PaperStore:
     """All papers of a count with their current holder and value."""
 
-    def __init__(self, groups: dict[tuple[CandidateId, ...], int], n_candidates: int, scale: int) -> None:
-        """Build the arrays; every paper starts at value 1 (``scale``)."""
+    def __init__(self, rankings: IntArray, counts: IntArray, n_candidates: int, scale: int) -> None:
+        """Take the grouped papers; every paper starts at value 1 (``scale``).
+
+        ``rankings`` must be padded with ``-1`` and have at least one padding
+        column, so that walking off the end of a ranking always finds ``-1``.
+        """
         self.n = n_candidates
         self.scale = scale
-        width = max((len(r) for r in groups), default=1)
-        g = len(groups)
-        self.rankings: IntArray = np.full((g, width + 1), EXHAUSTED, dtype=np.int64)
-        for i, ranking in enumerate(groups):
-            self.rankings[i, : len(ranking)] = ranking
-        self.counts: IntArray = np.fromiter(groups.values(), dtype=np.int64, count=g)
+        g = rankings.shape[0]
+        if rankings.shape[1] == 0 or (g and (rankings[:, -1] >= 0).any()):
+            rankings = np.hstack([rankings, np.full((g, 1), EXHAUSTED, dtype=np.int64)])
+        self.rankings: IntArray = rankings
+        self.counts: IntArray = counts.astype(np.int64, copy=True)
         self.values: IntArray = np.full(g, scale, dtype=np.int64)
         self.pos: IntArray = np.zeros(g, dtype=np.int64)
-        self.holder: IntArray = self.rankings[:, 0].copy() if g else np.zeros(0, np.int64)
-        self._rows = np.arange(g)
+        self.holder: IntArray = self.rankings[:, 0].copy()
         # float64 sums are exact below 2**53; beyond that use exact integer adds.
         self._float_ok = int(self.counts.sum()) * scale < 2**52
 

@@ -70,7 +70,7 @@ class GregoryCount:
         self.scale = 10**self.precision
         self.names = e.candidates
         self.standing = prepared.standing
-        self.store = PaperStore(prepared.groups, self.n, self.scale)
+        self.store = PaperStore(prepared.rankings, prepared.counts, self.n, self.scale)
         self.total = prepared.total_valid * self.scale
         self.quota = self.compute_quota()
         self.ties = TieBreaker(seed, self.lookback)

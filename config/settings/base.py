@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "governance",
+    "governance.meetings",
     "ballots",
 ]
 
@@ -229,6 +230,15 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
 )
+
+# --- accounts: allauth, MFA, invitations (owned by the accounts work) ---
+# --- end accounts ---
+
+# --- governance: roll import, documents (owned by the governance work) ---
+# --- end governance ---
+
+# --- meetings: motions and meetings (owned by the meetings work) ---
+# --- end meetings ---
 
 # Ballot secrecy: results are not broken down for electorates below this size.
 BALLOTS_MIN_BREAKDOWN_ELECTORATE = env.int("BALLOTS_MIN_BREAKDOWN_ELECTORATE", default=3)

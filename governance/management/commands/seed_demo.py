@@ -20,7 +20,8 @@ from django.utils import timezone
 from accounts.models import User
 from ballots.models import Ballot, Option, Question
 from ballots.services import casting, lifecycle, tallying
-from governance.models import Body, Holding, Membership, Motion, Office, Seconding, Unit
+from governance.meetings.models import Motion, Seconding
+from governance.models import Body, Holding, Membership, Office, Unit
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published demo logins
 REFERENCE_GROUP = [
