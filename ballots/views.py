@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ballots import selectors
+from ballots import publication, selectors
 from ballots.forms import answers_from_post
 from ballots.models import Ballot
 from ballots.permissions import can_declare
@@ -63,19 +64,68 @@ def ballot_vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
     return render(request, "ballots/vote.html", context)
 
 
-def ballot_result(request: HttpRequest, ballot_id: int) -> HttpResponse:
+def _declared(ballot_id: int) -> Ballot:
     try:
-        ballot = selectors.ballot_result(ballot_id=ballot_id)
+        return selectors.ballot_result(ballot_id=ballot_id)
     except Ballot.DoesNotExist:
         raise Http404("No declared result for this ballot.") from None
-    return render(request, "ballots/result.html", {"ballot": ballot})
+
+
+def ballot_result(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    ballot = _declared(ballot_id)
+    electorate = ballot.roll_size  # type: ignore[attr-defined]
+    breakdown = publication.breakdown_allowed(electorate=electorate)
+    questions = []
+    for q in ballot.questions.all():
+        result = getattr(q, "result", None)
+        chart = None
+        if breakdown and result is not None and q.method != "motion":
+            chart = publication.stage_chart(result.count_sheet)
+        questions.append({"question": q, "result": result, "chart": chart})
+    context = {
+        "ballot": ballot,
+        "questions": questions,
+        "breakdown": breakdown,
+        "papers_downloadable": publication.papers_downloadable(ballot=ballot, electorate=electorate),
+        "min_breakdown": settings.BALLOTS_MIN_BREAKDOWN_ELECTORATE,
+    }
+    return render(request, "ballots/result.html", context)
+
+
+PAPERS_WITHHELD = (
+    "The papers of this ballot are not published: the returning officer has not allowed it, "
+    "or the electorate is too small to keep them anonymous."
+)
+
+
+def ballot_papers_download(request: HttpRequest, ballot_id: int, question_id: int, fmt: str) -> HttpResponse:
+    """The anonymised papers of one question, where the ballot allows it."""
+    if fmt not in {"blt", "csv"}:
+        raise Http404("Papers are published as .blt (ranked) or .csv.")
+    ballot = _declared(ballot_id)
+    if not publication.papers_downloadable(ballot=ballot, electorate=ballot.roll_size):  # type: ignore[attr-defined]
+        return render(request, "403.html", {"reason": PAPERS_WITHHELD}, status=403)
+    question = next((q for q in ballot.questions.all() if q.pk == question_id), None)
+    if question is None:
+        raise Http404("No such question in this ballot.")
+    if fmt == "blt":
+        if not question.is_ranked:
+            raise Http404("BLT files are for ranked questions; download CSV instead.")
+        body, content_type = publication.papers_blt(question=question), "text/plain; charset=utf-8"
+    else:
+        body, content_type = publication.papers_csv(question=question), "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}-question-{question.pk}.{fmt}"'
+    return response
 
 
 def ballot_count_sheet_json(request: HttpRequest, ballot_id: int) -> JsonResponse:
-    try:
-        ballot = selectors.ballot_result(ballot_id=ballot_id)
-    except Ballot.DoesNotExist:
-        raise Http404("No declared result for this ballot.") from None
+    ballot = _declared(ballot_id)
+    if not publication.breakdown_allowed(electorate=ballot.roll_size):  # type: ignore[attr-defined]
+        return JsonResponse(
+            {"code": "breakdown_withheld", "message": "Figures are not published for so small an electorate."},
+            status=403,
+        )
     return JsonResponse(
         {
             "ballot": ballot.title,
@@ -98,10 +148,7 @@ def ballot_count_sheet_json(request: HttpRequest, ballot_id: int) -> JsonRespons
 
 @require_http_methods(["GET", "POST"])
 def receipt_check(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    try:
-        ballot = selectors.ballot_result(ballot_id=ballot_id)
-    except Ballot.DoesNotExist:
-        raise Http404("Receipts can be checked once the result is declared.") from None
+    ballot = _declared(ballot_id)
     found = None
     if request.method == "POST":
         receipt = request.POST.get("receipt", "").strip()

@@ -169,7 +169,7 @@ def _release(rows: list[OutboxEmail], error: str) -> None:
                 status=OutboxEmail.Status.FAILED, attempts=attempts, last_error=error[:500]
             )
             continue
-        backoff = timedelta(seconds=min(3600, 15 * 2**attempts))
+        backoff = timedelta(seconds=min(3600, settings.OUTBOX_BACKOFF_SECONDS * 2 ** (attempts - 1)))
         OutboxEmail.objects.filter(pk=row.pk).update(
             status=OutboxEmail.Status.PENDING,
             attempts=attempts,

@@ -119,12 +119,15 @@ class CeleryProcesses:
         self.procs[name] = proc
         return proc
 
-    def start_worker(self, name: str = "worker", concurrency: int = 2) -> subprocess.Popen[bytes]:
+    def start_worker(
+        self, name: str = "worker", concurrency: int = 2, pool: str = "prefork"
+    ) -> subprocess.Popen[bytes]:
         return self.start(
             name,
             "worker",
             "--loglevel=INFO",
             f"--concurrency={concurrency}",
+            f"--pool={pool}",
             f"--hostname={name}@%h",
             "--without-mingle",
             "--without-gossip",

@@ -32,8 +32,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ballots.counting.papers import IntArray
 from ballots.counting.types import CandidateId, CountingError, MinimumGroup
+
+if TYPE_CHECKING:
+    from ballots.counting.papers import IntArray
 
 
 def _lower_axis(table: IntArray, axis: int) -> IntArray:

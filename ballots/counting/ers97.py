@@ -80,6 +80,7 @@ class Ers97Count(GregoryCount):
         surplus = int(totals[c]) - self.quota
         held = self.store.held_by(c)
         last = held[self.arrived[held] == self.arrived[held].max()] if held.size else held
+        self.invalidate()
         old_values = self.store.values[last].copy()
         dest = self.store.advance(last, self.continuing)
         ok = dest != EXHAUSTED
@@ -95,6 +96,7 @@ class Ers97Count(GregoryCount):
         self.store.holder[held[np.isin(held, last, invert=True)]] = RETIRED
         self.store.holder[last[~ok]] = RETIRED
         self.fixed[c] = self.quota
+        self.invalidate()
         self.finish_stage(f"surplus of {self.names[c]} transferred", "surplus", c, excluded=())
 
     def exclude(self, c: CandidateId, *, passed_over: bool = False) -> None:

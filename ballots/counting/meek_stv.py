@@ -216,7 +216,11 @@ class MeekCount:
             seed=self.ties.seed,
             withdrawn=self.e.withdrawn,
             notes=tuple(notes),
-            extra={"keep_values": {c: str(to_decimal(int(self.keep[c]), PRECISION)) for c in self.elected}},
+            extra={
+                "keep_values": {
+                    self.e.candidates[c]: str(to_decimal(int(self.keep[c]), PRECISION)) for c in self.elected
+                }
+            },
         )
 
 

@@ -83,6 +83,7 @@ class GregoryCount:
         self.pending: list[CandidateId] = []  # elected, surplus not yet transferred
         self.exhausted = 0
         self.loss = 0
+        self._totals: IntArray | None = None
         self.guard = MinimumsGuard(e.minimums, self.standing, self.seats)
         self.sheet_notes: list[str] = list(self.guard.notes)
         if prepared.void:
@@ -94,8 +95,14 @@ class GregoryCount:
         return int((self.total // self.scale // (self.seats + 1) + 1) * self.scale)
 
     def totals(self) -> IntArray:
-        """Return the current scaled total of every candidate."""
-        return self.store.totals() + self.fixed
+        """Return the current scaled total of every candidate (cached per stage)."""
+        if self._totals is None:
+            self._totals = self.store.totals() + self.fixed
+        return self._totals
+
+    def invalidate(self) -> None:
+        """Forget cached totals after papers or fixed totals change."""
+        self._totals = None
 
     def cont_list(self) -> list[CandidateId]:
         """Continuing candidates."""
@@ -254,6 +261,7 @@ class GregoryCount:
     # ------------------------------------------------------------- transfers
     def move(self, idx: IntArray, new_values: IntArray) -> None:
         """Give groups ``idx`` new values and pass them on; tally exhaustion."""
+        self.invalidate()
         self.store.values[idx] = new_values
         dest = self.store.advance(idx, self.continuing)
         dead = dest == EXHAUSTED
@@ -271,6 +279,7 @@ class GregoryCount:
         new_values = self.surplus_values(idx, surplus, total_c)
         self.move(idx, new_values)
         self.fixed[c] = self.quota
+        self.invalidate()
         # What left the pile but reached nobody: non-transferable papers
         # (counted in ``move``) and the remainders the truncation dropped.
         moved = int((self.store.counts[idx] * new_values).sum())

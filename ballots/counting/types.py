@@ -243,6 +243,7 @@ class CountSheet:
             "exhausted": num(self.exhausted),
             "seed": self.seed,
             "notes": list(self.notes),
+            "extra": dict(self.extra),
             "stages": [
                 {
                     "number": s.number,

@@ -11,11 +11,14 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ballots.counting.papers import IntArray
 from ballots.counting.types import Ballot, CandidateId, CountingError, Election
+
+if TYPE_CHECKING:
+    from ballots.counting.papers import IntArray
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +140,7 @@ def _group(ballots: tuple[Ballot, ...]) -> dict[tuple[CandidateId, ...], int]:
 
 
 def _matrix(distinct: list[tuple[CandidateId, ...]], n: int) -> IntArray:
-    """Padded matrix of rankings, checked for unknown and repeated candidates.
+    """Build the padded matrix of rankings, checking for bad or repeated ids.
 
     Validation is vectorised; only when something is wrong is the offending
     ranking looked for paper by paper (to name it in the error).
@@ -147,21 +150,23 @@ def _matrix(distinct: list[tuple[CandidateId, ...]], n: int) -> IntArray:
     try:
         if n <= BYTE_IDS:
             # bytes() converts small ints at C speed and rejects anything else
-            flat = np.frombuffer(bytes(chain.from_iterable(distinct)), dtype=np.uint8).astype(np.float64)
+            flat = np.frombuffer(bytes(chain.from_iterable(distinct)), dtype=np.uint8).astype(np.int64)
         else:
-            flat = np.fromiter(chain.from_iterable(distinct), dtype=np.float64, count=total)
+            floats = np.fromiter(chain.from_iterable(distinct), dtype=np.float64, count=total)
+            if (floats != np.floor(floats)).any():
+                return np.zeros((0, 0), dtype=np.int64)
+            flat = floats.astype(np.int64)
     except (TypeError, ValueError, OverflowError):
-        flat = np.full(total, -1.0)  # not small non-negative integers: report below
+        return np.zeros((0, 0), dtype=np.int64)  # not small non-negative integers
+    if total and (int(flat.min()) < 0 or int(flat.max()) >= n):
+        return np.zeros((0, 0), dtype=np.int64)  # unknown candidate
     width = int(lengths.max(initial=0)) + 1
     matrix = np.full((len(distinct), width), -1, dtype=np.int64)
-    rows = np.repeat(np.arange(len(distinct)), lengths)
-    cols = np.arange(flat.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    bad_value = (flat != np.floor(flat)) | (flat < 0) | (flat >= n)
-    matrix[rows, cols] = np.where(bad_value, -2, flat).astype(np.int64)
+    # row-major boolean assignment lays the flat preferences out row by row
+    matrix[np.arange(width) < lengths[:, None]] = flat
     ordered = np.sort(matrix, axis=1)
-    repeated = ((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)).any(axis=1)
-    if bad_value.any() or repeated.any():
-        return np.zeros((0, 0), dtype=np.int64)  # caller locates and reports the error
+    if ((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)).any():
+        return np.zeros((0, 0), dtype=np.int64)  # candidate ranked twice
     return matrix
 
 
@@ -205,5 +210,4 @@ def _drop_withdrawn(matrix: IntArray, withdrawn: frozenset[CandidateId]) -> IntA
     keep = (matrix >= 0) & ~gone
     # stable sort puts kept entries first, in their original order
     order = np.argsort(~keep, axis=1, kind="stable")
-    packed = np.take_along_axis(np.where(keep, matrix, -1), order, axis=1)
-    return packed
+    return np.take_along_axis(np.where(keep, matrix, -1), order, axis=1)

@@ -41,34 +41,35 @@ def question_papers(*, question: Question) -> Counter[tuple[int, ...]]:
     return grouped
 
 
-def question_count(*, question: Question, electorate: int, seed: int) -> tuple[dict[str, Any], str, list[int]]:
-    """Count one question. Returns (count sheet JSON, outcome sentence, winning option ids)."""
+def question_motion(*, question: Question, electorate: int) -> ct.Motion:
+    """The engine's input for a motion question, from the stored papers."""
+    by_label = {o.pk: o.label.lower() for o in question.options.all()}
+    tally: Counter[str] = Counter()
+    for paper, n in question_papers(question=question).items():
+        tally[by_label[paper[0]]] += n
+    return ct.Motion(
+        votes_for=tally["for"],
+        votes_against=tally["against"],
+        abstentions=tally["abstain"],
+        threshold=MOTION_THRESHOLDS[question.threshold],
+        electorate=electorate,
+        quorum=question.quorum,
+        title=question.title,
+    )
+
+
+def question_election(*, question: Question) -> ct.Election:
+    """The engine's input for an election question, from the stored papers.
+
+    Candidates are the question's options in ballot order; the same input
+    feeds the tally, the ``recount`` command and the published BLT file.
+    """
     options = list(question.options.all())
-    grouped = question_papers(question=question)
-    if question.method == Question.Method.MOTION:
-        by_label = {o.pk: o.label.lower() for o in options}
-        tally: Counter[str] = Counter()
-        for paper, n in grouped.items():
-            tally[by_label[paper[0]]] += n
-        result = counting.count(
-            "motion",
-            ct.Motion(
-                votes_for=tally["for"],
-                votes_against=tally["against"],
-                abstentions=tally["abstain"],
-                threshold=MOTION_THRESHOLDS[question.threshold],
-                electorate=electorate,
-                quorum=question.quorum,
-                title=question.title,
-            ),
-        )
-        sheet = result.to_json()
-        outcome = ("Carried" if result.carried else "Not carried") + f": {result.explanation}"
-        winners = [o.pk for o in options if o.label.lower() == "for"] if result.carried else []
-        return sheet, outcome, winners
     index = {o.pk: i for i, o in enumerate(options)}
-    ballots = tuple(ct.Ballot(ranking=tuple(index[x] for x in paper), weight=n) for paper, n in grouped.items())
-    ron = next((index[o.pk] for o in options if o.is_ron), None)
+    ballots = tuple(
+        ct.Ballot(ranking=tuple(index[x] for x in paper), weight=n)
+        for paper, n in sorted(question_papers(question=question).items())
+    )
     groups: dict[str, set[int]] = {}
     for o in options:
         for g in o.groups:
@@ -77,19 +78,29 @@ def question_count(*, question: Question, electorate: int, seed: int) -> tuple[d
         ct.MinimumGroup(name=m["group"], members=frozenset(groups.get(m["group"], set())), minimum=int(m["seats"]))
         for m in question.minimums
     )
-    election = ct.Election(
+    return ct.Election(
         candidates=tuple(o.label for o in options),
         ballots=ballots,
         seats=question.seats,
         withdrawn=frozenset(index[o.pk] for o in options if o.withdrawn),
         title=question.title,
-        ron=ron,
+        ron=next((index[o.pk] for o in options if o.is_ron), None),
         minimums=minimums,
     )
-    sheet_obj = counting.count(question.method, election, seed=seed)
-    winners = [options[c].pk for c in sheet_obj.elected]
-    outcome = "Elected: " + ", ".join(sheet_obj.elected_names) if winners else "Nobody elected"
-    return sheet_obj.to_json(), outcome, winners
+
+
+def question_count(*, question: Question, electorate: int, seed: int) -> tuple[dict[str, Any], str, list[int]]:
+    """Count one question. Returns (count sheet JSON, outcome sentence, winning option ids)."""
+    options = list(question.options.all())
+    if question.method == Question.Method.MOTION:
+        result = counting.count("motion", question_motion(question=question, electorate=electorate))
+        outcome = ("Carried" if result.carried else "Not carried") + f": {result.explanation}"
+        winners = [o.pk for o in options if o.label.lower() == "for"] if result.carried else []
+        return result.to_json(), outcome, winners
+    sheet = counting.count(question.method, question_election(question=question), seed=seed)
+    winners = [options[c].pk for c in sheet.elected]
+    outcome = "Elected: " + ", ".join(sheet.elected_names) if winners else "Nobody elected"
+    return sheet.to_json(), outcome, winners
 
 
 def ballot_tally(*, ballot_id: int) -> str:

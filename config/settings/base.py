@@ -151,6 +151,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# First retry delay of a failed e-mail; doubles on each attempt, capped at an hour.
+OUTBOX_BACKOFF_SECONDS = env.float("OUTBOX_BACKOFF_SECONDS", default=30.0)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Agora <noreply@agora.localhost>")
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport,
@@ -183,6 +185,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 BALLOTS_SWEEP_SECONDS = env.float("BALLOTS_SWEEP_SECONDS", default=15.0)
+# Fault injection for the tests that kill a worker mid-tally; always 0 in use.
+BALLOTS_TALLY_DELAY_SECONDS = env.float("BALLOTS_TALLY_DELAY_SECONDS", default=0.0)
 CELERY_BEAT_SCHEDULE = {
     "ballots-close-due": {"task": "ballots.close_due_ballots", "schedule": BALLOTS_SWEEP_SECONDS},
     "ballots-open-due": {"task": "ballots.open_due_ballots", "schedule": BALLOTS_SWEEP_SECONDS},

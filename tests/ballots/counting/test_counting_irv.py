@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
 import pyrankvote
 import pytest
@@ -12,7 +13,7 @@ from pyrankvote import Candidate as PCandidate
 from ballots.counting import Ballot, CountingError, CountSheet, Election, count
 
 
-def election(rankings: list[tuple[int, ...]], n: int, ron: int | None = None) -> Election:
+def election(rankings: Sequence[tuple[int, ...]], n: int, ron: int | None = None) -> Election:
     """One-seat election with candidates C0..Cn-1."""
     return Election(
         candidates=tuple(f"C{i}" for i in range(n)),

@@ -11,7 +11,8 @@ from ballots.counting import CountingError, Motion, MotionResult, Threshold, cou
 
 def decide(**kwargs: object) -> MotionResult:
     """Count a motion built from keyword arguments."""
-    return count("motion", Motion(**kwargs))  # type: ignore[arg-type]
+    motion = Motion(**kwargs)  # type: ignore[arg-type]
+    return count("motion", motion)
 
 
 def test_simple_majority_ignores_abstentions() -> None:

@@ -1,0 +1,93 @@
+"""What observers may see of a declared result, and in what form.
+
+Figures are withheld for electorates below ``BALLOTS_MIN_BREAKDOWN_ELECTORATE``
+(a breakdown of three votes tells each voter how the other two voted), and
+papers are published only where the ballot allows it and the electorate is
+large enough that a full ranking cannot fingerprint a voter.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from ballots.counting import blt
+from ballots.models import Ballot, Question
+from ballots.services.tallying import question_election, question_papers
+
+
+def breakdown_allowed(*, electorate: int) -> bool:
+    return electorate >= settings.BALLOTS_MIN_BREAKDOWN_ELECTORATE
+
+
+def papers_downloadable(*, ballot: Ballot, electorate: int) -> bool:
+    return ballot.publish_papers and electorate >= max(ballot.min_electorate_for_papers, 1)
+
+
+def papers_blt(*, question: Question) -> str:
+    """Ranked papers as a BLT file, identical rankings grouped, in canonical order."""
+    return blt.to_blt(question_election(question=question))
+
+
+def papers_csv(*, question: Question) -> str:
+    """Unranked papers as CSV: one row per distinct paper with its count, in canonical order."""
+    labels = {o.pk: o.label for o in question.options.all()}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["count", "choices"])
+    for paper, n in sorted(question_papers(question=question).items()):
+        writer.writerow([n, "; ".join(labels[x] for x in paper)])
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Bar:
+    stage: int
+    value: float
+    y: int
+    width: float
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    name: str
+    elected: bool
+    y: int
+    bars: list[Bar]
+
+
+CHART_WIDTH = 600
+LABEL_WIDTH = 0
+BAR_HEIGHT = 10
+ROW_GAP = 14
+
+
+def stage_chart(sheet: dict[str, Any]) -> dict[str, Any]:
+    """Geometry for an SVG bar chart of votes per candidate per stage, drawn
+    server-side so it needs no script (the CSP allows none inline)."""
+    stages = sheet.get("stages") or []
+    peak = max((float(v) for s in stages for v in s["votes"].values()), default=0.0) or 1.0
+    quota = float(sheet["quota"]) if sheet.get("quota") else None
+    rows: list[ChartRow] = []
+    y = 0
+    for name in sheet.get("candidates", []):
+        bars = []
+        for s in stages:
+            value = float(s["votes"].get(name, 0) or 0)
+            bars.append(Bar(stage=s["number"], value=value, y=y, width=round(CHART_WIDTH * value / peak, 1)))
+            y += BAR_HEIGHT
+        rows.append(
+            ChartRow(name=name, elected=name in sheet.get("elected", []), y=y - BAR_HEIGHT * len(stages), bars=bars)
+        )
+        y += ROW_GAP
+    return {
+        "rows": rows,
+        "height": max(y, 1),
+        "width": CHART_WIDTH,
+        "quota_x": round(CHART_WIDTH * quota / peak, 1) if quota else None,
+        "stages": len(stages),
+    }

@@ -1,0 +1,91 @@
+"""Observers: result page, count sheet, papers, receipts, small-electorate rules."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from ballots.counting import parse_blt
+from tests.ballots.helpers import declared_election
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+RANKINGS = [["Ann", "Bob"], ["Bob", "Ann"], ["Cat", "Bob"], ["Ann"], ["Bob", "Cat"], ["Bob", "Ann"]]
+
+
+def test_result_page_shows_outcome_sheet_chart_and_turnout() -> None:
+    ballot, question = declared_election(RANKINGS, extra_voters=2, min_electorate_for_papers=1)
+    page = Client().get(f"/ballots/{ballot.pk}/result/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Elected: Bob" in html
+    assert 'id="turnout">6<' in html and "of 8 on the roll" in html
+    assert "Count sheet, stage by stage" in html and "<svg" in html
+    assert f"/ballots/{ballot.pk}/result/papers/{question.pk}.blt" in html
+
+
+def test_result_page_query_count_does_not_grow_with_papers() -> None:
+    small, _ = declared_election(RANKINGS[:3])
+    large, _ = declared_election(RANKINGS * 6)
+    client = Client()
+    counts = []
+    for ballot in (small, large):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/ballots/{ballot.pk}/result/").status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_published_blt_recounts_to_the_declared_result() -> None:
+    ballot, question = declared_election(RANKINGS, min_electorate_for_papers=1)
+    response = Client().get(f"/ballots/{ballot.pk}/result/papers/{question.pk}.blt")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    election = parse_blt(response.content.decode())
+    assert sum(b.weight for b in election.ballots) == 6
+    from ballots.counting import count
+
+    assert count("irv", election, seed=0).elected_names == ["Bob"]
+
+
+def test_papers_withheld_below_the_returning_officers_threshold() -> None:
+    ballot, question = declared_election(RANKINGS, min_electorate_for_papers=50)
+    response = Client().get(f"/ballots/{ballot.pk}/result/papers/{question.pk}.blt")
+    assert response.status_code == 403 and b"too small" in response.content
+    assert Client().get(f"/ballots/{ballot.pk}/result/papers/{question.pk}.exe").status_code == 404
+
+
+def test_tiny_electorate_gets_outcome_only(settings) -> None:
+    settings.BALLOTS_MIN_BREAKDOWN_ELECTORATE = 3
+    ballot, _ = declared_election([["Ann"], ["Bob", "Ann"]])
+    html = Client().get(f"/ballots/{ballot.pk}/result/").content.decode()
+    assert "only the outcome is published" in html and "Count sheet" not in html
+    assert Client().get(f"/ballots/{ballot.pk}/result/sheet.json").status_code == 403
+
+
+def test_count_sheet_json_and_undeclared_ballots_are_404() -> None:
+    ballot, _ = declared_election(RANKINGS)
+    data = Client().get(f"/ballots/{ballot.pk}/result/sheet.json").json()
+    sheet = data["questions"][0]["count_sheet"]
+    assert sheet["elected"] == ["Bob"] and sheet["stages"]
+    assert Client().get("/ballots/999999/result/").status_code == 404
+
+
+def test_recount_command_reports_identical_and_catches_tampering(capsys) -> None:
+    from django.core.management import call_command
+
+    from ballots.models import BallotPaper
+
+    ballot, question = declared_election(RANKINGS)
+    call_command("recount", str(ballot.pk))
+    assert "recount identical" in capsys.readouterr().out
+    paper = BallotPaper.objects.filter(question=question).first()
+    assert paper is not None
+    paper.content = [question.options.get(label="Cat").pk]
+    paper.save()
+    with pytest.raises(SystemExit) as exc:
+        call_command("recount", str(ballot.pk))
+    assert exc.value.code == 1
+    out = capsys.readouterr().out
+    assert "difference" in out and "stages[0].votes.Cat" in out
