@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accounts.models import User
+from accounts.models import Invitation, UnitAccessPolicy, User
 
 
 @admin.register(User)
@@ -14,3 +14,18 @@ class UserAdmin(BaseUserAdmin):
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+
+
+@admin.register(UnitAccessPolicy)
+class UnitAccessPolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Where units opt their officers and returning officers into required MFA."""
+
+    list_display = ("unit", "officers_require_mfa", "returning_officers_require_mfa")
+    autocomplete_fields = ()
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("person", "unit", "created_at", "claimed_at", "superseded_at")
+    list_filter = ("unit",)
+    readonly_fields = ("person", "unit", "invited_by", "created_at", "claimed_at", "superseded_at")

@@ -50,3 +50,57 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+
+class Invitation(models.Model):
+    """An e-mail inviting someone on a unit's roll to claim their account.
+
+    At most one *open* invitation per person (a partial unique constraint), so
+    running the invitation job twice, or twice at once, queues one e-mail.
+    The link itself is a signed token (``accounts.tokens``); this row records
+    that it was sent and when it was claimed.
+    """
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    unit = models.ForeignKey("governance.Unit", on_delete=models.PROTECT, related_name="invitations")
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField(
+        null=True, blank=True, help_text="Expired unclaimed and replaced by a newer invitation."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(claimed_at__isnull=True, superseded_at__isnull=True),
+                name="invitation_one_open_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk} for user {self.person_id}"
+
+
+class UnitAccessPolicy(models.Model):
+    """A unit's demands on the people who run it. Absent row: no demands.
+
+    Kept here rather than on ``governance.Unit`` because it is about sign-in,
+    which accounts owns.
+    """
+
+    unit = models.OneToOneField("governance.Unit", on_delete=models.CASCADE, related_name="access_policy")
+    officers_require_mfa = models.BooleanField(
+        default=False, help_text="Current office holders must use two-factor authentication on officer pages."
+    )
+    returning_officers_require_mfa = models.BooleanField(
+        default=False, help_text="Returning officers of this unit's ballots must use two-factor authentication."
+    )
+
+    class Meta:
+        verbose_name_plural = "unit access policies"
+
+    def __str__(self) -> str:
+        return f"access policy of unit {self.unit_id}"

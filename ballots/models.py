@@ -12,6 +12,7 @@ the pending rows (see ``services/lifecycle.py``). Receipts follow the same path
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -49,6 +50,10 @@ class Ballot(models.Model):
     # Publication of anonymised papers, off for small electorates.
     publish_papers = models.BooleanField(default=True)
     min_electorate_for_papers = models.PositiveIntegerField(default=20)
+    reminder_before = models.DurationField(
+        default=dt.timedelta(hours=24), help_text="Remind those who have not voted this long before close."
+    )
+    reminder_queued_at = models.DateTimeField(null=True, blank=True)
     declare_automatically = models.BooleanField(
         default=False, help_text="Declare as soon as counted, without the returning officer's review."
     )
@@ -98,6 +103,10 @@ class Question(models.Model):
     threshold = models.CharField(max_length=12, choices=Threshold.choices, default=Threshold.SIMPLE)
     quorum = models.PositiveIntegerField(null=True, blank=True, help_text="Minimum papers for a valid result.")
     minimums = models.JSONField(default=list, blank=True, help_text='[{"group": "women", "seats": 2}]')
+    seconders_for_nomination = models.PositiveSmallIntegerField(
+        default=0, help_text="Seconders a nomination needs before it stands."
+    )
+    include_ron = models.BooleanField(default=False, help_text="Add “Re-open nominations” when the papers are settled.")
     office = models.ForeignKey("governance.Office", null=True, blank=True, on_delete=models.PROTECT)
     body = models.ForeignKey("governance.Body", null=True, blank=True, on_delete=models.PROTECT)
     motion = models.ForeignKey(
@@ -134,6 +143,32 @@ class Option(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class Nomination(models.Model):
+    """A member put forward for an election question, by themselves or another."""
+
+    class State(models.TextChoices):
+        NOMINATED = "nominated", "Nominated, awaiting acceptance"
+        ACCEPTED = "accepted", "Accepted"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="nominations")
+    nominee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="nominations")
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="nominations_made"
+    )
+    seconders = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="nominations_seconded")
+    statement = models.TextField(blank=True, max_length=5000)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.NOMINATED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["question", "created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["question", "nominee"], name="nominated_once")]
+
+    def __str__(self) -> str:
+        return f"{self.nominee} for {self.question}"
 
 
 class RollEntry(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ballots import views
+from ballots import views, views_nominations
 
 app_name = "ballots"
 urlpatterns = [
@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:ballot_id>/result/sheet.json", views.ballot_count_sheet_json, name="sheet-json"),
     path("<int:ballot_id>/result/papers/<int:question_id>.<str:fmt>", views.ballot_papers_download, name="papers"),
     path("<int:ballot_id>/receipt/", views.receipt_check, name="receipt-check"),
+    path("<int:ballot_id>/nominations/", views_nominations.nominations, name="nominations"),
     path("<int:ballot_id>/declare/", views.ballot_declare, name="declare"),
 ]

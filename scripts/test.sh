@@ -78,7 +78,7 @@ echo "== ruff";            .venv/bin/ruff check .
                            .venv/bin/ruff format --check . >/dev/null
 echo "== mypy";            .venv/bin/mypy .
 echo "== import contract"; .venv/bin/lint-imports
-echo "== migrations";      $PY manage.py makemigrations --check --dry-run >/dev/null
+echo "== migrations";      DATABASE_URL=sqlite:///:memory: $PY manage.py makemigrations --check --dry-run >/dev/null
 echo "== deploy check";    bash scripts/check_deploy.sh
 echo "== pytest"
 $PY -m pytest "$@"

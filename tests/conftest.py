@@ -156,10 +156,16 @@ class CeleryProcesses:
 
 
 @pytest.fixture
-def celery_env(transactional_db: Any, smtp_sink: SmtpSink, tmp_path: Path) -> dict[str, str]:
+def celery_env(transactional_db: Any, smtp_sink: SmtpSink, tmp_path: Path, settings: Any) -> Iterator[dict[str, str]]:
     """Environment for worker/beat processes: the test database, a clean Redis
-    database as broker, the SMTP sink, and a one-second beat sweep."""
+    database as broker, the SMTP sink, and a one-second beat sweep.
+
+    The test process itself stops running tasks inline and sends its mail to
+    the same sink, so everything queued from a test reaches the real worker.
+    """
     import redis
+
+    from config.celery_app import app
 
     db = settings.DATABASES["default"]
     if db["ENGINE"] != "django.db.backends.postgresql" or not settings.REDIS_URL:
@@ -177,7 +183,12 @@ def celery_env(transactional_db: Any, smtp_sink: SmtpSink, tmp_path: Path) -> di
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
-    return env
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_sink.port
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    yield env
+    app.conf.task_always_eager = True
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from ballots.models import Ballot, Option, Question
-from governance.models import Body, Membership, Office, Unit
+from governance.models import Body, Holding, Membership, Office, Unit
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -92,3 +92,15 @@ def election_question(
 
 def option(question: Question, label: str) -> Option:
     return question.options.get(label=label)
+
+
+class HoldingFactory(factory.django.DjangoModelFactory[Holding]):
+    """A current holding of an office (pass ``body=…, office=None`` for a body seat)."""
+
+    class Meta:
+        model = Holding
+
+    person = factory.SubFactory(UserFactory)
+    office = factory.SubFactory(OfficeFactory)
+    starts_on = dt.date(2024, 1, 1)
+    authority = "Appointed at the founding meeting"

@@ -1,3 +1,8 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from accounts.api import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("token/", views.TokenApi.as_view(), name="accounts-api-token"),
+    path("me/", views.MeApi.as_view(), name="accounts-api-me"),
+]

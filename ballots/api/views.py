@@ -67,7 +67,7 @@ class VoteCastApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    class Input(serializers.Serializer):
+    class BallotVoteInput(serializers.Serializer):
         answers = serializers.DictField(
             child=serializers.ListField(child=serializers.IntegerField(), max_length=200),
             help_text="Question id → list of option ids (a ranking for ranked questions).",
@@ -79,15 +79,15 @@ class VoteCastApi(APIView):
             except ValueError:
                 raise serializers.ValidationError("Question ids must be integers.") from None
 
-    class Output(serializers.Serializer):
+    class BallotVoteReceipt(serializers.Serializer):
         receipt = serializers.CharField()
         replayed = serializers.BooleanField()
 
     @extend_schema(
-        request=Input,
+        request=BallotVoteInput,
         responses={
-            201: Output,
-            200: Output,
+            201: BallotVoteReceipt,
+            200: BallotVoteReceipt,
             400: ERROR,
             403: ERROR,
             404: ERROR,
@@ -95,7 +95,7 @@ class VoteCastApi(APIView):
         },
     )
     def post(self, request: Request, ballot_id: int) -> Response:
-        data = self.Input(data=request.data)
+        data = self.BallotVoteInput(data=request.data)
         data.is_valid(raise_exception=True)
         receipt = vote_cast(
             ballot_id=ballot_id,
@@ -103,7 +103,7 @@ class VoteCastApi(APIView):
             answers=data.validated_data["answers"],
             idempotency_key=request.headers.get("Idempotency-Key", ""),
         )
-        return Response(self.Output(receipt).data, status=200 if receipt.replayed else 201)
+        return Response(self.BallotVoteReceipt(receipt).data, status=200 if receipt.replayed else 201)
 
 
 class ResultApi(APIView):

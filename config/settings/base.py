@@ -190,6 +190,8 @@ BALLOTS_TALLY_DELAY_SECONDS = env.float("BALLOTS_TALLY_DELAY_SECONDS", default=0
 CELERY_BEAT_SCHEDULE = {
     "ballots-close-due": {"task": "ballots.close_due_ballots", "schedule": BALLOTS_SWEEP_SECONDS},
     "ballots-open-due": {"task": "ballots.open_due_ballots", "schedule": BALLOTS_SWEEP_SECONDS},
+    "ballots-close-nominations": {"task": "ballots.close_due_nominations", "schedule": BALLOTS_SWEEP_SECONDS},
+    "ballots-reminders": {"task": "ballots.send_due_reminders", "schedule": BALLOTS_SWEEP_SECONDS * 4},
     "core-send-outbox": {"task": "core.send_pending_outbox", "schedule": BALLOTS_SWEEP_SECONDS * 4},
 }
 
@@ -236,12 +238,49 @@ CONTENT_SECURITY_POLICY = (
 )
 
 # --- accounts: allauth, MFA, invitations (owned by the accounts work) ---
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SupporterSignupForm"
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Resetting a password by e-mailed link proves control of the mailbox: sign in.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
+MFA_TOTP_ISSUER = "Agora"
+# One period either side: phones drift, and a code is still single-use.
+MFA_TOTP_TOLERANCE = 1
+MFA_RECOVERY_CODE_COUNT = 10
+# How long an invitation link from the roll stays valid (seconds).
+ACCOUNTS_INVITATION_MAX_AGE = env.int("ACCOUNTS_INVITATION_MAX_AGE", default=60 * 60 * 24 * 21)
+# National administrators must use MFA on officer pages when this is on;
+# units opt officers and returning officers in with accounts.UnitAccessPolicy.
+ACCOUNTS_MFA_REQUIRED_FOR_ADMINS = env.bool("ACCOUNTS_MFA_REQUIRED_FOR_ADMINS", default=False)
+ACCOUNTS_TOKEN_THROTTLE = env.str("ACCOUNTS_TOKEN_THROTTLE", default="10/min")
 # --- end accounts ---
 
 # --- governance: roll import, documents (owned by the governance work) ---
+# Roll import progress is written by the worker and read by the web server,
+# so it needs a cache both processes see: Redis, or else a folder in VAR_DIR.
+CACHES["governance_progress"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "gov"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "governance-progress"),
+    }
+)
+GOVERNANCE_PROGRESS_CACHE = "governance_progress"
+GOVERNANCE_ROLL_MAX_BYTES = env.int("GOVERNANCE_ROLL_MAX_BYTES", default=50 * 1024 * 1024)
+GOVERNANCE_API_PAGE_SIZE = 50
 # --- end governance ---
 
 # --- meetings: motions and meetings (owned by the meetings work) ---
+# Beat sends each meeting's notice when its notice period begins.
+MEETINGS_NOTICE_SWEEP_SECONDS = env.float("MEETINGS_NOTICE_SWEEP_SECONDS", default=300.0)
+CELERY_BEAT_SCHEDULE["meetings-send-due-notices"] = {
+    "task": "meetings.send_due_notices",
+    "schedule": MEETINGS_NOTICE_SWEEP_SECONDS,
+}
+# How often the projector and console poll the live state of a meeting (ms).
+MEETINGS_LIVE_POLL_MS = env.int("MEETINGS_LIVE_POLL_MS", default=2000)
 # --- end meetings ---
 
 # Ballot secrecy: results are not broken down for electorates below this size.

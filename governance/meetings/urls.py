@@ -1,4 +1,27 @@
-from django.urls import URLPattern, URLResolver
+"""Pages for members, officers, the projector and observers, under /meetings/."""
+
+from django.urls import path
+
+from governance.meetings.views import console, meetings, motions
 
 app_name = "meetings"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", meetings.meeting_index, name="index"),
+    path("motions/", motions.motion_list, name="motions"),
+    path("motions/new/<slug:unit_slug>/", motions.motion_propose, name="motion_propose"),
+    path("motions/<int:motion_id>/", motions.motion_detail, name="motion"),
+    path("motions/<int:motion_id>/amend/", motions.amendment_propose, name="amendment_propose"),
+    path("motions/<int:motion_id>/<slug:action>/", motions.motion_action, name="motion_action"),
+    path("amendments/<int:amendment_id>/<slug:action>/", motions.amendment_action, name="amendment_action"),
+    path("schedule/<slug:unit_slug>/", console.meeting_schedule, name="schedule"),
+    path("requisitions/<slug:unit_slug>/", meetings.requisition_list, name="requisitions"),
+    path("requisition/<int:requisition_id>/sign/", meetings.requisition_sign_view, name="requisition_sign"),
+    path("votes/<int:vote_id>/cast/", meetings.vote_cast, name="vote_cast"),
+    path("<int:meeting_id>/", meetings.meeting_detail, name="meeting"),
+    path("<int:meeting_id>/check-in/", meetings.meeting_check_in, name="check_in"),
+    path("<int:meeting_id>/projector/", meetings.meeting_projector, name="projector"),
+    path("<int:meeting_id>/live.json", meetings.meeting_live_json, name="live"),
+    path("<int:meeting_id>/console/", console.meeting_console, name="console"),
+    path("<int:meeting_id>/console/<slug:action>/", console.console_action, name="console_action"),
+    path("<int:meeting_id>/minutes/", console.minutes_edit_view, name="minutes"),
+]

@@ -45,16 +45,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def no_eager(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    from config.celery_app import app
-
-    app.conf.task_always_eager = False
-    yield
-    app.conf.task_always_eager = True
-
-
 def test_two_beats_close_once_and_mail_once(celery_processes: CeleryProcesses, smtp_sink: SmtpSink) -> None:
     ballot, voters = _motion_ballot(5, closes_in=3, declare_automatically=True)
     for voter in voters[:3]:
@@ -71,7 +61,7 @@ def test_two_beats_close_once_and_mail_once(celery_processes: CeleryProcesses, s
     assert sorted(m["X-Envelope-To"] for m in result_mails) == sorted(v.email for v in voters)
 
 
-def test_worker_killed_mid_tally_is_redelivered(celery_env: dict[str, str], tmp_path: Path, no_eager) -> None:
+def test_worker_killed_mid_tally_is_redelivered(celery_env: dict[str, str], tmp_path: Path) -> None:
     """acks_late + a short visibility timeout: a tally whose worker died is
     delivered again to another worker, which counts it exactly once."""
     ballot, voters = _motion_ballot(4, closes_in=600)

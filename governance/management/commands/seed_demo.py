@@ -20,8 +20,10 @@ from django.utils import timezone
 from accounts.models import User
 from ballots.models import Ballot, Option, Question
 from ballots.services import casting, lifecycle, tallying
+from governance.meetings.demo import load_demo as load_meetings_demo
 from governance.meetings.models import Motion, Seconding
-from governance.models import Body, Holding, Membership, Office, Unit
+from governance.models import Body, GoverningDocument, Holding, Membership, Office, Unit
+from governance.services.documents import document_create, document_version_adopt
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published demo logins
 REFERENCE_GROUP = [
@@ -235,6 +237,111 @@ class Command(BaseCommand):
         self._motions(stockport, [member, *people[:40]])
         self._declared_ballot(stockport, secretary, [member, *people], offices["Treasurer"], rng)
         self._open_ballot(stockport, secretary)
+        load_meetings_demo(unit=stockport, members=[member, *people[:60]], secretary=secretary, chair=chair)
+        self._documents(national, stockport, founding)
+        self._elected_branch(region, founding, rng)
+
+    def _documents(self, national: Unit, stockport: Unit, founding: dt.date) -> None:
+        """The network's interim constitution, and Stockport's constitution amended by a carried motion."""
+        constitution = document_create(unit=national, kind=GoverningDocument.Kind.CONSTITUTION, title="Constitution")
+        document_version_adopt(
+            document=constitution,
+            text="1. Name. The network is called Momentum.\n\n2. Aims. To organise in every town, city and village "
+            "to create a mass movement for real progressive change.\n\n3. Interim arrangements. Until governance "
+            "arrangements are established, a reference group provides for the organisation.",
+            adopted_on=founding,
+            authority="Founding statement of the network",
+        )
+        branch = document_create(unit=stockport, kind=GoverningDocument.Kind.CONSTITUTION, title="Branch constitution")
+        document_version_adopt(
+            document=branch,
+            text="1. The branch is Momentum Stockport, meeting at Stockport Labour Club.\n\n"
+            "2. The branch committee is appointed by the founding meeting until it is elected.",
+            adopted_on=founding,
+            authority="Founding meeting of the branch",
+        )
+        motion = Motion.objects.filter(unit=stockport, amends_constitution=True).first()
+        document_version_adopt(
+            document=branch,
+            text="1. The branch is Momentum Stockport, meeting at Stockport Labour Club.\n\n"
+            "2. The branch committee of three is elected each year by secret ballot of all members (STV).\n\n"
+            "3. Supporters who are not Labour Party members may vote on branch matters.",
+            adopted_on=founding + dt.timedelta(days=200),
+            authority="General meeting of the branch",
+            amends_number=1,
+            motion=motion,
+        )
+
+    def _elected_branch(self, region: Unit, founding: dt.date, rng: random.Random) -> None:
+        """A branch whose committee has been elected: the interim organisers' mandate
+        has ended and the branch is established (through the real handover)."""
+        unit = Unit.objects.create(
+            name="Momentum Manchester",
+            slug="momentum-manchester",
+            kind=Unit.Kind.BRANCH,
+            parent=region,
+            meeting_place="Friends Meeting House, Manchester",
+            description="Manchester's local group, with an elected branch committee.",
+        )
+        organisers = Body.objects.create(
+            unit=unit,
+            name="Interim organisers",
+            kind=Body.Kind.REFERENCE_GROUP,
+            mandate=Body.Mandate.APPOINTED,
+            ends_when_elected_body_constituted=True,
+            mandate_authority="Appointed by the regional network to convene the branch until it elects a committee.",
+        )
+        committee = Body.objects.create(
+            unit=unit,
+            name="Manchester branch committee",
+            kind=Body.Kind.COMMITTEE,
+            mandate=Body.Mandate.ELECTED,
+            mandate_authority="Awaiting its first election.",
+            seats=3,
+        )
+        for title in ["Chair", "Secretary"]:
+            Office.objects.create(unit=unit, body=committee, title=title, filled_by=Office.FilledBy.ELECTION)
+        people = []
+        for i in range(24):
+            person = self._user(
+                f"{rng.choice(FIRST)} {rng.choice(LAST)} (Manchester {i + 1})", f"manchester{i + 1}@example.org"
+            )
+            Membership.objects.create(
+                person=person,
+                unit=unit,
+                kind=Membership.Kind.MEMBER,
+                party_member=rng.random() < 0.6,
+                joined_on=founding + dt.timedelta(days=rng.randrange(0, 200)),
+            )
+            people.append(person)
+        for person in people[:2]:
+            Holding.objects.create(
+                person=person, body=organisers, starts_on=founding, authority="Appointed by the regional network"
+            )
+        now = timezone.now()
+        ballot = Ballot.objects.create(
+            unit=unit,
+            title="Manchester branch committee election",
+            returning_officer=people[-1],
+            state=Ballot.State.SCHEDULED,
+            opens_at=now - dt.timedelta(days=30),
+            closes_at=now - dt.timedelta(days=23),
+            description="The branch's first election of its committee (STV, 3 seats).",
+        )
+        names = [p.full_name for p in people[2:7]]
+        question = self._election_question(
+            ballot, None, "Branch committee (3 seats)", names, Question.Method.SCOTTISH_STV, seats=3
+        )
+        question.body = committee
+        question.save(update_fields=["body"])
+        lifecycle.ballot_open(ballot_id=ballot.pk)
+        options = [o for o in question.options.all() if not o.is_ron]
+        for voter in people[:20]:
+            ranking = rng.sample(options, k=rng.randint(1, 4))
+            casting.vote_cast(ballot_id=ballot.pk, voter=voter, answers={question.pk: [o.pk for o in ranking]})
+        lifecycle.ballot_close(ballot_id=ballot.pk)
+        tallying.ballot_tally(ballot_id=ballot.pk)
+        lifecycle.ballot_declare(ballot_id=ballot.pk, actor=people[-1])
 
     def _motions(self, unit: Unit, people: list[User]) -> None:
         texts = [

@@ -1,3 +1,24 @@
-from django.urls import URLPattern, URLResolver
+"""REST routes for motions, amendments, meetings, agenda and attendance."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import path
+
+from governance.meetings.api import views
+
+urlpatterns = [
+    path("motions/", views.MotionListApi.as_view(), name="meetings-api-motions"),
+    path("motions/<int:motion_id>/", views.MotionDetailApi.as_view(), name="meetings-api-motion"),
+    path("motions/<int:motion_id>/second/", views.MotionSecondApi.as_view(), name="meetings-api-motion-second"),
+    path("motions/<int:motion_id>/rule/", views.MotionRuleApi.as_view(), name="meetings-api-motion-rule"),
+    path("motions/<int:motion_id>/amendments/", views.AmendmentListApi.as_view(), name="meetings-api-amendments"),
+    path(
+        "amendments/<int:amendment_id>/second/",
+        views.AmendmentSecondApi.as_view(),
+        name="meetings-api-amendment-second",
+    ),
+    path("", views.MeetingListApi.as_view(), name="meetings-api-list"),
+    path("<int:meeting_id>/", views.MeetingDetailApi.as_view(), name="meetings-api-detail"),
+    path("<int:meeting_id>/agenda/", views.AgendaItemCreateApi.as_view(), name="meetings-api-agenda"),
+    path("<int:meeting_id>/attendance/", views.AttendanceApi.as_view(), name="meetings-api-attendance"),
+    path("<int:meeting_id>/check-in/", views.CheckInApi.as_view(), name="meetings-api-check-in"),
+    path("votes/<int:vote_id>/cast/", views.VoteCastApi.as_view(), name="meetings-api-vote-cast"),
+]

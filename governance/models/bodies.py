@@ -1,10 +1,4 @@
-"""Who runs what, on whose authority: units, bodies, offices and members.
-
-The network starts with an *interim* reference group that nobody elected; as
-ballots are declared, elected bodies and office holders replace it and a unit
-becomes *established*. Every holding records the authority it rests on (an
-appointment, or a declared ballot) so the history can be read back.
-"""
+"""Bodies, offices and the holdings of them, with the authority for each."""
 
 from __future__ import annotations
 
@@ -12,64 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-
-class Unit(models.Model):
-    """A level of the network: the national network, a region, a branch."""
-
-    class Kind(models.TextChoices):
-        NATIONAL = "national", "National network"
-        REGION = "region", "Region"
-        BRANCH = "branch", "Local group / branch"
-
-    class GovernanceStatus(models.TextChoices):
-        INTERIM = "interim", "Interim (run by appointees)"
-        ESTABLISHED = "established", "Established (run by elected bodies)"
-
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    description = models.TextField(blank=True)
-    meeting_place = models.CharField(max_length=200, blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    governance_status = models.CharField(
-        max_length=12, choices=GovernanceStatus.choices, default=GovernanceStatus.INTERIM
-    )
-    allows_supporter_signup = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Membership(models.Model):
-    """A person's relation to one unit. A person may belong to several."""
-
-    class Kind(models.TextChoices):
-        SUPPORTER = "supporter", "Supporter"
-        MEMBER = "member", "Member"
-
-    class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        LAPSED = "lapsed", "Lapsed"
-        SUSPENDED = "suspended", "Suspended"
-        LEFT = "left", "Left"
-
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MEMBER)
-    party_member = models.BooleanField(default=False, help_text="Also a member of the Labour Party.")
-    joined_on = models.DateField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    consent_to_contact = models.BooleanField(default=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["person", "unit"], name="membership_one_per_unit")]
-        indexes = [models.Index(fields=["unit", "status", "kind"])]
-
-    def __str__(self) -> str:
-        return f"{self.person} in {self.unit} ({self.kind}, {self.status})"
+from governance.models.units import Unit
 
 
 class Body(models.Model):
@@ -128,6 +65,15 @@ class Office(models.Model):
     def __str__(self) -> str:
         return f"{self.title}, {self.unit}"
 
+    def current_holdings(self) -> list[Holding]:
+        """Current holders; uses a prefetched ``holdings`` when there is one."""
+        return [h for h in self.holdings.all() if h.ends_on is None]
+
+    @property
+    def vacancies(self) -> int:
+        """Seats with nobody in them now (0 when fully held)."""
+        return max(self.seats - len(self.current_holdings()), 0)
+
 
 class Holding(models.Model):
     """One person's time in an office or on a body, with its authority.
@@ -166,3 +112,31 @@ class Holding(models.Model):
     @property
     def is_current(self) -> bool:
         return self.ends_on is None
+
+
+class Handover(models.Model):
+    """The record that a declared election has been applied to its seat.
+
+    One per ballot question, so declaring (or re-running the declaration)
+    twice applies it once, even when nobody was elected (re-open nominations
+    won) and no holding was created.
+    """
+
+    question = models.OneToOneField("ballots.Question", on_delete=models.PROTECT, related_name="handover")
+    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT, related_name="handovers")
+    body = models.ForeignKey(Body, null=True, blank=True, on_delete=models.PROTECT, related_name="handovers")
+    declared_on = models.DateField()
+    authority = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-declared_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(office__isnull=False, body__isnull=True) | Q(office__isnull=True, body__isnull=False),
+                name="handover_office_xor_body",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"handover of {self.office or self.body} on {self.declared_on}"

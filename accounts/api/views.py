@@ -1,0 +1,168 @@
+"""REST endpoints for accounts: API tokens, and the signed-in person.
+
+Sessions and tokens both authenticate the API (``REST_FRAMEWORK`` settings).
+A token is issued only against the same proofs the web sign-in asks for: a
+verified e-mail address, the password, and an authenticator code when the
+account has two-factor authentication, so the API is not a way around MFA.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.utils import has_verified_email
+from allauth.mfa.base.forms import AuthenticateForm
+from django.conf import settings
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from accounts import roles, services
+from accounts.models import User
+from core.errors import DomainError, NotPermitted
+from governance import selectors as governance_selectors
+
+ERROR = inline_serializer("AccountsError", fields={"code": serializers.CharField(), "message": serializers.CharField()})
+
+
+class TokenObtainThrottle(AnonRateThrottle):
+    """Password guessing through the API is limited per client address."""
+
+    scope = "accounts_token"
+
+    def get_rate(self) -> str:
+        return settings.ACCOUNTS_TOKEN_THROTTLE
+
+
+class TokenApi(APIView):
+    class TokenObtainInput(serializers.Serializer):
+        email = serializers.EmailField()
+        password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+        code = serializers.CharField(
+            required=False, allow_blank=True, help_text="Authenticator (TOTP) or recovery code, if MFA is on."
+        )
+
+    class TokenOutput(serializers.Serializer):
+        token = serializers.CharField(help_text='Send as "Authorization: Token <token>".')
+
+    def get_permissions(self) -> list[Any]:
+        if self.request.method == "POST":
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    def get_throttles(self) -> list[Any]:
+        if self.request.method == "POST":
+            return [TokenObtainThrottle()]
+        return super().get_throttles()
+
+    @extend_schema(
+        operation_id="accounts_token_obtain",
+        summary="Obtain an API token",
+        description="Exchange e-mail, password and (when two-factor authentication is on) a code for a token. "
+        "Throttled per client address.",
+        request=TokenObtainInput,
+        responses={
+            200: TokenOutput,
+            400: OpenApiResponse(ERROR, description="invalid_credentials, or a malformed request"),
+            403: OpenApiResponse(ERROR, description="email_unverified, mfa_code_required or mfa_code_invalid"),
+            429: OpenApiResponse(ERROR, description="throttled"),
+        },
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = self.TokenObtainInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request, username=data.validated_data["email"].lower(), password=data.validated_data["password"]
+        )
+        if not isinstance(user, User) or not user.is_active:
+            raise DomainError("invalid_credentials", "The e-mail address or password is not correct.")
+        if not has_verified_email(user):
+            raise NotPermitted("email_unverified", "Verify your e-mail address before using the API.")
+        if roles.mfa_enabled(user):
+            code = data.validated_data.get("code") or ""
+            if not code:
+                raise NotPermitted("mfa_code_required", "This account uses two-factor authentication: send a code.")
+            if not AuthenticateForm(user=user, data={"code": code}).is_valid():
+                raise NotPermitted("mfa_code_invalid", "The authenticator code is not correct.")
+        token = services.api_token_issue(user=user)
+        return Response(self.TokenOutput({"token": token.key}).data)
+
+    @extend_schema(
+        operation_id="accounts_token_revoke",
+        summary="Revoke my API token",
+        request=None,
+        responses={204: None, 401: OpenApiResponse(ERROR, description="not authenticated")},
+    )
+    def delete(self, request: Request) -> Response:
+        assert isinstance(request.user, User)  # noqa: S101 - IsAuthenticated
+        services.api_token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    class MeMembershipOutput(serializers.Serializer):
+        unit = serializers.SlugField(source="unit.slug")
+        unit_name = serializers.CharField(source="unit.name")
+        kind = serializers.CharField()
+        status = serializers.CharField()
+
+    class MeOutput(serializers.Serializer):
+        id = serializers.IntegerField()
+        email = serializers.EmailField()
+        full_name = serializers.CharField()
+        optional_email = serializers.BooleanField()
+        mfa_enabled = serializers.BooleanField()
+        mfa_required = serializers.BooleanField()
+        national_admin = serializers.BooleanField()
+        officer_of = serializers.ListField(child=serializers.SlugField())
+        memberships = serializers.ListField(child=serializers.DictField())
+
+    class MeInput(serializers.Serializer):
+        optional_email = serializers.BooleanField()
+
+    def _output(self, user: User) -> dict[str, Any]:
+        from governance.models import Unit
+
+        memberships = governance_selectors.membership_list_for_person(person=user)
+        return self.MeOutput(
+            {
+                "id": user.pk,
+                "email": user.email,
+                "full_name": user.full_name,
+                "optional_email": user.optional_email,
+                "mfa_enabled": roles.mfa_enabled(user),
+                "mfa_required": roles.mfa_required(user),
+                "national_admin": roles.is_national_admin(user),
+                "officer_of": sorted(
+                    Unit.objects.filter(pk__in=roles.officer_unit_ids(user)).values_list("slug", flat=True)
+                ),
+                "memberships": self.MeMembershipOutput(memberships, many=True).data,
+            }
+        ).data
+
+    @extend_schema(
+        operation_id="accounts_me", summary="The signed-in person and their roles", responses={200: MeOutput}
+    )
+    def get(self, request: Request) -> Response:
+        assert isinstance(request.user, User)  # noqa: S101 - IsAuthenticated
+        return Response(self._output(request.user))
+
+    @extend_schema(
+        operation_id="accounts_me_update",
+        summary="Change my notification preferences",
+        request=MeInput,
+        responses={200: MeOutput, 400: OpenApiResponse(ERROR)},
+    )
+    def patch(self, request: Request) -> Response:
+        assert isinstance(request.user, User)  # noqa: S101 - IsAuthenticated
+        data = self.MeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.preferences_update(user=request.user, optional_email=data.validated_data["optional_email"])
+        return Response(self._output(user))

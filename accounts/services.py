@@ -1,0 +1,155 @@
+"""Writes for accounts: invitations from the roll, claiming, preferences, tokens.
+
+Sign-up, sign-in, verification, password reset and MFA are allauth's; these
+services cover what allauth does not: inviting people who are already on a
+roll, and turning an invitation into a signed-in, verified account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from accounts import selectors, tokens
+from accounts.models import Invitation, User
+from core.audit import audit_record
+from core.emails import outbox_enqueue
+from governance.models import Unit
+
+INVITE_BATCH = 500
+
+
+@dataclass
+class InvitationRun:
+    """What an invitation run did (or, with ``dry_run``, would do)."""
+
+    unit: str
+    dry_run: bool
+    invited: list[str] = field(default_factory=list)
+    superseded: int = 0
+
+
+def claim_url(*, user: User) -> str:
+    return settings.SITE_URL + reverse("accounts:claim", args=[tokens.claim_token_make(user=user)])
+
+
+def unsubscribe_url(*, user: User) -> str:
+    """A link that turns optional mail off without signing in; for every
+    e-mail rendered per recipient."""
+    return settings.SITE_URL + reverse("accounts:unsubscribe", args=[tokens.unsubscribe_token_make(user=user)])
+
+
+def invitations_send(*, unit: Unit, actor: Any = None, dry_run: bool = False) -> InvitationRun:
+    """Invite everyone on the unit's roll who cannot sign in yet.
+
+    One open invitation per person (a partial unique constraint) and one
+    outbox row per invitation (key ``accounts-invite:<id>``): running this
+    again, or twice at once, sends nobody a second e-mail. An invitation that
+    expired unclaimed is superseded by a new one. Works in batches, each in
+    its own transaction, so a crash part-way keeps what was done."""
+    run = InvitationRun(unit=unit.slug, dry_run=dry_run)
+    candidate_ids = list(selectors.invitation_candidates(unit=unit).values_list("pk", flat=True))
+    for start in range(0, len(candidate_ids), INVITE_BATCH):
+        batch = candidate_ids[start : start + INVITE_BATCH]
+        if dry_run:
+            run.invited.extend(User.objects.filter(pk__in=batch).order_by("pk").values_list("email", flat=True))
+            continue
+        with transaction.atomic():
+            run.superseded += Invitation.objects.filter(
+                person_id__in=batch,
+                claimed_at__isnull=True,
+                superseded_at__isnull=True,
+                created_at__lt=selectors.invitation_open_cutoff(),
+            ).update(superseded_at=timezone.now())
+            for person in User.objects.filter(pk__in=batch).order_by("pk"):
+                if _invite_one(person=person, unit=unit, actor=actor):
+                    run.invited.append(person.email)
+    return run
+
+
+def _invite_one(*, person: User, unit: Unit, actor: Any) -> bool:
+    """Create the person's open invitation and queue its e-mail; False if a
+    concurrent run got there first."""
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                person=person, unit=unit, invited_by=actor if getattr(actor, "pk", None) else None
+            )
+    except IntegrityError:
+        return False
+    outbox_enqueue(
+        key=f"accounts-invite:{invitation.pk}",
+        recipient=person,
+        template="accounts/invitation",
+        context={
+            "unit": unit,
+            "claim_url": claim_url(user=person),
+            "unsubscribe_url": unsubscribe_url(user=person),
+            "valid_days": settings.ACCOUNTS_INVITATION_MAX_AGE // 86400,
+        },
+    )
+    audit_record(actor=actor, action="invitation_sent", obj=invitation, unit=unit, detail={"person": person.pk})
+    return True
+
+
+@transaction.atomic
+def invitation_claim(*, token: str, password: str, ip_address: str | None = None) -> User:
+    """Set the password of an invited person, verify their address (the link
+    reached it) and mark the invitation claimed. The caller validates the
+    password and then signs the person in.
+
+    The account row is locked and the token re-checked under the lock, so a
+    link clicked twice at once is claimed once; the second gets
+    ``invitation_invalid``."""
+    user = tokens.claim_token_user(token=token)
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    user = tokens.claim_token_user(token=token)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).update(primary=False)
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    else:
+        EmailAddress.objects.filter(pk=address.pk).update(verified=True, primary=True)
+    invitation = Invitation.objects.filter(person=user, claimed_at__isnull=True, superseded_at__isnull=True).first()
+    if invitation is not None:
+        Invitation.objects.filter(pk=invitation.pk).update(claimed_at=timezone.now())
+    audit_record(
+        actor=user,
+        action="account_claimed",
+        obj=user,
+        unit=invitation.unit if invitation else None,
+        ip_address=ip_address,
+    )
+    return user
+
+
+def preferences_update(*, user: User, optional_email: bool) -> User:
+    User.objects.filter(pk=user.pk).update(optional_email=optional_email)
+    user.optional_email = optional_email
+    return user
+
+
+def unsubscribe(*, token: str) -> User:
+    """Turn optional mail off for the person a signed link was made for."""
+    user = tokens.unsubscribe_token_user(token=token)
+    return preferences_update(user=user, optional_email=False)
+
+
+def api_token_issue(*, user: User) -> Token:
+    """The user's API token, created on first request (one per user)."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return token
+
+
+def api_token_revoke(*, user: User) -> bool:
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return bool(deleted)

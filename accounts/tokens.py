@@ -1,0 +1,69 @@
+"""Signed links sent by e-mail: claiming an invitation, unsubscribing.
+
+Neither needs a table. A claim token carries a fingerprint of the account's
+password hash, last login and e-mail address, so it stops working the moment
+the account is claimed (or the address changes); it also expires after
+``ACCOUNTS_INVITATION_MAX_AGE``. An unsubscribe token never expires: it only
+ever turns optional mail *off*, and must keep working in old e-mails.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from accounts.models import User
+from core.errors import DomainError
+
+CLAIM_SALT = "accounts.invitation.claim"
+UNSUBSCRIBE_SALT = "accounts.unsubscribe"
+
+
+def _fingerprint(user: User) -> str:
+    login = "" if user.last_login is None else user.last_login.replace(microsecond=0, tzinfo=None).isoformat()
+    return salted_hmac(CLAIM_SALT, f"{user.pk}|{user.password}|{login}|{user.email}", algorithm="sha256").hexdigest()[
+        :24
+    ]
+
+
+def claim_token_make(*, user: User) -> str:
+    return signing.dumps({"u": user.pk, "f": _fingerprint(user)}, salt=CLAIM_SALT, compress=True)
+
+
+def claim_token_user(*, token: str) -> User:
+    """The user a claim token was made for, or a ``DomainError`` saying why not.
+
+    Codes: ``invitation_expired`` (older than the max age), ``invitation_invalid``
+    (tampered, unknown user, or already claimed)."""
+    try:
+        data = signing.loads(token, salt=CLAIM_SALT, max_age=settings.ACCOUNTS_INVITATION_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise DomainError(
+            "invitation_expired", "This invitation has expired. Ask your branch for a new one, or reset your password."
+        ) from exc
+    except signing.BadSignature as exc:
+        raise DomainError("invitation_invalid", "This invitation link is not valid.") from exc
+    pk = data.get("u") if isinstance(data, dict) else None
+    user = User.objects.filter(pk=pk, is_active=True).first() if isinstance(pk, int) else None
+    if user is None or not constant_time_compare(str(data.get("f", "")), _fingerprint(user)):
+        raise DomainError(
+            "invitation_invalid",
+            "This invitation link has already been used or is no longer valid. Sign in, or reset your password.",
+        )
+    return user
+
+
+def unsubscribe_token_make(*, user: User) -> str:
+    return signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_token_user(*, token: str) -> User:
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature as exc:
+        raise DomainError("unsubscribe_invalid", "This unsubscribe link is not valid.") from exc
+    user = User.objects.filter(pk=pk).first()
+    if user is None:
+        raise DomainError("unsubscribe_invalid", "This unsubscribe link is not valid.", status=404)
+    return user

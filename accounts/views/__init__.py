@@ -1,0 +1,16 @@
+"""A member's own pages, claiming an invitation, and the unit audit log."""
+
+from accounts.views.audit import audit_log, audit_log_csv
+from accounts.views.claim import claim, claim_set_password
+from accounts.views.member import dashboard, data_export, preferences, unsubscribe
+
+__all__ = [
+    "audit_log",
+    "audit_log_csv",
+    "claim",
+    "claim_set_password",
+    "dashboard",
+    "data_export",
+    "preferences",
+    "unsubscribe",
+]

@@ -1,0 +1,84 @@
+"""A unit's audit log, for its officers (and national administrators).
+
+The log records administrative steps only; nothing in it links a member to a
+ballot paper, so showing or exporting it in full is safe.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from accounts import roles, selectors
+from accounts.access import deny, mfa_enforced
+from core.models import AuditEntry
+from governance.models import Unit
+
+PAGE_SIZE = 50
+CSV_HEADER = ["at", "actor", "action", "object_type", "object_id", "detail", "ip_address"]
+
+
+def _scope(request: HttpRequest, slug: str) -> dict[str, Any]:
+    return {"unit": Unit.objects.filter(slug=slug).first()}
+
+
+def _permitted_unit(request: HttpRequest, slug: str) -> Unit:
+    unit = get_object_or_404(Unit, slug=slug)
+    if not roles.can_view_audit_log(request.user, unit):
+        raise deny(f"Only officers of {unit.name} can read its audit log.")
+    return unit
+
+
+@login_required
+@mfa_enforced(_scope)
+def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
+    unit = _permitted_unit(request, slug)
+    page = Paginator(selectors.audit_entries_for_unit(unit=unit), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit_log.html", {"unit": unit, "page": page})
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value: Any) -> str:
+    """Neutralise spreadsheet formulas (CSV injection) in free text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _rows(entries: Any) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_HEADER)
+    entry: AuditEntry
+    for entry in entries.iterator(chunk_size=2000):
+        yield writer.writerow(
+            [
+                entry.at.isoformat(),
+                _cell(entry.actor.email if entry.actor else ""),
+                _cell(entry.action),
+                entry.object_type,
+                entry.object_id,
+                _cell(json.dumps(entry.detail, sort_keys=True)),
+                entry.ip_address or "",
+            ]
+        )
+
+
+@login_required
+@mfa_enforced(_scope)
+def audit_log_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    unit = _permitted_unit(request, slug)
+    response = StreamingHttpResponse(_rows(selectors.audit_entries_for_unit(unit=unit)), content_type="text/csv")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="audit-{unit.slug}-{stamp}.csv"'
+    return response

@@ -1,0 +1,73 @@
+"""Claiming an invitation: the link from the e-mail, then choosing a password.
+
+Like Django's password reset, the token moves from the URL into the session
+and the browser is redirected, so the token is not left in the address bar,
+history or a Referer header. Signing in afterwards goes through allauth's
+login flow, which records the authentication (so setting up MFA straight
+away needs no second password prompt) and runs its login stages.
+"""
+
+from __future__ import annotations
+
+from allauth.account.internal.flows.login import perform_login, record_authentication
+from allauth.account.models import Login
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from accounts import services, tokens
+from accounts.forms import ClaimForm
+from core.errors import DomainError
+
+CLAIM_SESSION_KEY = "accounts.claim_token"
+
+
+def _invalid(request: HttpRequest, error: DomainError) -> HttpResponse:
+    request.session.pop(CLAIM_SESSION_KEY, None)
+    return render(
+        request, "accounts/claim_invalid.html", {"message": error.message, "code": error.code}, status=error.status
+    )
+
+
+@never_cache
+def claim(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        tokens.claim_token_user(token=token)
+    except DomainError as exc:
+        return _invalid(request, exc)
+    if request.user.is_authenticated:
+        logout(request)  # someone else's session in this browser must not survive a claim
+    request.session[CLAIM_SESSION_KEY] = token
+    return redirect("accounts:claim_set_password")
+
+
+@never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
+def claim_set_password(request: HttpRequest) -> HttpResponse:
+    token = request.session.get(CLAIM_SESSION_KEY)
+    if not token:
+        return _invalid(
+            request, DomainError("invitation_missing", "Open the link from your invitation e-mail to claim an account.")
+        )
+    try:
+        person = tokens.claim_token_user(token=token)
+    except DomainError as exc:
+        return _invalid(request, exc)
+    form = ClaimForm(person, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_claim(
+                token=token, password=form.cleaned_data["new_password1"], ip_address=request.META.get("REMOTE_ADDR")
+            )
+        except DomainError as exc:
+            return _invalid(request, exc)
+        request.session.pop(CLAIM_SESSION_KEY, None)
+        # The person has just proved the mailbox and chosen the password: count
+        # it as a fresh re-authentication, so adding an authenticator next
+        # does not ask for the password they typed seconds ago.
+        record_authentication(request, user, method="password_reset", email=user.email, reauthenticated=True)
+        return perform_login(request, Login(user=user, email=user.email, redirect_url=reverse("accounts:dashboard")))
+    return render(request, "accounts/claim.html", {"form": form, "person": person})

@@ -1,0 +1,80 @@
+"""A member's own pages: overview, preferences, data export, unsubscribe."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+
+from accounts import roles, selectors, services
+from accounts.forms import PreferencesForm
+from accounts.models import User
+from ballots import selectors as ballot_selectors
+from core.errors import DomainError
+from governance import selectors as governance_selectors
+from governance.models import Unit
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - login_required guarantees it; narrows the type
+    ballots = list(ballot_selectors.ballot_list_for_voter(user=user))
+    officer_units = Unit.objects.filter(pk__in=roles.officer_unit_ids(user)).order_by("name")
+    context = {
+        "open_ballots": [b for b in ballots if b.state == "open"],
+        "past_ballots": [b for b in ballots if b.state != "open"],
+        "memberships": governance_selectors.membership_list_for_person(person=user),
+        "offices": governance_selectors.office_holding_list_for_person(person=user),
+        "motions": selectors.motions_proposed(user=user)[:20],
+        "secondings": selectors.motions_seconded(user=user)[:20],
+        "officer_units": officer_units,
+        "mfa_enabled": roles.mfa_enabled(user),
+        "mfa_required": roles.mfa_required(user),
+    }
+    return render(request, "accounts/dashboard.html", context)
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101
+    form = PreferencesForm(request.POST if request.method == "POST" else None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        services.preferences_update(user=user, optional_email=form.cleaned_data["optional_email"])
+        messages.success(request, "Your preferences are saved.")
+        return redirect("accounts:preferences")
+    return render(request, "accounts/preferences.html", {"form": form})
+
+
+@never_cache
+@require_GET
+@login_required
+def data_export(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101
+    response = JsonResponse(selectors.personal_data_export(user=user), json_dumps_params={"indent": 2})
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="agora-my-data-{stamp}.json"'
+    return response
+
+
+@csrf_exempt  # one-click unsubscribe (RFC 8058) posts from the mail client; the signed token is the credential
+@never_cache
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks (link scanners must not unsubscribe anyone); POST does it."""
+    try:
+        if request.method == "POST":
+            user = services.unsubscribe(token=token)
+            return render(request, "accounts/unsubscribe.html", {"done": True, "person": user})
+        from accounts.tokens import unsubscribe_token_user
+
+        user = unsubscribe_token_user(token=token)
+    except DomainError as exc:
+        return render(request, "accounts/unsubscribe.html", {"error": exc.message}, status=exc.status)
+    return render(request, "accounts/unsubscribe.html", {"done": False, "person": user})

@@ -1,0 +1,32 @@
+"""Stable error codes for refusals about motions and meetings."""
+
+from enum import StrEnum
+
+
+class MeetingErrorCode(StrEnum):
+    INVALID_TRANSITION = "invalid_transition"
+    NOT_A_MEMBER = "not_a_member"
+    NOT_AN_OFFICER = "not_an_officer"
+    NOT_THE_PROPOSER = "not_the_proposer"
+    OWN_MOTION = "cannot_second_own_motion"
+    ALREADY_SECONDED = "already_seconded"
+    NOT_ENOUGH_SECONDERS = "not_enough_seconders"
+    REASON_REQUIRED = "reason_required"
+    DEADLINE_PASSED = "deadline_passed"
+    PENDING_AMENDMENTS = "pending_amendments"
+    AMENDMENT_UNCHANGED = "amendment_unchanged"
+    WRONG_UNIT = "wrong_unit"
+    NOTICE_TOO_SHORT = "notice_too_short"
+    NOT_IN_PROGRESS = "meeting_not_in_progress"
+    WRONG_ROOM_CODE = "wrong_room_code"
+    ALREADY_CHECKED_IN = "already_checked_in"
+    NOT_ELIGIBLE = "not_eligible"
+    NOT_CHECKED_IN = "not_checked_in"
+    VOTE_NOT_OPEN = "vote_not_open"
+    VOTE_ALREADY_OPEN = "vote_already_open"
+    ALREADY_VOTED = "already_voted"
+    BAD_FIGURES = "bad_figures"
+    STALE_VERSION = "stale_version"
+    NO_HIGHER_BODY = "no_higher_body"
+    ALREADY_SIGNED = "already_signed"
+    NOT_FOUND = "not_found"

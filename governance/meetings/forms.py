@@ -1,0 +1,60 @@
+"""Forms for the member and officer pages; the services do the real checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from governance.meetings.models import AgendaItem, Meeting, MeetingVote
+
+
+class MotionForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), help_text="Markdown: *emphasis*, lists, links.")
+    meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), required=False, empty_label="No meeting yet")
+    amends_constitution = forms.BooleanField(
+        required=False, label="This motion changes the constitution (needs two-thirds)"
+    )
+
+    def __init__(self, *args: Any, meetings: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if meetings is not None:
+            self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
+
+
+class AmendmentForm(forms.Form):
+    summary = forms.CharField(max_length=200, label="What the amendment does")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), label="The motion as amended")
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(choices=Meeting.Kind.choices)
+    title = forms.CharField(max_length=200, required=False)
+    starts_at = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    place = forms.CharField(max_length=200, required=False)
+    quorum = forms.IntegerField(min_value=1, required=False, help_text="Leave empty for the standing orders' quorum.")
+
+
+class AgendaItemForm(forms.Form):
+    kind = forms.ChoiceField(choices=AgendaItem.Kind.choices)
+    title = forms.CharField(max_length=200, required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    motion = forms.IntegerField(required=False)
+    ballot = forms.IntegerField(required=False)
+    previous_minutes = forms.IntegerField(required=False)
+
+
+class VoteOpenForm(forms.Form):
+    mode = forms.ChoiceField(choices=MeetingVote.Mode.choices)
+    target = forms.CharField(required=False, help_text="motion:<id>, amendment:<id>, or empty")
+    title = forms.CharField(max_length=200, required=False)
+    threshold = forms.ChoiceField(choices=MeetingVote.Threshold.choices, required=False)
+
+
+class HandsForm(forms.Form):
+    votes_for = forms.IntegerField(min_value=0, required=False, label="For")
+    votes_against = forms.IntegerField(min_value=0, required=False, label="Against")
+    abstentions = forms.IntegerField(min_value=0, required=False, label="Abstentions")

@@ -1,0 +1,168 @@
+"""Meetings, their standing orders, agenda and attendance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+from governance.models import Unit
+
+ROOM_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_room_code() -> str:
+    return "".join(secrets.choice(ROOM_CODE_ALPHABET) for _ in range(6))
+
+
+class StandingOrders(models.Model):
+    """The numbers a unit's standing orders set. A unit without a row uses
+    the defaults below (see ``selectors.standing_orders_for``)."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="standing_orders")
+    seconders_required = models.PositiveSmallIntegerField(default=2)
+    amendment_seconders_required = models.PositiveSmallIntegerField(default=1)
+    notice_days_agm = models.PositiveSmallIntegerField(default=14, help_text="Clear days.")
+    notice_days_general = models.PositiveSmallIntegerField(default=7)
+    notice_days_extraordinary = models.PositiveSmallIntegerField(default=7)
+    notice_days_committee = models.PositiveSmallIntegerField(default=3)
+    motion_deadline_days = models.PositiveSmallIntegerField(default=7, help_text="Days before the meeting.")
+    amendment_deadline_days = models.PositiveSmallIntegerField(default=2)
+    requisition_signatures = models.PositiveIntegerField(default=20)
+    quorum = models.PositiveIntegerField(default=3, help_text="Members present for a quorate general meeting.")
+
+    class Meta:
+        verbose_name_plural = "standing orders"
+
+    def __str__(self) -> str:
+        return f"Standing orders of {self.unit}"
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        AGM = "agm", "Annual general meeting"
+        GENERAL = "general", "General meeting"
+        COMMITTEE = "committee", "Committee meeting"
+        EXTRAORDINARY = "extraordinary", "Extraordinary general meeting"
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        NOTICE_SENT = "notice_sent", "Notice sent"
+        IN_PROGRESS = "in_progress", "In progress"
+        CLOSED = "closed", "Closed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="meetings")
+    body = models.ForeignKey(
+        "governance.Body",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        help_text="For a committee meeting: the body whose members attend.",
+    )
+    kind = models.CharField(max_length=14, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    place = models.CharField(max_length=200, blank=True)
+    starts_at = models.DateTimeField()
+    state = models.CharField(max_length=12, choices=State.choices, default=State.SCHEDULED)
+    notice_days = models.PositiveSmallIntegerField()
+    motion_deadline_days = models.PositiveSmallIntegerField(default=7)
+    amendment_deadline_days = models.PositiveSmallIntegerField(default=2)
+    quorum = models.PositiveIntegerField()
+    room_code = models.CharField(max_length=8, default=new_room_code)
+    requisition = models.OneToOneField(
+        "meetings.Requisition", null=True, blank=True, on_delete=models.PROTECT, related_name="meeting"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    notice_sent_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Bumped by every write, for optimistic locking.")
+
+    class Meta:
+        ordering = ["-starts_at", "id"]
+        indexes = [models.Index(fields=["state", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def notice_due_at(self) -> dt.datetime:
+        """When notice must go out: ``notice_days`` *clear* days before, so
+        neither the day of sending nor the day of the meeting counts."""
+        return self.starts_at - dt.timedelta(days=self.notice_days + 1)
+
+    @property
+    def motions_close_at(self) -> dt.datetime:
+        return self.starts_at - dt.timedelta(days=self.motion_deadline_days)
+
+    @property
+    def amendments_close_at(self) -> dt.datetime:
+        return self.starts_at - dt.timedelta(days=self.amendment_deadline_days)
+
+
+class AgendaItem(models.Model):
+    class Kind(models.TextChoices):
+        MINUTES = "minutes", "Minutes of the last meeting"
+        REPORT = "report", "Report"
+        ACCOUNTS = "accounts", "Accounts to approve"
+        MOTION = "motion", "Motion"
+        ELECTION = "election", "Election"
+        AOB = "aob", "Any other business"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "To come"
+        CURRENT = "current", "Now"
+        DONE = "done", "Done"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    notes = models.TextField(blank=True, help_text="Markdown: the report, or what the item is about.")
+    motion = models.ForeignKey(
+        "meetings.Motion", null=True, blank=True, on_delete=models.PROTECT, related_name="agenda_items"
+    )
+    ballot = models.ForeignKey(
+        "ballots.Ballot", null=True, blank=True, on_delete=models.PROTECT, related_name="agenda_items"
+    )
+    previous_minutes = models.ForeignKey(
+        "meetings.Minutes", null=True, blank=True, on_delete=models.PROTECT, related_name="approval_items"
+    )
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    decision = models.TextField(blank=True, help_text="What the meeting decided; goes into the minutes.")
+
+    class Meta:
+        ordering = ["meeting", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "motion"], condition=models.Q(motion__isnull=False), name="agenda_motion_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+class Attendance(models.Model):
+    class Method(models.TextChoices):
+        SELF = "self", "Checked in with the room code"
+        SECRETARY = "secretary", "Checked in by the secretary"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendances")
+    method = models.CharField(max_length=10, choices=Method.choices)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_in_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["checked_in_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="check_in_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.meeting}"

@@ -1,0 +1,165 @@
+"""Motions and amendments: proposed, seconded, ruled on and decided."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from governance.models import Unit
+
+
+class Motion(models.Model):
+    """A proposal put by a member to a unit's meeting or ballot.
+
+    ``text`` is the current (possibly amended) text; ``original_text`` keeps
+    what the proposer submitted, so the amended motion can be shown with its
+    changes marked.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted, seeking seconders"
+        IN_ORDER = "in_order", "Ruled in order"
+        OUT_OF_ORDER = "out_of_order", "Ruled out of order"
+        COMPOSITED = "composited", "Composited"
+        CARRIED = "carried", "Carried"
+        LOST = "lost", "Lost"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        REMITTED = "remitted", "Remitted"
+        REFERRED = "referred", "Referred to a higher body"
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="motions")
+    title = models.CharField(max_length=200)
+    text = models.TextField(help_text="Markdown; rendered sanitised.")
+    proposer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="motions_proposed")
+    state = models.CharField(max_length=14, choices=State.choices, default=State.DRAFT)
+    seconders_required = models.PositiveSmallIntegerField(default=1)
+    ruling_reason = models.TextField(blank=True)
+    amends_constitution = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    original_text = models.TextField(blank=True)
+    body = models.ForeignKey("governance.Body", null=True, blank=True, on_delete=models.PROTECT, related_name="motions")
+    meeting = models.ForeignKey(
+        "meetings.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="motions"
+    )
+    constitution_version = models.CharField(
+        max_length=100, blank=True, help_text="The version of the constitution this motion amends."
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    ruled_at = models.DateTimeField(null=True, blank=True)
+    ruled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    outcome_note = models.TextField(blank=True, help_text="Figures or the reason for the outcome.")
+    composited_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="composited_from"
+    )
+    referred_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="referrals")
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        indexes = [models.Index(fields=["unit", "state"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def needs_two_thirds(self) -> bool:
+        return self.amends_constitution
+
+    @property
+    def is_decided(self) -> bool:
+        return self.state in DECIDED_STATES
+
+
+DECIDED_STATES = frozenset(
+    {
+        Motion.State.OUT_OF_ORDER,
+        Motion.State.COMPOSITED,
+        Motion.State.CARRIED,
+        Motion.State.LOST,
+        Motion.State.WITHDRAWN,
+        Motion.State.REMITTED,
+        Motion.State.REFERRED,
+    }
+)
+
+
+class Seconding(models.Model):
+    motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="secondings")
+    seconder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="secondings")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["motion", "seconder"], name="second_once")]
+
+    def __str__(self) -> str:
+        return f"{self.seconder} seconds {self.motion}"
+
+
+class MotionFollow(models.Model):
+    """A member who wants e-mail when the motion changes."""
+
+    motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="follows")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="motion_follows")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["motion", "person"], name="follow_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person} follows {self.motion}"
+
+
+class Amendment(models.Model):
+    """A proposed change to a motion, given as the motion's full new text.
+
+    ``base_text`` is the motion text it was written against: if another
+    amendment changes the motion first, this one falls rather than being
+    applied to a text its mover never saw.
+    """
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted, seeking seconders"
+        SECONDED = "seconded", "Seconded, to be decided"
+        ACCEPTED = "accepted", "Accepted as friendly"
+        CARRIED = "carried", "Carried"
+        LOST = "lost", "Lost"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        OUT_OF_ORDER = "out_of_order", "Ruled out of order"
+        FALLEN = "fallen", "Fell (the motion was changed first)"
+
+    motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="amendments")
+    proposer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="amendments")
+    summary = models.CharField(max_length=200, help_text="What the amendment does, in a line.")
+    text = models.TextField(help_text="The motion's full text as amended.")
+    base_text = models.TextField()
+    state = models.CharField(max_length=14, choices=State.choices, default=State.SUBMITTED)
+    seconders_required = models.PositiveSmallIntegerField(default=1)
+    ruling_reason = models.TextField(blank=True)
+    outcome_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Amendment to {self.motion}: {self.summary}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in {self.State.SUBMITTED, self.State.SECONDED}
+
+
+class AmendmentSeconding(models.Model):
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="secondings")
+    seconder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["amendment", "seconder"], name="second_amendment_once")]
+
+    def __str__(self) -> str:
+        return f"{self.seconder} seconds {self.amendment}"

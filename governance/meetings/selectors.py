@@ -1,0 +1,206 @@
+"""Reads for motions and meetings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from governance.meetings.models import (
+    AgendaItem,
+    Amendment,
+    Attendance,
+    Meeting,
+    MeetingVote,
+    Minutes,
+    Motion,
+    OpenVoteCast,
+    StandingOrders,
+)
+from governance.models import Holding, Unit
+from governance.selectors import eligible_memberships
+
+User = get_user_model()
+
+
+def standing_orders_for(*, unit: Unit) -> StandingOrders:
+    """The unit's standing orders, or the defaults (unsaved) if it has none."""
+    found = StandingOrders.objects.filter(unit=unit).first()
+    return found if found is not None else StandingOrders(unit=unit)
+
+
+def motion_list(*, unit: Unit | None = None, viewer: Any = None) -> QuerySet[Motion]:
+    """Motions anyone may read: everything but drafts, plus the viewer's own drafts."""
+    visible = ~Q(state=Motion.State.DRAFT)
+    if getattr(viewer, "is_authenticated", False):
+        visible |= Q(proposer=viewer)
+    qs = Motion.objects.filter(visible).select_related("unit", "proposer", "meeting")
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    return qs.annotate(seconder_count=Count("secondings", distinct=True))
+
+
+def motion_detail(*, motion_id: int) -> Motion:
+    return (
+        Motion.objects.select_related("unit", "proposer", "meeting", "composited_into", "referred_from", "ruled_by")
+        .prefetch_related(
+            Prefetch("secondings", queryset=_secondings()),
+            Prefetch(
+                "amendments",
+                queryset=Amendment.objects.select_related("proposer").prefetch_related("secondings__seconder"),
+            ),
+            "referrals__unit",
+            "meeting_votes",
+        )
+        .get(pk=motion_id)
+    )
+
+
+def _secondings() -> QuerySet[Any]:
+    from governance.meetings.models import Seconding
+
+    return Seconding.objects.select_related("seconder").order_by("at", "id")
+
+
+def meeting_list_upcoming(*, unit: Unit | None = None) -> QuerySet[Meeting]:
+    qs = Meeting.objects.filter(
+        state__in=[Meeting.State.SCHEDULED, Meeting.State.NOTICE_SENT, Meeting.State.IN_PROGRESS]
+    ).select_related("unit")
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    return qs.order_by("starts_at", "id")
+
+
+def meeting_list_past(*, unit: Unit | None = None) -> QuerySet[Meeting]:
+    qs = Meeting.objects.filter(state=Meeting.State.CLOSED).select_related("unit", "minutes")
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    return qs.order_by("-starts_at", "id")
+
+
+def meeting_detail(*, meeting_id: int) -> Meeting:
+    return (
+        Meeting.objects.select_related("unit", "body")
+        .prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related("motion", "ballot", "previous_minutes__meeting"),
+            ),
+        )
+        .get(pk=meeting_id)
+    )
+
+
+def eligible_people(*, meeting: Meeting) -> QuerySet[Any]:
+    """Who may attend and vote: a committee's current members, otherwise the
+    unit's active full members."""
+    if meeting.body_id is not None:
+        holders = Holding.objects.filter(body_id=meeting.body_id, ends_on__isnull=True).values("person_id")
+        return User.objects.filter(pk__in=holders, is_active=True)
+    members = eligible_memberships(unit=meeting.unit, kinds=["member"]).values("person_id")
+    return User.objects.filter(pk__in=members, is_active=True)
+
+
+def is_eligible(*, meeting: Meeting, person: Any) -> bool:
+    return eligible_people(meeting=meeting).filter(pk=person.pk).exists()
+
+
+def attendance_count(*, meeting: Meeting) -> int:
+    return Attendance.objects.filter(meeting=meeting).count()
+
+
+def is_checked_in(*, meeting: Meeting, person: Any) -> bool:
+    return (
+        bool(getattr(person, "is_authenticated", False))
+        and Attendance.objects.filter(meeting=meeting, person=person).exists()
+    )
+
+
+def attendance_list(*, meeting: Meeting) -> QuerySet[Attendance]:
+    return Attendance.objects.filter(meeting=meeting).select_related("person").order_by("person__full_name")
+
+
+def vote_current(*, meeting: Meeting) -> MeetingVote | None:
+    """The open vote, or else the most recent one (for the projector)."""
+    open_vote = MeetingVote.objects.filter(meeting=meeting, state=MeetingVote.State.OPEN).first()
+    if open_vote is not None:
+        return open_vote
+    return MeetingVote.objects.filter(meeting=meeting).order_by("-opened_at", "-id").first()
+
+
+def vote_cast_count(*, vote: MeetingVote) -> int:
+    """How many have voted so far (never how: that stays hidden until close)."""
+    if vote.mode == MeetingVote.Mode.OPEN:
+        return OpenVoteCast.objects.filter(vote=vote).count()
+    if vote.mode == MeetingVote.Mode.SECRET and vote.ballot_id:
+        from ballots.models import Participation
+
+        return Participation.objects.filter(ballot_id=vote.ballot_id).count()
+    return 0
+
+
+def has_voted(*, vote: MeetingVote, person: Any) -> bool:
+    if not getattr(person, "is_authenticated", False):
+        return False
+    if vote.mode == MeetingVote.Mode.OPEN:
+        return OpenVoteCast.objects.filter(vote=vote, voter=person).exists()
+    if vote.mode == MeetingVote.Mode.SECRET and vote.ballot_id:
+        from ballots.models import Participation
+
+        return Participation.objects.filter(ballot_id=vote.ballot_id, voter=person).exists()
+    return False
+
+
+def live_state(*, meeting: Meeting) -> dict[str, Any]:
+    """Everything the projector and the console poll for, as plain data."""
+    present = attendance_count(meeting=meeting)
+    vote = vote_current(meeting=meeting)
+    current_item = meeting.agenda_items.filter(state=AgendaItem.State.CURRENT).first()
+    data: dict[str, Any] = {
+        "meeting": meeting.title,
+        "state": meeting.state,
+        "present": present,
+        "quorum": meeting.quorum,
+        "quorate": present >= meeting.quorum,
+        "current_item": current_item.title if current_item else None,
+        "vote": None,
+        "at": timezone.now().isoformat(),
+    }
+    if vote is not None:
+        data["vote"] = {
+            "id": vote.pk,
+            "title": vote.title,
+            "mode": vote.mode,
+            "mode_label": vote.get_mode_display(),
+            "threshold": vote.threshold,
+            "state": vote.state,
+            "voted": vote_cast_count(vote=vote),
+            "present": vote.present,
+            "votes_for": vote.votes_for,
+            "votes_against": vote.votes_against,
+            "abstentions": vote.abstentions,
+            "carried": vote.carried,
+            "explanation": vote.result.get("explanation", ""),
+        }
+    return data
+
+
+def minutes_for_meeting(*, meeting: Meeting) -> Minutes | None:
+    return Minutes.objects.filter(meeting=meeting).prefetch_related("versions__author").first()
+
+
+def minutes_awaiting_approval(*, unit: Unit) -> QuerySet[Minutes]:
+    return Minutes.objects.filter(meeting__unit=unit, state=Minutes.State.DRAFT).select_related("meeting")
+
+
+def open_vote_names(*, vote: MeetingVote) -> QuerySet[OpenVoteCast]:
+    """The recorded names of an open vote (published once it is closed)."""
+    return OpenVoteCast.objects.filter(vote=vote).select_related("voter").order_by("choice", "voter__full_name")
+
+
+def meetings_for_person(*, person: Any) -> QuerySet[Meeting]:
+    """Upcoming meetings of the units the person belongs to."""
+    unit_ids = person.memberships.filter(status="active").values("unit_id")
+    return meeting_list_upcoming().filter(unit_id__in=unit_ids)

@@ -1,0 +1,112 @@
+"""Minutes: drafted from the agenda and the decisions, edited by the
+secretary with every version kept, approved at a later meeting.
+
+Two officers editing at once: each edit names the version it started from,
+and the minutes row is locked while the new version is written, so the
+second save is refused with ``stale_version`` instead of silently replacing
+the first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from core.audit import audit_record
+from core.errors import Conflict, DomainError
+from governance.meetings.error_codes import MeetingErrorCode as Code
+from governance.meetings.lock_objects import meeting_for_update, minutes_for_update
+from governance.meetings.models import Meeting, MeetingVote, Minutes, MinutesVersion
+from governance.meetings.services.meetings import require_officer
+
+
+def minutes_text_draft(*, meeting: Meeting) -> str:
+    """The first draft, in Markdown: attendance, then each item with what was
+    decided and the figures of every vote taken on it."""
+    items = []
+    for item in meeting.agenda_items.select_related("motion").order_by("position", "id"):
+        votes = [
+            v
+            for v in meeting.votes.filter(agenda_item=item).order_by("opened_at", "id")
+            if v.state == MeetingVote.State.DECIDED
+        ]
+        items.append({"item": item, "votes": votes})
+    loose = meeting.votes.filter(agenda_item__isnull=True, state=MeetingVote.State.DECIDED).order_by("opened_at", "id")
+    return (
+        render_to_string(
+            "meetings/minutes_draft.md",
+            {"meeting": meeting, "items": items, "loose_votes": list(loose), "present": meeting.attendances.count()},
+        ).strip()
+        + "\n"
+    )
+
+
+def minutes_draft(*, meeting_id: int, actor: Any = None) -> Minutes:
+    """Create the minutes with version 1; calling again returns them unchanged."""
+    with transaction.atomic():
+        meeting = meeting_for_update(meeting_id=meeting_id)
+        existing = Minutes.objects.filter(meeting=meeting).first()
+        if existing is not None:
+            return existing
+        minutes = Minutes.objects.create(meeting=meeting, current_version=1)
+        MinutesVersion.objects.create(
+            minutes=minutes,
+            number=1,
+            text=minutes_text_draft(meeting=meeting),
+            author=actor,
+            note="Drafted from the agenda",
+        )
+        audit_record(actor=actor, action="minutes_drafted", obj=minutes, unit=meeting.unit)
+    return minutes
+
+
+def minutes_edit(*, minutes_id: int, actor: Any, text: str, base_version: int, note: str = "") -> MinutesVersion:
+    with transaction.atomic():
+        minutes = minutes_for_update(minutes_id=minutes_id)
+        require_officer(user=actor, unit=minutes.meeting.unit, doing="edit minutes")
+        if minutes.state != Minutes.State.DRAFT:
+            raise Conflict(Code.INVALID_TRANSITION, "Approved minutes cannot be edited.")
+        if base_version != minutes.current_version:
+            raise Conflict(
+                Code.STALE_VERSION,
+                f"Someone saved version {minutes.current_version} while you were editing version {base_version}. "
+                "Reload, and apply your changes to the latest version.",
+            )
+        if not text.strip():
+            raise DomainError("invalid", "The minutes cannot be empty.")
+        minutes.current_version += 1
+        minutes.save(update_fields=["current_version"])
+        version = MinutesVersion.objects.create(
+            minutes=minutes, number=minutes.current_version, text=text.strip() + "\n", author=actor, note=note[:200]
+        )
+        audit_record(
+            actor=actor,
+            action="minutes_edited",
+            obj=minutes,
+            unit=minutes.meeting.unit,
+            detail={"version": version.number},
+        )
+    return version
+
+
+def minutes_approve(*, minutes_id: int, actor: Any, at_meeting_id: int) -> Minutes:
+    """Approved as a true record by a later meeting of the same unit, in progress."""
+    with transaction.atomic():
+        minutes = minutes_for_update(minutes_id=minutes_id)
+        at_meeting = meeting_for_update(meeting_id=at_meeting_id)
+        require_officer(user=actor, unit=minutes.meeting.unit, doing="approve minutes")
+        if minutes.state != Minutes.State.DRAFT:
+            raise Conflict(Code.INVALID_TRANSITION, "These minutes are already approved.")
+        if at_meeting.unit_id != minutes.meeting.unit_id or at_meeting.starts_at <= minutes.meeting.starts_at:
+            raise DomainError("invalid", "Minutes are approved at a later meeting of the same unit.")
+        if at_meeting.state != Meeting.State.IN_PROGRESS:
+            raise Conflict(Code.NOT_IN_PROGRESS, "Minutes are approved during a meeting in progress.")
+        minutes.state = Minutes.State.APPROVED
+        minutes.approved_at = timezone.now()
+        minutes.approved_at_meeting = at_meeting
+        minutes.save(update_fields=["state", "approved_at", "approved_at_meeting"])
+        audit_record(actor=actor, action="minutes_approved", obj=minutes, unit=at_meeting.unit)
+    return minutes

@@ -1,0 +1,293 @@
+"""Votes in a meeting: open (named), counted hands, or secret via the ballots app.
+
+Every vote is counted by the one counting engine (``ballots.counting``), so
+a two-thirds rule means the same thing here as in an online ballot. A secret
+vote is a ``Ballot`` with one motion question whose roll is the members
+checked in when it opens; casting goes through ``ballots.services.casting``,
+closing and counting through the ballots lifecycle, so its secrecy and
+receipts are the ballots app's own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ballots.counting import Motion as EngineMotion
+from ballots.counting import Threshold, count
+from ballots.lock_objects import ballot_for_update
+from ballots.models import Ballot, Option, Question, Result, RollEntry
+from ballots.services.casting import CastReceipt, vote_cast
+from ballots.services.lifecycle import ballot_close
+from core.audit import audit_record
+from core.errors import Conflict, DomainError, NotPermitted
+from governance.meetings.error_codes import MeetingErrorCode as Code
+from governance.meetings.lock_objects import (
+    amendment_for_update,
+    meeting_for_update,
+    motion_for_update,
+    vote_for_update,
+    vote_get,
+)
+from governance.meetings.models import AgendaItem, Amendment, Attendance, Meeting, MeetingVote, Motion, OpenVoteCast
+from governance.meetings.services.amendments import amendment_record_vote
+from governance.meetings.services.meetings import require_officer
+from governance.meetings.services.motions import motion_record_vote
+
+V = MeetingVote.State
+ENGINE_THRESHOLD = {
+    MeetingVote.Threshold.SIMPLE: Threshold.SIMPLE_MAJORITY,
+    MeetingVote.Threshold.TWO_THIRDS: Threshold.TWO_THIRDS,
+}
+BALLOT_THRESHOLD = {
+    MeetingVote.Threshold.SIMPLE: Question.Threshold.SIMPLE,
+    MeetingVote.Threshold.TWO_THIRDS: Question.Threshold.TWO_THIRDS,
+}
+
+
+def _secret_ballot_open(*, vote: MeetingVote, meeting: Meeting, actor: Any, text: str) -> Ballot:
+    """A ballot for one secret vote in the room, open now, whose roll is the
+    members checked in. ``ballots.services.lifecycle.ballot_open`` freezes the
+    roll from the unit's eligibility rule and e-mails a notice of poll to all of
+    it, which is wrong for a vote in a room; so the roll is written here, under
+    the same lock and transition the lifecycle uses."""
+    now = timezone.now()
+    ballot = Ballot.objects.create(
+        unit=meeting.unit,
+        title=f"{meeting.title}: {vote.title}"[:200],
+        description="Secret vote in the meeting, open to the members checked in.",
+        returning_officer=actor,
+        state=Ballot.State.SCHEDULED,
+        opens_at=now,
+        closes_at=now + dt.timedelta(hours=12),
+        publish_papers=False,
+        declare_automatically=True,
+    )
+    question = Question.objects.create(
+        ballot=ballot,
+        kind=Question.Kind.MOTION,
+        title=vote.title[:200],
+        text=text,
+        method=Question.Method.MOTION,
+        threshold=BALLOT_THRESHOLD[MeetingVote.Threshold(vote.threshold)],
+        motion=vote.motion,
+    )
+    Option.objects.bulk_create(
+        Option(question=question, position=i, label=label) for i, label in enumerate(["For", "Against", "Abstain"], 1)
+    )
+    ballot = ballot_for_update(ballot_id=ballot.pk)
+    ballot.state = Ballot.State.OPEN
+    ballot.roll_frozen_at = now
+    ballot.save(update_fields=["state", "roll_frozen_at"])
+    RollEntry.objects.bulk_create(
+        RollEntry(ballot=ballot, voter_id=person_id)
+        for person_id in Attendance.objects.filter(meeting=meeting).values_list("person_id", flat=True)
+    )
+    audit_record(actor=actor, action="ballot_opened", obj=ballot, unit=meeting.unit, detail={"roll": vote.present})
+    return ballot
+
+
+def meeting_vote_open(
+    *,
+    meeting_id: int,
+    actor: Any,
+    mode: str,
+    motion: Motion | None = None,
+    amendment: Amendment | None = None,
+    title: str = "",
+    threshold: str | None = None,
+) -> MeetingVote:
+    """Put a question to the meeting. A motion's seconded amendments must be
+    decided first; a constitutional amendment is always held to two-thirds."""
+    if mode not in MeetingVote.Mode.values:
+        raise DomainError("invalid", "Choose how the meeting votes: open, hands or secret.")
+    if motion is not None and amendment is not None:
+        raise DomainError("invalid", "A vote is on a motion or on an amendment, not both.")
+    with transaction.atomic():
+        meeting = meeting_for_update(meeting_id=meeting_id)
+        require_officer(user=actor, unit=meeting.unit, doing="call votes")
+        if meeting.state != Meeting.State.IN_PROGRESS:
+            raise Conflict(Code.NOT_IN_PROGRESS, "The meeting is not in progress.")
+        if meeting.votes.filter(state=V.OPEN).exists():
+            raise Conflict(Code.VOTE_ALREADY_OPEN, "Another vote is open: close it first.")
+        text = ""
+        wanted = threshold or MeetingVote.Threshold.SIMPLE
+        if motion is not None:
+            motion = motion_for_update(motion_id=motion.pk)
+            if motion.unit_id != meeting.unit_id:
+                raise DomainError(Code.WRONG_UNIT, "That motion belongs to another unit.")
+            if motion.state != Motion.State.IN_ORDER:
+                raise Conflict(Code.INVALID_TRANSITION, f"This motion is {motion.get_state_display().lower()}.")
+            if motion.amendments.filter(state=Amendment.State.SECONDED).exists():
+                raise Conflict(Code.PENDING_AMENDMENTS, "Vote on the seconded amendments before the motion.")
+            if motion.amends_constitution:
+                wanted = MeetingVote.Threshold.TWO_THIRDS
+            title, text = title or motion.title, motion.text
+        elif amendment is not None:
+            amendment = amendment_for_update(amendment_id=amendment.pk)
+            if amendment.motion.unit_id != meeting.unit_id:
+                raise DomainError(Code.WRONG_UNIT, "That amendment belongs to another unit.")
+            if amendment.state != Amendment.State.SECONDED:
+                raise Conflict(
+                    Code.INVALID_TRANSITION,
+                    f"This amendment is {amendment.get_state_display().lower()}; only a seconded amendment is voted on.",
+                )
+            title, text = title or f"Amendment: {amendment.summary}", amendment.text
+        if not title.strip():
+            raise DomainError("invalid", "Say what the meeting is voting on.")
+        item = meeting.agenda_items.filter(state=AgendaItem.State.CURRENT).first()
+        vote = MeetingVote.objects.create(
+            meeting=meeting,
+            agenda_item=item,
+            motion=motion,
+            amendment=amendment,
+            title=title.strip()[:200],
+            mode=mode,
+            threshold=wanted,
+            present=meeting.attendances.count(),
+            opened_by=actor,
+        )
+        if mode == MeetingVote.Mode.SECRET:
+            vote.ballot = _secret_ballot_open(vote=vote, meeting=meeting, actor=actor, text=text)
+            vote.save(update_fields=["ballot"])
+        audit_record(actor=actor, action="meeting_vote_opened", obj=vote, unit=meeting.unit, detail={"mode": mode})
+    return vote
+
+
+def meeting_vote_cast(*, vote_id: int, voter: Any, choice: str, idempotency_key: str = "") -> CastReceipt | None:
+    """A member present votes from their phone. Open votes record the name;
+    secret votes go through ``vote_cast`` and return its receipt."""
+    if choice not in OpenVoteCast.Choice.values:
+        raise DomainError("invalid", "Vote for, against or abstain.")
+    vote = vote_get(vote_id=vote_id)
+    if not Attendance.objects.filter(meeting_id=vote.meeting_id, person=voter).exists():
+        raise NotPermitted(Code.NOT_CHECKED_IN, "Check in to the meeting before you vote.")
+    if vote.mode == MeetingVote.Mode.HANDS:
+        raise DomainError(Code.VOTE_NOT_OPEN, "This is a show of hands: the chair counts it in the room.")
+    if vote.mode == MeetingVote.Mode.SECRET:
+        if vote.state != V.OPEN or vote.ballot_id is None:
+            raise Conflict(Code.VOTE_NOT_OPEN, "This vote is closed.")
+        question = Question.objects.get(ballot_id=vote.ballot_id)
+        option = question.options.get(label__iexact=choice)
+        return vote_cast(
+            ballot_id=vote.ballot_id, voter=voter, answers={question.pk: [option.pk]}, idempotency_key=idempotency_key
+        )
+    with transaction.atomic():
+        vote = vote_for_update(vote_id=vote_id)
+        if vote.state != V.OPEN:
+            raise Conflict(Code.VOTE_NOT_OPEN, "This vote is closed.")
+        try:
+            with transaction.atomic():
+                OpenVoteCast.objects.create(vote=vote, voter=voter, choice=choice)
+        except IntegrityError:
+            raise Conflict(Code.ALREADY_VOTED, "You have already voted on this.") from None
+    return None
+
+
+def _count(vote: MeetingVote, votes_for: int, votes_against: int, abstentions: int) -> None:
+    result = count(
+        "motion",
+        EngineMotion(
+            votes_for=votes_for,
+            votes_against=votes_against,
+            abstentions=abstentions,
+            threshold=ENGINE_THRESHOLD[MeetingVote.Threshold(vote.threshold)],
+            electorate=vote.present or None,
+            title=vote.title,
+        ),
+    )
+    vote.votes_for, vote.votes_against, vote.abstentions = votes_for, votes_against, abstentions
+    vote.carried = result.carried
+    vote.result = result.to_json()
+
+
+def _figures(vote: MeetingVote) -> str:
+    rule = "two-thirds required" if vote.threshold == MeetingVote.Threshold.TWO_THIRDS else "simple majority"
+    outcome = "Carried" if vote.carried else "Lost"
+    return (
+        f"{outcome}: {vote.votes_for} for, {vote.votes_against} against, {vote.abstentions} abstentions "
+        f"({rule}; {vote.get_mode_display().lower()})."
+    )
+
+
+def _decide(vote: MeetingVote) -> None:
+    """Record the outcome on the motion or amendment, and on the agenda item."""
+    vote.state = V.DECIDED
+    vote.save()
+    note = _figures(vote)
+    if vote.amendment_id is not None:
+        amendment_record_vote(
+            amendment=amendment_for_update(amendment_id=vote.amendment_id), carried=bool(vote.carried), note=note
+        )
+    elif vote.motion_id is not None:
+        motion_record_vote(motion=motion_for_update(motion_id=vote.motion_id), carried=bool(vote.carried), note=note)
+    if vote.agenda_item_id is not None:
+        item = AgendaItem.objects.select_for_update().get(pk=vote.agenda_item_id)
+        item.decision = "\n".join(filter(None, [item.decision, f"{vote.title} — {note}"]))
+        item.save(update_fields=["decision"])
+    audit_record(
+        actor=None, action="meeting_vote_decided", obj=vote, unit=vote.meeting.unit, detail={"carried": vote.carried}
+    )
+
+
+def meeting_vote_close(
+    *,
+    vote_id: int,
+    actor: Any,
+    votes_for: int | None = None,
+    votes_against: int | None = None,
+    abstentions: int | None = None,
+) -> MeetingVote:
+    """Close a vote. Hands need the chair's figures; open votes are counted
+    from the names; a secret vote's ballot is closed and counted by the
+    ballots worker, and ``meeting_vote_refresh`` records its result."""
+    with transaction.atomic():
+        vote = vote_for_update(vote_id=vote_id)
+        require_officer(user=actor, unit=vote.meeting.unit, doing="close votes")
+        if vote.state != V.OPEN:
+            raise Conflict(Code.VOTE_NOT_OPEN, "This vote is already closed.")
+        vote.closed_at = timezone.now()
+        if vote.mode == MeetingVote.Mode.HANDS:
+            figures = [votes_for, votes_against, abstentions or 0]
+            if votes_for is None or votes_against is None or any(n < 0 for n in figures):  # type: ignore[operator]
+                raise DomainError(Code.BAD_FIGURES, "Enter the number for and against (and abstentions).")
+            if sum(figures) > vote.present:  # type: ignore[arg-type]
+                raise DomainError(
+                    Code.BAD_FIGURES,
+                    f"{sum(figures)} hands counted, but only {vote.present} members are checked in.",  # type: ignore[arg-type]
+                )
+            _count(vote, votes_for, votes_against, abstentions or 0)
+            _decide(vote)
+        elif vote.mode == MeetingVote.Mode.OPEN:
+            casts = list(vote.casts.values_list("choice", flat=True))
+            _count(vote, casts.count("for"), casts.count("against"), casts.count("abstain"))
+            _decide(vote)
+        else:
+            vote.state = V.CLOSED
+            vote.save(update_fields=["state", "closed_at"])
+            ballot_close(ballot_id=vote.ballot_id, actor=actor)  # type: ignore[arg-type]
+        audit_record(actor=actor, action="meeting_vote_closed", obj=vote, unit=vote.meeting.unit)
+    if vote.mode == MeetingVote.Mode.SECRET:
+        meeting_vote_refresh(vote_id=vote.pk)
+    return vote
+
+
+def meeting_vote_refresh(*, vote_id: int) -> MeetingVote:
+    """Record a closed secret vote's result once the ballots app has counted
+    it. Safe to call any number of times (the projector polls it)."""
+    with transaction.atomic():
+        vote = vote_for_update(vote_id=vote_id)
+        if vote.state != V.CLOSED or vote.ballot_id is None:
+            return vote
+        result = Result.objects.filter(question__ballot_id=vote.ballot_id).first()
+        if result is None:
+            return vote
+        sheet = result.count_sheet
+        _count(vote, int(sheet["votes_for"]), int(sheet["votes_against"]), int(sheet["abstentions"]))
+        vote.result = sheet
+        vote.carried = bool(sheet["carried"])
+        _decide(vote)
+    return vote

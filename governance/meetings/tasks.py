@@ -1,0 +1,20 @@
+"""Celery tasks for meetings: thin, take ids, safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from governance.meetings.services.meetings import meetings_send_due_notices
+from governance.meetings.services.votes import meeting_vote_refresh
+
+
+@shared_task(name="meetings.send_due_notices")
+def send_due_notices() -> int:
+    """Beat sweep: send every meeting notice whose notice period has begun."""
+    return meetings_send_due_notices()
+
+
+@shared_task(name="meetings.refresh_vote")
+def refresh_vote(vote_id: int) -> None:
+    """Record a secret vote's result once its ballot is counted."""
+    meeting_vote_refresh(vote_id=vote_id)

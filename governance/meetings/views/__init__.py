@@ -1,0 +1,1 @@
+"""Meetings and motions pages: thin views over selectors and services."""

@@ -1,0 +1,37 @@
+"""Helpers shared by the meetings views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+
+from core.errors import DomainError
+from governance.models import Unit
+
+
+def unit_or_404(slug: str) -> Unit:
+    return get_object_or_404(Unit, slug=slug)
+
+
+def act(request: HttpRequest, action: Callable[[], Any], *, success: str, back: str) -> HttpResponse:
+    """Run a service for a POST; its refusal becomes an error message on the
+    page the member came from, never a 500."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if success:
+            messages.success(request, success)
+    return redirect(back)
+
+
+def int_or_404(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise Http404("Not found.") from None

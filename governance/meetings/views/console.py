@@ -1,0 +1,248 @@
+"""The officers' run-the-meeting console (one page, usable on a phone),
+scheduling, and the minutes editor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ballots.models import Ballot
+from core.errors import DomainError
+from governance.meetings import permissions, selectors
+from governance.meetings.forms import AgendaItemForm, HandsForm, MeetingForm, VoteOpenForm
+from governance.meetings.models import Amendment, Meeting, Minutes, Motion, Requisition
+from governance.meetings.services import meetings as meeting_services
+from governance.meetings.services.attendance import attendance_check_in_by_officer
+from governance.meetings.services.minutes import minutes_approve, minutes_draft, minutes_edit
+from governance.meetings.services.votes import meeting_vote_close, meeting_vote_open
+from governance.meetings.views.common import act, unit_or_404
+from governance.meetings.views.meetings import _meeting_or_404, _refreshed_vote
+
+User = get_user_model()
+
+
+def _officer_or_403(request: HttpRequest, meeting: Meeting) -> HttpResponse | None:
+    if permissions.is_officer(user=request.user, unit=meeting.unit):
+        return None
+    raise PermissionDenied("Only the unit's officers run its meetings.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_schedule(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    unit = unit_or_404(unit_slug)
+    if not permissions.is_officer(user=request.user, unit=unit):
+        raise PermissionDenied("Only the unit's officers schedule meetings.")
+    requisition = Requisition.objects.filter(pk=request.GET.get("requisition") or 0, unit=unit).first()
+    initial = {"kind": Meeting.Kind.EXTRAORDINARY} if requisition else {}
+    form = MeetingForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                meeting = meeting_services.meeting_schedule(
+                    unit=unit,
+                    actor=request.user,
+                    kind=data["kind"],
+                    title=data["title"],
+                    starts_at=data["starts_at"],
+                    place=data["place"],
+                    quorum=data["quorum"],
+                    requisition=requisition,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, "Meeting scheduled. Its notice goes out when the notice period begins.")
+                return redirect("meetings:console", meeting.pk)
+        else:
+            status = 400
+    return render(
+        request, "meetings/schedule.html", {"form": form, "unit": unit, "requisition": requisition}, status=status
+    )
+
+
+@login_required
+def meeting_console(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting_or_404(meeting_id)
+    if (denied := _officer_or_403(request, meeting)) is not None:
+        return denied
+    vote = _refreshed_vote(meeting)
+    motions_in_order = Motion.objects.filter(unit=meeting.unit, state=Motion.State.IN_ORDER)
+    on_agenda = [i.motion for i in meeting.agenda_items.all() if i.motion_id]
+    amendments = Amendment.objects.filter(motion__in=on_agenda, state=Amendment.State.SECONDED).select_related("motion")
+    return render(
+        request,
+        "meetings/console.html",
+        {
+            "meeting": meeting,
+            "live": selectors.live_state(meeting=meeting),
+            "vote": vote,
+            "attendances": selectors.attendance_list(meeting=meeting),
+            "motions_in_order": motions_in_order.exclude(pk__in=[m.pk for m in on_agenda if m]),
+            "agenda_motions": [m for m in on_agenda if m and m.state == Motion.State.IN_ORDER],
+            "amendments": amendments,
+            "ballots": Ballot.objects.filter(unit=meeting.unit).exclude(state=Ballot.State.CANCELLED)[:20],
+            "minutes_to_approve": selectors.minutes_awaiting_approval(unit=meeting.unit).exclude(meeting=meeting),
+            "agenda_form": AgendaItemForm(),
+            "vote_form": VoteOpenForm(),
+            "hands_form": HandsForm(),
+            "kinds": Meeting.Kind,
+        },
+    )
+
+
+def _target(value: str) -> dict[str, Any]:
+    kind, _, pk = value.partition(":")
+    if kind == "motion" and pk.isdigit():
+        return {"motion": Motion.objects.filter(pk=int(pk)).first()}
+    if kind == "amendment" and pk.isdigit():
+        return {"amendment": Amendment.objects.filter(pk=int(pk)).first()}
+    return {}
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.strip().isdigit() else None
+
+
+@login_required
+@require_POST
+def console_action(request: HttpRequest, meeting_id: int, action: str) -> HttpResponse:
+    """Every console button posts here; the service decides and refuses."""
+    meeting = _meeting_or_404(meeting_id)
+    user, post = request.user, request.POST
+    back = f"/meetings/{meeting_id}/console/"
+    actions: dict[str, tuple[Callable[[], Any], str]] = {
+        "send-notice": (
+            lambda: meeting_services.meeting_notice_send(meeting_id=meeting_id, actor=user),
+            "Notice queued to every eligible member.",
+        ),
+        "start": (
+            lambda: meeting_services.meeting_start(meeting_id=meeting_id, actor=user),
+            "The meeting is open; members can check in.",
+        ),
+        "close": (
+            lambda: meeting_services.meeting_close(meeting_id=meeting_id, actor=user),
+            "The meeting is closed and the minutes drafted.",
+        ),
+        "cancel": (lambda: meeting_services.meeting_cancel(meeting_id=meeting_id, actor=user), "Meeting cancelled."),
+        "add-item": (lambda: _add_item(meeting, user, post), "Item added to the agenda."),
+        "take-item": (
+            lambda: meeting_services.agenda_item_take(item_id=_int(post.get("item")) or 0, actor=user),
+            "Now on this item.",
+        ),
+        "decision": (
+            lambda: meeting_services.agenda_item_record_decision(
+                item_id=_int(post.get("item")) or 0, actor=user, decision=post.get("decision", "")
+            ),
+            "Decision recorded.",
+        ),
+        "check-in": (lambda: _check_in(meeting, user, post.get("email", "")), "Checked in."),
+        "open-vote": (lambda: _open_vote(meeting, user, post), "Vote open."),
+        "close-vote": (
+            lambda: meeting_vote_close(
+                vote_id=_int(post.get("vote")) or 0,
+                actor=user,
+                votes_for=_int(post.get("votes_for")),
+                votes_against=_int(post.get("votes_against")),
+                abstentions=_int(post.get("abstentions")),
+            ),
+            "Vote closed.",
+        ),
+        "approve-minutes": (
+            lambda: minutes_approve(minutes_id=_int(post.get("minutes")) or 0, actor=user, at_meeting_id=meeting_id),
+            "Minutes approved as a true record.",
+        ),
+    }
+    if action not in actions:
+        raise Http404("No such action.")
+    fn, message = actions[action]
+    return act(request, fn, success=message, back=back)
+
+
+def _add_item(meeting: Meeting, user: Any, post: Any) -> None:
+    form = AgendaItemForm(post)
+    if not form.is_valid():
+        raise DomainError("invalid", "Check the agenda item.")
+    data = form.cleaned_data
+    meeting_services.agenda_item_add(
+        meeting_id=meeting.pk,
+        actor=user,
+        kind=data["kind"],
+        title=data["title"],
+        notes=data["notes"],
+        motion=Motion.objects.filter(pk=data["motion"]).first() if data["motion"] else None,
+        ballot=Ballot.objects.filter(pk=data["ballot"]).first() if data["ballot"] else None,
+        previous_minutes=Minutes.objects.filter(pk=data["previous_minutes"]).first()
+        if data["previous_minutes"]
+        else None,
+    )
+
+
+def _check_in(meeting: Meeting, user: Any, email: str) -> None:
+    person = User.objects.filter(email__iexact=email.strip()).first()
+    if person is None:
+        raise DomainError("not_found", f"Nobody is registered with the e-mail address “{email.strip()}”.")
+    attendance_check_in_by_officer(meeting_id=meeting.pk, person=person, actor=user)
+
+
+def _open_vote(meeting: Meeting, user: Any, post: Any) -> None:
+    target = _target(post.get("target", ""))
+    if any(v is None for v in target.values()):
+        raise DomainError("not_found", "There is no such motion or amendment.")
+    meeting_vote_open(
+        meeting_id=meeting.pk,
+        actor=user,
+        mode=post.get("mode", ""),
+        title=post.get("title", ""),
+        threshold=post.get("threshold") or None,
+        **target,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes_edit_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting_or_404(meeting_id)
+    if (denied := _officer_or_403(request, meeting)) is not None:
+        return denied
+    minutes = selectors.minutes_for_meeting(meeting=meeting)
+    if minutes is None:
+        if meeting.state != Meeting.State.CLOSED:
+            messages.error(request, "The minutes are drafted when the meeting closes.")
+            return redirect("meetings:console", meeting.pk)
+        minutes = minutes_draft(meeting_id=meeting.pk, actor=request.user)
+    status = 200
+    if request.method == "POST":
+        try:
+            minutes_edit(
+                minutes_id=minutes.pk,
+                actor=request.user,
+                text=request.POST.get("text", ""),
+                base_version=_int(request.POST.get("base_version")) or 0,
+                note=request.POST.get("note", ""),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            status = exc.status
+        else:
+            messages.success(request, "Saved as a new version.")
+            return redirect("meetings:minutes", meeting.pk)
+    minutes = selectors.minutes_for_meeting(meeting=meeting)
+    versions = list(minutes.versions.all()) if minutes else []
+    return render(
+        request,
+        "meetings/minutes_edit.html",
+        {"meeting": meeting, "minutes": minutes, "versions": versions, "current": versions[0] if versions else None},
+        status=status,
+    )

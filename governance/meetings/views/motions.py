@@ -1,0 +1,196 @@
+"""Members' motion pages: list, detail, propose, second, amend; the
+secretary's ruling and the outcome on the same detail page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.errors import DomainError
+from governance.meetings import permissions, selectors
+from governance.meetings.forms import AmendmentForm, MotionForm
+from governance.meetings.models import Amendment, Motion
+from governance.meetings.services import amendments as amendment_services
+from governance.meetings.services import motions as motion_services
+from governance.meetings.views.common import act, unit_or_404
+from governance.models import Unit
+
+
+def motion_list(request: HttpRequest) -> HttpResponse:
+    unit = Unit.objects.filter(slug=request.GET.get("unit", "")).first()
+    motions = selectors.motion_list(unit=unit, viewer=request.user)
+    state = request.GET.get("state", "")
+    if state in Motion.State.values:
+        motions = motions.filter(state=state)
+    return render(
+        request,
+        "meetings/motion_list.html",
+        {"motions": motions[:200], "unit": unit, "states": Motion.State.choices, "state": state},
+    )
+
+
+def _motion_or_404(request: HttpRequest, motion_id: int) -> Motion:
+    try:
+        motion = selectors.motion_detail(motion_id=motion_id)
+    except Motion.DoesNotExist:
+        raise Http404("There is no such motion.") from None
+    if motion.state == Motion.State.DRAFT and motion.proposer_id != request.user.pk:
+        raise Http404("There is no such motion.")
+    return motion
+
+
+def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
+    motion = _motion_or_404(request, motion_id)
+    user = request.user
+    secondings = list(motion.secondings.all())
+    context = {
+        "motion": motion,
+        "secondings": secondings,
+        "seconded_by_me": any(s.seconder_id == user.pk for s in secondings),
+        "is_member": permissions.is_member(user=user, unit=motion.unit),
+        "is_officer": permissions.is_officer(user=user, unit=motion.unit),
+        "is_proposer": motion.proposer_id == user.pk,
+        "following": user.is_authenticated and motion.follows.filter(person=user).exists(),
+        "amendments": list(motion.amendments.all()),
+        "changed": motion.original_text.strip() != motion.text.strip() and bool(motion.original_text),
+        "votes": [v for v in motion.meeting_votes.all() if v.state == "decided"],
+    }
+    return render(request, "meetings/motion_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def motion_propose(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    unit = unit_or_404(unit_slug)
+    form = MotionForm(request.POST or None, meetings=selectors.meeting_list_upcoming(unit=unit))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                motion = motion_services.motion_create(
+                    unit=unit,
+                    proposer=request.user,
+                    title=data["title"],
+                    text=data["text"],
+                    meeting=data["meeting"],
+                    amends_constitution=data["amends_constitution"],
+                )
+                if "submit" in request.POST:
+                    motion_services.motion_submit(motion_id=motion.pk, actor=request.user)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status
+            else:
+                return redirect("meetings:motion", motion.pk)
+        else:
+            status = 400
+    return render(request, "meetings/motion_form.html", {"form": form, "unit": unit}, status=status)
+
+
+@login_required
+@require_POST
+def motion_action(request: HttpRequest, motion_id: int, action: str) -> HttpResponse:
+    """One POST endpoint per button on the motion page."""
+    user = request.user
+    back = f"/meetings/motions/{motion_id}/"
+    post = request.POST
+    actions = {
+        "submit": (
+            lambda: motion_services.motion_submit(motion_id=motion_id, actor=user),
+            "Submitted: it now needs seconders.",
+        ),
+        "second": (
+            lambda: motion_services.motion_second(motion_id=motion_id, seconder=user),
+            "You seconded the motion.",
+        ),
+        "withdraw": (lambda: motion_services.motion_withdraw(motion_id=motion_id, actor=user), "Withdrawn."),
+        "rule-in-order": (
+            lambda: motion_services.motion_rule(motion_id=motion_id, actor=user, in_order=True),
+            "Ruled in order.",
+        ),
+        "rule-out-of-order": (
+            lambda: motion_services.motion_rule(
+                motion_id=motion_id, actor=user, in_order=False, reason=post.get("reason", "")
+            ),
+            "Ruled out of order.",
+        ),
+        "decide": (
+            lambda: motion_services.motion_decide(
+                motion_id=motion_id, actor=user, outcome=post.get("outcome", ""), note=post.get("note", "")
+            ),
+            "Outcome recorded.",
+        ),
+        "follow": (
+            lambda: motion_services.motion_follow(motion=_motion_or_404(request, motion_id), person=user),
+            "You follow this motion.",
+        ),
+        "unfollow": (
+            lambda: motion_services.motion_unfollow(motion=_motion_or_404(request, motion_id), person=user),
+            "You no longer follow this motion.",
+        ),
+    }
+    if action not in actions:
+        raise Http404("No such action.")
+    fn, message = actions[action]
+    return act(request, fn, success=message, back=back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def amendment_propose(request: HttpRequest, motion_id: int) -> HttpResponse:
+    motion = _motion_or_404(request, motion_id)
+    form = AmendmentForm(request.POST or None, initial={"text": motion.text})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                amendment_services.amendment_propose(
+                    motion_id=motion.pk,
+                    proposer=request.user,
+                    summary=form.cleaned_data["summary"],
+                    text=form.cleaned_data["text"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status
+            else:
+                return redirect("meetings:motion", motion.pk)
+        else:
+            status = 400
+    return render(request, "meetings/amendment_form.html", {"form": form, "motion": motion}, status=status)
+
+
+@login_required
+@require_POST
+def amendment_action(request: HttpRequest, amendment_id: int, action: str) -> HttpResponse:
+    amendment = Amendment.objects.filter(pk=amendment_id).first()
+    if amendment is None:
+        raise Http404("There is no such amendment.")
+    user = request.user
+    actions = {
+        "second": (
+            lambda: amendment_services.amendment_second(amendment_id=amendment_id, seconder=user),
+            "You seconded the amendment.",
+        ),
+        "accept": (
+            lambda: amendment_services.amendment_accept_friendly(amendment_id=amendment_id, actor=user),
+            "Accepted as friendly: the motion now reads as amended.",
+        ),
+        "withdraw": (
+            lambda: amendment_services.amendment_withdraw(amendment_id=amendment_id, actor=user),
+            "Amendment withdrawn.",
+        ),
+        "rule-out-of-order": (
+            lambda: amendment_services.amendment_rule_out_of_order(
+                amendment_id=amendment_id, actor=user, reason=request.POST.get("reason", "")
+            ),
+            "Amendment ruled out of order.",
+        ),
+    }
+    if action not in actions:
+        raise Http404("No such action.")
+    fn, message = actions[action]
+    return act(request, fn, success=message, back=f"/meetings/motions/{amendment.motion_id}/")

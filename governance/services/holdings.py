@@ -1,0 +1,75 @@
+"""Appointments and terms ending: the holdings that are not decided by ballot."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from core.audit import audit_record
+from core.errors import Conflict, DomainError
+from governance.models import Body, Holding, Office
+
+
+@transaction.atomic
+def holding_appoint(
+    *,
+    person: Any,
+    starts_on: dt.date,
+    authority: str,
+    office: Office | None = None,
+    body: Body | None = None,
+    actor: Any = None,
+) -> Holding:
+    """Appoint ``person`` to an office or a body, on a stated authority.
+
+    Refuses an appointment to an office filled by election (that is the
+    handover's job) and one beyond the seats available; locks the seat so two
+    officers appointing at once cannot both take the last seat.
+    """
+    if (office is None) == (body is None):
+        raise DomainError("holding_needs_one_seat", "Appoint to exactly one office or body.")
+    if not authority.strip():
+        raise DomainError("holding_authority_missing", "Say on whose authority the appointment is made.")
+    if office is not None:
+        locked_office = Office.objects.select_for_update(of=("self",)).select_related("unit").get(pk=office.pk)
+        if locked_office.filled_by == Office.FilledBy.ELECTION:
+            raise Conflict("office_is_elected", f"{locked_office.title} is filled by election, not by appointment.")
+        seat: Office | Body = locked_office
+        target: dict[str, Any] = {"office": locked_office}
+        seats: int | None = locked_office.seats
+    else:
+        if body is None:  # pragma: no cover - checked above
+            raise ValueError("no seat")
+        locked_body = Body.objects.select_for_update(of=("self",)).select_related("unit").get(pk=body.pk)
+        if locked_body.mandate_ended_at is not None:
+            raise Conflict("body_mandate_ended", f"The mandate of {locked_body.name} has ended.")
+        seat = locked_body
+        target = {"body": locked_body}
+        seats = locked_body.seats
+    current = Holding.objects.filter(ends_on__isnull=True, **target)
+    if current.filter(person_id=person.pk).exists():
+        raise Conflict("holding_exists", f"{person} already holds this.")
+    if seats is not None and current.count() >= seats:
+        raise Conflict("no_vacancy", "Every seat is filled; end a term first.")
+    holding = Holding.objects.create(person=person, starts_on=starts_on, authority=authority.strip(), **target)
+    audit_record(actor=actor, action="holding_appointed", obj=holding, unit=seat.unit, detail={"person": person.pk})
+    return holding
+
+
+@transaction.atomic
+def holding_end(*, holding: Holding, ends_on: dt.date, actor: Any = None) -> Holding:
+    """End a term (resignation, removal, term expired). The row stays, for history."""
+    locked = (
+        Holding.objects.select_for_update(of=("self",)).select_related("office__unit", "body__unit").get(pk=holding.pk)
+    )
+    if locked.ends_on is not None:
+        raise Conflict("holding_already_ended", "This term has already ended.")
+    if ends_on < locked.starts_on:
+        raise DomainError("holding_ends_before_start", "A term cannot end before it starts.")
+    locked.ends_on = ends_on
+    locked.save(update_fields=["ends_on"])
+    unit = (locked.office or locked.body).unit  # type: ignore[union-attr]
+    audit_record(actor=actor, action="holding_ended", obj=locked, unit=unit)
+    return locked

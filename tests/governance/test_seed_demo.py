@@ -1,0 +1,36 @@
+"""The demo shows the seed's reference group and a branch whose committee was elected."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from governance.models import Body, DocumentVersion, Holding, Unit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_seed_demo_loads_the_reference_group_and_an_elected_branch() -> None:
+    out = StringIO()
+    call_command("seed_demo", members=20, stdout=out)
+    group = Body.objects.get(unit__slug="momentum", kind=Body.Kind.REFERENCE_GROUP)
+    current = Holding.objects.filter(body=group, ends_on__isnull=True).select_related("person")
+    assert sorted(h.person.full_name for h in current) == [
+        "Becky Long-Bailey",
+        "Clive Lewis",
+        "Kate Osamor",
+        "Katy Clark",
+        "Richard Burgon",
+    ]
+    assert Unit.objects.get(slug="momentum").governance_status == Unit.GovernanceStatus.INTERIM
+    manchester = Unit.objects.get(slug="momentum-manchester")
+    assert manchester.governance_status == Unit.GovernanceStatus.ESTABLISHED
+    committee = Body.objects.get(unit=manchester, kind=Body.Kind.COMMITTEE)
+    assert committee.mandate == Body.Mandate.ELECTED and "Declared result" in committee.mandate_authority
+    assert Holding.objects.filter(body=committee, ends_on__isnull=True, ballot_question__isnull=False).count() == 3
+    assert Body.objects.get(unit=manchester, kind=Body.Kind.REFERENCE_GROUP).mandate_ended_at is not None
+    assert DocumentVersion.objects.filter(document__unit__slug="momentum-stockport", number=2, amends_number=1).exists()
+    call_command("seed_demo", stdout=out)
+    assert "already loaded" in out.getvalue()
