@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.access import mfa_enforced
 from ballots import publication, selectors
 from ballots.forms import answers_from_post
 from ballots.models import Ballot
@@ -156,9 +156,17 @@ def receipt_check(request: HttpRequest, ballot_id: int) -> HttpResponse:
     return render(request, "ballots/receipt.html", {"ballot": ballot, "found": found})
 
 
-@login_required
+def _ballot_scope(request: HttpRequest, ballot_id: int) -> dict[str, Ballot]:
+    ballot = Ballot.objects.select_related("unit").filter(pk=ballot_id).first()
+    if ballot is None:
+        raise Http404("There is no such ballot.")
+    return {"ballot": ballot}
+
+
 @require_POST
+@mfa_enforced(_ballot_scope)
 def ballot_declare(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """The returning officer declares; where the unit demands it, only after MFA."""
     ballot = _get_ballot(ballot_id)
     if not can_declare(user=request.user, ballot=ballot):
         return render(

@@ -53,7 +53,7 @@ def outbox_enqueue(*, key: str, recipient: Any, template: str, context: dict[str
         ],
         ignore_conflicts=True,
     )
-    transaction.on_commit(_kick_sender)
+    transaction.on_commit(_kick_sender, robust=True)
 
 
 def outbox_enqueue_many(
@@ -85,11 +85,13 @@ def outbox_enqueue_many(
     if rows:
         OutboxEmail.objects.bulk_create(rows, ignore_conflicts=True)
         total += len(rows)
-    transaction.on_commit(_kick_sender)
+    transaction.on_commit(_kick_sender, robust=True)
     return total
 
 
 def _kick_sender() -> None:
+    """Ask the worker to send now. If the broker is down this is logged and
+    skipped (``robust``): beat's periodic sweep sends the rows later."""
     from core.tasks import send_pending_outbox
 
     send_pending_outbox.delay()

@@ -10,6 +10,7 @@ from ballots.counting.api import METHODS, count
 from ballots.counting.blt import BltError, parse_blt, read_blt, to_blt, write_blt
 from ballots.counting.types import (
     Ballot,
+    BallotArray,
     CandidateId,
     CountingError,
     CountSheet,
@@ -25,6 +26,7 @@ from ballots.counting.types import (
 __all__ = [
     "METHODS",
     "Ballot",
+    "BallotArray",
     "BltError",
     "CandidateId",
     "CountSheet",

@@ -42,9 +42,6 @@ from ballots.counting.validate import Prepared, prepare
 if TYPE_CHECKING:
     from ballots.counting.types import CandidateId, CountSheet, Election
 
-RETIRED = -2
-"""Holder of papers kept by an elected candidate after their surplus went."""
-
 
 class Ers97Count(GregoryCount):
     """ERS97 specialisation of the Gregory count loop."""
@@ -81,20 +78,19 @@ class Ers97Count(GregoryCount):
         held = self.store.held_by(c)
         last = held[self.arrived[held] == self.arrived[held].max()] if held.size else held
         self.invalidate()
-        old_values = self.store.values[last].copy()
-        dest = self.store.advance(last, self.continuing)
+        dest, pos = self.store.next_holders(last, self.continuing)
         ok = dest != EXHAUSTED
         papers = int(self.store.counts[last][ok].sum())
         tv = surplus // papers if papers else 0
-        new_values = np.minimum(old_values, tv)
+        new_values = np.minimum(self.store.values[last], tv)
         new_values[~ok] = 0
-        self.store.values[last] = new_values
+        self.store.relocate(last, dest, pos, new_values)
         self.arrived[last] = len(self.log.stages) + 1
         moved = int((self.store.counts[last] * new_values).sum())
         self.loss += surplus - moved
         # Papers left with the candidate stay there for good.
-        self.store.holder[held[np.isin(held, last, invert=True)]] = RETIRED
-        self.store.holder[last[~ok]] = RETIRED
+        self.store.retire(held[np.isin(held, last, invert=True)])
+        self.store.retire(last[~ok])
         self.fixed[c] = self.quota
         self.invalidate()
         self.finish_stage(f"surplus of {self.names[c]} transferred", "surplus", c, excluded=())

@@ -44,8 +44,39 @@ TOLERANCE = 10**4  # 0.00001 in units of 10^-9
 MAX_ITERATIONS = 100_000
 
 
+_PASS, _STOP, _END = 1, 2, 3
+"""Statuses in :meth:`MeekCount.reduce`: elected, hopeful, end of paper."""
+DENSE_KEYS = 2**20
+"""Key spaces up to this size are grouped with ``bincount``, not a sort."""
+
+
 def _ceil_div(a: IntArray, b: int) -> IntArray:
     return -((-a) // b)
+
+
+def _group_rows(rows: IntArray, counts: IntArray, n: int) -> tuple[IntArray, IntArray]:
+    """Distinct ``rows`` (ids ``0..n``) and the summed ``counts`` of each."""
+    width = rows.shape[1]
+    bits = max(1, n.bit_length())
+    if bits * width > 62:
+        distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
+        return distinct, np.bincount(inverse.reshape(-1), weights=counts).round().astype(np.int64)
+    key = np.zeros(rows.shape[0], dtype=np.int64)
+    for j in range(width):
+        key <<= bits
+        key |= rows[:, j]
+    if 1 << (bits * width) <= DENSE_KEYS:
+        per_key = np.bincount(key, weights=counts, minlength=1 << (bits * width))
+        keys = np.flatnonzero(per_key)
+        summed = per_key[keys]
+    else:
+        keys, inverse = np.unique(key, return_inverse=True)
+        summed = np.bincount(inverse, weights=counts)
+    mask = (1 << bits) - 1
+    out = np.empty((keys.shape[0], width), dtype=np.int64)
+    for j in range(width):
+        out[:, j] = (keys >> (bits * (width - 1 - j))) & mask
+    return out, summed.round().astype(np.int64)
 
 
 class MeekCount:
@@ -69,13 +100,50 @@ class MeekCount:
         self.guard = MinimumsGuard(election.minimums, prepared.standing, election.seats)
         self.quota = 0
         self.iterations = 0
+        self._reduced: tuple[IntArray, IntArray] | None = None
+
+    def reduce(self) -> tuple[IntArray, IntArray]:
+        """Papers cut down to what a distribution can see, regrouped.
+
+        While statuses stand still, a paper passes excluded candidates by
+        (keep value 0) and stops at its first hopeful one (keep value 1), so
+        only the elected candidates before that, and that hopeful one (or
+        the end of the paper), matter.  Papers that agree on that short
+        sequence get exactly the same arithmetic, so they are grouped: a
+        million papers typically shrink to a few hundred rows, and each of
+        the many iterations is cheap.  Returns the rows (padded with ``n``,
+        whose keep value is 0) and the number of papers on each.
+        """
+        s = self.store
+        n = self.n
+        status = np.zeros(n + 1, dtype=np.int8)  # 0: excluded, passed by
+        status[self.elected] = _PASS
+        status[sorted(self.hopeful)] = _STOP
+        status[n] = _END  # the -1 padding reads the last slot
+        width = len(self.elected) + 1
+        g = s.counts.shape[0]
+        short = np.full((g, width), n, dtype=np.int64)
+        filled = np.zeros(g, dtype=np.int64)
+        active = np.arange(g)
+        for j in range(s.rankings.shape[1]):
+            if active.size == 0:
+                break
+            cand = s.rankings[active, j].astype(np.int64)
+            st = status[cand]
+            take = (st == _PASS) | (st == _STOP)
+            rows = active[take]
+            short[rows, filled[rows]] = cand[take]
+            filled[rows] += 1
+            active = active[st <= _PASS]
+        return _group_rows(short, s.counts, n)
 
     def distribute(self) -> tuple[IntArray, int]:
         """One pass over all papers: votes per candidate and the excess."""
-        s = self.store
-        remaining = np.full(s.counts.shape[0], SCALE, dtype=np.int64)
+        if self._reduced is None:
+            self._reduced = self.reduce()
+        ranks, counts = self._reduced
+        remaining = np.full(counts.shape[0], SCALE, dtype=np.int64)
         votes = np.zeros(self.n, dtype=np.int64)
-        ranks = np.where(s.rankings < 0, self.n, s.rankings)
         for j in range(ranks.shape[1]):
             col = ranks[:, j]
             k = self.keep[col]
@@ -87,12 +155,13 @@ class MeekCount:
             remaining[live] -= kept
             cand = col[live]
             real = cand < self.n
-            votes += s.sum_by(cand[real], kept[real] * s.counts[live][real])
+            votes += self.store.sum_by(cand[real], kept[real] * counts[live][real])
         excess = self.total - int(votes.sum())
         return votes, excess
 
     def converge(self) -> tuple[IntArray, int, list[CandidateId]]:
         """Iterate keep values until stable or someone new reaches quota."""
+        self._reduced = None  # statuses may have changed since the last call
         previous: int | None = None
         while True:
             self.iterations += 1

@@ -262,8 +262,7 @@ class GregoryCount:
     def move(self, idx: IntArray, new_values: IntArray) -> None:
         """Give groups ``idx`` new values and pass them on; tally exhaustion."""
         self.invalidate()
-        self.store.values[idx] = new_values
-        dest = self.store.advance(idx, self.continuing)
+        dest = self.store.advance(idx, self.continuing, new_values)
         dead = dest == EXHAUSTED
         if dead.any():
             d = idx[dead]
@@ -306,7 +305,7 @@ class GregoryCount:
         for c in cands:
             self.continuing[c] = False
             self.excluded.append(c)
-        idx = np.flatnonzero(np.isin(self.store.holder, cands))
+        idx = self.store.held_by_any(cands)
         self.move(idx, self.store.values[idx])
         names = ", ".join(self.names[c] for c in cands)
         self.finish_stage(f"{names} excluded", "exclusion", None, excluded=tuple(cands), notes=[note])

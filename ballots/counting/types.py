@@ -12,13 +12,17 @@ also numbers candidates by position.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
+
+import numpy as np
+import numpy.typing as npt
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
 CandidateId = int
 
@@ -46,6 +50,110 @@ class Ballot:
     weight: int = 1
 
 
+class BallotArray(Sequence[Ballot]):
+    """Many ballot papers as one integer matrix: the fast way in.
+
+    Row ``i`` of ``rankings`` is one paper (or ``weights[i]`` identical
+    papers): the candidate ids it ranks, first preference first, followed by
+    ``-1`` in the unused columns.  Counting reads the matrix directly, with
+    no Python object per paper, so a tally that streams papers out of a
+    database can hand a million of them over as one ``(papers, k)`` ``int8``
+    array.  Rows need not be distinct.
+
+    It is also a read-only ``Sequence`` of :class:`Ballot` (built on demand),
+    so everything that reads ``Election.ballots`` keeps working.  The arrays
+    are copied and frozen, so the caller cannot alter a counted election.
+    """
+
+    __slots__ = ("_hash", "_rankings", "_weights")
+
+    def __init__(self, rankings: npt.ArrayLike, weights: npt.ArrayLike | None = None) -> None:
+        """Copy and freeze ``rankings`` (2-D integers) and ``weights`` (1-D)."""
+        matrix = np.array(rankings, copy=True)
+        if matrix.size == 0 and matrix.ndim < 2:
+            matrix = matrix.reshape(0, 0)
+        if matrix.ndim != 2 or not (np.issubdtype(matrix.dtype, np.integer) or matrix.size == 0):
+            msg = f"rankings must be a 2-D integer array, got {matrix.ndim}-D {matrix.dtype}"
+            raise CountingError(msg)
+        if not np.issubdtype(matrix.dtype, np.integer):
+            matrix = matrix.astype(np.int8)
+        matrix.flags.writeable = False
+        self._rankings: npt.NDArray[np.integer[Any]] = matrix
+        self._weights: npt.NDArray[np.int64] | None = None
+        if weights is not None:
+            given = np.array(weights, copy=True)
+            if given.shape != (matrix.shape[0],) or not (np.issubdtype(given.dtype, np.integer) or given.size == 0):
+                msg = f"weights must be a 1-D integer array with one weight per row ({matrix.shape[0]})"
+                raise CountingError(msg)
+            w: npt.NDArray[np.int64] = given.astype(np.int64)
+            w.flags.writeable = False
+            self._weights = w
+        self._hash: int | None = None
+
+    @property
+    def rankings(self) -> npt.NDArray[np.integer[Any]]:
+        """The read-only ``(rows, k)`` matrix of candidate ids, ``-1`` padded."""
+        return self._rankings
+
+    @property
+    def weights(self) -> npt.NDArray[np.int64] | None:
+        """Papers per row (read-only), or ``None`` when every row is one paper."""
+        return self._weights
+
+    def __len__(self) -> int:
+        """Number of rows."""
+        return int(self._rankings.shape[0])
+
+    @overload
+    def __getitem__(self, index: int) -> Ballot: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> BallotArray: ...
+
+    def __getitem__(self, index: int | slice) -> Ballot | BallotArray:
+        """Row ``index`` as a :class:`Ballot`, or a slice as a ``BallotArray``."""
+        if isinstance(index, slice):
+            w = None if self._weights is None else self._weights[index]
+            return BallotArray(self._rankings[index], w)
+        row = self._rankings[index]
+        weight = 1 if self._weights is None else int(self._weights[index])
+        return Ballot(tuple(int(c) for c in row[row != -1]), weight)
+
+    def __iter__(self) -> Iterator[Ballot]:
+        """Each row as a :class:`Ballot`."""
+        rows: Iterable[list[int]] = self._rankings.tolist()
+        weights: Iterable[int] = [1] * len(self) if self._weights is None else self._weights.tolist()
+        for row, weight in zip(rows, weights, strict=True):
+            yield Ballot(tuple(c for c in row if c != -1), weight)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to another ``BallotArray`` with the same matrix and weights."""
+        if not isinstance(other, BallotArray):
+            return NotImplemented
+        return (
+            self._rankings.shape == other._rankings.shape
+            and bool(np.array_equal(self._rankings, other._rankings))
+            and bool(np.array_equal(self.effective_weights(), other.effective_weights()))
+        )
+
+    def __hash__(self) -> int:
+        """Hash of the contents (computed once)."""
+        if self._hash is None:
+            data = self._rankings.astype(np.int64).tobytes() + self.effective_weights().tobytes()
+            self._hash = hash((self._rankings.shape, data))
+        return self._hash
+
+    def __repr__(self) -> str:
+        """Short description (the matrix can be huge)."""
+        return f"BallotArray(<{len(self)} rows x {self._rankings.shape[1]} preferences>)"
+
+    def effective_weights(self) -> npt.NDArray[np.int64]:
+        """Papers per row, ones when no weights were given."""
+        if self._weights is None:
+            return np.ones(len(self), dtype=np.int64)
+        return self._weights
+
+
 @dataclass(frozen=True, slots=True)
 class MinimumGroup:
     """An equality minimum: at least ``minimum`` of ``members`` must be elected.
@@ -70,12 +178,41 @@ class Election:
     """
 
     candidates: tuple[str, ...]
-    ballots: tuple[Ballot, ...]
+    ballots: tuple[Ballot, ...] | BallotArray
     seats: int = 1
     withdrawn: frozenset[CandidateId] = frozenset()
     title: str = ""
     ron: CandidateId | None = None
     minimums: tuple[MinimumGroup, ...] = ()
+
+    @classmethod
+    def from_array(
+        cls,
+        candidates: Sequence[str],
+        rankings: npt.ArrayLike,
+        weights: npt.ArrayLike | None = None,
+        *,
+        seats: int = 1,
+        withdrawn: frozenset[CandidateId] = frozenset(),
+        title: str = "",
+        ron: CandidateId | None = None,
+        minimums: tuple[MinimumGroup, ...] = (),
+    ) -> Election:
+        """Build an election from a ``(papers, k)`` matrix of candidate ids.
+
+        The fast path for large polls: see :class:`BallotArray`.  Counting it
+        gives exactly the count sheet of the same papers given as
+        :class:`Ballot` objects.
+        """
+        return cls(
+            candidates=tuple(candidates),
+            ballots=BallotArray(rankings, weights),
+            seats=seats,
+            withdrawn=withdrawn,
+            title=title,
+            ron=ron,
+            minimums=minimums,
+        )
 
 
 class Threshold(StrEnum):

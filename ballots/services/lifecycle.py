@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
@@ -70,8 +71,20 @@ def roll_freeze(*, ballot: Ballot) -> int:
     return RollEntry.objects.filter(ballot=ballot).count()
 
 
-def ballot_open(*, ballot_id: int, actor: Any = None, now: dt.datetime | None = None) -> Ballot:
-    """Scheduled → open: freeze the roll and queue the notices of poll."""
+def ballot_open(
+    *,
+    ballot_id: int,
+    actor: Any = None,
+    now: dt.datetime | None = None,
+    roll_person_ids: Iterable[int] | None = None,
+    send_notices: bool = True,
+) -> Ballot:
+    """Scheduled → open: freeze the roll and queue the notices of poll.
+
+    ``roll_person_ids`` gives the roll directly instead of the eligibility
+    rule (a secret vote in a meeting: the members checked in), and
+    ``send_notices=False`` skips the e-mailed notice (they are in the room).
+    """
     from ballots.services.notifications import notices_enqueue
 
     with transaction.atomic():
@@ -79,9 +92,14 @@ def ballot_open(*, ballot_id: int, actor: Any = None, now: dt.datetime | None = 
         _transition(ballot, {S.SCHEDULED}, S.OPEN)
         ballot.roll_frozen_at = now or timezone.now()
         ballot.save(update_fields=["state", "roll_frozen_at"])
-        size = roll_freeze(ballot=ballot)
+        if roll_person_ids is None:
+            size = roll_freeze(ballot=ballot)
+        else:
+            entries = [RollEntry(ballot=ballot, voter_id=pk) for pk in dict.fromkeys(roll_person_ids)]
+            size = len(RollEntry.objects.bulk_create(entries, batch_size=5000))
         audit_record(actor=actor, action="ballot_opened", obj=ballot, unit=ballot.unit, detail={"roll": size})
-        notices_enqueue(ballot=ballot)
+        if send_notices:
+            notices_enqueue(ballot=ballot)
     return ballot
 
 
@@ -102,18 +120,39 @@ def ballot_close(*, ballot_id: int, actor: Any = None, now: dt.datetime | None =
         ballot.save(update_fields=["state", "closed_at"])
         _shuffle_into_final(ballot)
         audit_record(actor=actor, action="ballot_closed", obj=ballot, unit=ballot.unit)
-        tally_ballot.delay_on_commit(ballot.pk)
+        # robust: a broker outage must not turn a committed close into an
+        # error; ballots_close_due re-queues tallies of ballots left closed.
+        transaction.on_commit(lambda: tally_ballot.delay(ballot.pk), robust=True)
     return ballot
 
 
 def _shuffle_into_final(ballot: Ballot) -> None:
-    rng = random.SystemRandom()
-    papers = list(PendingPaper.objects.filter(ballot=ballot).values_list("question_id", "content"))
-    rng.shuffle(papers)
-    BallotPaper.objects.bulk_create((BallotPaper(question_id=q, content=c) for q, c in papers), batch_size=5000)
-    trackers = list(PendingTracker.objects.filter(ballot=ballot).values_list("tracker", flat=True))
-    rng.shuffle(trackers)
-    Tracker.objects.bulk_create((Tracker(ballot=ballot, tracker=t) for t in trackers), batch_size=5000)
+    """Copy papers and trackers to their final tables in random order, with
+    fresh random ids, and delete the pending rows, all in the caller's
+    transaction. PostgreSQL does it in one statement per table, ordered by
+    ``gen_random_uuid()`` (drawn from a strong random source)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {BallotPaper._meta.db_table} (id, question_id, content) "  # noqa: S608 - our tables
+                f"SELECT gen_random_uuid(), question_id, content FROM {PendingPaper._meta.db_table} "
+                "WHERE ballot_id = %s ORDER BY gen_random_uuid()",
+                [ballot.pk],
+            )
+            cursor.execute(
+                f"INSERT INTO {Tracker._meta.db_table} (id, ballot_id, tracker) "  # noqa: S608 - our tables
+                f"SELECT gen_random_uuid(), ballot_id, tracker FROM {PendingTracker._meta.db_table} "
+                "WHERE ballot_id = %s ORDER BY gen_random_uuid()",
+                [ballot.pk],
+            )
+    else:
+        rng = random.SystemRandom()
+        papers = list(PendingPaper.objects.filter(ballot=ballot).values_list("question_id", "content"))
+        rng.shuffle(papers)
+        BallotPaper.objects.bulk_create((BallotPaper(question_id=q, content=c) for q, c in papers), batch_size=5000)
+        trackers = list(PendingTracker.objects.filter(ballot=ballot).values_list("tracker", flat=True))
+        rng.shuffle(trackers)
+        Tracker.objects.bulk_create((Tracker(ballot=ballot, tracker=t) for t in trackers), batch_size=5000)
     PendingPaper.objects.filter(ballot=ballot).delete()
     PendingTracker.objects.filter(ballot=ballot).delete()
 
@@ -158,9 +197,21 @@ def ballots_open_due(*, now: dt.datetime | None = None) -> int:
     return opened
 
 
+TALLY_RETRY_AFTER = dt.timedelta(minutes=2)
+
+
 def ballots_close_due(*, now: dt.datetime | None = None) -> int:
-    """Close every open ballot past its closing time; safe to run twice."""
+    """Close every open ballot past its closing time; safe to run twice.
+
+    Also re-queues the tally of any ballot closed a while ago and still not
+    counted (its tally message was lost, say, to a broker outage).
+    """
+    from ballots.tasks import tally_ballot
+
     now = now or timezone.now()
+    stuck = Ballot.objects.filter(state=S.CLOSED, closed_at__lt=now - TALLY_RETRY_AFTER).values_list("pk", flat=True)
+    for ballot_id in stuck:
+        tally_ballot.delay(ballot_id)
     closed = 0
     for ballot_id in Ballot.objects.filter(state=S.OPEN, closes_at__lte=now).values_list("pk", flat=True):
         try:

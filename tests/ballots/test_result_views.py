@@ -80,12 +80,42 @@ def test_recount_command_reports_identical_and_catches_tampering(capsys) -> None
     ballot, question = declared_election(RANKINGS)
     call_command("recount", str(ballot.pk))
     assert "recount identical" in capsys.readouterr().out
-    paper = BallotPaper.objects.filter(question=question).first()
-    assert paper is not None
-    paper.content = [question.options.get(label="Cat").pk]
+    cat = question.options.get(label="Cat").pk
+    paper = next(p for p in BallotPaper.objects.filter(question=question) if p.content[0] != cat)
+    paper.content = [cat]
     paper.save()
     with pytest.raises(SystemExit) as exc:
         call_command("recount", str(ballot.pk))
     assert exc.value.code == 1
     out = capsys.readouterr().out
     assert "difference" in out and "stages[0].votes.Cat" in out
+
+
+def test_declaring_needs_the_returning_officer_and_mfa_where_the_unit_demands_it() -> None:
+    from accounts.models import UnitAccessPolicy
+    from ballots.models import Ballot
+    from ballots.services import lifecycle
+    from ballots.services.casting import vote_cast
+    from tests.factories import BallotFactory, MembershipFactory, election_question, option
+
+    ballot = BallotFactory()
+    voter = MembershipFactory(unit=ballot.unit).person
+    question = election_question(ballot, ["Ann", "Bob"])
+    lifecycle.ballot_open(ballot_id=ballot.pk)
+    vote_cast(ballot_id=ballot.pk, voter=voter, answers={question.pk: [option(question, "Ann").pk]})
+    lifecycle.ballot_close(ballot_id=ballot.pk)
+    url = f"/ballots/{ballot.pk}/declare/"
+    assert Client().get(url).status_code == 405
+    assert Client().post(url).status_code == 302  # to sign in
+    stranger = Client()
+    stranger.force_login(voter)
+    assert stranger.post(url).status_code == 403
+    UnitAccessPolicy.objects.create(unit=ballot.unit, returning_officers_require_mfa=True)
+    ro = Client()
+    ro.force_login(ballot.returning_officer)
+    response = ro.post(url)
+    assert response.status_code == 302 and "/2fa/" in response["Location"]
+    assert Ballot.objects.get(pk=ballot.pk).state == Ballot.State.COUNTED
+    UnitAccessPolicy.objects.filter(unit=ballot.unit).update(returning_officers_require_mfa=False)
+    assert ro.post(url).status_code == 302
+    assert Ballot.objects.get(pk=ballot.pk).state == Ballot.State.DECLARED

@@ -52,3 +52,22 @@ def screenshot(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     width = page.viewport_size["width"]
     page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+
+
+@pytest.fixture
+def new_page(browser: Any) -> Iterator[Any]:
+    """Open further pages (another person, the projector) in their own
+    browser contexts, all closed when the test ends, so that nothing keeps
+    polling the live server after its test."""
+    contexts: list[Any] = []
+
+    def open_page(viewport: dict[str, int]) -> Any:
+        context = browser.new_context(viewport=viewport)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -27,8 +27,8 @@ def person(unit, name: str, email: str):
     return user
 
 
-def sign_in(browser, live_server, viewport, user, next_url: str):
-    page = browser.new_context(viewport=viewport).new_page()
+def sign_in(new_page, live_server, viewport, user, next_url: str):
+    page = new_page(viewport)
     page.set_default_timeout(15000)
     page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
     page.get_by_label("Email").fill(user.email)
@@ -38,8 +38,8 @@ def sign_in(browser, live_server, viewport, user, next_url: str):
     return page
 
 
-def test_motion_to_carried_resolution_at_the_agm(live_server, page) -> None:
-    browser, viewport = page.context.browser, page.viewport_size
+def test_motion_to_carried_resolution_at_the_agm(live_server, page, new_page) -> None:
+    viewport = page.viewport_size
     unit = UnitFactory(name="Stockport", slug="stockport")
     StandingOrders.objects.create(unit=unit, seconders_required=2, quorum=4)
     sol = person(unit, "Sol Secretary", "sol@example.org")
@@ -49,7 +49,7 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, page) -> None:
     )
 
     # Sol schedules the AGM in the console (15 days ahead: 14 clear days' notice).
-    officer = sign_in(browser, live_server, viewport, sol, "/meetings/schedule/stockport/")
+    officer = sign_in(new_page, live_server, viewport, sol, "/meetings/schedule/stockport/")
     officer.get_by_label("Kind").select_option("agm")
     officer.get_by_label("Title").fill("Stockport AGM")
     starts = timezone.localtime(timezone.now() + dt.timedelta(days=16)).strftime("%Y-%m-%dT%H:%M")
@@ -59,7 +59,7 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, page) -> None:
     meeting = Meeting.objects.get(title="Stockport AGM")
 
     # Maya proposes a constitutional motion for the AGM.
-    member = sign_in(browser, live_server, viewport, maya, "/meetings/motions/new/stockport/")
+    member = sign_in(new_page, live_server, viewport, maya, "/meetings/motions/new/stockport/")
     member.get_by_label("Title").fill("Elect a welfare officer")
     member.get_by_label("Text").fill("The constitution is amended to create the office of **welfare officer**.")
     member.get_by_label("Meeting").select_option(str(meeting.pk))
@@ -71,7 +71,7 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, page) -> None:
     screenshot(member, "meetings-motion-submitted")
 
     for seconder in (ali, bea):
-        p = sign_in(browser, live_server, viewport, seconder, f"/meetings/motions/{motion.pk}/")
+        p = sign_in(new_page, live_server, viewport, seconder, f"/meetings/motions/{motion.pk}/")
         p.get_by_role("button", name="Second this motion").click()
         assert "You seconded the motion." in p.locator(".messages").inner_text()
         p.context.close()
@@ -81,7 +81,7 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, page) -> None:
     assert "Ruled in order" in officer.locator("#motion-state").inner_text()
 
     # Cal proposes an amendment, Bea seconds it.
-    amender = sign_in(browser, live_server, viewport, cal, f"/meetings/motions/{motion.pk}/amend/")
+    amender = sign_in(new_page, live_server, viewport, cal, f"/meetings/motions/{motion.pk}/amend/")
     amender.get_by_label("What the amendment does").fill("Two welfare officers")
     amender.get_by_label("The motion as amended").fill(
         "The constitution is amended to create two offices of **welfare officer**."
@@ -89,7 +89,7 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, page) -> None:
     amender.get_by_role("button", name="Propose the amendment").click()
     assert amender.locator("ins", has_text="offices").first.is_visible()
     assert amender.locator("del", has_text="office").first.is_visible()
-    p = sign_in(browser, live_server, viewport, bea, f"/meetings/motions/{motion.pk}/")
+    p = sign_in(new_page, live_server, viewport, bea, f"/meetings/motions/{motion.pk}/")
     p.get_by_role("button", name="Second this amendment").click()
     p.context.close()
 
@@ -109,7 +109,7 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, page) -> None:
     # Members check in with the room code; Sol checks one in by e-mail.
     phones = {}
     for user in (maya, ali, bea):
-        p = sign_in(browser, live_server, viewport, user, f"/meetings/{meeting.pk}/")
+        p = sign_in(new_page, live_server, viewport, user, f"/meetings/{meeting.pk}/")
         p.get_by_label("Code shown in the room").fill(code)
         p.get_by_role("button", name="Check in").click()
         assert "You are checked in." in p.locator(".messages").inner_text()
@@ -141,7 +141,7 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, page) -> None:
     officer.get_by_label("Abstentions").fill("0")
     officer.get_by_role("button", name="Close the vote").click()
     assert "carried (3 for, 1 against" in officer.locator("#last-vote").inner_text()
-    projector = browser.new_context(viewport=viewport).new_page()
+    projector = new_page(viewport)
     projector.goto(f"{live_server.url}/meetings/{meeting.pk}/projector/")
     assert projector.locator("[data-field=vote-outcome]").inner_text() == "CARRIED"
     screenshot(projector, "meetings-projector")
@@ -150,7 +150,7 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, page) -> None:
     minutes = Minutes.objects.get(meeting=meeting).versions.get(number=1).text
     assert "3 for, 1 against, 0 abstentions" in minutes and "two-thirds required" in minutes
 
-    observer = browser.new_context(viewport=viewport).new_page()
+    observer = new_page(viewport)
     observer.goto(f"{live_server.url}/meetings/motions/{motion.pk}/")
     assert "Carried" in observer.locator("#motion-state").inner_text()
     assert "3 for, 1 against" in observer.locator(".outcome").inner_text()

@@ -13,7 +13,7 @@ from tests.factories import BallotFactory, MembershipFactory, UserFactory, elect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_member_ranks_candidates_and_observer_checks_receipt(live_server, page) -> None:
+def test_member_ranks_candidates_and_observer_checks_receipt(live_server, page, new_page) -> None:
     ballot = BallotFactory(title="Branch secretary election")
     member = UserFactory(email="maya@example.org", full_name="Maya Member", password="correct-horse-battery")
     from allauth.account.models import EmailAddress
@@ -47,7 +47,7 @@ def test_member_ranks_candidates_and_observer_checks_receipt(live_server, page) 
     lifecycle.ballot_declare(ballot_id=ballot.pk)
     assert Ballot.objects.get(pk=ballot.pk).state == Ballot.State.DECLARED
 
-    observer = page.context.browser.new_context(viewport=page.viewport_size).new_page()
+    observer = new_page(page.viewport_size)
     observer.goto(f"{live_server.url}/ballots/{ballot.pk}/result/")
     assert "Elected: Cat Carter" in observer.locator(".outcome").inner_text()
     assert observer.get_by_role("table", name="Count sheet, stage by stage").is_visible()

@@ -35,7 +35,7 @@ def _login(page, base: str, email: str, next_path: str) -> None:
 
 @pytest.mark.parametrize("page", [{"width": 390, "height": 844}], indirect=True, ids=["phone"])
 def test_stv_election_from_notice_to_declared_result(
-    live_server, page, celery_processes: CeleryProcesses, smtp_sink: SmtpSink
+    live_server, page, new_page, celery_processes: CeleryProcesses, smtp_sink: SmtpSink
 ) -> None:
     ro = UserFactory(email="ro@example.org", full_name="Rita Returning", password=PASSWORD)
     ballot = BallotFactory(
@@ -101,7 +101,7 @@ def test_stv_election_from_notice_to_declared_result(
         what="beat to close and the worker to count",
     )
 
-    ro_page = page.context.browser.new_context(viewport=page.viewport_size).new_page()
+    ro_page = new_page(page.viewport_size)
     _login(ro_page, live_server.url, ro.email, vote_path)
     ro_page.get_by_role("button", name="Declare the result").click()
     ro_page.wait_for_url(f"**/ballots/{ballot.pk}/result/")
@@ -112,7 +112,7 @@ def test_stv_election_from_notice_to_declared_result(
     result_mail = smtp_sink.wait_for(lambda m: "Result declared" in m["Subject"] and m["X-Envelope-To"] == member.email)
     assert "Elected: Cat Carter, Ann Archer" in text_body(result_mail[0])
 
-    observer = page.context.browser.new_context(viewport=page.viewport_size).new_page()
+    observer = new_page(page.viewport_size)
     observer.goto(f"{live_server.url}/ballots/{ballot.pk}/result/")
     assert observer.get_by_role("table", name="Count sheet, stage by stage").is_visible()
     assert "quota 3" in observer.content()

@@ -18,10 +18,9 @@ from django.utils import timezone
 
 from ballots.counting import Motion as EngineMotion
 from ballots.counting import Threshold, count
-from ballots.lock_objects import ballot_for_update
-from ballots.models import Ballot, Option, Question, Result, RollEntry
+from ballots.models import Ballot, Option, Question, Result
 from ballots.services.casting import CastReceipt, vote_cast
-from ballots.services.lifecycle import ballot_close
+from ballots.services.lifecycle import ballot_close, ballot_open
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
 from governance.meetings.error_codes import MeetingErrorCode as Code
@@ -50,10 +49,7 @@ BALLOT_THRESHOLD = {
 
 def _secret_ballot_open(*, vote: MeetingVote, meeting: Meeting, actor: Any, text: str) -> Ballot:
     """A ballot for one secret vote in the room, open now, whose roll is the
-    members checked in. ``ballots.services.lifecycle.ballot_open`` freezes the
-    roll from the unit's eligibility rule and e-mails a notice of poll to all of
-    it, which is wrong for a vote in a room; so the roll is written here, under
-    the same lock and transition the lifecycle uses."""
+    members checked in, with no e-mailed notice (they are in the room)."""
     now = timezone.now()
     ballot = Ballot.objects.create(
         unit=meeting.unit,
@@ -78,16 +74,8 @@ def _secret_ballot_open(*, vote: MeetingVote, meeting: Meeting, actor: Any, text
     Option.objects.bulk_create(
         Option(question=question, position=i, label=label) for i, label in enumerate(["For", "Against", "Abstain"], 1)
     )
-    ballot = ballot_for_update(ballot_id=ballot.pk)
-    ballot.state = Ballot.State.OPEN
-    ballot.roll_frozen_at = now
-    ballot.save(update_fields=["state", "roll_frozen_at"])
-    RollEntry.objects.bulk_create(
-        RollEntry(ballot=ballot, voter_id=person_id)
-        for person_id in Attendance.objects.filter(meeting=meeting).values_list("person_id", flat=True)
-    )
-    audit_record(actor=actor, action="ballot_opened", obj=ballot, unit=meeting.unit, detail={"roll": vote.present})
-    return ballot
+    present = Attendance.objects.filter(meeting=meeting).values_list("person_id", flat=True)
+    return ballot_open(ballot_id=ballot.pk, actor=actor, now=now, roll_person_ids=list(present), send_notices=False)
 
 
 def meeting_vote_open(

@@ -1,0 +1,188 @@
+"""Cast-vote throughput over HTTP: gunicorn + PostgreSQL on loopback.
+
+Creates a throwaway database, N members with API tokens and an open motion
+ballot, starts gunicorn, and drives ``POST /api/ballots/<id>/votes/`` with
+wrk (each request a different member's token), then in the same run a bare
+Django view that inserts one row. Prints votes/s, p50/p99 and the ratio, and
+checks afterwards that no member has two participations or papers.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/agora_bench .venv/bin/python bench/cast_votes.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+THREADS = 2
+LUA = """
+-- Each wrk thread takes every nth token, so no two requests share a member.
+local threads = {}
+local counter = 0
+function setup(thread)
+  thread:set("tid", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+local tokens = {}
+local i = 0
+local stride = 1
+function init(args)
+  for line in io.lines("%(tokens)s") do tokens[#tokens + 1] = line end
+  i = tid
+  stride = %(threads)d
+end
+request = function()
+  local token = tokens[(i %% #tokens) + 1]
+  i = i + stride
+  return wrk.format("POST", "%(path)s", {["Content-Type"] = "application/json",
+    ["Authorization"] = "Token " .. token}, '%(body)s')
+end
+"""
+
+
+def sh(*args: str, env: dict[str, str]) -> str:
+    proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if proc.returncode:
+        sys.exit(f"{' '.join(args[:3])} failed:\n{proc.stderr[-3000:]}")
+    return proc.stdout
+
+
+def setup(env: dict[str, str], members: int) -> tuple[int, int, int, Path]:
+    code = f"""
+import datetime as dt
+from django.db import connection
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from accounts.models import User
+from governance.models import Unit, Membership
+from ballots.models import Ballot, Question, Option
+from ballots.services.lifecycle import ballot_open
+unit = Unit.objects.create(name="Bench branch", slug="bench", kind="branch")
+users = User.objects.bulk_create([User(email=f"v{{i}}@bench.test", full_name=f"V {{i}}") for i in range({members})])
+Membership.objects.bulk_create([Membership(person=u, unit=unit, joined_on=dt.date(2024, 1, 1)) for u in users])
+tokens = Token.objects.bulk_create([Token(user=u, key=Token.generate_key()) for u in users])
+ro = User.objects.create(email="ro@bench.test", full_name="RO")
+b = Ballot.objects.create(unit=unit, title="Bench", returning_officer=ro, state="scheduled",
+    opens_at=timezone.now() - dt.timedelta(minutes=1), closes_at=timezone.now() + dt.timedelta(days=1))
+q = Question.objects.create(ballot=b, kind="motion", title="Motion", method="motion")
+opts = [Option.objects.create(question=q, position=i, label=l) for i, l in enumerate(["For", "Against", "Abstain"], 1)]
+ballot_open(ballot_id=b.pk)
+with connection.cursor() as c:
+    c.execute("CREATE TABLE bench_bare (id bigserial primary key, payload text)")
+open("{{path}}", "w").write("\\n".join(t.key for t in tokens))
+print(b.pk, q.pk, opts[0].pk)
+"""
+    tokens = Path(tempfile.mkdtemp()) / "tokens.txt"
+    out = sh(sys.executable, "manage.py", "shell", "-c", code.replace("{path}", str(tokens)), env=env)
+    ballot, question, option = (int(x) for x in out.split()[-3:])
+    return ballot, question, option, tokens
+
+
+def wrk(url: str, script: Path, seconds: int, connections: int) -> dict[str, float]:
+    out = subprocess.run(
+        ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url],
+        check=True, capture_output=True, text=True,
+    ).stdout
+
+    def ms(label: str) -> float:
+        m = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)", out, re.M)
+        if not m:
+            return float("nan")
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    return {"rps": rps, "p50": ms("50"), "p99": ms("99"), "errors": int(non2xx.group(1)) if non2xx else 0,
+            "requests": total}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=40000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("bench/cast_votes.py needs wrk (Debian: apt-get install wrk)")
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/agora_bench")
+    if not base.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database the bench may drop and recreate.")
+    dbname = base.rsplit("/", 1)[1]
+    admin_url = base.rsplit("/", 1)[0] + "/postgres"
+    env = {**os.environ, "DATABASE_URL": base, "DJANGO_SETTINGS_MODULE": "bench.settings",
+           "VAR_DIR": tempfile.mkdtemp(), "CONN_MAX_AGE": "60"}
+    env.pop("REDIS_URL", None)
+    subprocess.run(["psql", admin_url, "-qc", f"DROP DATABASE IF EXISTS {dbname}"], check=True)
+    subprocess.run(["psql", admin_url, "-qc", f"CREATE DATABASE {dbname}"], check=True)
+    sh(sys.executable, "manage.py", "migrate", "-v0", env=env)
+    ballot, question, option, tokens = setup(env, args.members)
+    port = 8765
+    logs = Path(tempfile.mkdtemp())
+    web = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "bench.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(args.workers), "--threads", "1", "--log-level", "warning",
+         "--access-logfile", str(logs / "access.log"), "--access-logformat", "%(U)s %(s)s",
+         "--error-logfile", str(logs / "error.log")],
+        cwd=ROOT, env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz")  # noqa: S310 - loopback
+                break
+            except OSError:
+                time.sleep(0.1)
+        workdir = Path(tempfile.mkdtemp())
+        vote_lua = workdir / "vote.lua"
+        vote_lua.write_text(LUA % {"tokens": tokens, "threads": THREADS, "path": f"/api/ballots/{ballot}/votes/",
+                                   "body": f'{{"answers": {{"{question}": [{option}]}}}}'})
+        bare_lua = workdir / "bare.lua"
+        bare_lua.write_text(LUA % {"tokens": tokens, "threads": THREADS, "path": "/bench/bare-insert/", "body": '{"x": 1}'})
+        url = f"http://127.0.0.1:{port}"
+        vote = wrk(url, vote_lua, args.seconds, args.connections)
+        bare = wrk(url, bare_lua, args.seconds, args.connections)
+    finally:
+        web.send_signal(signal.SIGTERM)
+        web.wait()
+    check = sh(sys.executable, "manage.py", "shell", "-c", f"""
+from django.db.models import Count
+from ballots.models import Participation, PendingPaper
+p = Participation.objects.filter(ballot_id={ballot})
+print(p.count(), PendingPaper.objects.filter(ballot_id={ballot}).count(),
+      p.values('voter').annotate(n=Count('id')).filter(n__gt=1).count())""", env=env).split()
+    participations, papers, doubled = (int(x) for x in check[-3:])
+    statuses: dict[str, int] = {}
+    for line in (logs / "access.log").read_text().splitlines():
+        statuses[line] = statuses.get(line, 0) + 1
+    print("responses by path and status:", dict(sorted(statuses.items())))
+    errors = (logs / "error.log").read_text()
+    if "Traceback" in errors:
+        print("server errors (last):", errors[-2000:])
+    print(f"\nCast-vote throughput, gunicorn ({args.workers} workers) + PostgreSQL on loopback, "
+          f"wrk {args.connections} connections x {args.seconds}s\n")
+    print(f"{'endpoint':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>10}")
+    print(f"{'POST votes (vote_cast)':<28}{vote['rps']:>10.0f}{vote['p50']:>10.1f}{vote['p99']:>10.1f}"
+          f"{vote['errors']:>10}")
+    print(f"{'bare insert view':<28}{bare['rps']:>10.0f}{bare['p50']:>10.1f}{bare['p99']:>10.1f}{bare['errors']:>10}")
+    print(f"\nratio votes / bare insert: {vote['rps'] / bare['rps']:.0%}")
+    print(f"votes stored: {participations} participations, {papers} papers, {doubled} members with two votes")
+    if vote["requests"] > args.members:
+        print("(requests beyond the number of members reuse tokens and are refused as already voted)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""Close → counted for a large ballot on PostgreSQL, through the real worker.
+
+Builds an open ballot with N voters who have all voted (rows written in bulk:
+this measures closing and counting, not casting), starts a Celery worker on
+Redis, closes the ballot (the shuffle into the final table happens in the
+closing transaction), and times until the worker has stored the count.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/agora_bench REDIS_URL=redis://127.0.0.1:6379/8 \\
+        .venv/bin/python bench/close_tally.py --ballots 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import fresh_database, run, start_worker  # noqa: E402
+
+SETUP = """
+import datetime as dt, random, uuid
+from django.db import connection
+from django.utils import timezone
+from accounts.models import User
+from governance.models import Unit, Membership
+from ballots.models import Ballot, Question, Option, RollEntry, Participation, PendingPaper, PendingTracker
+unit = Unit.objects.create(name="Bench branch", slug="bench", kind="branch")
+n = {n}
+users = User.objects.bulk_create([User(email=f"v{{i}}@bench.test", full_name=f"V {{i}}") for i in range(n)], batch_size=5000)
+ro = User.objects.create(email="ro@bench.test", full_name="RO")
+b = Ballot.objects.create(unit=unit, title="Bench", returning_officer=ro, state="open",
+    opens_at=timezone.now() - dt.timedelta(days=1), closes_at=timezone.now() + dt.timedelta(days=1))
+q = Question.objects.create(ballot=b, kind="election", title="Committee", method="{method}", seats={seats})
+opts = [Option.objects.create(question=q, position=i, label=f"Candidate {{i}}") for i in range(1, {candidates} + 1)]
+ids = [o.pk for o in opts]
+rng = random.Random(1)
+RollEntry.objects.bulk_create([RollEntry(ballot=b, voter=u) for u in users], batch_size=5000)
+Participation.objects.bulk_create([Participation(ballot=b, voter=u) for u in users], batch_size=5000)
+PendingPaper.objects.bulk_create(
+    [PendingPaper(ballot=b, question=q, content=rng.sample(ids, rng.randint(1, len(ids)))) for _ in users],
+    batch_size=5000)
+PendingTracker.objects.bulk_create([PendingTracker(ballot=b, tracker=uuid.uuid4().hex) for _ in users], batch_size=5000)
+print(b.pk)
+"""
+
+CLOSE = """
+import time
+from ballots.models import Ballot, Result
+from ballots.services.lifecycle import ballot_close
+start = time.perf_counter()
+ballot_close(ballot_id={ballot})
+closed = time.perf_counter()
+while Ballot.objects.get(pk={ballot}).state != "counted":
+    time.sleep(0.02)
+done = time.perf_counter()
+r = Result.objects.get(question__ballot_id={ballot})
+print(f"{{closed - start:.3f}} {{done - closed:.3f}} {{done - start:.3f}} {{r.papers_counted}} {{len(r.count_sheet['stages'])}}")
+print(", ".join(r.count_sheet["elected"]))
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Close → counted benchmark")
+    parser.add_argument("--ballots", type=int, default=100_000)
+    parser.add_argument("--method", default="scottish-stv")
+    parser.add_argument("--seats", type=int, default=3)
+    parser.add_argument("--candidates", type=int, default=10)
+    args = parser.parse_args()
+    if not os.environ.get("REDIS_URL"):
+        sys.exit("Set REDIS_URL (e.g. redis://127.0.0.1:6379/8): the bench drives a real worker over Redis.")
+    env = fresh_database("agora_bench")
+    t = time.perf_counter()
+    ballot = int(run(sys.executable, "manage.py", "shell", "-c", SETUP.format(
+        n=args.ballots, method=args.method, seats=args.seats, candidates=args.candidates), env=env).split()[-1])
+    print(f"setup: {args.ballots:,} voters and papers written in {time.perf_counter() - t:.1f} s")
+    import redis
+
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+    log = Path(tempfile.mkdtemp()) / "worker.log"
+    worker = start_worker(env, "bench", log)
+    try:
+        time.sleep(4)  # the worker is ready
+        out = run(sys.executable, "manage.py", "shell", "-c", CLOSE.format(ballot=ballot), env=env).split("\n")
+    finally:
+        worker.terminate()
+        worker.wait()
+    close_s, tally_s, total_s, papers, stages = out[-3].split()
+    print(f"\nClose → counted, {args.method}, {args.seats} seats, {args.candidates} candidates, PostgreSQL + Redis + worker\n")
+    print(f"{'ballots':>10}{'close+shuffle s':>18}{'queue+tally s':>16}{'total s':>10}{'stages':>8}")
+    print(f"{int(papers):>10,}{float(close_s):>18.2f}{float(tally_s):>16.2f}{float(total_s):>10.2f}{stages:>8}")
+    print(f"elected: {out[-2]}")
+
+
+if __name__ == "__main__":
+    main()
