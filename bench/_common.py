@@ -21,8 +21,12 @@ def fresh_database(default_name: str) -> dict[str, str]:
     admin_url = base.rsplit("/", 1)[0] + "/postgres"
     subprocess.run(["psql", admin_url, "-qc", f"DROP DATABASE IF EXISTS {dbname}"], check=True)
     subprocess.run(["psql", admin_url, "-qc", f"CREATE DATABASE {dbname}"], check=True)
-    env = {**os.environ, "DATABASE_URL": base, "DJANGO_SETTINGS_MODULE": "bench.settings",
-           "VAR_DIR": tempfile.mkdtemp(prefix="agora-bench-")}
+    env = {
+        **os.environ,
+        "DATABASE_URL": base,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "VAR_DIR": tempfile.mkdtemp(prefix="agora-bench-"),
+    }
     Path(env["VAR_DIR"], "staticfiles").mkdir()
     run(sys.executable, "manage.py", "migrate", "-v0", env=env)
     return env
@@ -37,7 +41,21 @@ def run(*args: str, env: dict[str, str]) -> str:
 
 def start_worker(env: dict[str, str], name: str, log: Path, concurrency: int = 1) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING", f"--concurrency={concurrency}",
-         f"--hostname={name}@%h", "--without-mingle", "--without-gossip"],
-        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--loglevel=WARNING",
+            f"--concurrency={concurrency}",
+            f"--hostname={name}@%h",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
     )

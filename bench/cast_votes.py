@@ -92,7 +92,9 @@ print(b.pk, q.pk, opts[0].pk)
 def wrk(url: str, script: Path, seconds: int, connections: int) -> dict[str, float]:
     out = subprocess.run(
         ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
 
     def ms(label: str) -> float:
@@ -105,8 +107,13 @@ def wrk(url: str, script: Path, seconds: int, connections: int) -> dict[str, flo
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    return {"rps": rps, "p50": ms("50"), "p99": ms("99"), "errors": int(non2xx.group(1)) if non2xx else 0,
-            "requests": total}
+    return {
+        "rps": rps,
+        "p50": ms("50"),
+        "p99": ms("99"),
+        "errors": int(non2xx.group(1)) if non2xx else 0,
+        "requests": total,
+    }
 
 
 def main() -> None:
@@ -123,8 +130,13 @@ def main() -> None:
         sys.exit("Set DATABASE_URL to a PostgreSQL database the bench may drop and recreate.")
     dbname = base.rsplit("/", 1)[1]
     admin_url = base.rsplit("/", 1)[0] + "/postgres"
-    env = {**os.environ, "DATABASE_URL": base, "DJANGO_SETTINGS_MODULE": "bench.settings",
-           "VAR_DIR": tempfile.mkdtemp(), "CONN_MAX_AGE": "60"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": base,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "VAR_DIR": tempfile.mkdtemp(),
+        "CONN_MAX_AGE": "60",
+    }
     env.pop("REDIS_URL", None)
     subprocess.run(["psql", admin_url, "-qc", f"DROP DATABASE IF EXISTS {dbname}"], check=True)
     subprocess.run(["psql", admin_url, "-qc", f"CREATE DATABASE {dbname}"], check=True)
@@ -133,37 +145,70 @@ def main() -> None:
     port = 8765
     logs = Path(tempfile.mkdtemp())
     web = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "bench.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--threads", "1", "--log-level", "warning",
-         "--access-logfile", str(logs / "access.log"), "--access-logformat", "%(U)s %(s)s",
-         "--error-logfile", str(logs / "error.log")],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bench.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            "1",
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            str(logs / "access.log"),
+            "--access-logformat",
+            "%(U)s %(s)s",
+            "--error-logfile",
+            str(logs / "error.log"),
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz")  # noqa: S310 - loopback
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz")
                 break
             except OSError:
                 time.sleep(0.1)
         workdir = Path(tempfile.mkdtemp())
         vote_lua = workdir / "vote.lua"
-        vote_lua.write_text(LUA % {"tokens": tokens, "threads": THREADS, "path": f"/api/ballots/{ballot}/votes/",
-                                   "body": f'{{"answers": {{"{question}": [{option}]}}}}'})
+        vote_lua.write_text(
+            LUA
+            % {
+                "tokens": tokens,
+                "threads": THREADS,
+                "path": f"/api/ballots/{ballot}/votes/",
+                "body": f'{{"answers": {{"{question}": [{option}]}}}}',
+            }
+        )
         bare_lua = workdir / "bare.lua"
-        bare_lua.write_text(LUA % {"tokens": tokens, "threads": THREADS, "path": "/bench/bare-insert/", "body": '{"x": 1}'})
+        bare_lua.write_text(
+            LUA % {"tokens": tokens, "threads": THREADS, "path": "/bench/bare-insert/", "body": '{"x": 1}'}
+        )
         url = f"http://127.0.0.1:{port}"
         vote = wrk(url, vote_lua, args.seconds, args.connections)
         bare = wrk(url, bare_lua, args.seconds, args.connections)
     finally:
         web.send_signal(signal.SIGTERM)
         web.wait()
-    check = sh(sys.executable, "manage.py", "shell", "-c", f"""
+    check = sh(
+        sys.executable,
+        "manage.py",
+        "shell",
+        "-c",
+        f"""
 from django.db.models import Count
 from ballots.models import Participation, PendingPaper
 p = Participation.objects.filter(ballot_id={ballot})
 print(p.count(), PendingPaper.objects.filter(ballot_id={ballot}).count(),
-      p.values('voter').annotate(n=Count('id')).filter(n__gt=1).count())""", env=env).split()
+      p.values('voter').annotate(n=Count('id')).filter(n__gt=1).count())""",
+        env=env,
+    ).split()
     participations, papers, doubled = (int(x) for x in check[-3:])
     statuses: dict[str, int] = {}
     for line in (logs / "access.log").read_text().splitlines():
@@ -172,11 +217,15 @@ print(p.count(), PendingPaper.objects.filter(ballot_id={ballot}).count(),
     errors = (logs / "error.log").read_text()
     if "Traceback" in errors:
         print("server errors (last):", errors[-2000:])
-    print(f"\nCast-vote throughput, gunicorn ({args.workers} workers) + PostgreSQL on loopback, "
-          f"wrk {args.connections} connections x {args.seconds}s\n")
+    print(
+        f"\nCast-vote throughput, gunicorn ({args.workers} workers) + PostgreSQL on loopback, "
+        f"wrk {args.connections} connections x {args.seconds}s\n"
+    )
     print(f"{'endpoint':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>10}")
-    print(f"{'POST votes (vote_cast)':<28}{vote['rps']:>10.0f}{vote['p50']:>10.1f}{vote['p99']:>10.1f}"
-          f"{vote['errors']:>10}")
+    print(
+        f"{'POST votes (vote_cast)':<28}{vote['rps']:>10.0f}{vote['p50']:>10.1f}{vote['p99']:>10.1f}"
+        f"{vote['errors']:>10}"
+    )
     print(f"{'bare insert view':<28}{bare['rps']:>10.0f}{bare['p50']:>10.1f}{bare['p99']:>10.1f}{bare['errors']:>10}")
     print(f"\nratio votes / bare insert: {vote['rps'] / bare['rps']:.0%}")
     print(f"votes stored: {participations} participations, {papers} papers, {doubled} members with two votes")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import fresh_database, run, start_worker  # noqa: E402
+from bench._common import fresh_database, run, start_worker
 
 SETUP = """
 import datetime as dt, random, uuid
@@ -75,8 +75,16 @@ def main() -> None:
         sys.exit("Set REDIS_URL (e.g. redis://127.0.0.1:6379/8): the bench drives a real worker over Redis.")
     env = fresh_database("agora_bench")
     t = time.perf_counter()
-    ballot = int(run(sys.executable, "manage.py", "shell", "-c", SETUP.format(
-        n=args.ballots, method=args.method, seats=args.seats, candidates=args.candidates), env=env).split()[-1])
+    ballot = int(
+        run(
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            SETUP.format(n=args.ballots, method=args.method, seats=args.seats, candidates=args.candidates),
+            env=env,
+        ).split()[-1]
+    )
     print(f"setup: {args.ballots:,} voters and papers written in {time.perf_counter() - t:.1f} s")
     import redis
 
@@ -90,7 +98,9 @@ def main() -> None:
         worker.terminate()
         worker.wait()
     close_s, tally_s, total_s, papers, stages = out[-3].split()
-    print(f"\nClose → counted, {args.method}, {args.seats} seats, {args.candidates} candidates, PostgreSQL + Redis + worker\n")
+    print(
+        f"\nClose → counted, {args.method}, {args.seats} seats, {args.candidates} candidates, PostgreSQL + Redis + worker\n"
+    )
     print(f"{'ballots':>10}{'close+shuffle s':>18}{'queue+tally s':>16}{'total s':>10}{'stages':>8}")
     print(f"{int(papers):>10,}{float(close_s):>18.2f}{float(tally_s):>16.2f}{float(total_s):>10.2f}{stages:>8}")
     print(f"elected: {out[-2]}")
