@@ -113,7 +113,7 @@ def roll(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error("file", exc.message)
         else:
             return redirect("governance:roll-import", slug=unit.slug, import_id=job.pk)
-    search = request.GET.get("q", "").strip()[:100]
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     members = Paginator(selectors.membership_list_for_unit(unit=unit, search=search), 50).get_page(
         request.GET.get("page")
     )

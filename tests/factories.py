@@ -104,3 +104,8 @@ class HoldingFactory(factory.django.DjangoModelFactory[Holding]):
     office = factory.SubFactory(OfficeFactory)
     starts_on = dt.date(2024, 1, 1)
     authority = "Appointed at the founding meeting"
+
+
+def member_of(unit: Unit, **extra: object) -> User:
+    """A new person with an active membership of ``unit`` (whom officers may appoint)."""
+    return MembershipFactory(unit=unit, **extra).person  # type: ignore[no-any-return]

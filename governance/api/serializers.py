@@ -87,3 +87,20 @@ class RollImportOutput(serializers.Serializer):
     row_errors = RowErrorOutput(many=True, source="errors")
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class DocumentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    unit = serializers.CharField(source="unit.slug")
+    kind = serializers.CharField()
+    title = serializers.CharField()
+
+
+class DocumentVersionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    document = serializers.IntegerField(source="document_id")
+    number = serializers.IntegerField()
+    text = serializers.CharField()
+    adopted_on = serializers.DateField()
+    authority = serializers.CharField()
+    amends_number = serializers.IntegerField(allow_null=True)

@@ -3,6 +3,7 @@ and the roll (memberships, imports) for officers only."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +35,14 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_page_size(self, request: Request) -> int | None:
+        """Refuse a ``page_size`` that is not a positive whole number (DRF
+        would silently use the default, hiding a client's mistake)."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) > 0):
+            raise ValidationError({self.page_size_query_param: ["Must be a whole number of at least 1."]})
+        return super().get_page_size(request)
+
 
 def _bool_param(request: Request, name: str) -> bool | None:
     raw = request.query_params.get(name)
@@ -54,8 +63,24 @@ def _choice_param(request: Request, name: str, choices: list[str]) -> str | None
     return raw
 
 
+def _slug_param(request: Request, name: str) -> str | None:
+    """A slug from the query string, or a 400 (never a NUL byte to the database)."""
+    raw = request.query_params.get(name)
+    if raw and not SLUG.fullmatch(raw):
+        raise ValidationError({name: [f"“{raw[:50]}” is not a slug."]})
+    return raw or None
+
+
+def _text_param(request: Request, name: str) -> str:
+    """A free-text query parameter; NUL is refused (PostgreSQL cannot compare it)."""
+    raw = request.query_params.get(name, "")
+    if "\x00" in raw:
+        raise ValidationError({name: ["Null characters are not allowed."]})
+    return raw
+
+
 def _unit_param(request: Request) -> Unit | None:
-    slug = request.query_params.get("unit")
+    slug = _slug_param(request, "unit")
     if not slug:
         return None
     unit = Unit.objects.filter(slug=slug).first()
@@ -64,6 +89,7 @@ def _unit_param(request: Request) -> Unit | None:
     return unit
 
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 UNIT_PARAM = OpenApiParameter("unit", str, description="Slug of the unit.")
 CURRENT_PARAM = OpenApiParameter("current", bool, description="true: current only; false: ended only.")
 
@@ -93,7 +119,7 @@ class UnitListApi(generics.ListAPIView):
         gs = _choice_param(self.request, "governance_status", Unit.GovernanceStatus.values)
         if gs:
             units = units.filter(governance_status=gs)
-        if parent := self.request.query_params.get("parent"):
+        if parent := _slug_param(self.request, "parent"):
             units = units.filter(parent__slug=parent)
         return units
 
@@ -228,7 +254,7 @@ class MembershipListApi(generics.ListAPIView):
             status=_choice_param(self.request, "status", Membership.Status.values),
             kind=_choice_param(self.request, "kind", Membership.Kind.values),
             party_member=_bool_param(self.request, "party_member"),
-            search=self.request.query_params.get("q", "").strip()[:100],
+            search=_text_param(self.request, "q").strip()[:100],
         )
 
 
@@ -244,6 +270,9 @@ class RollImportCreateApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     class Input(serializers.Serializer):
+        class Meta:
+            ref_name = "RollImportCreateInput"
+
         file = serializers.FileField()
         dry_run = serializers.BooleanField(default=False)
 

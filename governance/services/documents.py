@@ -15,9 +15,10 @@ from governance.models import DocumentVersion, GoverningDocument, Unit
 
 @transaction.atomic
 def document_create(*, unit: Unit, kind: str, title: str, actor: Any = None) -> GoverningDocument:
-    """Create a unit's constitution or standing orders (one of each per unit)."""
+    """Create a unit's constitution or standing orders (one of each per unit), with no text yet."""
     if kind not in GoverningDocument.Kind.values:
         raise DomainError("document_unknown_kind", f"“{kind}” is not a kind of governing document.")
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)  # two officers creating at once: one wins, one 409
     if GoverningDocument.objects.filter(unit=unit, kind=kind).exists():
         raise Conflict("document_exists", f"{unit.name} already has {GoverningDocument.Kind(kind).label.lower()}.")
     document = GoverningDocument.objects.create(

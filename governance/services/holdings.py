@@ -6,10 +6,19 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, DomainError
-from governance.models import Body, Holding, Office
+from governance.models import Body, Holding, Membership, Office, Unit
+
+
+def _is_member_of(*, person: Any, unit: Unit) -> bool:
+    """An active membership of ``unit`` or of a unit below it (a national
+    appointee is usually on a branch's roll, not on a national one)."""
+    return Membership.objects.filter(
+        person_id=person.pk, status=Membership.Status.ACTIVE, unit__path__startswith=unit.path
+    ).exists()
 
 
 @transaction.atomic
@@ -24,9 +33,10 @@ def holding_appoint(
 ) -> Holding:
     """Appoint ``person`` to an office or a body, on a stated authority.
 
-    Refuses an appointment to an office filled by election (that is the
-    handover's job) and one beyond the seats available; locks the seat so two
-    officers appointing at once cannot both take the last seat.
+    Refuses someone who is not an active member of the seat's unit (or of a
+    unit below it), an appointment to an office filled by election (that is
+    the handover's job) and one beyond the seats available; locks the seat so
+    two officers appointing at once cannot both take the last seat.
     """
     if (office is None) == (body is None):
         raise DomainError("holding_needs_one_seat", "Appoint to exactly one office or body.")
@@ -48,6 +58,8 @@ def holding_appoint(
         seat = locked_body
         target = {"body": locked_body}
         seats = locked_body.seats
+    if not _is_member_of(person=person, unit=seat.unit):
+        raise DomainError("holding_person_not_member", f"{person} is not an active member of {seat.unit.name}.")
     current = Holding.objects.filter(ends_on__isnull=True, **target)
     if current.filter(person_id=person.pk).exists():
         raise Conflict("holding_exists", f"{person} already holds this.")
@@ -60,7 +72,13 @@ def holding_appoint(
 
 @transaction.atomic
 def holding_end(*, holding: Holding, ends_on: dt.date, actor: Any = None) -> Holding:
-    """End a term (resignation, removal, term expired). The row stays, for history."""
+    """End a term (resignation, removal, term expired). The row stays, for history.
+
+    ``ends_on`` is today or earlier: a term ended in advance would already
+    stop showing as current, so record it on the day.
+    """
+    if ends_on > timezone.localdate():
+        raise DomainError("holding_ends_in_future", "A term can only be ended today or on a past date.")
     locked = (
         Holding.objects.select_for_update(of=("self",)).select_related("office__unit", "body__unit").get(pk=holding.pk)
     )

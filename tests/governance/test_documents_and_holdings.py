@@ -11,7 +11,7 @@ from governance.models import Body, GoverningDocument, Office
 from governance.permissions import is_unit_officer, units_managed_by
 from governance.services.documents import document_create, document_version_adopt
 from governance.services.holdings import holding_appoint, holding_end
-from tests.factories import BodyFactory, HoldingFactory, OfficeFactory, UnitFactory, UserFactory
+from tests.factories import BodyFactory, HoldingFactory, MembershipFactory, OfficeFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 1, 10)
@@ -51,20 +51,25 @@ def test_stale_amendment_and_bad_input_are_refused() -> None:
 
 
 def test_appointment_respects_how_an_office_is_filled_and_its_seats() -> None:
-    elected = OfficeFactory(filled_by=Office.FilledBy.ELECTION)
+    unit = UnitFactory()
+
+    def member() -> object:
+        return MembershipFactory(unit=unit).person
+
+    elected = OfficeFactory(unit=unit, filled_by=Office.FilledBy.ELECTION)
     with pytest.raises(DomainError) as exc:
-        holding_appoint(person=UserFactory(), office=elected, starts_on=DAY, authority="Chair's decision")
+        holding_appoint(person=member(), office=elected, starts_on=DAY, authority="Chair's decision")
     assert exc.value.code == "office_is_elected"
-    appointed = OfficeFactory(filled_by=Office.FilledBy.APPOINTMENT, seats=1, title="Women's officer")
-    holding = holding_appoint(person=UserFactory(), office=appointed, starts_on=DAY, authority="Committee minute 4")
+    appointed = OfficeFactory(unit=unit, filled_by=Office.FilledBy.APPOINTMENT, seats=1, title="Women's officer")
+    holding = holding_appoint(person=member(), office=appointed, starts_on=DAY, authority="Committee minute 4")
     with pytest.raises(DomainError) as exc:
-        holding_appoint(person=UserFactory(), office=appointed, starts_on=DAY, authority="Committee minute 5")
+        holding_appoint(person=member(), office=appointed, starts_on=DAY, authority="Committee minute 5")
     assert exc.value.code == "no_vacancy"
     holding_end(holding=holding, ends_on=DAY + dt.timedelta(days=30))
     with pytest.raises(DomainError) as exc:
         holding_end(holding=holding, ends_on=DAY + dt.timedelta(days=31))
     assert exc.value.code == "holding_already_ended"
-    assert holding_appoint(person=UserFactory(), office=appointed, starts_on=DAY, authority="Minute 6").is_current
+    assert holding_appoint(person=member(), office=appointed, starts_on=DAY, authority="Minute 6").is_current
 
 
 def test_appointment_to_an_ended_body_is_refused() -> None:

@@ -3,11 +3,13 @@ serializers, every write through the same services as the pages."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -72,9 +74,15 @@ class MotionListApi(APIView):
         amends_constitution = serializers.BooleanField(default=False)
         submit = serializers.BooleanField(default=True)
 
-    @extend_schema(responses=MotionOutput(many=True))
+    @extend_schema(
+        responses={200: MotionOutput(many=True), 400: ERROR},
+        parameters=[OpenApiParameter("unit", str, pattern=r"^[-a-zA-Z0-9_]+$", description="Slug of the unit.")],
+    )
     def get(self, request: Request) -> Response:
-        unit = Unit.objects.filter(slug=request.query_params.get("unit", "")).first()
+        slug = request.query_params.get("unit", "")
+        if slug and not re.fullmatch(r"[-a-zA-Z0-9_]+", slug):
+            raise ValidationError({"unit": ["Not a slug."]})
+        unit = Unit.objects.filter(slug=slug).first() if slug else None
         return Response(MotionOutput(selectors.motion_list(unit=unit, viewer=request.user)[:500], many=True).data)
 
     @extend_schema(request=MotionListInput, responses={201: MotionOutput, **ERRORS})

@@ -1,0 +1,98 @@
+"""The run command's embedded mode, with real processes: SQLite, kombu's
+filesystem broker and e-mail to a folder. Beat closes a ballot, the worker
+counts and declares it, and the result e-mails land in the mail folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, CeleryProcesses
+
+pytestmark = pytest.mark.integration
+
+SETUP = """
+import datetime as dt
+from django.utils import timezone
+from accounts.models import User
+from governance.models import Unit, Membership
+from ballots.models import Ballot, Question, Option
+from ballots.services import lifecycle
+from ballots.services.casting import vote_cast
+unit = Unit.objects.create(name="Embedded branch", slug="embedded", kind="branch")
+people = [User.objects.create(email=f"m{i}@example.org", full_name=f"M {i}") for i in range(4)]
+for p in people:
+    Membership.objects.create(person=p, unit=unit, joined_on=dt.date(2024, 1, 1))
+b = Ballot.objects.create(unit=unit, title="Embedded ballot", returning_officer=people[0], state="scheduled",
+    opens_at=timezone.now(), closes_at=timezone.now() + dt.timedelta(seconds=8), declare_automatically=True)
+q = Question.objects.create(ballot=b, kind="motion", title="Embedded motion", method="motion")
+opts = {l: Option.objects.create(question=q, position=i, label=l) for i, l in enumerate(["For", "Against", "Abstain"], 1)}
+lifecycle.ballot_open(ballot_id=b.pk)
+for p, choice in zip(people, ["For", "For", "Against"]):
+    vote_cast(ballot_id=b.pk, voter=p, answers={q.pk: [opts[choice].pk]})
+print(b.pk)
+"""
+
+STATE = """
+from ballots.models import Ballot, Result
+b = Ballot.objects.get(pk={pk})
+r = Result.objects.filter(question__ballot=b).first()
+print(b.state, r.count_sheet["votes_for"] if r else "-", r.count_sheet["votes_against"] if r else "-")
+"""
+
+
+def _manage(env: dict[str, str], *args: str) -> str:
+    proc = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    lines = proc.stdout.strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+def test_embedded_default_runs_the_whole_flow_without_servers(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        VAR_DIR=str(tmp_path / "var"),
+        BALLOTS_SWEEP_SECONDS="1",
+        PYTHONUNBUFFERED="1",
+    )
+    _manage(env, "migrate", "-v0")
+    pk = int(_manage(env, "shell", "-c", SETUP))
+    procs = CeleryProcesses(env, tmp_path)
+    try:
+        procs.start_worker()
+        procs.start_beat()
+        deadline = time.monotonic() + 90
+        state = ""
+        while time.monotonic() < deadline:
+            state = _manage(env, "shell", "-c", STATE.format(pk=pk))
+            if state.startswith("declared"):
+                break
+            time.sleep(1)
+        assert state == "declared 2 1", (state, procs.log("beat")[-1500:], procs.log("worker")[-3000:])
+        mail_dir = tmp_path / "var" / "mail"
+        deadline = time.monotonic() + 60
+        results: list[str] = []
+        while time.monotonic() < deadline:
+            texts = [p.read_text(errors="replace") for p in mail_dir.glob("*.log")] if mail_dir.exists() else []
+            results = [t for t in texts if "Result declared: Embedded ballot" in t]
+            if sum(t.count("Result declared: Embedded ballot") for t in results) >= 4:
+                break
+            time.sleep(0.5)
+        assert sum(t.count("Subject: Result declared: Embedded ballot") for t in results) == 4
+        assert (tmp_path / "var" / "db.sqlite3").exists()
+    finally:
+        procs.stop_all()
