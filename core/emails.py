@@ -18,6 +18,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from core.models import OutboxEmail
 
@@ -101,12 +102,14 @@ def _claim(limit: int) -> list[OutboxEmail]:
     now = timezone.now()
     with transaction.atomic():
         due = (
-            OutboxEmail.objects.select_for_update(skip_locked=True)
+            OutboxEmail.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
             .filter(status=OutboxEmail.Status.PENDING, claimed_at__isnull=True)
             .order_by("id")[:limit]
         )
         stale = (
-            OutboxEmail.objects.select_for_update(skip_locked=True)
+            OutboxEmail.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
             .filter(status__in=[OutboxEmail.Status.SENDING, OutboxEmail.Status.PENDING], claimed_at__lt=now - LEASE)
             .order_by("id")[:limit]
         )
@@ -136,15 +139,7 @@ def outbox_send_pending(*, limit: int = 500) -> int:
                 OutboxEmail.objects.filter(pk=row.pk).update(status=OutboxEmail.Status.DROPPED)
                 logger.info("outbox: dropped %s, recipient no longer exists", row.key)
                 continue
-            message = EmailMultiAlternatives(
-                subject=row.subject,
-                body=row.body_text,
-                to=[row.to_address],
-                connection=connection,
-                headers={"Message-ID": f"<{row.key.replace(':', '.')}@{settings.SITE_URL.split('//')[-1]}>"},
-            )
-            if row.body_html:
-                message.attach_alternative(row.body_html, "text/html")
+            message = _message(row, connection)
             try:
                 message.send()
             except Exception as exc:  # noqa: BLE001 - any transport error re-queues the row
@@ -159,6 +154,46 @@ def outbox_send_pending(*, limit: int = 500) -> int:
         with contextlib.suppress(Exception):  # closing a broken connection
             connection.close()
     return sent
+
+
+def _preferences_url(row: OutboxEmail) -> str | None:
+    """The recipient's own link to turn optional mail off (built by the
+    function named in ``OUTBOX_PREFERENCES_URL``, so core needs no import
+    of the accounts app)."""
+    builder = getattr(settings, "OUTBOX_PREFERENCES_URL", "")
+    if not builder or row.recipient is None:
+        return None
+    return str(import_string(builder)(user=row.recipient))
+
+
+def _message(row: OutboxEmail, connection: Any) -> EmailMultiAlternatives:
+    """The e-mail for one row, with the recipient's own preferences link in
+    the footer and the List-Unsubscribe headers mail clients show as a button.
+
+    Rows are rendered once for many recipients, so the personal part is added
+    here, at sending time."""
+    domain = settings.SITE_URL.split("//")[-1]
+    headers = {"Message-ID": f"<{row.key.replace(':', '.')}@{domain}>"}
+    text, html = row.body_text, row.body_html
+    url = _preferences_url(row)
+    if url:
+        headers["List-Unsubscribe"] = f"<{url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        text = f"{text.rstrip()}\n\n--\n{FOOTER}\n{url}\n"
+        if html:
+            html = f'{html}\n<hr><p><small>{FOOTER} <a href="{url}">Manage or unsubscribe</a></small></p>'
+    message = EmailMultiAlternatives(
+        subject=row.subject, body=text, to=[row.to_address], connection=connection, headers=headers
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message
+
+
+FOOTER = (
+    "Notices the rules require (notices of poll, results, meeting notices) always reach members on the roll. "
+    "To stop optional e-mail from this platform:"
+)
 
 
 def _release(rows: list[OutboxEmail], error: str) -> None:

@@ -151,6 +151,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Builds each recipient's link to turn optional mail off (footer and List-Unsubscribe).
+OUTBOX_PREFERENCES_URL = "accounts.services.unsubscribe_url"
 # First retry delay of a failed e-mail; doubles on each attempt, capped at an hour.
 OUTBOX_BACKOFF_SECONDS = env.float("OUTBOX_BACKOFF_SECONDS", default=30.0)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Agora <noreply@agora.localhost>")
