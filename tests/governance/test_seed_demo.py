@@ -34,3 +34,23 @@ def test_seed_demo_loads_the_reference_group_and_an_elected_branch() -> None:
     assert DocumentVersion.objects.filter(document__unit__slug="momentum-stockport", number=2, amends_number=1).exists()
     call_command("seed_demo", stdout=out)
     assert "already loaded" in out.getvalue()
+
+
+def test_demo_logins_sign_in_through_allauth() -> None:
+    """The logins the run command prints work at once (allauth demands a
+    verified address), for the web and the API."""
+    from django.test import Client
+
+    call_command("seed_demo", verbosity=0)
+    client = Client()
+    response = client.post(
+        "/accounts/login/", {"login": "member@example.org", "password": "demo-password-2026"}, follow=False
+    )
+    assert response.status_code == 302 and "confirm-email" not in response["Location"]
+    assert client.get("/me/").status_code == 200
+    token = Client().post(
+        "/api/accounts/token/",
+        {"email": "secretary@example.org", "password": "demo-password-2026"},
+        content_type="application/json",
+    )
+    assert token.status_code in (200, 201), token.content

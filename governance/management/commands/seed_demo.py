@@ -105,7 +105,22 @@ class Command(BaseCommand):
             )
             return
         self._load(members)
+        self._verify_demo_addresses()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+
+    def _verify_demo_addresses(self) -> None:
+        """Mark every demo person's e-mail as verified (allauth requires it to
+        sign in), so the printed demo logins work at once."""
+        from allauth.account.models import EmailAddress
+
+        known = set(EmailAddress.objects.values_list("user_id", flat=True))
+        EmailAddress.objects.bulk_create(
+            [
+                EmailAddress(user=user, email=user.email, verified=True, primary=True)
+                for user in User.objects.exclude(pk__in=known).only("pk", "email")
+            ],
+            batch_size=1000,
+        )
 
     def _user(self, name: str, email: str | None = None, **extra: Any) -> User:
         # One argon2 hash shared by every demo login: hashing 200 times would
