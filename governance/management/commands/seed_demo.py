@@ -211,12 +211,11 @@ class Command(BaseCommand):
             for t in ["Chair", "Secretary", "Treasurer", "Membership officer", "Women's officer"]
         }
         people: list[User] = []
-        used: set[str] = set()
-        while len(people) < n_members:
-            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-            if name in used:
-                name = f"{name} {len(people)}"
-            used.add(name)
+        names = [f"{first} {last}" for first in FIRST for last in LAST]
+        rng.shuffle(names)
+        for i in range(n_members):
+            # Distinct names while they last (500), numbered beyond that.
+            name = names[i] if i < len(names) else f"{names[i % len(names)]} {i // len(names) + 1}"
             person = self._user(name)
             party = rng.random() < 0.55
             Membership.objects.create(
