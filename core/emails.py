@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as db_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -146,14 +147,27 @@ def outbox_send_pending(*, limit: int = 500) -> int:
                 logger.warning("outbox: sending %s failed: %s", row.key, exc)
                 _release([row], str(exc))
                 continue
-            OutboxEmail.objects.filter(pk=row.pk).update(
-                status=OutboxEmail.Status.SENT, sent_at=timezone.now(), attempts=row.attempts + 1
-            )
+            _mark_sent(row)
             sent += 1
     finally:
         with contextlib.suppress(Exception):  # closing a broken connection
             connection.close()
     return sent
+
+
+def _mark_sent(row: OutboxEmail) -> None:
+    """Record one delivery at once, so a crash can re-send at most the one
+    message in flight. On PostgreSQL the commit skips waiting for the WAL
+    flush (``synchronous_commit off``): only a crash of the database server
+    itself within a fraction of a second could lose the mark, and then the
+    message is re-sent with the same Message-ID, which mail clients merge."""
+    with transaction.atomic():
+        if db_connection.vendor == "postgresql":
+            with db_connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        OutboxEmail.objects.filter(pk=row.pk).update(
+            status=OutboxEmail.Status.SENT, sent_at=timezone.now(), attempts=row.attempts + 1
+        )
 
 
 def _preferences_url(row: OutboxEmail) -> str | None:
