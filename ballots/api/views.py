@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ballots import selectors
+from ballots import publication, selectors
 from ballots.models import Ballot
 from ballots.services.casting import vote_cast
 
@@ -106,31 +106,52 @@ class VoteCastApi(APIView):
         return Response(self.BallotVoteReceipt(receipt).data, status=200 if receipt.replayed else 201)
 
 
+class ResultQuestionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    method = serializers.CharField()
+    outcome = serializers.CharField()
+    count_sheet = serializers.JSONField(
+        allow_null=True, help_text="The engine's full count sheet; null where the electorate is too small to publish."
+    )
+
+
+class ResultOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    turnout = serializers.IntegerField()
+    electorate = serializers.IntegerField()
+    questions = ResultQuestionOutput(many=True)
+
+
 class ResultApi(APIView):
+    """A declared result. Figures are withheld below the small-electorate threshold."""
+
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses={200: dict, 404: ERROR})
+    @extend_schema(responses={200: ResultOutput, 404: ERROR})
     def get(self, request: Request, ballot_id: int) -> Response:
         try:
             ballot = selectors.ballot_result(ballot_id=ballot_id)
         except Ballot.DoesNotExist:
             raise Http404 from None
-        return Response(
-            {
-                "id": ballot.pk,
-                "title": ballot.title,
-                "turnout": ballot.turnout,  # type: ignore[attr-defined]  # annotated by the selector
-                "electorate": ballot.roll_size,  # type: ignore[attr-defined]
-                "questions": [
-                    {
-                        "id": q.pk,
-                        "title": q.title,
-                        "method": q.method,
-                        "outcome": q.result.outcome,
-                        "count_sheet": q.result.count_sheet,
-                    }
-                    for q in ballot.questions.all()
-                    if hasattr(q, "result")
-                ],
-            }
-        )
+        electorate = ballot.roll_size  # type: ignore[attr-defined]  # annotated by the selector
+        breakdown = publication.breakdown_allowed(electorate=electorate)
+        data = {
+            "id": ballot.pk,
+            "title": ballot.title,
+            "turnout": ballot.turnout,  # type: ignore[attr-defined]
+            "electorate": electorate,
+            "questions": [
+                {
+                    "id": q.pk,
+                    "title": q.title,
+                    "method": q.method,
+                    "outcome": q.result.outcome,
+                    "count_sheet": q.result.count_sheet if breakdown else None,
+                }
+                for q in ballot.questions.all()
+                if hasattr(q, "result")
+            ],
+        }
+        return Response(ResultOutput(data).data)

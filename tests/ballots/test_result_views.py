@@ -119,3 +119,12 @@ def test_declaring_needs_the_returning_officer_and_mfa_where_the_unit_demands_it
     UnitAccessPolicy.objects.filter(unit=ballot.unit).update(returning_officers_require_mfa=False)
     assert ro.post(url).status_code == 302
     assert Ballot.objects.get(pk=ballot.pk).state == Ballot.State.DECLARED
+
+
+def test_result_api_publishes_the_sheet_and_withholds_it_for_tiny_electorates(settings) -> None:
+    ballot, _ = declared_election(RANKINGS)
+    data = Client().get(f"/api/ballots/{ballot.pk}/result/").json()
+    assert data["turnout"] == 6 and data["questions"][0]["count_sheet"]["elected"] == ["Bob"]
+    settings.BALLOTS_MIN_BREAKDOWN_ELECTORATE = 50
+    data = Client().get(f"/api/ballots/{ballot.pk}/result/").json()
+    assert data["questions"][0]["outcome"] == "Elected: Bob" and data["questions"][0]["count_sheet"] is None
