@@ -13,3 +13,35 @@ urlpatterns = [
     path("<int:ballot_id>/nominations/", views_nominations.nominations, name="nominations"),
     path("<int:ballot_id>/declare/", views.ballot_declare, name="declare"),
 ]
+
+# Officers set ballots up (ballots/views_manage.py).
+from ballots import views_manage  # noqa: E402 - appended with its routes
+
+urlpatterns += [
+    path("new/<slug:unit_slug>/", views_manage.ballot_new, name="new"),
+    path("<int:ballot_id>/manage/", views_manage.ballot_manage, name="manage"),
+    path("<int:ballot_id>/manage/edit/", views_manage.ballot_edit, name="manage-edit"),
+    path("<int:ballot_id>/manage/questions/", views_manage.question_add, name="manage-question-add"),
+    path(
+        "<int:ballot_id>/manage/questions/<int:question_id>/",
+        views_manage.question_edit,
+        name="manage-question-edit",
+    ),
+    path(
+        "<int:ballot_id>/manage/questions/<int:question_id>/remove/",
+        views_manage.question_remove,
+        name="manage-question-remove",
+    ),
+    path(
+        "<int:ballot_id>/manage/questions/<int:question_id>/options/",
+        views_manage.option_add,
+        name="manage-option-add",
+    ),
+    path(
+        "<int:ballot_id>/manage/options/<int:option_id>/withdraw/",
+        views_manage.option_withdraw,
+        name="manage-option-withdraw",
+    ),
+    path("<int:ballot_id>/manage/cancel/", views_manage.ballot_cancel, name="manage-cancel"),
+    path("<int:ballot_id>/manage/step/<slug:step>/", views_manage.ballot_step, name="manage-step"),
+]

@@ -8,3 +8,18 @@ urlpatterns = [
     path("<int:ballot_id>/votes/", views.VoteCastApi.as_view(), name="api-vote-cast"),
     path("<int:ballot_id>/result/", views.ResultApi.as_view(), name="api-ballot-result"),
 ]
+
+# Officers set ballots up (ballots/api/manage_views.py).
+from ballots.api import manage_views  # noqa: E402 - appended with its routes
+
+urlpatterns += [
+    path("create/", manage_views.BallotCreateApi.as_view(), name="api-ballot-create"),
+    path("<int:ballot_id>/questions/", manage_views.QuestionAddApi.as_view(), name="api-question-add"),
+    path(
+        "<int:ballot_id>/questions/<int:question_id>/options/",
+        manage_views.OptionAddApi.as_view(),
+        name="api-option-add",
+    ),
+    path("<int:ballot_id>/schedule/", manage_views.BallotScheduleApi.as_view(), name="api-ballot-schedule"),
+    path("<int:ballot_id>/cancel/", manage_views.BallotCancelApi.as_view(), name="api-ballot-cancel"),
+]

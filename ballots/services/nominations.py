@@ -29,7 +29,10 @@ def _is_member(ballot: Ballot, user: Any) -> bool:
 
 
 def _open_for_nominations(ballot: Ballot, now: dt.datetime | None = None) -> None:
+    """Refuse unless nominations are open now. Reads the ballot afresh: the
+    caller's object may predate a state change."""
     now = now or timezone.now()
+    ballot.refresh_from_db(fields=["state", "nominations_close_at"])
     if ballot.state != S.NOMINATIONS:
         raise Conflict(Code.NOMINATIONS_CLOSED, "Nominations are not open for this ballot.")
     if ballot.nominations_close_at and now >= ballot.nominations_close_at:
