@@ -198,6 +198,7 @@ CELERY_BEAT_SCHEDULE = {
     "ballots-close-nominations": {"task": "ballots.close_due_nominations", "schedule": BALLOTS_SWEEP_SECONDS},
     "ballots-reminders": {"task": "ballots.send_due_reminders", "schedule": BALLOTS_SWEEP_SECONDS * 4},
     "core-send-outbox": {"task": "core.send_pending_outbox", "schedule": BALLOTS_SWEEP_SECONDS * 4},
+    "governance-roll-imports-resume": {"task": "governance.roll_imports_resume", "schedule": 60.0},
 }
 
 REST_FRAMEWORK = {

@@ -73,8 +73,23 @@ def roll_import_request(
     )
     from governance.tasks import roll_import_process
 
-    transaction.on_commit(lambda: roll_import_process.delay(job.pk))
+    # robust: a broker outage must not fail the upload; the sweep below queues it later.
+    transaction.on_commit(lambda: roll_import_process.delay(job.pk), robust=True)
     return job
+
+
+def roll_imports_resume(*, now: dt.datetime | None = None) -> int:
+    """Queue again the jobs nobody started (their message was lost) and the
+    jobs whose worker died (stale); ``roll_import_run`` ignores duplicates."""
+    from governance.tasks import roll_import_process
+
+    now = now or timezone.now()
+    waiting = RollImport.objects.filter(state=RollImport.State.PENDING, created_at__lt=now - dt.timedelta(minutes=1))
+    stale = RollImport.objects.filter(state=RollImport.State.RUNNING, started_at__lt=now - STALE_AFTER)
+    ids = list(waiting.values_list("pk", flat=True)) + list(stale.values_list("pk", flat=True))
+    for job_id in ids:
+        roll_import_process.delay(job_id)
+    return len(ids)
 
 
 def roll_import_run(*, roll_import_id: int) -> RollImport:

@@ -138,3 +138,24 @@ def test_roll_page_lists_and_searches_members(officer_client) -> None:
     MembershipFactory(unit=unit, person=UserFactory(full_name="Ben Brown"))
     html = client.get("/units/stockport/roll/?q=aisha").content.decode()
     assert "Aisha Ahmed" in html and "Ben Brown" not in html
+
+
+def test_lost_or_abandoned_roll_imports_are_queued_again(monkeypatch) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from governance.services import roll_jobs
+
+    unit = UnitFactory()
+    old = timezone.now() - dt.timedelta(hours=1)
+    lost = RollImport.objects.create(unit=unit, content="email\n", state=RollImport.State.PENDING)
+    RollImport.objects.filter(pk=lost.pk).update(created_at=old)
+    dead = RollImport.objects.create(unit=unit, state=RollImport.State.RUNNING, started_at=old)
+    fresh = RollImport.objects.create(unit=unit, state=RollImport.State.PENDING)
+    done = RollImport.objects.create(unit=unit, state=RollImport.State.SUCCEEDED)
+    queued: list[int] = []
+    monkeypatch.setattr("governance.tasks.roll_import_process.delay", queued.append)
+    assert roll_jobs.roll_imports_resume() == 2
+    assert sorted(queued) == sorted([lost.pk, dead.pk])
+    assert fresh.pk not in queued and done.pk not in queued
