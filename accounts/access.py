@@ -91,3 +91,12 @@ class HasRequiredMFA(permissions.BasePermission):
     def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
         scope = view.get_mfa_scope(obj) if hasattr(view, "get_mfa_scope") else {}
         return not request.user.is_authenticated or roles.mfa_satisfied(request.user, **scope)
+
+
+def mfa_required_or_refuse(user: Any, *, unit: Any = None, ballot: Any = None) -> None:
+    """For API views that find their unit inside the handler: raise the
+    ``mfa_required`` refusal (403) when this unit demands MFA the user lacks."""
+    from core.errors import NotPermitted
+
+    if not roles.mfa_satisfied(user, unit=unit, ballot=ballot):
+        raise NotPermitted(HasRequiredMFA.code, HasRequiredMFA.message)

@@ -6,6 +6,8 @@ default behaviour, configured in settings.
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
@@ -13,6 +15,13 @@ from governance.models import Unit
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """Count failed sign-ins per account *and* client address, so that
+        someone guessing from elsewhere cannot lock the member out (the
+        per-address limit in ``ACCOUNT_RATE_LIMITS`` still stops one address
+        trying many accounts)."""
+        return f"{self.get_client_ip(request)}|{super()._get_login_attempts_cache_key(request, **credentials)}"
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Open sign-up exists only for supporters of units that allow it;
         members arrive from the roll by invitation."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 
 class ContentSecurityPolicyMiddleware:
@@ -22,3 +22,34 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class ApiErrorsAsJsonMiddleware:
+    """Under ``/api/``, answer errors Django itself raises (a URL that
+    matches no route, say ``/api/ballots/-1/``) with ``{code, message}`` like
+    every other API refusal, not with the HTML error page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith("/api/") or response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        codes = {
+            400: ("invalid", "The request is not valid."),
+            403: ("permission_denied", "You may not do this."),
+            404: ("not_found", "Not found."),
+            405: ("method_not_allowed", "Method not allowed."),
+        }
+        code, message = codes.get(
+            response.status_code,
+            ("server_error", "Something went wrong.") if response.status_code >= 500 else ("error", "Refused."),
+        )
+        json_response = JsonResponse({"code": code, "message": message}, status=response.status_code)
+        for header in ("Allow", "Content-Security-Policy", "Permissions-Policy", "Vary"):
+            if header in response:
+                json_response[header] = response[header]
+        return json_response

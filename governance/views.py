@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.access import mfa_enforced
 from core.errors import DomainError
 from governance import roll_csv, selectors
 from governance.forms import RemoveMeForm, RollUploadForm
@@ -25,6 +26,11 @@ from governance.models import Body, GoverningDocument, Office, RollImport, Unit
 from governance.permissions import is_unit_officer
 from governance.services.members import person_remove
 from governance.services.roll_jobs import roll_import_progress_get, roll_import_request
+
+
+def _unit_scope(request: HttpRequest, slug: str, **kwargs: Any) -> dict[str, Any]:
+    """The roll pages are officer pages: MFA where this unit demands it."""
+    return {"unit": Unit.objects.filter(slug=slug).first()}
 
 
 def network(request: HttpRequest) -> HttpResponse:
@@ -94,6 +100,7 @@ def _officer_unit(request: HttpRequest, slug: str) -> Unit:
 
 
 @login_required
+@mfa_enforced(_unit_scope)
 @require_http_methods(["GET", "POST"])
 def roll(request: HttpRequest, slug: str) -> HttpResponse:
     """An officer's view of the roll: upload an import, export, search."""
@@ -134,6 +141,7 @@ def roll(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@mfa_enforced(_unit_scope)
 def roll_import_detail(request: HttpRequest, slug: str, import_id: int) -> HttpResponse:
     """Progress of an import, refreshing itself until it has finished."""
     unit = _officer_unit(request, slug)
@@ -146,6 +154,7 @@ def roll_import_detail(request: HttpRequest, slug: str, import_id: int) -> HttpR
 
 
 @login_required
+@mfa_enforced(_unit_scope)
 def roll_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     """The unit's roll as CSV, in the import's format (so it can be edited and re-imported)."""
     unit = _officer_unit(request, slug)

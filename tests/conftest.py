@@ -61,12 +61,13 @@ class SmtpSink:
     def stop(self) -> None:
         self.controller.stop()
 
-    def wait_for(self, predicate: Any, timeout: float = 60) -> list[Message]:
+    def wait_for(self, predicate: Any, timeout: float = 60, count: int = 1) -> list[Message]:
+        """Wait until at least ``count`` received e-mails match ``predicate``."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
                 found = [m for m in self.messages if predicate(m)]
-            if found:
+            if len(found) >= count:
                 return found
             time.sleep(0.2)
         raise AssertionError(f"no matching e-mail within {timeout}s; got {[m['Subject'] for m in self.messages]}")

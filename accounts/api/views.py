@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -106,6 +107,9 @@ class TokenApi(APIView):
 
 class MeApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    # JSON only: from a form, DRF reads a missing boolean as false, so junk
+    # (or an empty form) would silently switch optional e-mail off.
+    parser_classes = [JSONParser]
 
     class MeMembershipOutput(serializers.Serializer):
         unit = serializers.SlugField(source="unit.slug")

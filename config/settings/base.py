@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.ApiErrorsAsJsonMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -118,10 +119,17 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Failed sign-ins: 5 for one account from one address, then that address is
+# refused for that account until 20 minutes after the first failure (so at
+# least 15 minutes after five failures inside five). The account key includes
+# the client address (accounts.adapters), so an attacker elsewhere cannot
+# lock a member out; 20 failures in 5 minutes from one address (any accounts)
+# refuse that address. Behind a proxy, set ALLAUTH_TRUSTED_PROXY_COUNT.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "20/5m/ip,5/20m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Agora] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
@@ -223,6 +231,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Members, motions, meetings and secret ballots. Errors are JSON objects {code, message}.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several serializers have a field "kind" with different choices: name Body's.
+    "ENUM_NAME_OVERRIDES": {"BodyKindEnum": "governance.models.Body.Kind"},
+    # Every operation documents its error responses ({code, message}); see the hook.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.exception_handler.document_error_responses",
+    ],
 }
 
 CACHES = {

@@ -38,3 +38,70 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     else:  # pragma: no cover - DRF only handles APIException subclasses
         response.status_code = status.HTTP_400_BAD_REQUEST
     return response
+
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Every API refusal: a stable code a client can act on, and a message a person can read.",
+    "properties": {
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "description": "Per-field messages, for code `invalid`.",
+            "additionalProperties": True,
+        },
+    },
+    "required": ["code", "message"],
+}
+_ERROR_REF = {"$ref": "#/components/schemas/Error"}
+_STANDARD: dict[str, str] = {
+    "403": "Not signed in (`not_authenticated`), or not permitted here (`permission_denied`, `mfa_required`, …).",
+    "404": "Nothing with this id that you may see (`not_found`).",
+    "400": "The request is not valid (`invalid`, `parse_error`, or a domain rule's code).",
+    "405": "Method not allowed here (`method_not_allowed`).",
+    "406": "Only JSON is offered (`not_acceptable`).",
+    "415": "Send JSON or a form (`unsupported_media_type`).",
+    "429": "Too many requests (`throttled`).",
+}
+# Path converters of the URLconf, as JSON Schema: a value outside them never
+# reaches the API (Django answers 404 before the view), so the schema says so.
+_INT_PATH = {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}
+_SLUG_PATH = {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}
+
+
+def document_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: every operation documents the
+    refusals the exception handler above can give it, all as ``Error``.
+
+    Per-view ``extend_schema`` responses stay (with their descriptions); what
+    a view did not list (throttling, authentication, path ids that match
+    nothing, malformed bodies) is added here, so the schema covers every
+    status the API can answer with."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for item in result.get("paths", {}).values():
+        for method, operation in item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            operation.setdefault("security", [{}])  # said explicitly: no authentication needed
+            codes = ["403", "405", "406", "429"]
+            params = operation.get("parameters", [])
+            if any(p.get("in") == "path" or p.get("name") == "page" for p in params):
+                codes.append("404")  # no such object, or no such page of a list
+            if "requestBody" in operation or any(p.get("in") == "query" for p in params) or method != "get":
+                codes += ["400", "415"]
+            for code in codes:
+                response = responses.setdefault(code, {"description": _STANDARD[code]})
+                response.setdefault("content", {"application/json": {"schema": _ERROR_REF}})
+                if not response.get("description"):
+                    response["description"] = _STANDARD[code]
+            for param in params:
+                if param.get("in") != "path":
+                    continue
+                schema = param.get("schema", {})
+                if schema.get("type") == "integer":
+                    param["schema"] = {**schema, **_INT_PATH}
+                elif schema.get("type") == "string" and "pattern" not in schema:
+                    param["schema"] = {**schema, **_SLUG_PATH}
+    return result

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.access import mfa_required_or_refuse
 from governance import selectors
 from governance.api import serializers as out
 from governance.models import Body, Holding, Membership, Office, RollImport, Unit
@@ -249,6 +250,7 @@ class MembershipListApi(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Membership]:
         unit = get_object_or_404(Unit, slug=self.kwargs["slug"])
         unit_officer_required(user=self.request.user, unit=unit)
+        mfa_required_or_refuse(self.request.user, unit=unit)
         return selectors.membership_list_for_unit(
             unit=unit,
             status=_choice_param(self.request, "status", Membership.Status.values),
@@ -283,6 +285,7 @@ class RollImportCreateApi(APIView):
     def post(self, request: Request, slug: str) -> Response:
         unit = get_object_or_404(Unit, slug=slug)
         unit_officer_required(user=request.user, unit=unit)
+        mfa_required_or_refuse(request.user, unit=unit)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
@@ -306,4 +309,5 @@ class RollImportDetailApi(APIView):
     def get(self, request: Request, import_id: int) -> Response:
         job = get_object_or_404(RollImport.objects.select_related("unit").defer("content"), pk=import_id)
         unit_officer_required(user=request.user, unit=job.unit)
+        mfa_required_or_refuse(request.user, unit=job.unit)
         return Response(out.RollImportOutput(_with_progress(job)).data)

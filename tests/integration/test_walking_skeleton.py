@@ -51,7 +51,7 @@ def test_vote_close_by_beat_tally_by_worker_email_and_public_result(
     assert (result.count_sheet["votes_for"], result.count_sheet["votes_against"]) == (2, 1)
     assert result.count_sheet["carried"] is True
 
-    mails = smtp_sink.wait_for(lambda m: "Result declared" in m["Subject"], timeout=60)
+    mails = smtp_sink.wait_for(lambda m: "Result declared" in m["Subject"], timeout=60, count=len(voters))
     recipients = {m["X-Envelope-To"] for m in mails}
     assert recipients == {v.email for v in voters}, celery_processes.log("worker")[-3000:]
     body = text_body(mails[0])

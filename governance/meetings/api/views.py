@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.access import mfa_required_or_refuse
 from governance.meetings import selectors
 from governance.meetings.models import Meeting, Motion
 from governance.meetings.services import amendments as amendment_services
@@ -136,6 +137,9 @@ class MotionRuleApi(APIView):
     def post(self, request: Request, motion_id: int) -> Response:
         data = self.MotionRuleInput(data=request.data)
         data.is_valid(raise_exception=True)
+        motion_unit = Unit.objects.filter(motions__pk=motion_id).first()
+        if motion_unit is not None:
+            mfa_required_or_refuse(request.user, unit=motion_unit)
         motion = motion_services.motion_rule(motion_id=motion_id, actor=request.user, **data.validated_data)
         return Response(MotionOutput(motion).data)
 
@@ -229,6 +233,9 @@ class AgendaItemCreateApi(APIView):
     def post(self, request: Request, meeting_id: int) -> Response:
         data = self.AgendaItemCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
+        meeting_unit = Unit.objects.filter(meetings__pk=meeting_id).first()
+        if meeting_unit is not None:
+            mfa_required_or_refuse(request.user, unit=meeting_unit)
         d = data.validated_data
         item = agenda_item_add(
             meeting_id=meeting_id,

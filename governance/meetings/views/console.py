@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.access import mfa_enforced
 from ballots.models import Ballot
 from core.errors import DomainError
 from governance.meetings import permissions, selectors
@@ -25,8 +26,19 @@ from governance.meetings.services.minutes import minutes_approve, minutes_draft,
 from governance.meetings.services.votes import meeting_vote_close, meeting_vote_open
 from governance.meetings.views.common import act, unit_or_404
 from governance.meetings.views.meetings import _meeting_or_404, _refreshed_vote
+from governance.models import Unit
 
 User = get_user_model()
+
+
+def _schedule_scope(request: HttpRequest, unit_slug: str, **kwargs: Any) -> dict[str, Any]:
+    """Officer pages: MFA where the unit demands it of its officers."""
+    return {"unit": Unit.objects.filter(slug=unit_slug).first()}
+
+
+def _meeting_scope(request: HttpRequest, meeting_id: int, **kwargs: Any) -> dict[str, Any]:
+    meeting = Meeting.objects.select_related("unit").filter(pk=meeting_id).first()
+    return {"unit": meeting.unit if meeting else None}
 
 
 def _officer_or_403(request: HttpRequest, meeting: Meeting) -> HttpResponse | None:
@@ -36,6 +48,7 @@ def _officer_or_403(request: HttpRequest, meeting: Meeting) -> HttpResponse | No
 
 
 @login_required
+@mfa_enforced(_schedule_scope)
 @require_http_methods(["GET", "POST"])
 def meeting_schedule(request: HttpRequest, unit_slug: str) -> HttpResponse:
     unit = unit_or_404(unit_slug)
@@ -43,7 +56,7 @@ def meeting_schedule(request: HttpRequest, unit_slug: str) -> HttpResponse:
         raise PermissionDenied("Only the unit's officers schedule meetings.")
     requisition = Requisition.objects.filter(pk=request.GET.get("requisition") or 0, unit=unit).first()
     initial = {"kind": Meeting.Kind.EXTRAORDINARY} if requisition else {}
-    form = MeetingForm(request.POST or None, initial=initial)
+    form = MeetingForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -73,6 +86,7 @@ def meeting_schedule(request: HttpRequest, unit_slug: str) -> HttpResponse:
 
 
 @login_required
+@mfa_enforced(_meeting_scope)
 def meeting_console(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting_or_404(meeting_id)
     if (denied := _officer_or_403(request, meeting)) is not None:
@@ -116,6 +130,7 @@ def _int(value: str | None) -> int | None:
 
 
 @login_required
+@mfa_enforced(_meeting_scope)
 @require_POST
 def console_action(request: HttpRequest, meeting_id: int, action: str) -> HttpResponse:
     """Every console button posts here; the service decides and refuses."""
@@ -211,6 +226,7 @@ def _open_vote(meeting: Meeting, user: Any, post: Any) -> None:
 
 
 @login_required
+@mfa_enforced(_meeting_scope)
 @require_http_methods(["GET", "POST"])
 def minutes_edit_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting_or_404(meeting_id)

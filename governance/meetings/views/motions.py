@@ -64,7 +64,9 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def motion_propose(request: HttpRequest, unit_slug: str) -> HttpResponse:
     unit = unit_or_404(unit_slug)
-    form = MotionForm(request.POST or None, meetings=selectors.meeting_list_upcoming(unit=unit))
+    form = MotionForm(
+        request.POST if request.method == "POST" else None, meetings=selectors.meeting_list_upcoming(unit=unit)
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -142,7 +144,7 @@ def motion_action(request: HttpRequest, motion_id: int, action: str) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def amendment_propose(request: HttpRequest, motion_id: int) -> HttpResponse:
     motion = _motion_or_404(request, motion_id)
-    form = AmendmentForm(request.POST or None, initial={"text": motion.text})
+    form = AmendmentForm(request.POST if request.method == "POST" else None, initial={"text": motion.text})
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -1,0 +1,241 @@
+"""The REST API against its own OpenAPI schema, fuzzed by schemathesis.
+
+The schema comes from drf-spectacular; every operation must document its
+error responses. schemathesis then generates valid (positive) and invalid
+(negative) requests for every operation, as an anonymous observer, a member
+and an officer (API tokens), sends them to the WSGI application in this
+process, on the demo data, and checks: no 5xx, every status and content type
+documented, every body matching its schema, invalid input refused with a
+4xx, and every 4xx a JSON object ``{code, message}``.
+
+Figures (printed with ``-s``): operations, cases sent, failures (must be 0).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.core.signals import got_request_exception, request_finished, request_started
+from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+from rest_framework.authtoken.models import Token
+
+from governance.meetings.models import Amendment, MeetingVote
+from governance.models import RollImport
+from tests.security.conftest import Demo
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+MAX_EXAMPLES = 12  # per operation, per mode, per user: ~2,000 requests in all
+ERROR_STATUSES = ("400", "403", "404", "405", "429")
+
+
+def _schema() -> dict[str, Any]:
+    return SchemaGenerator().get_schema(request=None, public=True)  # type: ignore[return-value]
+
+
+def test_schema_documents_every_endpoint_with_auth_and_errors() -> None:
+    schema = _schema()
+    assert schema["components"]["schemas"]["Error"]["required"] == ["code", "message"]
+    schemes = schema["components"]["securitySchemes"]
+    assert {"tokenAuth", "cookieAuth"} <= set(schemes)
+    operations = 0
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            operations += 1
+            where = f"{method.upper()} {path}"
+            assert "security" in operation, f"{where}: no authentication documented"
+            responses = operation["responses"]
+            assert any(code.startswith("2") for code in responses), f"{where}: no success response"
+            for code in ["403", "429"] + (["404"] if "{" in path else []):
+                body = responses.get(code, {}).get("content", {}).get("application/json", {}).get("schema", {})
+                assert body, f"{where}: {code} not documented"
+                if "$ref" in body:
+                    component = schema["components"]["schemas"][body["$ref"].rsplit("/", 1)[-1]]
+                    assert {"code", "message"} <= set(component["properties"]), f"{where}: {code} is not an error"
+    # Every API URL in the URLconf is in the schema (nothing undocumented).
+    from tests.security.test_csrf_and_methods import routes
+
+    api_routes = {
+        "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+        for route, _ in routes()
+        if route.startswith("api/") and route != "api/schema/"
+    }
+    missing = api_routes - set(schema["paths"])
+    assert not missing, missing
+    assert operations >= len(api_routes) > 20
+    print(f"\nOpenAPI: {len(schema['paths'])} paths, {operations} operations, all with auth and error responses")  # noqa: T201
+
+
+@pytest.fixture
+def wsgi_app() -> Iterator[Any]:
+    """The WSGI application, called inside the test's transaction: keep
+    Django from closing the connection at the end of each request (the test
+    client does the same)."""
+    from django.core.wsgi import get_wsgi_application
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _real_ids(demo: Demo) -> dict[str, Any]:
+    roll_import = RollImport.objects.create(unit=demo.stockport, uploaded_by=demo.secretary, filename="roll.csv")
+    return {
+        "ballot_id": demo.open_ballot.pk,
+        "meeting_id": demo.meeting.pk,
+        "motion_id": demo.motion.pk,
+        "amendment_id": Amendment.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "vote_id": MeetingVote.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "import_id": roll_import.pk,
+        "slug": demo.stockport.slug,
+    }
+
+
+def _error_shape_problem(response: Any) -> str | None:
+    if not 400 <= response.status_code < 500:
+        return None
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return f"{response.status_code} is not JSON: {response.content[:120]!r}"
+    if not isinstance(body, dict) or not isinstance(body.get("code"), str) or not isinstance(body.get("message"), str):
+        return f"{response.status_code} lacks {{code, message}}: {body!r:.200}"
+    return None
+
+
+BY_OPERATION: defaultdict[str, Counter[int]] = defaultdict(Counter)
+
+
+def _failure_kind(failure: str) -> str:
+    """``[user] METHOD /path (mode): ST105 …`` → one line to group by."""
+    import re
+
+    label, _, rest = failure.partition(": ")
+    codes = sorted(set(re.findall(r"- (ST\d+ [^\n]*)", rest))) or [rest.splitlines()[0][:80]]
+    return f"{label.split('] ', 1)[-1]}: {'; '.join(codes)}"
+
+
+def _fuzz(
+    strategy: Any,
+    user: str,
+    headers: dict[str, str],
+    app: Any,
+    checks: list[Any],
+    exceptions: list[BaseException],
+    sent: Counter[str],
+    statuses: Counter[int],
+    failures: list[str],
+    users_by_key: dict[str, Any],
+) -> None:
+    """Send MAX_EXAMPLES generated cases of one operation as one user, and
+    record (not raise) every failure, so the test reports them all."""
+    from schemathesis.core.failures import FailureGroup
+
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=strategy)
+    def run(case: Any) -> None:
+        cache.clear()  # the API throttles would answer 429 to a fuzzer
+        if headers:  # a generated DELETE /api/accounts/token/ revokes it: issue it again
+            key = headers["Authorization"].split()[1]
+            Token.objects.filter(key=key).exists() or Token.objects.create(key=key, user=users_by_key[key])
+        before = len(exceptions)
+        response = case.call(app=app, headers=headers)
+        sent[user] += 1
+        statuses[response.status_code] += 1
+        BY_OPERATION[f"{user} {case.operation.label}"][response.status_code] += 1
+        label = f"[{user}] {case.operation.label} ({case.meta.generation.mode.value})"
+        try:
+            case.validate_response(response, checks=checks, headers=headers)
+        except FailureGroup as exc:
+            failures.append(f"{label}: {exc}")
+        if len(exceptions) > before:
+            failures.append(f"{label}: server exception {exceptions[-1]!r}")
+        if problem := _error_shape_problem(response):
+            failures.append(f"{label}: {problem}")
+
+    with contextlib.suppress(Unsatisfiable):  # nothing to make invalid, e.g. a GET without parameters
+        run()
+
+
+def test_schemathesis_finds_no_server_errors_and_no_schema_violations(demo: Demo, wsgi_app: Any) -> None:
+    import schemathesis
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.generation import GenerationMode
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        negative_data_rejection,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    schema = schemathesis.openapi.from_dict(_schema())
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+        negative_data_rejection,
+    ]
+    ids = _real_ids(demo)
+    users = {
+        "anonymous": {},
+        "member": {"Authorization": f"Token {demo.token(demo.member)}"},
+        "officer": {"Authorization": f"Token {demo.token(demo.secretary)}"},
+    }
+    users_by_key = {demo.token(u): u for u in (demo.member, demo.secretary)}
+    exceptions: list[BaseException] = []
+
+    def on_exception(sender: Any, request: Any = None, **kwargs: Any) -> None:
+        import sys
+
+        exceptions.append(sys.exc_info()[1])  # type: ignore[arg-type]
+
+    got_request_exception.connect(on_exception)
+    sent: Counter[str] = Counter()
+    statuses: Counter[int] = Counter()
+    failures: list[str] = []
+    operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
+    try:
+        for operation in operations:
+            real = {p.name: ids[p.name] for p in operation.path_parameters if ids.get(p.name) is not None}
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                strategy = operation.as_strategy(generation_mode=mode)
+                if real and mode is GenerationMode.POSITIVE:
+                    strategy = st.one_of(strategy, operation.as_strategy(generation_mode=mode, path_parameters=real))
+                for user, headers in users.items():
+                    _fuzz(strategy, user, headers, wsgi_app, checks, exceptions, sent, statuses, failures, users_by_key)
+    finally:
+        got_request_exception.disconnect(on_exception)
+    total = sum(sent.values())
+    print(  # noqa: T201 - the figure
+        f"\nschemathesis: {len(operations)} operations, {total} cases ({dict(sent)}), "
+        f"statuses {dict(sorted(statuses.items()))}, {len(failures)} failures"
+    )
+    report = "\n".join(f"{key}: {dict(sorted(c.items()))}" for key, c in sorted(BY_OPERATION.items()))
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "schemathesis-report.txt").write_text(report + "\n\n" + "\n\n".join(failures))
+    kinds = Counter(_failure_kind(f) for f in failures)
+    summary = "\n".join(f"{n:5d}  {kind}" for kind, n in kinds.most_common())
+    assert not failures, summary + "\n\n" + "\n\n".join(failures[:5])
+    assert len(operations) >= 30 and total >= len(operations) * 3 * 2 * 5
