@@ -113,15 +113,19 @@ def main() -> None:
         ours_s = time.perf_counter() - start
         time.sleep(1)
         delivered = sink_count(counter) - before
-        states = run(
-            sys.executable,
-            "manage.py",
-            "shell",
-            "-c",
-            "from core.models import OutboxEmail as O; from django.db.models import Count;"
-            "print(dict(O.objects.values_list('status').annotate(n=Count('id'))))",
-            env=env,
-        ).strip()
+        states = (
+            run(
+                sys.executable,
+                "manage.py",
+                "shell",
+                "-c",
+                "from core.models import OutboxEmail as O; from django.db.models import Count;"
+                "print(dict(O.objects.values_list('status').annotate(n=Count('id'))))",
+                env=env,
+            )
+            .strip()
+            .splitlines()[-1]
+        )
     finally:
         for w in workers:
             w.terminate()

@@ -135,15 +135,14 @@ def _open_ballot_state(ballot_id: int) -> tuple[str, object]:
 def _write_vote(
     *, ballot_id: int, voter_id: int, key_hash: str, sealed: str, papers: list[tuple[int, list[int]]], tracker: str
 ) -> None:
-    """Insert the participation, the papers and the tracker: three statements.
+    """Insert the participation, the papers and the tracker (the embedded
+    SQLite path; PostgreSQL does all of a vote in ``VOTE_SQL``).
 
     Unique (ballot, voter) on the participation turns a second vote into an
     ``IntegrityError``, rolled back with everything else."""
-    postgres = connection.vendor == "postgresql"
-    jsonb = "%s::jsonb" if postgres else "%s"
 
-    def new_id() -> uuid.UUID | str:
-        return uuid.uuid4() if postgres else uuid.uuid4().hex
+    def new_id() -> str:
+        return uuid.uuid4().hex  # how Django stores a UUIDField on SQLite
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -151,7 +150,7 @@ def _write_vote(
             "VALUES (%s, %s, %s, %s)",
             [ballot_id, voter_id, key_hash, sealed],
         )
-        values = ", ".join([f"(%s, %s, %s, {jsonb})"] * len(papers))
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(papers))
         params: list[Any] = []
         for question_id, content in papers:
             params += [new_id(), ballot_id, question_id, json.dumps(content)]
