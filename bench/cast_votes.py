@@ -191,6 +191,14 @@ def main() -> None:
             LUA % {"tokens": tokens, "threads": THREADS, "path": "/bench/bare-insert/", "body": '{"x": 1}'}
         )
         url = f"http://127.0.0.1:{port}"
+        # Warm every worker (imports, URL resolvers, connections) before measuring either side.
+        warm = workdir / "warm.lua"
+        warm.write_text('wrk.method = "GET"\n')
+        subprocess.run(
+            ["wrk", "-t2", f"-c{args.connections}", "-d3s", "-s", str(warm), f"{url}/api/ballots/{ballot}/"],
+            check=True,
+            capture_output=True,
+        )
         vote = wrk(url, vote_lua, args.seconds, args.connections)
         bare = wrk(url, bare_lua, args.seconds, args.connections)
     finally:

@@ -102,7 +102,7 @@ def ballot_nominations_open(*, ballot_id: int, actor: Any = None) -> Ballot:
     return ballot
 
 
-def ballot_nominations_close(*, ballot_id: int, actor: Any = None) -> Ballot:
+def ballot_nominations_close(*, ballot_id: int, actor: Any = None, require_ready: bool = False) -> Ballot:
     """Nominations → scheduled: settle the papers from the standing nominations.
 
     A nomination stands when accepted and seconded enough; candidates appear in
@@ -133,6 +133,10 @@ def ballot_nominations_close(*, ballot_id: int, actor: Any = None) -> Ballot:
                     is_ron=True,
                     position=start + len(standing) + 1,
                 )
+        if require_ready:
+            from ballots.services.setup import ballot_ready_check
+
+            ballot_ready_check(ballot=ballot)  # raises: everything above rolls back
         ballot.state = S.SCHEDULED
         ballot.save(update_fields=["state"])
         audit_record(actor=actor, action="nominations_closed", obj=ballot, unit=ballot.unit)
@@ -140,12 +144,15 @@ def ballot_nominations_close(*, ballot_id: int, actor: Any = None) -> Ballot:
 
 
 def ballots_nominations_close_due(*, now: dt.datetime | None = None) -> int:
+    """Close nominations that are due. A ballot that would not be ready (too
+    few candidates, minimums that cannot be met) stays in nominations, so it
+    never opens short of candidates; its manage page says why."""
     now = now or timezone.now()
     due = Ballot.objects.filter(state=S.NOMINATIONS, nominations_close_at__lte=now).values_list("pk", flat=True)
     closed = 0
     for ballot_id in due:
         try:
-            ballot_nominations_close(ballot_id=ballot_id)
+            ballot_nominations_close(ballot_id=ballot_id, require_ready=True)
             closed += 1
         except Conflict:
             continue

@@ -95,3 +95,22 @@ def test_nominations_page_flow(election: Question) -> None:
     bad = client.post(url, {"action": "second", "nomination": nomination.pk})
     assert bad.status_code == 400 and "seconded by someone else" in bad.content.decode()
     assert client.post(url, {"action": "nominate", "question": election.pk, "email": "nobody@x.org"}).status_code == 400
+
+
+def test_due_nominations_close_only_when_the_election_would_be_ready(election: Question) -> None:
+    amy, bob, sec = (_member(election, n) for n in ("Amy Ash", "Bob Bell", "Sam Second"))
+    only = service.nomination_make(question=election, nominee=amy, nominated_by=amy)
+    service.nomination_second(nomination=only, seconder=sec)
+    service.nomination_accept(nomination=only, nominee=amy, statement="")
+    Question.objects.filter(pk=election.pk).update(include_ron=False)
+    later = timezone.now() + dt.timedelta(days=2)
+    assert service.ballots_nominations_close_due(now=later) == 0  # one candidate for one seat, no RON
+    assert Ballot.objects.get(pk=election.ballot_id).state == Ballot.State.NOMINATIONS
+    assert not election.options.exists()
+    Ballot.objects.filter(pk=election.ballot_id).update(nominations_close_at=timezone.now() + dt.timedelta(days=1))
+    second = service.nomination_make(question=election, nominee=bob, nominated_by=bob)
+    service.nomination_second(nomination=second, seconder=sec)
+    service.nomination_accept(nomination=second, nominee=bob, statement="")
+    assert service.ballots_nominations_close_due(now=later) == 1
+    assert Ballot.objects.get(pk=election.ballot_id).state == Ballot.State.SCHEDULED
+    assert election.options.count() == 2
