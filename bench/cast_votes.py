@@ -121,7 +121,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=40000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("bench/cast_votes.py needs wrk (Debian: apt-get install wrk)")
