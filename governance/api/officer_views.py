@@ -201,36 +201,36 @@ def _person(person_id: int) -> Any:
     return person
 
 
-class OfficeAppointApi(OfficerApi):
-    """Appoint a member to an office filled by appointment."""
+class _AppointApi(OfficerApi):
+    """Appointing to a seat (an office or a body): the same input and answer."""
 
     Input = _AppointInput
+
+    def appoint(self, request: Request, *, unit: Any, **seat: Any) -> Response:
+        self.managed_unit(request, unit)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        holding = holding_appoint(person=_person(values.pop("person")), actor=request.user, **seat, **values)
+        return Response(out.HoldingOutput(holding).data, status=status.HTTP_201_CREATED)
+
+
+class OfficeAppointApi(_AppointApi):
+    """Appoint a member to an office filled by appointment."""
 
     @extend_schema(request=_AppointInput, responses={201: out.HoldingOutput, **WRITE_ERRORS})
     def post(self, request: Request, office_id: int) -> Response:
         office = get_object_or_404(Office.objects.select_related("unit"), pk=office_id)
-        self.managed_unit(request, office.unit)
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        holding = holding_appoint(office=office, person=_person(values.pop("person")), actor=request.user, **values)
-        return Response(out.HoldingOutput(holding).data, status=status.HTTP_201_CREATED)
+        return self.appoint(request, unit=office.unit, office=office)
 
 
-class BodyAppointApi(OfficerApi):
+class BodyAppointApi(_AppointApi):
     """Appoint a member to a seat on a body."""
-
-    Input = _AppointInput
 
     @extend_schema(request=_AppointInput, responses={201: out.HoldingOutput, **WRITE_ERRORS})
     def post(self, request: Request, body_id: int) -> Response:
         body = get_object_or_404(Body.objects.select_related("unit"), pk=body_id)
-        self.managed_unit(request, body.unit)
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        holding = holding_appoint(body=body, person=_person(values.pop("person")), actor=request.user, **values)
-        return Response(out.HoldingOutput(holding).data, status=status.HTTP_201_CREATED)
+        return self.appoint(request, unit=body.unit, body=body)
 
 
 class HoldingEndApi(OfficerApi):
