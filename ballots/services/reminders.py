@@ -45,8 +45,11 @@ def reminders_enqueue_due(*, now: dt.datetime | None = None) -> int:
     ).values_list("pk", flat=True)
     for ballot_id in due:
         with transaction.atomic():
+            # NO KEY UPDATE: two beats still exclude each other, but a vote
+            # committing (its foreign-key checks take KEY SHARE on this row)
+            # does not make the ballot look taken and its reminder skipped.
             ballot = (
-                Ballot.objects.select_for_update(skip_locked=True)
+                Ballot.objects.select_for_update(no_key=True, skip_locked=True)
                 .filter(pk=ballot_id, state=Ballot.State.OPEN, reminder_queued_at__isnull=True)
                 .first()
             )

@@ -83,6 +83,10 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's own cursors bind client-side and never prepare; this lets the
+    # vote statement (ballots/services/casting.py) be prepared once per connection.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server, worker and beat share one SQLite file: wait for locks
     # instead of failing, and let readers run beside the writer.
@@ -212,7 +216,7 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -240,13 +244,22 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+
+def _redis_cache(**extra: object) -> dict[str, object]:
+    """A Redis cache that fails open: what lives in it (rate-limit counters,
+    import progress) may be lost, so when Redis is down or hangs, reads miss
+    and writes are dropped after half a second, with the error logged,
+    instead of refusing the request. Voting must not depend on Redis."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5, "IGNORE_EXCEPTIONS": True},
+        **extra,
+    }
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+CACHES = {"default": _redis_cache() if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Security headers on every response; production adds HTTPS-only flags.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -281,7 +294,7 @@ ACCOUNTS_TOKEN_THROTTLE = env.str("ACCOUNTS_TOKEN_THROTTLE", default="10/min")
 # Roll import progress is written by the worker and read by the web server,
 # so it needs a cache both processes see: Redis, or else a folder in VAR_DIR.
 CACHES["governance_progress"] = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "gov"}
+    _redis_cache(KEY_PREFIX="gov")
     if REDIS_URL
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -98,3 +98,55 @@ def test_close_racing_votes_leaves_no_paper_behind() -> None:
     assert PendingPaper.objects.filter(ballot=ballot).count() == 0
     assert BallotPaper.objects.filter(question=question).count() == accepted
     assert Participation.objects.filter(ballot=ballot).count() == accepted
+
+
+def test_vote_arriving_while_close_is_in_progress_waits_and_is_refused() -> None:
+    """Deterministic form of the race: the close has changed the state and
+    shuffled, but not committed, when a vote arrives. The vote must wait for
+    the close (the ballot's lock) and then read the ballot as closed; were it
+    to read the state from before the close committed, its paper would land
+    in the pending table after the shuffle and never be counted."""
+    from django.db import transaction
+
+    ballot = BallotFactory()
+    early, late = (MembershipFactory(unit=ballot.unit).person for _ in range(2))
+    question = motion_question(ballot)
+    lifecycle.ballot_open(ballot_id=ballot.pk)
+    answers = {question.pk: [option(question, "For").pk]}
+    vote_cast(ballot_id=ballot.pk, voter=early, answers=answers)
+
+    closed_uncommitted, release = threading.Event(), threading.Event()
+    outcome: list[str] = []
+
+    def close() -> None:
+        try:
+            with transaction.atomic():
+                lifecycle.ballot_close(ballot_id=ballot.pk)
+                closed_uncommitted.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    def vote() -> None:
+        try:
+            vote_cast(ballot_id=ballot.pk, voter=late, answers=answers)
+            outcome.append("ok")
+        except DomainError as exc:
+            outcome.append(exc.code)
+        finally:
+            connections.close_all()
+
+    closer = threading.Thread(target=close)
+    closer.start()
+    assert closed_uncommitted.wait(10)
+    voter = threading.Thread(target=vote)
+    voter.start()
+    voter.join(1.0)
+    assert voter.is_alive(), "the vote did not wait for the close in progress"
+    release.set()
+    closer.join(10)
+    voter.join(10)
+    assert outcome == ["ballot_not_open"]
+    assert PendingPaper.objects.filter(ballot=ballot).count() == 0
+    assert BallotPaper.objects.filter(question=question).count() == 1
+    assert Participation.objects.filter(ballot=ballot).count() == 1

@@ -20,6 +20,7 @@ EXPLAINED = {
     ("B608", "ballots/services/lifecycle.py"),
     ("B608", "ballots/services/casting.py"),
     ("B608", "governance/services/roll_import.py"),
+    ("B608", "accounts/authentication.py"),
     ("B308", "governance/meetings/markdown.py"),
     ("B703", "governance/meetings/markdown.py"),
     ("B308", "governance/meetings/diffing.py"),
