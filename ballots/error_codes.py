@@ -29,3 +29,7 @@ class BallotErrorCode(StrEnum):
     OPTION_EXISTS = "option_exists"
     NOT_READY = "ballot_not_ready"
     REASON_REQUIRED = "reason_required"
+    # E-mailing a receipt (ballots/services/receipts.py).
+    INVALID_RECEIPT = "invalid_receipt"
+    NOT_VOTED = "not_voted"
+    MAIL_UNAVAILABLE = "mail_unavailable"

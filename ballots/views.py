@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import mfa_enforced
@@ -13,6 +14,7 @@ from ballots import publication, selectors
 from ballots.forms import answers_from_post
 from ballots.models import Ballot
 from ballots.permissions import can_declare
+from ballots.services import receipts
 from ballots.services.casting import receipt_tracker, vote_cast
 from ballots.services.lifecycle import ballot_declare as declare_service
 from core.errors import DomainError
@@ -37,6 +39,7 @@ def _get_ballot(ballot_id: int) -> Ballot:
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache  # the page after voting shows the receipt: keep it out of caches and history
 def ballot_vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot = _get_ballot(ballot_id)
     on_roll, voted = selectors.voter_status(ballot=ballot, user=request.user)
@@ -62,6 +65,23 @@ def ballot_vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
             return render(request, "ballots/vote.html", context, status=exc.status)
         return render(request, "ballots/voted.html", {"ballot": ballot, "receipt": receipt.receipt})
     return render(request, "ballots/vote.html", context)
+
+
+@require_POST
+@never_cache
+def receipt_email(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """Send the member's receipt to their own address (the button on the
+    page shown after voting). Nothing about it is stored."""
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next=/ballots/{ballot_id}/")
+    ballot = _get_ballot(ballot_id)
+    receipt = request.POST.get("receipt", "")
+    try:
+        address = receipts.receipt_email(ballot=ballot, voter=request.user, receipt=receipt)
+    except DomainError as exc:
+        context = {"ballot": ballot, "receipt": receipts.receipt_normalise(receipt), "error": exc.message}
+        return render(request, "ballots/voted.html", context, status=exc.status)
+    return render(request, "ballots/receipt_emailed.html", {"ballot": ballot, "address": address})
 
 
 def _declared(ballot_id: int) -> Ballot:

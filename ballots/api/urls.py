@@ -7,6 +7,7 @@ urlpatterns = [
     path("<int:ballot_id>/", views.BallotDetailApi.as_view(), name="api-ballot-detail"),
     path("<int:ballot_id>/votes/", views.VoteCastApi.as_view(), name="api-vote-cast"),
     path("<int:ballot_id>/result/", views.ResultApi.as_view(), name="api-ballot-result"),
+    path("<int:ballot_id>/receipt/email/", views.ReceiptEmailApi.as_view(), name="api-receipt-email"),
 ]
 
 # Officers set ballots up (ballots/api/manage_views.py).

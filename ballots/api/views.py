@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from ballots import publication, selectors
 from ballots.models import Ballot
+from ballots.services import receipts
 from ballots.services.casting import vote_cast
 
 ERROR = inline_serializer(name="Error", fields={"code": serializers.CharField(), "message": serializers.CharField()})
@@ -137,6 +138,38 @@ class VoteCastApi(APIView):
         return Response(
             {"receipt": receipt.receipt, "replayed": receipt.replayed}, status=200 if receipt.replayed else 201
         )
+
+
+class ReceiptEmailApi(APIView):
+    """E-mail your receipt to your own address. Only for a ballot you voted
+    in; sent at once and not kept (no outbox row, no log line)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    class ReceiptEmailInput(serializers.Serializer):
+        receipt = serializers.CharField(max_length=40, help_text="The receipt code, as shown after voting.")
+
+    class ReceiptEmailOutput(serializers.Serializer):
+        sent_to = serializers.EmailField()
+
+    @extend_schema(
+        request=ReceiptEmailInput,
+        responses={
+            200: ReceiptEmailOutput,
+            400: ERROR,
+            403: ERROR,
+            404: ERROR,
+            503: OpenApiResponse(ERROR, description="mail_unavailable"),
+        },
+    )
+    def post(self, request: Request, ballot_id: int) -> Response:
+        data = self.ReceiptEmailInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ballot = Ballot.objects.select_related("unit").filter(pk=ballot_id).first()
+        if ballot is None:
+            raise Http404
+        sent_to = receipts.receipt_email(ballot=ballot, voter=request.user, receipt=data.validated_data["receipt"])
+        return Response({"sent_to": sent_to})
 
 
 class ResultQuestionOutput(serializers.Serializer):

@@ -1,8 +1,8 @@
 """The ballots journey with every real part: beat opens an STV election and the
-notice reaches the SMTP sink; a member ranks candidates in Chromium and gets a
-receipt; beat closes it; the worker counts; the returning officer declares;
-the winners take their seats; the result e-mail arrives; an anonymous observer
-reads the count sheet and checks the receipt."""
+notice reaches the SMTP sink; a member ranks candidates in Chromium, gets a
+receipt and e-mails it to themselves; beat closes it; the worker counts; the
+returning officer declares; the winners take their seats; the result e-mail
+arrives; an anonymous observer reads the count sheet and checks the receipt."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ballots.models import Ballot, Question
 from ballots.services.casting import vote_cast
+from core.models import OutboxEmail
 from governance.models import Body, Holding
 from tests.conftest import CeleryProcesses, SmtpSink, text_body, wait_until
 from tests.e2e.conftest import screenshot
@@ -83,6 +84,11 @@ def test_stv_election_from_notice_to_declared_result(
     page.get_by_role("button", name="Cast my vote").click()
     receipt = page.locator("#receipt").inner_text().strip()
     screenshot(page, "stv-receipt")
+    page.get_by_role("button", name="E-mail me this receipt").click()
+    assert member.email in page.locator("#receipt-sent").inner_text()
+    copy = smtp_sink.wait_for(lambda m: "Your receipt" in m["Subject"] and m["X-Envelope-To"] == member.email)
+    assert receipt in text_body(copy[0])
+    assert not OutboxEmail.objects.filter(body_text__contains=receipt).exists()  # no copy kept
 
     ids = {o.label: o.pk for o in question.options.all()}
     rankings = [
