@@ -2,9 +2,10 @@
 
 Creates a throwaway database, N members with API tokens and an open motion
 ballot, starts gunicorn, and drives ``POST /api/ballots/<id>/votes/`` with
-wrk (each request a different member's token), then in the same run a bare
-Django view that inserts one row. Prints votes/s, p50/p99 and the ratio, and
-checks afterwards that no member has two participations or papers.
+wrk (each request a different member's token and its own Idempotency-Key),
+alternating rounds with a bare Django view that inserts one row. Prints each
+side's median round (votes/s, p50/p99) and the ratio, and checks afterwards
+that no member has two participations or papers.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/agora_bench .venv/bin/python bench/cast_votes.py
 """
@@ -45,8 +46,9 @@ end
 request = function()
   local token = tokens[(i %% #tokens) + 1]
   i = i + stride
+  -- A well-behaved client: one idempotency key per vote, so it may retry.
   return wrk.format("POST", "%(path)s", {["Content-Type"] = "application/json",
-    ["Authorization"] = "Token " .. token}, '%(body)s')
+    ["Authorization"] = "Token " .. token, ["Idempotency-Key"] = "bench-" .. token}, '%(body)s')
 end
 """
 

@@ -22,7 +22,8 @@ CREATE = f"""
 CREATE FUNCTION ballots_cast_vote(
     p_ballot bigint, p_opened timestamptz, p_voter bigint, p_key_hash varchar, p_sealed varchar,
     p_papers jsonb, p_tracker varchar,
-    OUT state varchar, OUT opened timestamptz, OUT on_roll boolean, OUT inserted boolean
+    OUT state varchar, OUT opened timestamptz, OUT on_roll boolean, OUT inserted boolean,
+    OUT voted_key_hash varchar, OUT voted_sealed varchar
 ) LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
     PERFORM pg_advisory_xact_lock_shared({BALLOT_LOCK_NAMESPACE}, p_ballot::integer);
@@ -32,8 +33,18 @@ BEGIN
     IF state IS DISTINCT FROM 'open' OR opened IS DISTINCT FROM p_opened OR NOT on_roll THEN
         RETURN;
     END IF;
+    -- One member, one vote: the unique (ballot, voter) index decides, with
+    -- no plan to go stale (a lookup first would be planned while the table
+    -- is small and could keep scanning it whole as it grows).
     INSERT INTO ballots_participation (ballot_id, voter_id, idempotency_key_hash, sealed_receipt)
-        VALUES (p_ballot, p_voter, p_key_hash, p_sealed);
+        VALUES (p_ballot, p_voter, p_key_hash, p_sealed)
+        ON CONFLICT (ballot_id, voter_id) DO NOTHING;
+    IF NOT FOUND THEN
+        -- Voted already: hand back what a retry with the same idempotency key needs.
+        SELECT p.idempotency_key_hash, p.sealed_receipt INTO voted_key_hash, voted_sealed
+            FROM ballots_participation p WHERE p.ballot_id = p_ballot AND p.voter_id = p_voter;
+        RETURN;
+    END IF;
     INSERT INTO ballots_pendingpaper (id, ballot_id, question_id, content)
         SELECT gen_random_uuid(), p_ballot, paper.question_id, paper.content
         FROM jsonb_to_recordset(p_papers) AS paper(question_id bigint, content jsonb);

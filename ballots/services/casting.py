@@ -179,12 +179,14 @@ A ballot's questions and options cannot change once it is open, and the
 vote statement re-checks that moment, so an entry can never be stale."""
 
 VOTE_SQL = (
-    "SELECT state, opened, on_roll, inserted FROM ballots_cast_vote("
+    "SELECT state, opened, on_roll, inserted, voted_key_hash, voted_sealed FROM ballots_cast_vote("
     "%(ballot)s, %(opened)s, %(voter)s, %(key_hash)s, %(sealed)s, %(papers)s, %(tracker)s)"
 )
 """The vote on PostgreSQL: ``ballots_cast_vote`` (migration 0004) takes the
-ballot's shared lock, checks state, opening and roll, and inserts the
-participation, the papers and the tracker, in one round trip."""
+ballot's shared lock; if the member has voted it returns that vote's
+idempotency-key hash and sealed receipt; otherwise it checks state, opening
+and roll and inserts the participation, the papers and the tracker. One
+round trip, whatever the outcome."""
 
 
 def _execute_vote(params: dict[str, Any]) -> tuple[Any, ...]:
@@ -214,11 +216,10 @@ def _papers_from(rules: Sequence[PaperRules], answers: Mapping[int, Any]) -> lis
 
 
 def _cast_postgresql(
-    *, ballot_id: int, voter_id: int, answers: Mapping[int, Any], key_hash: str, sealed_for: str
-) -> str:
-    """One vote in one call of ``ballots_cast_vote``: lock, check state and
-    roll, insert the participation, papers and tracker. A single statement
-    is atomic by itself, so outside a transaction this is one round trip."""
+    *, ballot_id: int, voter_id: int, answers: Mapping[int, Any], key_hash: str, idempotency_key: str
+) -> CastReceipt:
+    """One vote in one call of ``ballots_cast_vote``. A single statement is
+    atomic by itself, so outside a transaction this is one round trip."""
     for _attempt in range(2):
         entry = _OPEN_RULES.get(ballot_id)
         if entry is None:
@@ -236,11 +237,15 @@ def _cast_postgresql(
             "voter": voter_id,
             "opened": opened,
             "key_hash": key_hash,
-            "sealed": _seal(receipt, sealed_for) if sealed_for else "",
+            "sealed": _seal(receipt, idempotency_key) if idempotency_key else "",
             "papers": json.dumps([{"question_id": q, "content": c} for q, c in papers]),
             "tracker": receipt_tracker(receipt),
         }
-        state, opened_now, on_roll, inserted = _execute_vote(params)
+        state, opened_now, on_roll, inserted, voted_key_hash, voted_sealed = _execute_vote(params)
+        if voted_key_hash is not None:
+            if key_hash and voted_key_hash == key_hash:
+                return CastReceipt(receipt=_unseal(voted_sealed, idempotency_key), replayed=True)
+            raise _already_voted()
         if state is None:
             raise NotFound("ballot_not_found", "There is no such ballot.")
         if state != Ballot.State.OPEN:
@@ -252,29 +257,41 @@ def _cast_postgresql(
         if not on_roll:
             raise _not_on_roll()
         if inserted:
-            return receipt
+            return CastReceipt(receipt=receipt)
     raise Conflict(Code.NOT_OPEN, "The ballot changed while you voted; please try again.")
+
+
+def _already_voted() -> Conflict:
+    return Conflict(Code.ALREADY_VOTED, "You have already voted in this ballot.")
+
+
+def _replay(*, ballot_id: int, voter: Any, key_hash: str, idempotency_key: str) -> CastReceipt | None:
+    """The first answer to a request repeated with the same idempotency key."""
+    previous = Participation.objects.filter(ballot_id=ballot_id, voter=voter, idempotency_key_hash=key_hash).first()
+    if previous is None:
+        return None
+    return CastReceipt(receipt=_unseal(previous.sealed_receipt, idempotency_key), replayed=True)
 
 
 def vote_cast(*, ballot_id: int, voter: Any, answers: Mapping[int, Any], idempotency_key: str = "") -> CastReceipt:
     """Record one voter's papers for every question of a ballot.
 
     ``answers`` maps question id to a list of option ids. A repeated request
-    with the same ``idempotency_key`` gets the first receipt back; any other
-    second vote is refused with ``already_voted``.
+    with the same ``idempotency_key`` gets the first receipt back, even when
+    the two arrive together or the ballot has closed since; any other second
+    vote is refused with ``already_voted``.
     """
     idempotency_key = idempotency_key[:200]
     key_hash = _key_hash(idempotency_key) if idempotency_key else ""
-    if idempotency_key:
-        previous = Participation.objects.filter(ballot_id=ballot_id, voter=voter, idempotency_key_hash=key_hash).first()
-        if previous is not None:
-            return CastReceipt(receipt=_unseal(previous.sealed_receipt, idempotency_key), replayed=True)
     try:
         if connection.vendor == "postgresql":
-            receipt = _cast_postgresql(
-                ballot_id=ballot_id, voter_id=voter.pk, answers=answers, key_hash=key_hash, sealed_for=idempotency_key
+            return _cast_postgresql(
+                ballot_id=ballot_id,
+                voter_id=voter.pk,
+                answers=answers,
+                key_hash=key_hash,
+                idempotency_key=idempotency_key,
             )
-            return CastReceipt(receipt=receipt)
         with transaction.atomic():
             state, opened = _open_ballot_state(ballot_id)
             if state != Ballot.State.OPEN:
@@ -291,6 +308,14 @@ def vote_cast(*, ballot_id: int, voter: Any, answers: Mapping[int, Any], idempot
                 papers=papers,
                 tracker=receipt_tracker(receipt),
             )
-    except IntegrityError:
-        raise Conflict(Code.ALREADY_VOTED, "You have already voted in this ballot.") from None
-    return CastReceipt(receipt=receipt)
+        return CastReceipt(receipt=receipt)
+    except (IntegrityError, DomainError) as exc:
+        # A retry that raced its first attempt (the unique constraint
+        # refused it) or arrived after the ballot closed: the first answer.
+        if idempotency_key and (
+            replay := _replay(ballot_id=ballot_id, voter=voter, key_hash=key_hash, idempotency_key=idempotency_key)
+        ):
+            return replay
+        if isinstance(exc, IntegrityError):
+            raise _already_voted() from None
+        raise

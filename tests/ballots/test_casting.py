@@ -121,3 +121,27 @@ def test_ranked_paper_accepts_partial_ranking() -> None:
         answers={question.pk: [option(question, "Cat").pk, option(question, "Ann").pk]},
     )
     assert PendingPaper.objects.get().content == [option(question, "Cat").pk, option(question, "Ann").pk]
+
+
+def test_retry_after_the_ballot_closed_still_gets_its_receipt(open_ballot: tuple[Ballot, list]) -> None:
+    ballot, voters = open_ballot
+    question = ballot.questions.get()
+    answers = {question.pk: [option(question, "Against").pk]}
+    first = vote_cast(ballot_id=ballot.pk, voter=voters[1], answers=answers, idempotency_key="late-retry")
+    lifecycle.ballot_close(ballot_id=ballot.pk)
+    again = vote_cast(ballot_id=ballot.pk, voter=voters[1], answers=answers, idempotency_key="late-retry")
+    assert again.receipt == first.receipt and again.replayed
+    with pytest.raises(DomainError) as exc:
+        vote_cast(ballot_id=ballot.pk, voter=voters[2], answers=answers, idempotency_key="late-retry")
+    assert exc.value.code == "ballot_not_open"
+
+
+def test_a_different_key_is_a_second_vote_and_refused(open_ballot: tuple[Ballot, list]) -> None:
+    ballot, voters = open_ballot
+    question = ballot.questions.get()
+    answers = {question.pk: [option(question, "For").pk]}
+    vote_cast(ballot_id=ballot.pk, voter=voters[0], answers=answers, idempotency_key="first")
+    for key in ("second", ""):
+        with pytest.raises(DomainError) as exc:
+            vote_cast(ballot_id=ballot.pk, voter=voters[0], answers=answers, idempotency_key=key)
+        assert exc.value.code == "already_voted"

@@ -65,6 +65,31 @@ def test_same_member_voting_at_once_from_many_devices_counts_once() -> None:
     assert PendingPaper.objects.filter(ballot=ballot).count() == 1
 
 
+def test_one_request_retried_at_once_gets_one_receipt_back_every_time() -> None:
+    """A client that times out and retries, several times, before the first
+    attempt has answered: one vote, and every attempt answers with its receipt."""
+    ballot = BallotFactory()
+    voter = MembershipFactory(unit=ballot.unit).person
+    question = motion_question(ballot)
+    lifecycle.ballot_open(ballot_id=ballot.pk)
+    receipts: list[tuple[str, bool]] = []
+
+    def work(i: int) -> None:
+        r = vote_cast(
+            ballot_id=ballot.pk,
+            voter=voter,
+            answers={question.pk: [option(question, "Against").pk]},
+            idempotency_key="phone-retry-1",
+        )
+        receipts.append((r.receipt, r.replayed))
+
+    outcomes = _race(10, work)
+    assert outcomes == ["ok"] * 10
+    assert len({receipt for receipt, _ in receipts}) == 1
+    assert sorted(replayed for _, replayed in receipts) == [False] + [True] * 9
+    assert PendingPaper.objects.filter(ballot=ballot).count() == 1
+
+
 def test_many_members_at_once_all_counted() -> None:
     ballot = BallotFactory()
     voters = [MembershipFactory(unit=ballot.unit).person for _ in range(16)]
