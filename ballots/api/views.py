@@ -165,9 +165,10 @@ class ReceiptEmailApi(APIView):
     def post(self, request: Request, ballot_id: int) -> Response:
         data = self.ReceiptEmailInput(data=request.data)
         data.is_valid(raise_exception=True)
-        ballot = Ballot.objects.select_related("unit").filter(pk=ballot_id).first()
-        if ballot is None:
-            raise Http404
+        try:
+            ballot = selectors.ballot_for_voting_page(ballot_id=ballot_id)
+        except Ballot.DoesNotExist:
+            raise Http404 from None
         sent_to = receipts.receipt_email(ballot=ballot, voter=request.user, receipt=data.validated_data["receipt"])
         return Response({"sent_to": sent_to})
 

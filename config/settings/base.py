@@ -85,7 +85,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's own cursors bind client-side and never prepare; this lets the
-    # vote statement (ballots/services/casting.py) be prepared once per connection.
+    # hot statements run through core.db.prepared_cursor (the vote, the API
+    # token lookup) be prepared once per connection.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server, worker and beat share one SQLite file: wait for locks
