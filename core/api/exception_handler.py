@@ -56,7 +56,9 @@ ERROR_SCHEMA: dict[str, Any] = {
 }
 _ERROR_REF = {"$ref": "#/components/schemas/Error"}
 _STANDARD: dict[str, str] = {
-    "403": "Not signed in (`not_authenticated`), or not permitted here (`permission_denied`, `mfa_required`, …).",
+    "401": "No credentials, or a bad or revoked token (`not_authenticated`, `authentication_failed`); "
+    "`WWW-Authenticate: Token` names the scheme.",
+    "403": "Not permitted here (`permission_denied`, `mfa_required`, a domain rule's code, …).",
     "404": "Nothing with this id that you may see (`not_found`).",
     "400": "The request is not valid (`invalid`, `parse_error`, or a domain rule's code).",
     "405": "Method not allowed here (`method_not_allowed`).",
@@ -85,7 +87,7 @@ def document_error_responses(result: dict[str, Any], generator: Any, request: An
                 continue
             responses = operation.setdefault("responses", {})
             operation.setdefault("security", [{}])  # said explicitly: no authentication needed
-            codes = ["403", "405", "406", "429"]
+            codes = ["401", "403", "405", "406", "429"]
             params = operation.get("parameters", [])
             if any(p.get("in") == "path" or p.get("name") == "page" for p in params):
                 codes.append("404")  # no such object, or no such page of a list

@@ -81,7 +81,7 @@ def _user(w: World, who: str) -> Any:
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("anonymous", 403), ("member", 403), ("outsider_officer", 403), ("returning_officer", 403), ("secretary", 201)],
+    [("anonymous", 401), ("member", 403), ("outsider_officer", 403), ("returning_officer", 403), ("secretary", 201)],
 )
 def test_create_permissions(world: World, who: str, status: int) -> None:
     response = _client(_user(world, who)).post("/api/ballots/create/", _create_body(world), format="json")
@@ -96,7 +96,7 @@ def test_create_permissions(world: World, who: str, status: int) -> None:
 @pytest.mark.parametrize(
     ("who", "status"),
     [
-        ("anonymous", 403),
+        ("anonymous", 401),
         ("member", 403),
         ("outsider_officer", 403),
         ("returning_officer", 201),
@@ -124,7 +124,7 @@ def test_question_and_option_permissions(world: World, who: str, status: int) ->
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("anonymous", 403), ("member", 403), ("outsider_officer", 403), ("returning_officer", 200), ("secretary", 200)],
+    [("anonymous", 401), ("member", 403), ("outsider_officer", 403), ("returning_officer", 200), ("secretary", 200)],
 )
 def test_schedule_and_cancel_permissions(world: World, who: str, status: int) -> None:
     ballot = _draft(world)

@@ -88,14 +88,16 @@ def test_unknown_token_and_inactive_member_get_401(world: dict) -> None:
     question = world["question"]
     body = {"answers": {str(question.pk): [option(question, "For").pk]}}
     unknown = api.post(_url(world["ballot"]), body, format="json")
-    # 403 rather than 401: session authentication comes first and sends no WWW-Authenticate.
-    assert unknown.status_code in (401, 403) and unknown.json()["code"] == "authentication_failed"
+    assert unknown.status_code == 401 and unknown.json()["code"] == "authentication_failed"
+    assert unknown["WWW-Authenticate"] == "Token"
     inactive = world["voters"][2]
     api = _api(inactive)
     inactive.is_active = False
     inactive.save(update_fields=["is_active"])
     refused = api.post(_url(world["ballot"]), body, format="json")
-    assert refused.status_code in (401, 403) and "inactive" in refused.json()["message"]
+    assert refused.status_code == 401 and "inactive" in refused.json()["message"]
+    anonymous = APIClient().post(_url(world["ballot"]), body, format="json")
+    assert anonymous.status_code == 401 and anonymous.json()["code"] == "not_authenticated"
     assert not Participation.objects.exists()
 
 
