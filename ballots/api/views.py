@@ -17,6 +17,7 @@ from ballots import publication, selectors
 from ballots.models import Ballot
 from ballots.services import receipts
 from ballots.services.casting import vote_cast
+from core.api.throttling import InProcessUserRateThrottle
 
 ERROR = inline_serializer(name="Error", fields={"code": serializers.CharField(), "message": serializers.CharField()})
 
@@ -104,6 +105,7 @@ class VoteCastApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [JSONParser]
+    throttle_classes = [InProcessUserRateThrottle]
 
     class BallotVoteInput(serializers.Serializer):
         """The request body, for the schema; ``answers_from`` checks it."""

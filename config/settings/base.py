@@ -262,7 +262,11 @@ def _redis_cache(**extra: object) -> dict[str, object]:
 
 
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-CACHES = {"default": _redis_cache() if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": _redis_cache() if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Per-process counters with no round trip (core/api/throttling.py).
+    "in_process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "in-process"},
+}
 
 # Security headers on every response; production adds HTTPS-only flags.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -126,18 +126,44 @@ def _dead_port() -> int:
 
 
 def test_voting_works_while_redis_is_down(world: dict, settings, caplog) -> None:  # type: ignore[no-untyped-def]
-    """The API's rate limits live in Redis. With Redis unreachable they let
-    requests through (and the error is logged) rather than refuse to vote."""
+    """Voting touches no Redis (its rate limit is counted in-process), and
+    the rest of the API, whose rate limits live in Redis, fails open with
+    the error logged rather than refusing requests."""
     if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
         pytest.fail("run the suite with REDIS_URL set (scripts/test.sh does)")
+    dead = f"redis://127.0.0.1:{_dead_port()}/0"
+    down = {**settings.CACHES, "default": {**settings.CACHES["default"], "LOCATION": dead}}
+    question = world["question"]
+    body = {"answers": {str(question.pk): [option(question, "Abstain").pk]}}
+    with override_settings(CACHES=down):
+        response = _api(world["voters"][0]).post(_url(world["ballot"]), body, format="json")
+        assert response.status_code == 201, response.content
+        assert not any("Exception ignored" in r.getMessage() for r in caplog.records)  # no Redis on this path
+        listing = APIClient().get("/api/ballots/")
+    assert listing.status_code == 200, listing.content
+    assert any("Exception ignored" in r.getMessage() for r in caplog.records), "Redis being down went unlogged"
+    assert Participation.objects.filter(ballot=world["ballot"]).count() == 1
+
+
+def test_vote_endpoint_rate_limit_is_counted_in_process(world: dict, monkeypatch, settings) -> None:  # type: ignore[no-untyped-def]
+    """The per-member limit on the vote endpoint needs no Redis: it holds
+    with Redis unreachable, and costs no round trip when Redis is up."""
+    from django.core.cache import caches
+
+    from core.api.throttling import InProcessUserRateThrottle
+
+    caches["in_process"].clear()
+    monkeypatch.setattr(InProcessUserRateThrottle, "THROTTLE_RATES", {"user": "2/min"})
     down = {
         **settings.CACHES,
         "default": {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{_dead_port()}/0"},
     }
     question = world["question"]
-    body = {"answers": {str(question.pk): [option(question, "Abstain").pk]}}
+    body = {"answers": {str(question.pk): [option(question, "For").pk]}}
+    api = _api(world["voters"][0])
     with override_settings(CACHES=down):
-        response = _api(world["voters"][0]).post(_url(world["ballot"]), body, format="json")
-    assert response.status_code == 201, response.content
-    assert Participation.objects.filter(ballot=world["ballot"]).count() == 1
-    assert any("Exception ignored" in r.getMessage() for r in caplog.records), "Redis being down went unlogged"
+        statuses = [api.post(_url(world["ballot"]), body, format="json").status_code for _ in range(3)]
+    assert statuses == [201, 409, 429]
+    other = _api(world["voters"][1]).post(_url(world["ballot"]), body, format="json")
+    assert other.status_code == 201  # the limit is per member
+    caches["in_process"].clear()
