@@ -63,3 +63,10 @@ def test_check_deploy_is_clean_under_production_settings() -> None:
     proc = subprocess.run(["bash", "scripts/check_deploy.sh"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "no issues" in proc.stdout
+
+
+def test_postgres_never_logs_statement_parameters() -> None:
+    """A vote's parameters are the voter and their papers (ballots/checks.py)."""
+    command = " ".join(COMPOSE["services"]["postgres"]["command"])
+    assert "log_parameter_max_length=0" in command and "log_parameter_max_length_on_error=0" in command
+    assert "check --deploy --database default" in " ".join(COMPOSE["services"]["web"]["command"])
