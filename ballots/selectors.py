@@ -61,6 +61,12 @@ def ballot_result(*, ballot_id: int) -> Ballot:
     )
 
 
+def trackers_published(*, ballot: Ballot) -> list[str]:
+    """Every counted vote's tracker, sorted: the order says nothing about
+    when anyone voted, and the list says nothing about what they voted."""
+    return list(Tracker.objects.filter(ballot=ballot).order_by("tracker").values_list("tracker", flat=True))
+
+
 def tracker_included(*, ballot: Ballot, tracker: str) -> bool:
     return Tracker.objects.filter(ballot=ballot, tracker=tracker).exists()
 

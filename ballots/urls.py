@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:ballot_id>/result/", views.ballot_result, name="result"),
     path("<int:ballot_id>/result/sheet.json", views.ballot_count_sheet_json, name="sheet-json"),
     path("<int:ballot_id>/result/papers/<int:question_id>.<str:fmt>", views.ballot_papers_download, name="papers"),
+    path("<int:ballot_id>/result/trackers.txt", views.ballot_trackers, name="trackers"),
     path("<int:ballot_id>/receipt/", views.receipt_check, name="receipt-check"),
     path("<int:ballot_id>/receipt/email/", views.receipt_email, name="receipt-email"),
     path("<int:ballot_id>/nominations/", views_nominations.nominations, name="nominations"),

@@ -139,6 +139,19 @@ def ballot_papers_download(request: HttpRequest, ballot_id: int, question_id: in
     return response
 
 
+def ballot_trackers(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """The published trackers of a declared ballot, one SHA-256 per line.
+
+    Anyone can count them against the turnout, and a member can find the
+    hash of their own receipt among them; nothing links a tracker to a
+    voter or to a paper."""
+    ballot = _declared(ballot_id)
+    body = "".join(f"{tracker}\n" for tracker in selectors.trackers_published(ballot=ballot))
+    response = HttpResponse(body, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}-trackers.txt"'
+    return response
+
+
 def ballot_count_sheet_json(request: HttpRequest, ballot_id: int) -> JsonResponse:
     ballot = _declared(ballot_id)
     if not publication.breakdown_allowed(electorate=ballot.roll_size):  # type: ignore[attr-defined]

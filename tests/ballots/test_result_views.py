@@ -128,3 +128,31 @@ def test_result_api_publishes_the_sheet_and_withholds_it_for_tiny_electorates(se
     settings.BALLOTS_MIN_BREAKDOWN_ELECTORATE = 50
     data = Client().get(f"/api/ballots/{ballot.pk}/result/").json()
     assert data["questions"][0]["outcome"] == "Elected: Bob" and data["questions"][0]["count_sheet"] is None
+
+
+def test_published_trackers_are_one_per_vote_sorted_and_include_each_receipt() -> None:
+    from ballots.models import Participation
+    from ballots.services import lifecycle
+    from ballots.services.casting import receipt_tracker, vote_cast
+    from tests.factories import BallotFactory, MembershipFactory, election_question, option
+
+    ballot = BallotFactory()
+    voters = [MembershipFactory(unit=ballot.unit).person for _ in range(5)]
+    question = election_question(ballot, ["Ann", "Bob"])
+    lifecycle.ballot_open(ballot_id=ballot.pk)
+    receipts = [
+        vote_cast(ballot_id=ballot.pk, voter=v, answers={question.pk: [option(question, "Ann").pk]}).receipt
+        for v in voters[:4]
+    ]
+    client = Client()
+    assert client.get(f"/ballots/{ballot.pk}/result/trackers.txt").status_code == 404  # not before declaration
+    lifecycle.ballot_close(ballot_id=ballot.pk)
+    lifecycle.ballot_declare(ballot_id=ballot.pk)
+    response = client.get(f"/ballots/{ballot.pk}/result/trackers.txt")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    published = response.content.decode().splitlines()
+    turnout = Participation.objects.filter(ballot=ballot).count()
+    assert published == sorted(published) and len(published) == 4 == turnout
+    assert sorted(receipt_tracker(r) for r in receipts) == published
+    assert not any(r.replace("-", "") in response.content.decode() for r in receipts)  # hashes, never receipts
+    assert f"/ballots/{ballot.pk}/result/trackers.txt" in client.get(f"/ballots/{ballot.pk}/result/").content.decode()
