@@ -15,8 +15,8 @@ from django.utils import timezone
 from accounts.models import Invitation, User
 from ballots import selectors as ballot_selectors
 from core.models import AuditEntry
-from governance.meetings.models import Motion, Seconding
 from governance.models import Holding, Membership, Unit
+from meetings.models import Motion, Seconding
 
 
 def invitation_open_cutoff() -> dt.datetime:

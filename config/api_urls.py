@@ -5,6 +5,6 @@ from django.urls import include, path
 urlpatterns = [
     path("ballots/", include("ballots.api.urls")),
     path("governance/", include("governance.api.urls")),
-    path("meetings/", include("governance.meetings.api.urls")),
+    path("meetings/", include("meetings.api.urls")),
     path("accounts/", include("accounts.api.urls")),
 ]

@@ -12,7 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
     path("units/", include("governance.urls")),
-    path("meetings/", include("governance.meetings.urls")),
+    path("meetings/", include("meetings.urls")),
     path("ballots/", include("ballots.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

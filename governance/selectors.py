@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
 from governance.eligibility import EligibilityRule
-from governance.meetings.models import Motion
 from governance.models import Body, DocumentVersion, GoverningDocument, Holding, Membership, Office, RollImport, Unit
+from meetings.models import Motion
 
 
 def unit_list_top() -> QuerySet[Unit]:

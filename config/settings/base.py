@@ -41,7 +41,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "governance",
-    "governance.meetings",
+    "meetings",
     "ballots",
 ]
 

@@ -24,8 +24,8 @@ from django.core.management import call_command
 
 from accounts.models import User
 from ballots.models import Ballot
-from governance.meetings.models import Meeting, Motion
 from governance.models import Unit
+from meetings.models import Meeting, Motion
 from tests.e2e.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -11,8 +11,8 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from core.models import OutboxEmail
-from governance.meetings.models import Meeting, Minutes, Motion, StandingOrders
 from governance.models import Holding
+from meetings.models import Meeting, Minutes, Motion, StandingOrders
 from tests.e2e.conftest import screenshot
 from tests.factories import MembershipFactory, OfficeFactory, UnitFactory, UserFactory
 

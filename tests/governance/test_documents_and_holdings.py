@@ -18,7 +18,7 @@ DAY = dt.date(2026, 1, 10)
 
 
 def test_versions_are_numbered_and_an_amendment_records_what_it_changed() -> None:
-    from governance.meetings.models import Motion
+    from meetings.models import Motion
 
     unit = UnitFactory()
     doc = document_create(unit=unit, kind=GoverningDocument.Kind.CONSTITUTION, title="Constitution")

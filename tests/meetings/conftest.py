@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from governance.meetings.models import Meeting, Motion, StandingOrders
-from governance.meetings.services import meetings as meeting_services
-from governance.meetings.services import motions as motion_services
 from governance.models import Holding
+from meetings.models import Meeting, Motion, StandingOrders
+from meetings.services import meetings as meeting_services
+from meetings.services import motions as motion_services
 from tests.factories import MembershipFactory, OfficeFactory, UnitFactory, UserFactory
 
 
@@ -49,7 +49,7 @@ def in_order_motion(branch: Branch, *, title: str = "Back the renters' union", *
 
 def running_meeting(branch: Branch, *, present: int = 5, kind: str = Meeting.Kind.GENERAL) -> Meeting:
     """A meeting in progress with the secretary and ``present - 1`` members checked in."""
-    from governance.meetings.services.attendance import attendance_check_in_by_officer
+    from meetings.services.attendance import attendance_check_in_by_officer
 
     meeting = meeting_services.meeting_schedule(
         unit=branch.unit, actor=branch.secretary, kind=kind, title="General meeting",

@@ -8,11 +8,11 @@ import pytest
 from django.utils import timezone
 
 from core.errors import Conflict, DomainError, NotPermitted
-from governance.meetings.diffing import text_diff_html
-from governance.meetings.models import Amendment, Motion
-from governance.meetings.services import amendments as svc
-from governance.meetings.services import meetings as meeting_services
-from governance.meetings.services.votes import meeting_vote_close, meeting_vote_open
+from meetings.diffing import text_diff_html
+from meetings.models import Amendment, Motion
+from meetings.services import amendments as svc
+from meetings.services import meetings as meeting_services
+from meetings.services.votes import meeting_vote_close, meeting_vote_open
 from tests.meetings.conftest import in_order_motion, running_meeting
 
 pytestmark = pytest.mark.django_db

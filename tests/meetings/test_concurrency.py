@@ -11,10 +11,10 @@ import pytest
 from django.db import connection, connections
 
 from core.errors import DomainError
-from governance.meetings.models import AgendaItem, Minutes, Motion
-from governance.meetings.services import meetings as svc
-from governance.meetings.services import motions as motion_services
-from governance.meetings.services.minutes import minutes_edit
+from meetings.models import AgendaItem, Minutes, Motion
+from meetings.services import meetings as svc
+from meetings.services import motions as motion_services
+from meetings.services.minutes import minutes_edit
 from tests.factories import OfficeFactory
 from tests.meetings.conftest import in_order_motion, running_meeting
 

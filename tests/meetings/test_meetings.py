@@ -10,14 +10,14 @@ from django.utils import timezone
 from ballots.models import BallotPaper, Participation, RollEntry
 from core.errors import Conflict, DomainError, NotPermitted
 from core.models import OutboxEmail
-from governance.meetings import tasks
-from governance.meetings.models import Meeting, MeetingVote, Minutes, Motion, OpenVoteCast, Requisition
-from governance.meetings.selectors import live_state
-from governance.meetings.services import meetings as svc
-from governance.meetings.services.attendance import attendance_check_in, attendance_check_in_by_officer
-from governance.meetings.services.minutes import minutes_approve, minutes_edit
-from governance.meetings.services.requisitions import requisition_sign, requisition_start
-from governance.meetings.services.votes import meeting_vote_cast, meeting_vote_close, meeting_vote_open
+from meetings import tasks
+from meetings.models import Meeting, MeetingVote, Minutes, Motion, OpenVoteCast, Requisition
+from meetings.selectors import live_state
+from meetings.services import meetings as svc
+from meetings.services.attendance import attendance_check_in, attendance_check_in_by_officer
+from meetings.services.minutes import minutes_approve, minutes_edit
+from meetings.services.requisitions import requisition_sign, requisition_start
+from meetings.services.votes import meeting_vote_cast, meeting_vote_close, meeting_vote_open
 from tests.factories import MembershipFactory, UserFactory
 from tests.meetings.conftest import in_order_motion, running_meeting
 
@@ -158,7 +158,7 @@ def test_secret_vote_uses_the_ballots_app_with_attendees_as_roll(branch, django_
     assert Participation.objects.filter(ballot=vote.ballot).count() == 3
     with django_capture_on_commit_callbacks(execute=True):
         meeting_vote_close(vote_id=vote.pk, actor=branch.secretary)
-    from governance.meetings.services.votes import meeting_vote_refresh
+    from meetings.services.votes import meeting_vote_refresh
 
     vote = meeting_vote_refresh(vote_id=vote.pk)
     assert vote.state == MeetingVote.State.DECIDED

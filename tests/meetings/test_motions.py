@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from core.errors import Conflict, DomainError, NotPermitted
 from core.models import OutboxEmail
-from governance.meetings.markdown import markdown_render
-from governance.meetings.models import Motion
-from governance.meetings.selectors import motion_list
-from governance.meetings.services import meetings as meeting_services
-from governance.meetings.services import motions as svc
+from meetings.markdown import markdown_render
+from meetings.models import Motion
+from meetings.selectors import motion_list
+from meetings.services import meetings as meeting_services
+from meetings.services import motions as svc
 from tests.factories import UserFactory
 from tests.meetings.conftest import in_order_motion
 

@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from governance.meetings import demo
-from governance.meetings.models import Meeting, Motion
-from governance.meetings.services import motions as svc
+from meetings import demo
+from meetings.models import Meeting, Motion
+from meetings.services import motions as svc
 from tests.factories import MembershipFactory
 from tests.meetings.conftest import in_order_motion, running_meeting
 

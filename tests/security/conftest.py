@@ -12,8 +12,8 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from ballots.models import Ballot
-from governance.meetings.models import Meeting, Motion
 from governance.models import Unit
+from meetings.models import Meeting, Motion
 
 
 @dataclass

@@ -25,8 +25,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from ballots.models import Question
-from governance.meetings.models import Meeting, Motion
 from governance.models import Body, Holding, Office, RollImport
+from meetings.models import Meeting, Motion
 from tests.security.conftest import Demo
 
 ROLES = ("anonymous", "member", "outsider", "officer", "foreign_officer")

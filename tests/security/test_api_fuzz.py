@@ -31,8 +31,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
 
-from governance.meetings.models import Amendment, MeetingVote
 from governance.models import RollImport
+from meetings.models import Amendment, MeetingVote
 from tests.security.conftest import Demo
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"

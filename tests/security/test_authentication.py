@@ -187,7 +187,7 @@ OFFICER_API = [
 
 
 def _fill(url: str, demo: Demo) -> str:
-    from governance.meetings.models import Meeting
+    from meetings.models import Meeting
 
     past = Meeting.objects.filter(unit=demo.stockport).exclude(pk=demo.meeting.pk).first()
     return url.format(slug=demo.stockport.slug, meeting=demo.meeting.pk, past=past.pk if past else 0)

@@ -26,8 +26,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from ballots.models import Question
-from governance.meetings.models import Amendment, MeetingVote, Requisition
 from governance.models import Body, GoverningDocument, Holding, Office, RollImport
+from meetings.models import Amendment, MeetingVote, Requisition
 from tests.security.conftest import Demo
 
 CSRF_EXEMPT = {"me/unsubscribe/<str:token>/"}  # RFC 8058 one-click; the signed token is the credential

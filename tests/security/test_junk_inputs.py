@@ -21,9 +21,9 @@ from rest_framework.test import APIClient
 
 from ballots.models import Ballot, Option, PendingPaper, Question
 from core.errors import DomainError
-from governance.meetings.models import Motion
 from governance.models import Membership
 from governance.services.roll_import import RollRowsInvalid, roll_import
+from meetings.models import Motion
 from tests.factories import BallotFactory, MembershipFactory, UnitFactory, motion_question
 
 EXAMPLES = 60

@@ -21,10 +21,10 @@ EXPLAINED = {
     ("B608", "ballots/services/casting.py"),
     ("B608", "governance/services/roll_import.py"),
     ("B608", "accounts/authentication.py"),
-    ("B308", "governance/meetings/markdown.py"),
-    ("B703", "governance/meetings/markdown.py"),
-    ("B308", "governance/meetings/diffing.py"),
-    ("B703", "governance/meetings/diffing.py"),
+    ("B308", "meetings/markdown.py"),
+    ("B703", "meetings/markdown.py"),
+    ("B308", "meetings/diffing.py"),
+    ("B703", "meetings/diffing.py"),
 }
 
 

@@ -18,8 +18,8 @@ from typing import Any
 from django.test import Client
 
 from ballots.models import Nomination, Option, Question
-from governance.meetings.markdown import markdown_render
-from governance.meetings.models import Motion
+from meetings.markdown import markdown_render
+from meetings.models import Motion
 from tests.security.conftest import Demo
 
 PAYLOADS = [

@@ -20,10 +20,10 @@ from django.utils import timezone
 from accounts.models import User
 from ballots.models import Ballot, Option, Question
 from ballots.services import casting, lifecycle, tallying
-from governance.meetings.demo import load_demo as load_meetings_demo
-from governance.meetings.models import Motion, Seconding
 from governance.models import Body, GoverningDocument, Holding, Membership, Office, Unit
 from governance.services.documents import document_create, document_version_adopt
+from meetings.demo import load_demo as load_meetings_demo
+from meetings.models import Motion, Seconding
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published demo logins
 REFERENCE_GROUP = [

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 
-from governance.meetings.diffing import text_diff_html
-from governance.meetings.markdown import markdown_render
+from meetings.diffing import text_diff_html
+from meetings.markdown import markdown_render
 
 register = template.Library()
 

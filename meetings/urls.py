@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from governance.meetings.views import console, meetings, motions
+from meetings.views import console, meetings, motions
 
 app_name = "meetings"
 urlpatterns = [

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from governance.meetings.models import AgendaItem, Meeting, MeetingVote
+from meetings.models import AgendaItem, Meeting, MeetingVote
 
 
 class MotionForm(forms.Form):

@@ -14,7 +14,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from governance.meetings.models import (
+from governance.models import Unit
+from meetings.models import (
     AgendaItem,
     Amendment,
     AmendmentSeconding,
@@ -29,8 +30,7 @@ from governance.meetings.models import (
     Seconding,
     StandingOrders,
 )
-from governance.meetings.services.minutes import minutes_draft
-from governance.models import Unit
+from meetings.services.minutes import minutes_draft
 
 
 def load_demo(*, unit: Unit, members: list[Any], secretary: Any, chair: Any) -> None:

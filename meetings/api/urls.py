@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from governance.meetings.api import views
+from meetings.api import views
 
 urlpatterns = [
     path("motions/", views.MotionListApi.as_view(), name="meetings-api-motions"),

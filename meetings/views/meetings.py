@@ -12,12 +12,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError
-from governance.meetings import permissions, selectors
-from governance.meetings.models import Meeting, MeetingVote, Minutes, Requisition
-from governance.meetings.services.attendance import attendance_check_in
-from governance.meetings.services.requisitions import requisition_sign, requisition_start
-from governance.meetings.services.votes import meeting_vote_cast, meeting_vote_refresh
-from governance.meetings.views.common import act, unit_or_404
+from meetings import permissions, selectors
+from meetings.models import Meeting, MeetingVote, Minutes, Requisition
+from meetings.services.attendance import attendance_check_in
+from meetings.services.requisitions import requisition_sign, requisition_start
+from meetings.services.votes import meeting_vote_cast, meeting_vote_refresh
+from meetings.views.common import act, unit_or_404
 
 
 def meeting_index(request: HttpRequest) -> HttpResponse:

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from core.emails import outbox_enqueue_many
-from governance.meetings.models import Meeting, Motion, Requisition
 from governance.models import Holding
+from meetings.models import Meeting, Motion, Requisition
 
 User = get_user_model()
 

@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
-from governance.meetings import permissions
-from governance.meetings.error_codes import MeetingErrorCode as Code
-from governance.meetings.lock_objects import requisition_for_update
-from governance.meetings.models import Requisition, RequisitionSignature
-from governance.meetings.selectors import standing_orders_for
-from governance.meetings.services.notifications import requisition_met_notify
 from governance.models import Unit
+from meetings import permissions
+from meetings.error_codes import MeetingErrorCode as Code
+from meetings.lock_objects import requisition_for_update
+from meetings.models import Requisition, RequisitionSignature
+from meetings.selectors import standing_orders_for
+from meetings.services.notifications import requisition_met_notify
 
 
 def requisition_start(*, unit: Unit, person: Any, purpose: str) -> Requisition:

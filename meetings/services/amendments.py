@@ -15,13 +15,13 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
-from governance.meetings import permissions
-from governance.meetings.error_codes import MeetingErrorCode as Code
-from governance.meetings.lock_objects import amendment_for_update, motion_for_update
-from governance.meetings.models import Amendment, AmendmentSeconding, Motion
-from governance.meetings.selectors import standing_orders_for
-from governance.meetings.services.motions import motion_follow
-from governance.meetings.services.notifications import followers_notify
+from meetings import permissions
+from meetings.error_codes import MeetingErrorCode as Code
+from meetings.lock_objects import amendment_for_update, motion_for_update
+from meetings.models import Amendment, AmendmentSeconding, Motion
+from meetings.selectors import standing_orders_for
+from meetings.services.motions import motion_follow
+from meetings.services.notifications import followers_notify
 
 A = Amendment.State
 AMENDABLE = {Motion.State.SUBMITTED, Motion.State.IN_ORDER}

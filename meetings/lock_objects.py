@@ -8,8 +8,8 @@ gets a clear ``invalid_transition`` instead of overwriting it.
 from __future__ import annotations
 
 from core.errors import NotFound
-from governance.meetings.error_codes import MeetingErrorCode as Code
-from governance.meetings.models import AgendaItem, Amendment, Meeting, MeetingVote, Minutes, Motion, Requisition
+from meetings.error_codes import MeetingErrorCode as Code
+from meetings.models import AgendaItem, Amendment, Meeting, MeetingVote, Minutes, Motion, Requisition
 
 
 def motion_for_update(*, motion_id: int) -> Motion:

@@ -17,16 +17,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import mfa_enforced
 from ballots.models import Ballot
 from core.errors import DomainError
-from governance.meetings import permissions, selectors
-from governance.meetings.forms import AgendaItemForm, HandsForm, MeetingForm, VoteOpenForm
-from governance.meetings.models import Amendment, Meeting, Minutes, Motion, Requisition
-from governance.meetings.services import meetings as meeting_services
-from governance.meetings.services.attendance import attendance_check_in_by_officer
-from governance.meetings.services.minutes import minutes_approve, minutes_draft, minutes_edit
-from governance.meetings.services.votes import meeting_vote_close, meeting_vote_open
-from governance.meetings.views.common import act, unit_or_404
-from governance.meetings.views.meetings import _meeting_or_404, _refreshed_vote
 from governance.models import Unit
+from meetings import permissions, selectors
+from meetings.forms import AgendaItemForm, HandsForm, MeetingForm, VoteOpenForm
+from meetings.models import Amendment, Meeting, Minutes, Motion, Requisition
+from meetings.services import meetings as meeting_services
+from meetings.services.attendance import attendance_check_in_by_officer
+from meetings.services.minutes import minutes_approve, minutes_draft, minutes_edit
+from meetings.services.votes import meeting_vote_close, meeting_vote_open
+from meetings.views.common import act, unit_or_404
+from meetings.views.meetings import _meeting_or_404, _refreshed_vote
 
 User = get_user_model()
 

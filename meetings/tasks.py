@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from governance.meetings.services.meetings import meetings_send_due_notices
-from governance.meetings.services.votes import meeting_vote_refresh
+from meetings.services.meetings import meetings_send_due_notices
+from meetings.services.votes import meeting_vote_refresh
 
 
 @shared_task(name="meetings.send_due_notices")

@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, DomainError
-from governance.meetings.error_codes import MeetingErrorCode as Code
-from governance.meetings.lock_objects import meeting_for_update, minutes_for_update
-from governance.meetings.models import Meeting, MeetingVote, Minutes, MinutesVersion
-from governance.meetings.services.meetings import require_officer
+from meetings.error_codes import MeetingErrorCode as Code
+from meetings.lock_objects import meeting_for_update, minutes_for_update
+from meetings.models import Meeting, MeetingVote, Minutes, MinutesVersion
+from meetings.services.meetings import require_officer
 
 
 def minutes_text_draft(*, meeting: Meeting) -> str:

@@ -6,6 +6,6 @@ class MeetingsConfig(AppConfig):
     kept as its own app (label ``meetings``) so its models and migrations
     stay small beside units, bodies and offices."""
 
-    name = "governance.meetings"
+    name = "meetings"
     label = "meetings"
     verbose_name = "Motions and meetings"

@@ -23,18 +23,18 @@ from ballots.services.casting import CastReceipt, vote_cast
 from ballots.services.lifecycle import ballot_close, ballot_open
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
-from governance.meetings.error_codes import MeetingErrorCode as Code
-from governance.meetings.lock_objects import (
+from meetings.error_codes import MeetingErrorCode as Code
+from meetings.lock_objects import (
     amendment_for_update,
     meeting_for_update,
     motion_for_update,
     vote_for_update,
     vote_get,
 )
-from governance.meetings.models import AgendaItem, Amendment, Attendance, Meeting, MeetingVote, Motion, OpenVoteCast
-from governance.meetings.services.amendments import amendment_record_vote
-from governance.meetings.services.meetings import require_officer
-from governance.meetings.services.motions import motion_record_vote
+from meetings.models import AgendaItem, Amendment, Attendance, Meeting, MeetingVote, Motion, OpenVoteCast
+from meetings.services.amendments import amendment_record_vote
+from meetings.services.meetings import require_officer
+from meetings.services.motions import motion_record_vote
 
 V = MeetingVote.State
 ENGINE_THRESHOLD = {

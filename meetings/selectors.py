@@ -8,7 +8,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from governance.meetings.models import (
+from governance.models import Holding, Unit
+from governance.selectors import eligible_memberships
+from meetings.models import (
     AgendaItem,
     Amendment,
     Attendance,
@@ -19,8 +21,6 @@ from governance.meetings.models import (
     OpenVoteCast,
     StandingOrders,
 )
-from governance.models import Holding, Unit
-from governance.selectors import eligible_memberships
 
 User = get_user_model()
 
@@ -59,7 +59,7 @@ def motion_detail(*, motion_id: int) -> Motion:
 
 
 def _secondings() -> QuerySet[Any]:
-    from governance.meetings.models import Seconding
+    from meetings.models import Seconding
 
     return Seconding.objects.select_related("seconder").order_by("at", "id")
 

@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
-from governance.meetings import permissions
-from governance.meetings.error_codes import MeetingErrorCode as Code
-from governance.meetings.lock_objects import motion_for_update
-from governance.meetings.models import Meeting, Motion, MotionFollow, Seconding
-from governance.meetings.selectors import standing_orders_for
-from governance.meetings.services.notifications import followers_notify
 from governance.models import Body, Unit
+from meetings import permissions
+from meetings.error_codes import MeetingErrorCode as Code
+from meetings.lock_objects import motion_for_update
+from meetings.models import Meeting, Motion, MotionFollow, Seconding
+from meetings.selectors import standing_orders_for
+from meetings.services.notifications import followers_notify
 
 S = Motion.State
 
@@ -189,7 +189,7 @@ def motion_withdraw(*, motion_id: int, actor: Any) -> Motion:
 
 
 def _amendments_lapse(motion: Motion) -> None:
-    from governance.meetings.models import Amendment
+    from meetings.models import Amendment
 
     motion.amendments.filter(state__in=[Amendment.State.SUBMITTED, Amendment.State.SECONDED]).update(
         state=Amendment.State.FALLEN, decided_at=timezone.now()

@@ -9,13 +9,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError
-from governance.meetings import permissions, selectors
-from governance.meetings.forms import AmendmentForm, MotionForm
-from governance.meetings.models import Amendment, Motion
-from governance.meetings.services import amendments as amendment_services
-from governance.meetings.services import motions as motion_services
-from governance.meetings.views.common import act, unit_or_404
 from governance.models import Unit
+from meetings import permissions, selectors
+from meetings.forms import AmendmentForm, MotionForm
+from meetings.models import Amendment, Motion
+from meetings.services import amendments as amendment_services
+from meetings.services import motions as motion_services
+from meetings.views.common import act, unit_or_404
 
 
 def motion_list(request: HttpRequest) -> HttpResponse:

@@ -11,18 +11,18 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
-from governance.meetings import permissions
-from governance.meetings.error_codes import MeetingErrorCode as Code
-from governance.meetings.lock_objects import (
+from governance.models import Body, Unit
+from meetings import permissions
+from meetings.error_codes import MeetingErrorCode as Code
+from meetings.lock_objects import (
     agenda_item_for_update,
     meeting_for_update,
     motion_for_update,
     requisition_for_update,
 )
-from governance.meetings.models import AgendaItem, Meeting, MeetingVote, Minutes, Motion, Requisition
-from governance.meetings.selectors import eligible_people, standing_orders_for
-from governance.meetings.services.notifications import notice_enqueue
-from governance.models import Body, Unit
+from meetings.models import AgendaItem, Meeting, MeetingVote, Minutes, Motion, Requisition
+from meetings.selectors import eligible_people, standing_orders_for
+from meetings.services.notifications import notice_enqueue
 
 S = Meeting.State
 K = Meeting.Kind
@@ -161,7 +161,7 @@ def meeting_start(*, meeting_id: int, actor: Any) -> Meeting:
 
 def meeting_close(*, meeting_id: int, actor: Any) -> Meeting:
     """In progress → closed, and the minutes drafted from what was decided."""
-    from governance.meetings.services.minutes import minutes_draft
+    from meetings.services.minutes import minutes_draft
 
     with transaction.atomic():
         meeting = meeting_for_update(meeting_id=meeting_id)

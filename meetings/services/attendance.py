@@ -8,11 +8,11 @@ from django.db import IntegrityError, transaction
 
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
-from governance.meetings.error_codes import MeetingErrorCode as Code
-from governance.meetings.lock_objects import meeting_get
-from governance.meetings.models import Attendance, Meeting
-from governance.meetings.selectors import is_eligible
-from governance.meetings.services.meetings import require_officer
+from meetings.error_codes import MeetingErrorCode as Code
+from meetings.lock_objects import meeting_get
+from meetings.models import Attendance, Meeting
+from meetings.selectors import is_eligible
+from meetings.services.meetings import require_officer
 
 
 def _check_in(*, meeting: Meeting, person: Any, method: str, by: Any = None) -> Attendance:

@@ -15,14 +15,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import mfa_required_or_refuse
-from governance.meetings import selectors
-from governance.meetings.models import Meeting, Motion
-from governance.meetings.services import amendments as amendment_services
-from governance.meetings.services import motions as motion_services
-from governance.meetings.services.attendance import attendance_check_in
-from governance.meetings.services.meetings import agenda_item_add
-from governance.meetings.services.votes import meeting_vote_cast
 from governance.models import Unit
+from meetings import selectors
+from meetings.models import Meeting, Motion
+from meetings.services import amendments as amendment_services
+from meetings.services import motions as motion_services
+from meetings.services.attendance import attendance_check_in
+from meetings.services.meetings import agenda_item_add
+from meetings.services.votes import meeting_vote_cast
 
 ERROR = inline_serializer(
     name="MeetingsError", fields={"code": serializers.CharField(), "message": serializers.CharField()}
