@@ -3,14 +3,17 @@
 Like Django's password reset, the token moves from the URL into the session
 and the browser is redirected, so the token is not left in the address bar,
 history or a Referer header. Signing in afterwards goes through allauth's
-login flow, which records the authentication (so setting up MFA straight
-away needs no second password prompt) and runs its login stages.
+public ``LoginForm`` with the password just chosen, exactly as the sign-in
+page would: allauth records the authentication, applies its rate limits
+and runs its login stages. Nothing here touches allauth's ``internal``
+package. (Recent allauth versions ask for the password once more before an
+authenticator is added, whatever the sign-in was; that prompt is allauth's
+own security rule and is kept.)
 """
 
 from __future__ import annotations
 
-from allauth.account.internal.flows.login import perform_login, record_authentication
-from allauth.account.models import Login
+from allauth.account.forms import LoginForm
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -65,9 +68,8 @@ def claim_set_password(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             return _invalid(request, exc)
         request.session.pop(CLAIM_SESSION_KEY, None)
-        # The person has just proved the mailbox and chosen the password: count
-        # it as a fresh re-authentication, so adding an authenticator next
-        # does not ask for the password they typed seconds ago.
-        record_authentication(request, user, method="password_reset", email=user.email, reauthenticated=True)
-        return perform_login(request, Login(user=user, email=user.email, redirect_url=reverse("accounts:dashboard")))
+        login = LoginForm(data={"login": user.email, "password": form.cleaned_data["new_password1"]}, request=request)
+        if not login.is_valid():  # e.g. allauth's sign-in rate limit: the account is claimed, sign in normally
+            return redirect("account_login")
+        return login.login(request, redirect_url=reverse("accounts:dashboard"))
     return render(request, "accounts/claim.html", {"form": form, "person": person})

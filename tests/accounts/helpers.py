@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import re
 import struct
 import time
 from typing import Any
@@ -16,6 +17,8 @@ from django.contrib.auth.hashers import make_password
 from accounts.models import User
 from governance.models import Holding, Office, Unit
 from tests.factories import OfficeFactory, UserFactory
+
+FACTORY_PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's password
 
 
 def verified_user(**kwargs: Any) -> User:
@@ -51,12 +54,36 @@ def totp_code(secret: str, *, at: float | None = None, digits: int = 6, period: 
     return f"{value % 10**digits:0{digits}d}"
 
 
-def activate_totp(user: User) -> str:
-    """Give ``user`` an authenticator the way allauth stores one; returns the secret."""
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+def activate_totp(user: User, *, password: str = FACTORY_PASSWORD) -> str:
+    """Give ``user`` an authenticator through allauth's own pages, as the member
+    would: sign in, confirm the password, scan, type a code. Returns the secret.
 
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    RecoveryCodes.activate(user)
-    return secret
+    allauth has no public function that creates an authenticator, so the
+    fixture goes through the public behaviour rather than its internals."""
+    return activate_totp_with_codes(user, password=password)[0]
+
+
+def activate_totp_with_codes(user: User, *, password: str = FACTORY_PASSWORD) -> tuple[str, list[str]]:
+    """As :func:`activate_totp`, also returning the recovery codes the page shows."""
+    from django.test import Client
+
+    EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+    client = Client()
+    signed_in = client.post("/accounts/login/", {"login": user.email, "password": password})
+    assert signed_in.status_code == 302, signed_in.content[:800]
+    page = client.get("/accounts/2fa/totp/activate/")
+    if page.status_code == 302 and page["Location"].startswith("/accounts/reauthenticate/"):
+        assert client.post(page["Location"], {"password": password}).status_code == 302
+        page = client.get("/accounts/2fa/totp/activate/")
+    assert page.status_code == 200, page.get("Location")
+    found = re.search(rb'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"', page.content) or re.search(
+        rb'value="([A-Z2-7]{32})"', page.content
+    )
+    assert found, page.content[:2000]
+    secret = found.group(1).decode()
+    done = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
+    assert done.status_code == 302, done.content[:2000]
+    codes = client.get("/accounts/2fa/recovery-codes/")
+    recovery = re.findall(r"\b\d{8}\b", codes.content.decode())
+    client.logout()
+    return secret, recovery

@@ -10,7 +10,7 @@ from allauth.mfa.models import Authenticator
 from django.test import Client
 
 from accounts.models import UnitAccessPolicy
-from tests.accounts.helpers import activate_totp, make_officer, totp_code, verified_user
+from tests.accounts.helpers import activate_totp, activate_totp_with_codes, make_officer, totp_code, verified_user
 from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,11 +60,9 @@ def test_sign_in_asks_for_a_code_once_totp_is_on() -> None:
 
 
 def test_a_recovery_code_signs_in_once() -> None:
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-
     user = verified_user()
-    activate_totp(user)
-    code = RecoveryCodes(Authenticator.objects.get(user=user, type="recovery_codes")).get_unused_codes()[0]
+    _secret, codes = activate_totp_with_codes(user)
+    code = codes[0]
     client = Client()
     _login(client, user.email)
     assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302

@@ -224,7 +224,7 @@ def test_officer_pages_need_mfa_where_the_unit_demands_it(demo: Demo) -> None:
     assert not open_pages, open_pages
 
     # With an authenticator, the same pages open.
-    activate_totp(demo.secretary)
+    activate_totp(demo.secretary, password=PASSWORD)
     for url in OFFICER_PAGES:
         response = web.get(_fill(url, demo))
         assert response.status_code == 200, f"{url}: {response.status_code}"
