@@ -90,14 +90,33 @@ def smtp_sink() -> Iterator[SmtpSink]:
     sink.stop()
 
 
-def wait_until(predicate: Any, timeout: float = 60, interval: float = 0.25, what: str = "condition") -> Any:
+def wait_until(predicate: Any, timeout: float = 60, interval: float = 0.25, what: Any = "condition") -> Any:
+    """Poll ``predicate`` until it is truthy. The ceiling is generous: it
+    exists to end a broken test, not to time a working one. ``what`` may be a
+    callable, evaluated only on failure (e.g. to show a log's tail then)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+    raise AssertionError(f"timed out after {timeout}s waiting for {what() if callable(what) else what}")
+
+
+def closing_time_passes(ballot: Any) -> None:
+    """Bring a ballot's closing time to now, as if it had just passed.
+
+    Tests open ballots with a distant closing time, cast their votes, then
+    call this: no test depends on finishing its votes inside a few seconds
+    of wall-clock time, however loaded the machine."""
+    from django.utils import timezone
+
+    type(ballot).objects.filter(pk=ballot.pk).update(closes_at=timezone.now())
+
+
+def log_count(procs: CeleryProcesses, name: str, needle: str) -> int:
+    """How often ``needle`` appears in a worker's or beat's log so far."""
+    return procs.log(name).count(needle)
 
 
 class CeleryProcesses:
@@ -108,10 +127,12 @@ class CeleryProcesses:
         self.logdir = logdir
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
 
-    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+    def start(self, name: str, *args: str, module: str = "celery") -> subprocess.Popen[bytes]:
+        """Start ``python -m <module> -A config <args>``; ``module`` may be a
+        test's own wrapper around Celery's command line."""
         log = open(self.logdir / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", *args],
+            [sys.executable, "-m", module, "-A", "config", *args],
             cwd=ROOT,
             env=self.env,
             stdout=log,
@@ -121,7 +142,7 @@ class CeleryProcesses:
         return proc
 
     def start_worker(
-        self, name: str = "worker", concurrency: int = 2, pool: str = "prefork"
+        self, name: str = "worker", concurrency: int = 2, pool: str = "prefork", module: str = "celery"
     ) -> subprocess.Popen[bytes]:
         return self.start(
             name,
@@ -132,7 +153,12 @@ class CeleryProcesses:
             f"--hostname={name}@%h",
             "--without-mingle",
             "--without-gossip",
+            module=module,
         )
+
+    def wait_ready(self, name: str, timeout: float = 90) -> None:
+        """Wait until a worker has connected to its broker and said it is ready."""
+        wait_until(lambda: " ready." in self.log(name), timeout=timeout, what=f"{name} to be ready")
 
     def start_beat(self, name: str = "beat") -> subprocess.Popen[bytes]:
         return self.start(

@@ -13,14 +13,37 @@ if _missing:
     raise ImproperlyConfigured(f"Production settings need these environment variables: {', '.join(_missing)}")
 
 SECRET_KEY = env.str("SECRET_KEY")
-if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure"):
-    raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters.")
+WEAK_SECRET_MARKERS = ("change-me", "changeme", "insecure", "example", "secret-key", "django-insecure", "replace")
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why ``key`` is not fit to sign sessions and tokens, or None. Refuses
+    short keys, keys that look copied from an example, and keys with too
+    few distinct characters to be random."""
+    if len(key) < 50:
+        return "it is shorter than 50 characters"
+    lowered = key.lower()
+    if any(marker in lowered for marker in WEAK_SECRET_MARKERS):
+        return "it looks like a placeholder from an example"
+    if len(set(key)) < 20:
+        return "it has fewer than 20 distinct characters"
+    return None
+
+
+if problem := secret_key_problem(SECRET_KEY):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is not usable: {problem}. Generate one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(60))'"
+    )
 DEBUG = False
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+# Preloading is hard to undo and is the operator's decision, not a default.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Django's deploy check nags (W021) until preloading is on; off is deliberate here.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True

@@ -17,7 +17,7 @@ from ballots.models import Ballot, Question
 from ballots.services.casting import vote_cast
 from core.models import OutboxEmail
 from governance.models import Body, Holding
-from tests.conftest import CeleryProcesses, SmtpSink, text_body, wait_until
+from tests.conftest import CeleryProcesses, SmtpSink, closing_time_passes, text_body, wait_until
 from tests.e2e.conftest import screenshot
 from tests.factories import BallotFactory, MembershipFactory, UserFactory, election_question
 
@@ -43,7 +43,7 @@ def test_stv_election_from_notice_to_declared_result(
         title="Branch committee election",
         returning_officer=ro,
         opens_at=timezone.now() - dt.timedelta(seconds=1),
-        closes_at=timezone.now() + dt.timedelta(seconds=45),
+        closes_at=timezone.now() + dt.timedelta(hours=1),
         min_electorate_for_papers=1,
     )
     body = Body.objects.create(
@@ -100,6 +100,7 @@ def test_stv_election_from_notice_to_declared_result(
     ]
     for voter, ranking in zip(others, rankings, strict=True):
         vote_cast(ballot_id=ballot.pk, voter=voter, answers={question.pk: [ids[n] for n in ranking]})
+    closing_time_passes(ballot)  # the votes are in: the closing time passes now, however long they took
 
     wait_until(
         lambda: Ballot.objects.get(pk=ballot.pk).state == Ballot.State.COUNTED,

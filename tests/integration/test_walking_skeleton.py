@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ballots.models import Ballot, Result
 from ballots.services import lifecycle
-from tests.conftest import CeleryProcesses, SmtpSink, text_body, wait_until
+from tests.conftest import CeleryProcesses, SmtpSink, closing_time_passes, text_body, wait_until
 from tests.factories import BallotFactory, MembershipFactory, motion_question, option
 
 pytestmark = pytest.mark.integration
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.integration
 def test_vote_close_by_beat_tally_by_worker_email_and_public_result(
     celery_processes: CeleryProcesses, smtp_sink: SmtpSink
 ) -> None:
-    ballot = BallotFactory(closes_at=timezone.now() + dt.timedelta(seconds=6), declare_automatically=True)
+    ballot = BallotFactory(closes_at=timezone.now() + dt.timedelta(hours=1), declare_automatically=True)
     voters = [MembershipFactory(unit=ballot.unit).person for _ in range(4)]
     question = motion_question(ballot, title="Support the hospital campaign")
     lifecycle.ballot_open(ballot_id=ballot.pk)
@@ -39,13 +39,14 @@ def test_vote_close_by_beat_tally_by_worker_email_and_public_result(
             == 200
         )
 
+    closing_time_passes(ballot)
     celery_processes.start_worker()
     celery_processes.start_beat()
 
     wait_until(
         lambda: Ballot.objects.get(pk=ballot.pk).state == Ballot.State.DECLARED,
         timeout=90,
-        what="beat to close and the worker to tally and declare:\n" + celery_processes.log("beat")[-2000:],
+        what=lambda: "beat to close and the worker to tally and declare:\n" + celery_processes.log("beat")[-2000:],
     )
     result = Result.objects.get(question=question)
     assert (result.count_sheet["votes_for"], result.count_sheet["votes_against"]) == (2, 1)
