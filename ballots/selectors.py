@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from ballots.models import Ballot, Option, Participation, Question, Result, RollEntry, Tracker
 
@@ -47,13 +48,39 @@ def voter_status(*, ballot: Ballot, user: Any) -> tuple[bool, bool]:
     return on_roll, voted
 
 
+def _count_per_ballot(model: type[Participation] | type[RollEntry]) -> Subquery:
+    """``SELECT count(*) FROM <model> WHERE ballot_id = outer.id``: one scan
+    of that ballot's rows, joined to nothing."""
+    counted = model.objects.filter(ballot=OuterRef("pk")).order_by().values("ballot").annotate(n=Count("*")).values("n")
+    return Subquery(counted, output_field=IntegerField())
+
+
+def _stored_per_ballot(field: str) -> Subquery:
+    """A figure the tally stored on the ballot's first question's result."""
+    stored = Result.objects.filter(question__ballot=OuterRef("pk")).order_by("question__position", "question_id")
+    return Subquery(stored.values(field)[:1], output_field=IntegerField())
+
+
 def ballot_result(*, ballot_id: int) -> Ballot:
     """A declared ballot with its questions, options and results, in a fixed
-    number of queries whatever the number of papers."""
+    number of queries and time whatever the number of papers.
+
+    ``roll_size`` and ``turnout`` are the figures the tally stored (the roll
+    is frozen when voting opens, every vote answers every question, and no
+    participation is written after close, so a result's ``electorate`` is the
+    roll and its ``papers_counted`` the turnout). Only a ballot without a
+    stored result is counted, each figure in its own subquery. Never count
+    them as ``Count("participations") + Count("roll")`` on one queryset: that
+    joins every participation to every roll entry (n × n rows: 60,000 voters
+    filled the database server's disk), and this page is public."""
     return (
         Ballot.objects.filter(state=Ballot.State.DECLARED)
         .select_related("unit", "returning_officer")
-        .annotate(turnout=Count("participations", distinct=True), roll_size=Count("roll", distinct=True))
+        .annotate(
+            # PostgreSQL and SQLite evaluate COALESCE lazily: the count runs only when nothing is stored.
+            turnout=Coalesce(_stored_per_ballot("papers_counted"), _count_per_ballot(Participation), 0),
+            roll_size=Coalesce(_stored_per_ballot("electorate"), _count_per_ballot(RollEntry), 0),
+        )
         .prefetch_related(
             Prefetch("questions", queryset=Question.objects.select_related("result").prefetch_related("options"))
         )
