@@ -76,12 +76,20 @@ export VAR_DIR=$tmp/var
 mkdir -p "$VAR_DIR/staticfiles"
 echo "== database: $DATABASE_URL   redis: $REDIS_URL   chromium: $CHROMIUM_PATH"
 
+# Whole-tree scans run once here, as lint steps, not inside pytest.
 echo "== ruff";            .venv/bin/ruff check .
                            .venv/bin/ruff format --check . >/dev/null
 echo "== mypy";            .venv/bin/mypy .
 echo "== import contract"; .venv/bin/lint-imports
+echo "== public APIs";     $PY scripts/check_public_api.py
+echo "== bandit";          $PY scripts/check_bandit.py
 echo "== migrations";      DATABASE_URL=sqlite:///:memory: $PY manage.py makemigrations --check --dry-run >/dev/null
 echo "== deploy check";    bash scripts/check_deploy.sh
-echo "== pytest"
-$PY -m pytest "$@"
-echo "== all passed in $(( $(date +%s) - started ))s"
+lint_done=$(date +%s)
+# pytest-xdist: one process per core; tests that start real Celery processes or
+# Chromium are grouped (tests/conftest.py) so each group runs in one process.
+workers=${PYTEST_WORKERS:-$(nproc 2>/dev/null || echo 2)}
+[ "$workers" -gt 4 ] && workers=4
+echo "== pytest ($workers processes)"
+$PY -m pytest -n "$workers" --dist loadgroup "$@"
+echo "== all passed in $(( $(date +%s) - started ))s (setup and lint $(( lint_done - started ))s, pytest $(( $(date +%s) - lint_done ))s)"

@@ -18,7 +18,7 @@ if [ ! -x .tools/bin/uv ] || ! .tools/bin/uv --version 2>/dev/null | grep -qF "$
   .tools/bin/pip install -q --disable-pip-version-check --require-hashes -r requirements/uv.txt
 fi
 
-if ! .tools/bin/uv lock --check --python "$PY" -q 2>/dev/null; then
+if ! .tools/bin/uv lock --check --offline --python "$PY" -q 2>/dev/null; then
   echo "uv.lock is out of date with pyproject.toml: run '.tools/bin/uv lock' and commit uv.lock." >&2
   exit 3
 fi

@@ -35,6 +35,26 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         pytest.exit("Cannot run the suite: " + "; ".join(problems), returncode=3)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Group the heavy tests for pytest-xdist (``--dist loadgroup``): those that
+    start real Celery processes run one after another in one test process, and
+    so do the Chromium journeys, so neither group fights itself over ports,
+    brokers or CPU. The groups go first, so each starts at once on its own
+    process while the many small tests fill in around them."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "celery_env" in names or item.get_closest_marker("integration"):
+            item.add_marker(pytest.mark.xdist_group("processes"))
+        elif item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+    def rank(item: pytest.Item) -> int:
+        group = item.get_closest_marker("xdist_group")
+        return {"processes": 0, "browser": 1}.get(group.args[0] if group and group.args else "", 2)
+
+    items.sort(key=rank)
+
+
 class SmtpSink:
     """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
 

@@ -4,8 +4,21 @@ The database, Redis and SMTP addresses still come from the environment, which
 ``scripts/test.sh`` points at real PostgreSQL, Redis and a loopback SMTP sink.
 """
 
-from .base import *  # noqa: F403
-from .base import env
+import os
+import re
+
+# Under pytest-xdist each worker process has its own test database (pytest-django
+# adds a suffix) and here its own Redis database, so the Celery workers that one
+# test process starts never take another's tasks, nor flush its cache.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker.startswith("gw") and os.environ.get("REDIS_URL"):
+    _url = os.environ["REDIS_URL"]
+    _match = re.search(r"/(\d+)$", _url)
+    _db = (int(_match.group(1)) if _match else 0) + 1 + int(_xdist_worker[2:])
+    os.environ["REDIS_URL"] = (_url[: _match.start()] if _match else _url.rstrip("/")) + f"/{_db % 16}"
+
+from .base import *  # noqa: E402, F403
+from .base import env  # noqa: E402
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
