@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Everything else is a helper.
-.PHONY: run test lint venv demo clean
+.PHONY: run test lint venv lock upgrade clean
 
 run:
 	bash scripts/run.sh
@@ -12,9 +12,20 @@ lint: venv
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy .
 	.venv/bin/lint-imports
+	.venv/bin/python scripts/check_public_api.py
 
 venv:
 	bash scripts/venv.sh
 
+# After editing the ranges in pyproject.toml: re-resolve uv.lock (keeps what still fits).
+lock:
+	bash scripts/venv.sh --dry-run >/dev/null 2>&1 || true
+	.tools/bin/uv lock
+
+# Move every locked package to the newest version its range allows; then run `make test`.
+upgrade:
+	bash scripts/venv.sh --dry-run >/dev/null 2>&1 || true
+	.tools/bin/uv lock --upgrade
+
 clean:
-	rm -rf var .venv
+	rm -rf var .venv .tools
