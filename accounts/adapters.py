@@ -1,4 +1,4 @@
-"""allauth adapter: who may sign up.
+"""allauth adapter: who may sign up, and which address a client has.
 
 Everything else (login, verification, reset, rate limits, MFA) is allauth's
 default behaviour, configured in settings.
@@ -11,10 +11,16 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
+from core.client_ip import client_ip
 from governance.models import Unit
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The address allauth's limits count: ``core.client_ip``'s rule
+        (``TRUSTED_PROXY_COUNT``), the same as the API's throttles."""
+        return client_ip(request)
+
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         """Count failed sign-ins per account *and* client address, so that
         someone guessing from elsewhere cannot lock the member out (the

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from django.http import QueryDict
 
 from ballots.models import Ballot
 from core.errors import DomainError
+
+# ASCII digits only (``str.isdigit`` also takes "²" and "٣", which ``int``
+# refuses), and short: ``int`` of thousands of digits is refused or slow.
+RANK = re.compile(r"[0-9]{1,4}")
+OPTION_ID = re.compile(r"[0-9]{1,18}")
 
 
 def answers_from_post(*, ballot: Ballot, data: QueryDict) -> dict[int, list[int]]:
@@ -19,7 +26,7 @@ def answers_from_post(*, ballot: Ballot, data: QueryDict) -> dict[int, list[int]
                 raw = data.get(f"rank-{question.pk}-{option.pk}", "").strip()
                 if not raw:
                     continue
-                if not raw.isdigit() or int(raw) < 1:
+                if not RANK.fullmatch(raw) or int(raw) < 1:
                     raise DomainError("invalid_paper", f"“{question.title}”: rankings must be 1, 2, 3…")
                 ranked.append((int(raw), option.pk))
             ranked.sort()
@@ -31,7 +38,7 @@ def answers_from_post(*, ballot: Ballot, data: QueryDict) -> dict[int, list[int]
             answers[question.pk] = [option_id for _, option_id in ranked]
         else:
             values = data.getlist(f"choice-{question.pk}")
-            if not all(v.isdigit() for v in values):
+            if not all(OPTION_ID.fullmatch(v) for v in values):
                 raise DomainError("invalid_paper", f"“{question.title}”: unknown choice.")
             answers[question.pk] = [int(v) for v in values]
     return answers

@@ -53,3 +53,29 @@ class ApiErrorsAsJsonMiddleware:
             if header in response:
                 json_response[header] = response[header]
         return json_response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a body longer than the site accepts before anything reads it:
+    413 with the limit in the reason. ``multipart/form-data`` (the roll
+    upload) may be up to ``REQUEST_UPLOAD_MAX_BYTES``, anything else up to
+    ``REQUEST_BODY_MAX_BYTES``. Under WSGI a body without ``Content-Length``
+    reads as empty, and the API's JSON parser reads no more than the limit
+    whatever the header says (``core.api.parsers``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads an unparseable length as no body, too
+        upload = request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
+        limit: int = settings.REQUEST_UPLOAD_MAX_BYTES if upload else settings.REQUEST_BODY_MAX_BYTES
+        if length <= limit:
+            return self.get_response(request)
+        message = f"The request body is larger than {limit:,} bytes."
+        if request.path.startswith("/api/"):
+            return JsonResponse({"code": "payload_too_large", "message": message}, status=413)
+        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")

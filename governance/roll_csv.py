@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -47,6 +48,9 @@ STATUSES = {"active", "lapsed", "suspended", "left"}
 TRUE = {"yes", "y", "true", "t", "1"}
 FALSE = {"no", "n", "false", "f", "0"}
 MAX_ERRORS = 1000
+# Every column at most twice over (aliases, duplicates): more is refused
+# before any per-column work, so a hostile header costs nothing.
+MAX_COLUMNS = 2 * len(COLUMNS)
 # A cell starting with one of these is a formula to a spreadsheet; the export
 # quotes it with a leading apostrophe and the import takes the apostrophe off.
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -145,11 +149,16 @@ def parse(text: str, *, today: dt.date) -> ParsedRoll:
     except csv.Error as exc:
         result.add_error(1, f"the header is not valid CSV ({exc})")
         return result
+    if len(header) > MAX_COLUMNS:
+        result.add_error(
+            1, f"the header has {len(header):,} columns; a roll has at most {MAX_COLUMNS}: {', '.join(COLUMNS)}"
+        )
+        return result
     names = [ALIASES.get(h.strip().lower().replace(" ", "_"), h.strip().lower().replace(" ", "_")) for h in header]
     unknown = [h for h, n in zip(header, names, strict=True) if n not in COLUMNS]
     if unknown:
         result.add_error(1, f"unknown column(s) {', '.join(repr(u) for u in unknown)}; expected {', '.join(COLUMNS)}")
-    dupes = sorted({n for n in names if names.count(n) > 1})
+    dupes = sorted(n for n, times in Counter(names).items() if times > 1)
     if dupes:
         result.add_error(1, f"column(s) named twice: {', '.join(dupes)}")
     missing = [c for c in REQUIRED if c not in names]

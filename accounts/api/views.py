@@ -8,6 +8,7 @@ account has two-factor authentication, so the API is not a way around MFA.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from allauth.account.utils import has_verified_email
@@ -16,27 +17,73 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import SimpleRateThrottle as AccountRateThrottle
 from rest_framework.views import APIView
 
 from accounts import roles, services
 from accounts.models import User
+from core.api.parsers import JSONParser
+from core.api.throttling import SimpleRateThrottle
 from core.errors import DomainError, NotPermitted
 from governance import selectors as governance_selectors
 
 ERROR = inline_serializer("AccountsError", fields={"code": serializers.CharField(), "message": serializers.CharField()})
 
 
-class TokenObtainThrottle(AnonRateThrottle):
-    """Password guessing through the API is limited per client address."""
+class TokenObtainThrottle(SimpleRateThrottle):
+    """Every token request counts against the client's address
+    (``ACCOUNTS_TOKEN_THROTTLE``), whatever account it names."""
 
     scope = "accounts_token"
 
     def get_rate(self) -> str:
-        return settings.ACCOUNTS_TOKEN_THROTTLE
+        return str(settings.ACCOUNTS_TOKEN_THROTTLE)
+
+
+class TokenAccountThrottle(AccountRateThrottle):
+    """Failed token requests for one account, from any address: a wrong
+    password or a wrong authenticator code (``ACCOUNTS_TOKEN_ACCOUNT_THROTTLE``).
+
+    Only failures count, and only ``failure_record`` records one, so a member
+    who gets in does not use their allowance up. The trade-off: someone who
+    knows a member's address can make that member's *token* requests wait
+    out the window; web sign-in (its own limits, keyed on address and
+    account) and tokens already issued are unaffected. Counts live in the
+    default cache, which keeps counting in-process when Redis is down."""
+
+    scope = "accounts_token_account"
+
+    def get_rate(self) -> str:
+        return str(settings.ACCOUNTS_TOKEN_ACCOUNT_THROTTLE)
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        data = request.data
+        email = data.get("email") if hasattr(data, "get") else None
+        if not isinstance(email, str) or not email.strip():
+            return None
+        ident = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        """Refuse when the account's failures fill the window; record nothing."""
+        self.key = self.get_cache_key(request, view)
+        if self.rate is None or self.key is None:
+            return True
+        allowed, self.window = self.parse_rate(self.rate)
+        self.now = self.timer()
+        self.history = [t for t in self.cache.get(self.key, []) if t > self.now - (self.window or 0)]
+        return len(self.history) < (allowed or 0) or self.throttle_failure()
+
+    def wait(self) -> float | None:
+        return (self.history[-1] + (self.window or 0) - self.now) if self.history else None
+
+    def failure_record(self) -> None:
+        if self.rate is None or self.key is None:
+            return
+        self.history.insert(0, self.now)
+        self.cache.set(self.key, self.history, self.window)
 
 
 class TokenApi(APIView):
@@ -57,14 +104,15 @@ class TokenApi(APIView):
 
     def get_throttles(self) -> list[Any]:
         if self.request.method == "POST":
-            return [TokenObtainThrottle()]
+            self.account_throttle = TokenAccountThrottle()
+            return [TokenObtainThrottle(), self.account_throttle]
         return super().get_throttles()
 
     @extend_schema(
         operation_id="accounts_token_obtain",
         summary="Obtain an API token",
         description="Exchange e-mail, password and (when two-factor authentication is on) a code for a token. "
-        "Throttled per client address.",
+        "Throttled per client address, and failures (password or code) per account.",
         request=TokenObtainInput,
         responses={
             200: TokenOutput,
@@ -81,6 +129,7 @@ class TokenApi(APIView):
             request._request, username=data.validated_data["email"].lower(), password=data.validated_data["password"]
         )
         if not isinstance(user, User) or not user.is_active:
+            self.account_throttle.failure_record()
             raise DomainError("invalid_credentials", "The e-mail address or password is not correct.")
         if not has_verified_email(user):
             raise NotPermitted("email_unverified", "Verify your e-mail address before using the API.")
@@ -89,6 +138,7 @@ class TokenApi(APIView):
             if not code:
                 raise NotPermitted("mfa_code_required", "This account uses two-factor authentication: send a code.")
             if not AuthenticateForm(user=user, data={"code": code}).is_valid():
+                self.account_throttle.failure_record()
                 raise NotPermitted("mfa_code_invalid", "The authenticator code is not correct.")
         token = services.api_token_issue(user=user)
         return Response(self.TokenOutput({"token": token.key}).data)

@@ -8,7 +8,6 @@ from typing import Any
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,6 +16,7 @@ from ballots import publication, selectors
 from ballots.models import Ballot
 from ballots.services import receipts
 from ballots.services.casting import vote_cast
+from core.api.parsers import JSONParser
 from core.api.throttling import InProcessUserRateThrottle
 
 ERROR = inline_serializer(name="Error", fields={"code": serializers.CharField(), "message": serializers.CharField()})
@@ -205,7 +205,7 @@ class ResultApi(APIView):
         except Ballot.DoesNotExist:
             raise Http404 from None
         electorate = ballot.roll_size  # type: ignore[attr-defined]  # annotated by the selector
-        breakdown = publication.breakdown_allowed(electorate=electorate)
+        breakdown = publication.breakdown_allowed(voters=ballot.turnout)  # type: ignore[attr-defined]
         data = {
             "id": ballot.pk,
             "title": ballot.title,

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,12 +130,17 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # least 15 minutes after five failures inside five). The account key includes
 # the client address (accounts.adapters), so an attacker elsewhere cannot
 # lock a member out; 20 failures in 5 minutes from one address (any accounts)
-# refuse that address. Behind a proxy, set ALLAUTH_TRUSTED_PROXY_COUNT.
+# refuse that address. Behind a proxy, set TRUSTED_PROXY_COUNT.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "20/5m/ip,5/20m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+# How many reverse proxies of ours append to X-Forwarded-For in front of the
+# web processes. The client's address is that many entries from the right;
+# with 0 the header is ignored. One rule for every limit keyed on the address
+# (core/client_ip.py): allauth's, through the adapter, and DRF's throttles.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Agora] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
@@ -214,6 +220,12 @@ CELERY_BEAT_SCHEDULE = {
     "governance-roll-imports-resume": {"task": "governance.roll_imports_resume", "schedule": 60.0},
 }
 
+# Request bodies: refused with 413 above these sizes before they are read
+# (core.middleware.RequestBodyLimitMiddleware); the API's JSON parser also
+# reads no more than the limit and refuses nesting deeper than the depth.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=1024 * 1024)
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
+
 REST_FRAMEWORK = {
     # Token first: DRF answers a missing or bad credential with the first
     # class's challenge, so API clients get 401 + WWW-Authenticate: Token.
@@ -224,10 +236,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "core.api.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
@@ -263,7 +281,11 @@ def _redis_cache(**extra: object) -> dict[str, object]:
 
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 CACHES = {
-    "default": _redis_cache() if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rate-limit counters: when Redis fails they are kept in this process
+    # instead (core/cache.py), so limits neither vanish nor refuse everyone.
+    "default": _redis_cache(BACKEND="core.cache.FailoverRedisCache")
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Per-process counters with no round trip (core/api/throttling.py).
     "in_process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "in-process"},
 }
@@ -294,7 +316,10 @@ ACCOUNTS_INVITATION_MAX_AGE = env.int("ACCOUNTS_INVITATION_MAX_AGE", default=60 
 # National administrators must use MFA on officer pages when this is on;
 # units opt officers and returning officers in with accounts.UnitAccessPolicy.
 ACCOUNTS_MFA_REQUIRED_FOR_ADMINS = env.bool("ACCOUNTS_MFA_REQUIRED_FOR_ADMINS", default=False)
+# Token requests: every attempt per client address, and failed attempts
+# (password or authenticator code) per account from any address.
 ACCOUNTS_TOKEN_THROTTLE = env.str("ACCOUNTS_TOKEN_THROTTLE", default="10/min")
+ACCOUNTS_TOKEN_ACCOUNT_THROTTLE = env.str("ACCOUNTS_TOKEN_ACCOUNT_THROTTLE", default="10/h")
 # --- end accounts ---
 
 # --- governance: roll import, documents (owned by the governance work) ---
@@ -310,6 +335,8 @@ CACHES["governance_progress"] = (
 )
 GOVERNANCE_PROGRESS_CACHE = "governance_progress"
 GOVERNANCE_ROLL_MAX_BYTES = env.int("GOVERNANCE_ROLL_MAX_BYTES", default=50 * 1024 * 1024)
+# A multipart body (the roll upload) may carry a whole roll and its form fields.
+REQUEST_UPLOAD_MAX_BYTES = env.int("REQUEST_UPLOAD_MAX_BYTES", default=GOVERNANCE_ROLL_MAX_BYTES + 1024 * 1024)
 GOVERNANCE_API_PAGE_SIZE = 50
 # --- end governance ---
 

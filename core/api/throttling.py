@@ -1,9 +1,36 @@
-"""Rate limits that need no network round trip."""
+"""API rate limits: keyed on the client address our proxies vouch for, and
+one that needs no network round trip."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.cache import caches
+from rest_framework import throttling
+from rest_framework.request import Request
 from rest_framework.throttling import UserRateThrottle
+
+from core.client_ip import client_ip
+
+
+class ClientAddressMixin:
+    """The address a throttle counts is ``core.client_ip``'s: the socket's, or
+    the one our ``TRUSTED_PROXY_COUNT`` proxies recorded, never a header the
+    client wrote."""
+
+    def get_ident(self, request: Request) -> str:
+        return client_ip(request._request)
+
+
+class AnonRateThrottle(ClientAddressMixin, throttling.AnonRateThrottle):
+    """DRF's anonymous limit (``DEFAULT_THROTTLE_RATES["anon"]``) per client address."""
+
+
+class SimpleRateThrottle(ClientAddressMixin, throttling.SimpleRateThrottle):
+    """Base for scoped limits keyed on the client address."""
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class InProcessUserRateThrottle(UserRateThrottle):
