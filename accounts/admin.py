@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from accounts.models import Invitation, UnitAccessPolicy, User
+
+# API tokens are stored as digests and are nobody's business but their
+# holder's: DRF's admin page listing them for every member is taken away.
+# (rest_framework.authtoken comes before accounts in INSTALLED_APPS, so its
+# admin module has registered the page by now.)
+if admin.site.is_registered(TokenProxy):
+    admin.site.unregister(TokenProxy)
 
 
 @admin.register(User)

@@ -8,6 +8,9 @@ ballot, pays it on every request. This class runs the same join as SQL
 composed once at import and builds both objects with ``Model.from_db``, so
 ``request.user`` is a normal, fully loaded ``User`` and the rules are DRF's:
 an unknown key or an inactive user is refused with 401 and DRF's messages.
+
+The table holds each token's digest, not the token (``accounts.tokens``):
+the presented key is hashed, then looked up.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from accounts.tokens import api_token_digest
 from core.db import prepared_cursor
 
 _USER_FIELDS: list[Field[Any, Any]] = list(User._meta.concrete_fields)
@@ -72,7 +76,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key: str) -> tuple[User, Token]:
         alias = DEFAULT_DB_ALIAS
         with prepared_cursor() as cursor:
-            cursor.execute(_SQL, [key])
+            cursor.execute(_SQL, [api_token_digest(key)])
             row: Any = cursor.fetchone()
         if row is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))

@@ -144,9 +144,14 @@ def unsubscribe(*, token: str) -> User:
     return preferences_update(user=user, optional_email=False)
 
 
-def api_token_issue(*, user: User) -> Token:
-    """The user's API token, created on first request (one per user)."""
-    token, _ = Token.objects.get_or_create(user=user)
+def api_token_issue(*, user: User) -> str:
+    """A new API token for ``user``, returned once: the database keeps only
+    its digest (``tokens.api_token_digest``), so it cannot be shown again.
+    A member has one token; issuing a new one revokes the one before."""
+    token = tokens.api_token_new()
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        Token.objects.create(user=user, key=tokens.api_token_digest(token))
     return token
 
 

@@ -95,7 +95,10 @@ class TokenApi(APIView):
         )
 
     class TokenOutput(serializers.Serializer):
-        token = serializers.CharField(help_text='Send as "Authorization: Token <token>".')
+        token = serializers.CharField(
+            help_text='Send as "Authorization: Token <token>". Shown once: only its hash is stored, '
+            "and asking again issues a new token and revokes the old one."
+        )
 
     def get_permissions(self) -> list[Any]:
         if self.request.method == "POST":
@@ -141,7 +144,7 @@ class TokenApi(APIView):
                 self.account_throttle.failure_record()
                 raise NotPermitted("mfa_code_invalid", "The authenticator code is not correct.")
         token = services.api_token_issue(user=user)
-        return Response(self.TokenOutput({"token": token.key}).data)
+        return Response(self.TokenOutput({"token": token}).data)
 
     @extend_schema(
         operation_id="accounts_token_revoke",

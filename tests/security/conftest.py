@@ -3,14 +3,14 @@ transaction, and the people whose pages and API calls the gates exercise."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from accounts.services import api_token_issue
 from ballots.models import Ballot
 from governance.models import Unit
 from meetings.models import Meeting, Motion
@@ -32,9 +32,14 @@ class Demo:
     declared_ballot: Ballot
     motion: Motion
     meeting: Meeting
+    tokens: dict[int, str] = field(default_factory=dict)
 
     def token(self, user: User) -> str:
-        return Token.objects.get_or_create(user=user)[0].key
+        """The user's API token, issued once (only its digest is stored, and
+        issuing again would revoke the one handed out before)."""
+        if user.pk not in self.tokens:
+            self.tokens[user.pk] = api_token_issue(user=user)
+        return self.tokens[user.pk]
 
 
 def load_demo(members: int = 20) -> Demo:

@@ -13,8 +13,10 @@ import time
 from typing import Any
 
 import pytest
+from django.contrib import admin
 from django.core.cache import cache
 from django.test import Client, RequestFactory, override_settings
+from rest_framework.authtoken.models import Token, TokenProxy
 from rest_framework.test import APIClient
 
 from config.settings import base
@@ -156,3 +158,31 @@ def test_with_redis_down_sign_in_works_and_guessing_is_still_limited() -> None:
     tokens = [_token(api, guessed.email, "guess", REMOTE_ADDR="192.0.2.50") for _ in range(30)]
     assert tokens[:10] == [400] * 10 and set(tokens[10:]) == {429}
     assert time.monotonic() - started < 30, "a dead Redis must not cost a timeout per call"
+
+
+def test_tokens_in_the_database_are_not_the_tokens_members_hold() -> None:
+    user = verified_user()
+    api = APIClient()
+    response = api.post(TOKEN_URL, {"email": user.email, "password": FACTORY_PASSWORD}, format="json")
+    held = response.json()["token"]
+    stored = list(Token.objects.values_list("key", flat=True))
+    assert len(stored) == 1 and held not in stored and held[:20] not in stored[0]
+    # The held token works; what a copy of the table shows does not.
+    api.credentials(HTTP_AUTHORIZATION=f"Token {held}")
+    assert api.get("/api/accounts/me/").status_code == 200
+    api.credentials(HTTP_AUTHORIZATION=f"Token {stored[0]}")
+    assert api.get("/api/accounts/me/").status_code == 401
+    # Asking again issues a new token and revokes the old one.
+    again = APIClient().post(TOKEN_URL, {"email": user.email, "password": FACTORY_PASSWORD}, format="json")
+    assert again.json()["token"] != held
+    api.credentials(HTTP_AUTHORIZATION=f"Token {held}")
+    assert api.get("/api/accounts/me/").status_code == 401
+
+
+def test_tokens_are_not_listed_in_the_admin() -> None:
+    assert not admin.site.is_registered(TokenProxy) and not admin.site.is_registered(Token)
+    staff = verified_user(is_staff=True, is_superuser=True)
+    web = Client()
+    web.force_login(staff)
+    assert web.get("/admin/authtoken/tokenproxy/").status_code == 404
+    assert b"authtoken" not in web.get("/admin/").content
