@@ -1,4 +1,6 @@
-"""A deploy check for what the database server writes to its own log.
+"""Deploy checks for what the database server keeps of a vote: its log
+(W001), per-ballot storage left after a close (W002) and WAL kept beyond
+recycling (W003).
 
 A vote is one call of ``ballots_cast_vote`` whose parameters are the voter
 and their papers. PostgreSQL logs a statement's parameters along with it
@@ -45,6 +47,98 @@ def vote_parameters_never_logged(app_configs: Any, databases: Any = None, **kwar
                     "(docker-compose.yml does), or log no statements.",
                     obj=f"database {alias!r}",
                     id=W001,
+                )
+            )
+    return found
+
+
+W002 = "ballots.W002"
+W003 = "ballots.W003"
+
+
+@register(Tags.database, deploy=True)
+def vote_storage_unlinkable(app_configs: Any, databases: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Votes live in per-ballot partitions that closing drops (migration
+    0005, ``ballots/services/storage.py``). Warn when the tables are not
+    partitioned, or when a ballot that is neither open nor cancelled still
+    has partitions: their files hold tuples that link its voters to its
+    papers by transaction id and order."""
+    found: list[CheckMessage] = []
+    for alias in databases or ():
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass('ballots_participation')")
+            row = cursor.fetchone()
+            if row is None:
+                continue  # not migrated yet: the migration checks say so
+            if row[0] != "p":
+                found.append(
+                    Warning(
+                        "Votes are not stored per ballot, so closing cannot drop the storage that links voters "
+                        "to papers.",
+                        hint="Apply the ballots migrations (0005 partitions the vote tables).",
+                        obj=f"database {alias!r}",
+                        id=W002,
+                    )
+                )
+                continue
+            cursor.execute(
+                "SELECT c.relname, b.id, b.state FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid "
+                "JOIN ballots_ballot b ON c.relname IN ("
+                "'ballots_participation_b' || b.id, 'ballots_pendingpaper_b' || b.id, "
+                "'ballots_pendingtracker_b' || b.id) "
+                "WHERE b.state NOT IN ('open', 'cancelled') ORDER BY c.relname"
+            )
+            left = cursor.fetchall()
+        if left:
+            found.append(
+                Warning(
+                    f"Per-ballot vote storage survives the close of {len({b for _, b, _ in left})} ballot(s) "
+                    f"({', '.join(name for name, _, _ in left[:6])}): its files still link voters to papers.",
+                    hint="Close those ballots through the application (ballot_close drops the storage), or drop "
+                    "the listed tables once their papers are in ballots_ballotpaper.",
+                    obj=f"database {alias!r}",
+                    id=W002,
+                )
+            )
+    return found
+
+
+@register(Tags.database, deploy=True)
+def wal_kept_beyond_recycling(app_configs: Any, databases: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The WAL holds every vote as it was written: the participation next to
+    its (encrypted) papers, in one transaction. Dropping storage at close does
+    not reach WAL that is archived, streamed to a replica or kept by a
+    replication slot. Say so when the server keeps WAL beyond recycling."""
+    found: list[CheckMessage] = []
+    for alias in databases or ():
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, setting FROM pg_settings WHERE name IN ('archive_mode', 'wal_keep_size')")
+            settings = dict(cursor.fetchall())
+            cursor.execute("SELECT count(*) FROM pg_replication_slots")
+            slots = cursor.fetchone()[0]
+        reasons = []
+        if settings.get("archive_mode", "off") != "off":
+            reasons.append("WAL archiving is on")
+        if int(settings.get("wal_keep_size", "0")) > 0:
+            reasons.append("wal_keep_size keeps old WAL")
+        if slots:
+            reasons.append(f"{slots} replication slot(s) keep WAL for replicas")
+        if reasons:
+            found.append(
+                Warning(
+                    "WAL outlives its recycling here (" + "; ".join(reasons) + "): it holds each vote of an open "
+                    "ballot with its voter, papers encrypted under a key derived from SECRET_KEY.",
+                    hint="Keep WAL archives, replicas and base backups as protected as SECRET_KEY, and expire "
+                    "those that span a ballot's voting window once its result is declared (README, "
+                    "'Secrecy, by design'). Silence ballots.W003 once that is your policy.",
+                    obj=f"database {alias!r}",
+                    id=W003,
                 )
             )
     return found

@@ -4,9 +4,12 @@ Secrecy is kept by the schema. *Who voted* (``Participation``) and *what was
 voted* (``PendingPaper`` while open, ``BallotPaper`` after close) share no key,
 foreign key, sequence, timestamp or ordering. While a ballot is open a pending
 paper and its participation are written in one transaction, so PostgreSQL's
-``xmin`` and physical row order could re-link them; closing therefore copies
-the papers into ``BallotPaper`` in random order in one transaction and deletes
-the pending rows (see ``services/lifecycle.py``). Receipts follow the same path
+``xmin`` and physical row order link them; the paper is therefore encrypted
+under a key the database never holds (``services/paper_crypto.py``), and on
+PostgreSQL the three pending tables are partitioned per ballot (migration
+0005): closing copies the papers into ``BallotPaper`` in random order,
+rewrites the participations and drops the ballot's partitions, dead tuples
+and all (``services/storage.py``). Receipts follow the same path
 (``PendingTracker`` → ``Tracker``) and are never stored next to a paper.
 """
 
@@ -210,7 +213,7 @@ def _random_id() -> uuid.UUID:
 
 
 class PendingPaper(models.Model):
-    """What was voted, while the ballot is open. Deleted at close."""
+    """What was voted, while the ballot is open, encrypted. Gone at close."""
 
     id = models.UUIDField(primary_key=True, default=_random_id, editable=False)
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="pending_papers")

@@ -1,9 +1,10 @@
 """What observers may see of a declared result, and in what form.
 
-Figures are withheld for electorates below ``BALLOTS_MIN_BREAKDOWN_ELECTORATE``
-(a breakdown of three votes tells each voter how the other two voted), and
-papers are published only where the ballot allows it and the electorate is
-large enough that a full ranking cannot fingerprint a voter.
+Figures are withheld when fewer than ``BALLOTS_MIN_BREAKDOWN_ELECTORATE``
+people voted (a breakdown of three votes tells each voter how the other two
+voted; ``ballots/thresholds.py``), and papers are published only where the
+ballot allows it and enough people voted that a full ranking cannot
+fingerprint a voter.
 """
 
 from __future__ import annotations
@@ -13,19 +14,24 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-
+from ballots import thresholds
 from ballots.counting import blt
 from ballots.models import Ballot, Question
 from ballots.services.tallying import question_election, question_papers
+from core.text import spreadsheet_cell
 
 
-def breakdown_allowed(*, electorate: int) -> bool:
-    return electorate >= settings.BALLOTS_MIN_BREAKDOWN_ELECTORATE
+def breakdown_allowed(*, voters: int) -> bool:
+    """Counts the turnout, not the roll: see ``ballots/thresholds.py``."""
+    return thresholds.breakdown_allowed(voters=voters)
 
 
-def papers_downloadable(*, ballot: Ballot, electorate: int) -> bool:
-    return ballot.publish_papers and electorate >= max(ballot.min_electorate_for_papers, 1)
+def papers_downloadable(*, ballot: Ballot, voters: int) -> bool:
+    return (
+        ballot.publish_papers
+        and voters >= max(ballot.min_electorate_for_papers, 1)
+        and thresholds.breakdown_allowed(voters=voters)
+    )
 
 
 def papers_blt(*, question: Question) -> str:
@@ -40,7 +46,7 @@ def papers_csv(*, question: Question) -> str:
     writer = csv.writer(out)
     writer.writerow(["count", "choices"])
     for paper, n in sorted(question_papers(question=question).items()):
-        writer.writerow([n, "; ".join(labels[x] for x in paper)])
+        writer.writerow([n, spreadsheet_cell("; ".join(labels[x] for x in paper))])  # no formulas (CSV injection)
     return out.getvalue()
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,7 +16,7 @@ from ballots.forms import answers_from_post
 from ballots.models import Ballot
 from ballots.permissions import can_declare
 from ballots.services import receipts
-from ballots.services.casting import receipt_tracker, vote_cast
+from ballots.services.casting import receipt_tracker, vote_cast, voting_closed_message
 from ballots.services.lifecycle import ballot_declare as declare_service
 from core.errors import DomainError
 
@@ -48,6 +49,11 @@ def ballot_vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "on_roll": on_roll,
         "voted": voted,
         "can_declare": can_declare(user=request.user, ballot=ballot),
+        # The close is a time: past it the vote function refuses, whether or
+        # not beat has closed the ballot yet.
+        "voting_closed": voting_closed_message(ballot.closes_at)
+        if ballot.state in {Ballot.State.OPEN, Ballot.State.CLOSED} and timezone.now() >= ballot.closes_at
+        else "",
     }
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -93,8 +99,8 @@ def _declared(ballot_id: int) -> Ballot:
 
 def ballot_result(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot = _declared(ballot_id)
-    electorate = ballot.roll_size  # type: ignore[attr-defined]
-    breakdown = publication.breakdown_allowed(electorate=electorate)
+    voters = ballot.turnout  # type: ignore[attr-defined]
+    breakdown = publication.breakdown_allowed(voters=voters)
     questions = []
     for q in ballot.questions.all():
         result = getattr(q, "result", None)
@@ -106,7 +112,7 @@ def ballot_result(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "ballot": ballot,
         "questions": questions,
         "breakdown": breakdown,
-        "papers_downloadable": publication.papers_downloadable(ballot=ballot, electorate=electorate),
+        "papers_downloadable": publication.papers_downloadable(ballot=ballot, voters=voters),
         "min_breakdown": settings.BALLOTS_MIN_BREAKDOWN_ELECTORATE,
     }
     return render(request, "ballots/result.html", context)
@@ -114,7 +120,7 @@ def ballot_result(request: HttpRequest, ballot_id: int) -> HttpResponse:
 
 PAPERS_WITHHELD = (
     "The papers of this ballot are not published: the returning officer has not allowed it, "
-    "or the electorate is too small to keep them anonymous."
+    "or the turnout is too small to keep them anonymous."
 )
 
 
@@ -123,7 +129,7 @@ def ballot_papers_download(request: HttpRequest, ballot_id: int, question_id: in
     if fmt not in {"blt", "csv"}:
         raise Http404("Papers are published as .blt (ranked) or .csv.")
     ballot = _declared(ballot_id)
-    if not publication.papers_downloadable(ballot=ballot, electorate=ballot.roll_size):  # type: ignore[attr-defined]
+    if not publication.papers_downloadable(ballot=ballot, voters=ballot.turnout):  # type: ignore[attr-defined]
         return render(request, "403.html", {"reason": PAPERS_WITHHELD}, status=403)
     question = next((q for q in ballot.questions.all() if q.pk == question_id), None)
     if question is None:
@@ -154,9 +160,9 @@ def ballot_trackers(request: HttpRequest, ballot_id: int) -> HttpResponse:
 
 def ballot_count_sheet_json(request: HttpRequest, ballot_id: int) -> JsonResponse:
     ballot = _declared(ballot_id)
-    if not publication.breakdown_allowed(electorate=ballot.roll_size):  # type: ignore[attr-defined]
+    if not publication.breakdown_allowed(voters=ballot.turnout):  # type: ignore[attr-defined]
         return JsonResponse(
-            {"code": "breakdown_withheld", "message": "Figures are not published for so small an electorate."},
+            {"code": "breakdown_withheld", "message": "Figures are not published when so few have voted."},
             status=403,
         )
     return JsonResponse(

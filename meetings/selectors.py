@@ -153,8 +153,14 @@ def has_voted(*, vote: MeetingVote, person: Any) -> bool:
     return False
 
 
-def live_state(*, meeting: Meeting) -> dict[str, Any]:
-    """Everything the projector and the console poll for, as plain data."""
+def live_state(*, meeting: Meeting, chair_view: bool = False) -> dict[str, Any]:
+    """Everything the projector and the console poll for, as plain data.
+
+    A secret vote shows nothing but its title and mode until its result: a
+    public counter ticking up shows the room who voted when. The chair
+    (``chair_view``, for the meeting's officers) sees how many have voted,
+    never how. A result's figures are absent when too few voted (they are
+    not stored: ``meetings/services/votes.py``)."""
     present = attendance_count(meeting=meeting)
     vote = vote_current(meeting=meeting)
     current_item = meeting.agenda_items.filter(state=AgendaItem.State.CURRENT).first()
@@ -169,6 +175,8 @@ def live_state(*, meeting: Meeting) -> dict[str, Any]:
         "at": timezone.now().isoformat(),
     }
     if vote is not None:
+        secret = vote.mode == MeetingVote.Mode.SECRET
+        hide_count = secret and vote.state != MeetingVote.State.DECIDED and not chair_view
         data["vote"] = {
             "id": vote.pk,
             "title": vote.title,
@@ -176,12 +184,13 @@ def live_state(*, meeting: Meeting) -> dict[str, Any]:
             "mode_label": vote.get_mode_display(),
             "threshold": vote.threshold,
             "state": vote.state,
-            "voted": vote_cast_count(vote=vote),
+            "voted": None if hide_count else vote_cast_count(vote=vote),
             "present": vote.present,
             "votes_for": vote.votes_for,
             "votes_against": vote.votes_against,
             "abstentions": vote.abstentions,
             "carried": vote.carried,
+            "figures_withheld": bool(vote.result.get("figures_withheld")),
             "explanation": vote.result.get("explanation", ""),
         }
     return data

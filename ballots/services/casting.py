@@ -1,8 +1,11 @@
 """Casting a vote: the one service the web form and the API both call.
 
 No Celery, no e-mail and no logging of content on this path: voting keeps
-working when Redis is down, and nothing written here links a voter to a paper
-except the open-ballot window that closing erases (see ``models.py``).
+working when Redis is down. While the ballot is open a vote's participation
+and papers share a transaction, so a database reader can pair them; the
+papers are encrypted under a key the database never holds
+(``paper_crypto.py``), and closing drops that storage
+(``storage.py``).
 
 This is the hot path of a ballot (everyone votes in the last hour), so it
 is written for speed: the rules of each question are read once per process
@@ -16,6 +19,7 @@ statement inside one ``BEGIN IMMEDIATE`` transaction.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import json
 import secrets
@@ -27,9 +31,11 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from ballots.error_codes import BallotErrorCode as Code
 from ballots.models import Ballot, Option, Participation, PendingPaper, PendingTracker, Question, RollEntry
+from ballots.services.paper_crypto import paper_encrypt
 from core.db import prepared_cursor
 from core.errors import Conflict, DomainError, NotFound, NotPermitted
 
@@ -126,19 +132,27 @@ def _ballot_rules(ballot_id: int, opened: object) -> tuple[PaperRules, ...]:
     )
 
 
-def _open_ballot_state(ballot_id: int) -> tuple[str, object]:
-    """(state, roll_frozen_at) of a ballot.
+def _open_ballot_state(ballot_id: int) -> tuple[str, object, Any]:
+    """(state, roll_frozen_at, closes_at) of a ballot.
 
     On PostgreSQL this only finds the rules to check a paper against; the
     vote function checks state and opening again under the ballot's lock.
     On SQLite it runs inside the vote's transaction, which ``BEGIN
     IMMEDIATE`` serialises with every other writer, closing included."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT state, roll_frozen_at FROM {Ballot._meta.db_table} WHERE id = %s", [ballot_id])  # noqa: S608
+        cursor.execute(
+            f"SELECT state, roll_frozen_at, closes_at FROM {Ballot._meta.db_table} WHERE id = %s",  # noqa: S608
+            [ballot_id],
+        )
         row = cursor.fetchone()
     if row is None:
         raise NotFound("ballot_not_found", "There is no such ballot.")
-    return row[0], row[1]
+    closes_at = row[2]
+    if isinstance(closes_at, str):  # SQLite without a declared-type converter
+        closes_at = dt.datetime.fromisoformat(closes_at)
+    if closes_at.tzinfo is None:  # SQLite stores UTC without an offset
+        closes_at = closes_at.replace(tzinfo=dt.UTC)
+    return row[0], row[1], closes_at
 
 
 def _write_vote(
@@ -162,7 +176,8 @@ def _write_vote(
         values = ", ".join(["(%s, %s, %s, %s)"] * len(papers))
         params: list[Any] = []
         for question_id, content in papers:
-            params += [new_id(), ballot_id, question_id, json.dumps(content)]
+            sealed_paper = paper_encrypt(ballot_id=ballot_id, question_id=question_id, content=content)
+            params += [new_id(), ballot_id, question_id, json.dumps(sealed_paper)]
         cursor.execute(
             f"INSERT INTO {PendingPaper._meta.db_table} (id, ballot_id, question_id, content) VALUES {values}",  # noqa: S608
             params,
@@ -179,14 +194,16 @@ A ballot's questions and options cannot change once it is open, and the
 vote statement re-checks that moment, so an entry can never be stale."""
 
 VOTE_SQL = (
-    "SELECT state, opened, on_roll, inserted, voted_key_hash, voted_sealed FROM ballots_cast_vote("
+    "SELECT state, opened, on_roll, inserted, voted_key_hash, voted_sealed, closes, too_late FROM ballots_cast_vote("
     "%(ballot)s, %(opened)s, %(voter)s, %(key_hash)s, %(sealed)s, %(papers)s, %(tracker)s)"
 )
-"""The vote on PostgreSQL: ``ballots_cast_vote`` (migration 0004) takes the
-ballot's shared lock; if the member has voted it returns that vote's
-idempotency-key hash and sealed receipt; otherwise it checks state, opening
-and roll and inserts the participation, the papers and the tracker. One
-round trip, whatever the outcome."""
+"""The vote on PostgreSQL: ``ballots_cast_vote`` (migration 0005) takes the
+ballot's shared lock; checks state, opening, roll and the closing time by
+the database's clock; if the member has voted it returns that vote's
+idempotency-key hash and sealed receipt; otherwise it inserts the
+participation, the papers and the tracker (into the ballot's own
+partitions, ``services/storage.py``). One round trip, whatever the
+outcome."""
 
 
 def _execute_vote(params: dict[str, Any]) -> tuple[Any, ...]:
@@ -195,7 +212,16 @@ def _execute_vote(params: dict[str, Any]) -> tuple[Any, ...]:
         return cursor.fetchone()  # type: ignore[no-any-return]
 
 
-def _not_open(state: str) -> Conflict:
+def voting_closed_message(closes_at: dt.datetime) -> str:
+    local = timezone.localtime(closes_at)
+    return f"Voting closed at {local:%H:%M} on {local.day} {local:%B %Y} ({local.tzname()})."
+
+
+def _not_open(state: str, closes_at: dt.datetime | None = None) -> Conflict:
+    if closes_at is not None and state in {Ballot.State.OPEN, Ballot.State.CLOSED, Ballot.State.COUNTED}:
+        return Conflict(Code.NOT_OPEN, voting_closed_message(closes_at))
+    if state == Ballot.State.DECLARED and closes_at is not None:
+        return Conflict(Code.NOT_OPEN, voting_closed_message(closes_at))
     label = Ballot.State(state).label.lower()
     return Conflict(Code.NOT_OPEN, f"This ballot is not open for voting (it is {label}).")
 
@@ -223,9 +249,9 @@ def _cast_postgresql(
     for _attempt in range(2):
         entry = _OPEN_RULES.get(ballot_id)
         if entry is None:
-            state, opened = _open_ballot_state(ballot_id)
+            state, opened, closes_at = _open_ballot_state(ballot_id)
             if state != Ballot.State.OPEN:
-                raise _not_open(state)
+                raise _not_open(state, closes_at)
             if len(_OPEN_RULES) > 512:
                 _OPEN_RULES.clear()
             entry = _OPEN_RULES[ballot_id] = (opened, _ballot_rules(ballot_id, opened))
@@ -238,10 +264,17 @@ def _cast_postgresql(
             "opened": opened,
             "key_hash": key_hash,
             "sealed": _seal(receipt, idempotency_key) if idempotency_key else "",
-            "papers": json.dumps([{"question_id": q, "content": c} for q, c in papers]),
+            "papers": json.dumps(
+                [
+                    {"question_id": q, "content": paper_encrypt(ballot_id=ballot_id, question_id=q, content=c)}
+                    for q, c in papers
+                ]
+            ),
             "tracker": receipt_tracker(receipt),
         }
-        state, opened_now, on_roll, inserted, voted_key_hash, voted_sealed = _execute_vote(params)
+        state, opened_now, on_roll, inserted, voted_key_hash, voted_sealed, closes, too_late = _execute_vote(params)
+        if too_late:
+            raise _not_open(state, closes)
         if voted_key_hash is not None:
             if key_hash and voted_key_hash == key_hash:
                 return CastReceipt(receipt=_unseal(voted_sealed, idempotency_key), replayed=True)
@@ -250,7 +283,7 @@ def _cast_postgresql(
             raise NotFound("ballot_not_found", "There is no such ballot.")
         if state != Ballot.State.OPEN:
             _OPEN_RULES.pop(ballot_id, None)
-            raise _not_open(state)
+            raise _not_open(state, closes)
         if opened_now != opened:  # an id reused by another ballot: read its rules and try again
             _OPEN_RULES.pop(ballot_id, None)
             continue
@@ -293,9 +326,9 @@ def vote_cast(*, ballot_id: int, voter: Any, answers: Mapping[int, Any], idempot
                 idempotency_key=idempotency_key,
             )
         with transaction.atomic():
-            state, opened = _open_ballot_state(ballot_id)
-            if state != Ballot.State.OPEN:
-                raise _not_open(state)
+            state, opened, closes_at = _open_ballot_state(ballot_id)
+            if state != Ballot.State.OPEN or timezone.now() >= closes_at:
+                raise _not_open(state, closes_at)
             if not RollEntry.objects.filter(ballot_id=ballot_id, voter=voter).exists():
                 raise _not_on_roll()
             papers = _papers_from(_ballot_rules(ballot_id, opened), answers)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import random
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,9 +16,10 @@ from django.utils import timezone
 
 from ballots.error_codes import BallotErrorCode as Code
 from ballots.lock_objects import ballot_for_update
-from ballots.models import Ballot, BallotPaper, PendingPaper, PendingTracker, RollEntry, Tracker
+from ballots.models import Ballot, RollEntry
+from ballots.services.storage import vote_storage_create, vote_storage_seal
 from core.audit import audit_record
-from core.errors import Conflict
+from core.errors import Conflict, DomainError, NotPermitted
 from governance.selectors import eligible_memberships
 
 logger = logging.getLogger(__name__)
@@ -100,16 +100,21 @@ def ballot_open(
         audit_record(actor=actor, action="ballot_opened", obj=ballot, unit=ballot.unit, detail={"roll": size})
         if send_notices:
             notices_enqueue(ballot=ballot)
+        # Last: creating the partitions locks their parents until commit.
+        vote_storage_create(ballot_id=ballot.pk)
     return ballot
 
 
 def ballot_close(*, ballot_id: int, actor: Any = None, now: dt.datetime | None = None) -> Ballot:
     """Open → closed: move the papers to their final table in random order.
 
-    Copying in one transaction, in a shuffled order, and deleting the pending
-    rows removes the two links PostgreSQL keeps by itself: the shared
-    transaction id (``xmin``) of a participation and its paper, and physical
-    row order. The tally is queued when this commits.
+    Copying in one transaction, in a shuffled order, rewriting the
+    participations and dropping the ballot's own storage removes the two
+    links PostgreSQL keeps by itself, from the live rows and the dead ones:
+    the shared transaction id (``xmin``) of a participation and its paper,
+    and physical row order (``services/storage.py``). Votes stopped at
+    ``closes_at`` already (the vote function checks the database's clock);
+    this only finalises. The tally is queued when this commits.
     """
     from ballots.tasks import tally_ballot
 
@@ -118,43 +123,12 @@ def ballot_close(*, ballot_id: int, actor: Any = None, now: dt.datetime | None =
         _transition(ballot, {S.OPEN}, S.CLOSED)
         ballot.closed_at = now or timezone.now()
         ballot.save(update_fields=["state", "closed_at"])
-        _shuffle_into_final(ballot)
+        vote_storage_seal(ballot=ballot)
         audit_record(actor=actor, action="ballot_closed", obj=ballot, unit=ballot.unit)
         # robust: a broker outage must not turn a committed close into an
         # error; ballots_close_due re-queues tallies of ballots left closed.
         transaction.on_commit(lambda: tally_ballot.delay(ballot.pk), robust=True)
     return ballot
-
-
-def _shuffle_into_final(ballot: Ballot) -> None:
-    """Copy papers and trackers to their final tables in random order, with
-    fresh random ids, and delete the pending rows, all in the caller's
-    transaction. PostgreSQL does it in one statement per table, ordered by
-    ``gen_random_uuid()`` (drawn from a strong random source)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {BallotPaper._meta.db_table} (id, question_id, content) "  # noqa: S608 - our tables
-                f"SELECT gen_random_uuid(), question_id, content FROM {PendingPaper._meta.db_table} "
-                "WHERE ballot_id = %s ORDER BY gen_random_uuid()",
-                [ballot.pk],
-            )
-            cursor.execute(
-                f"INSERT INTO {Tracker._meta.db_table} (id, ballot_id, tracker) "  # noqa: S608 - our tables
-                f"SELECT gen_random_uuid(), ballot_id, tracker FROM {PendingTracker._meta.db_table} "
-                "WHERE ballot_id = %s ORDER BY gen_random_uuid()",
-                [ballot.pk],
-            )
-    else:
-        rng = random.SystemRandom()
-        papers = list(PendingPaper.objects.filter(ballot=ballot).values_list("question_id", "content"))
-        rng.shuffle(papers)
-        BallotPaper.objects.bulk_create((BallotPaper(question_id=q, content=c) for q, c in papers), batch_size=5000)
-        trackers = list(PendingTracker.objects.filter(ballot=ballot).values_list("tracker", flat=True))
-        rng.shuffle(trackers)
-        Tracker.objects.bulk_create((Tracker(ballot=ballot, tracker=t) for t in trackers), batch_size=5000)
-    PendingPaper.objects.filter(ballot=ballot).delete()
-    PendingTracker.objects.filter(ballot=ballot).delete()
 
 
 def ballot_declare(*, ballot_id: int, actor: Any = None) -> Ballot:
@@ -173,14 +147,62 @@ def ballot_declare(*, ballot_id: int, actor: Any = None) -> Ballot:
     return ballot
 
 
+def may_cancel_open(*, user: Any, ballot: Ballot) -> bool:
+    """Stopping a poll under way is the returning officer's act, or a
+    national administrator's; other officers of the unit may not."""
+    from accounts.roles import is_national_admin, is_returning_officer
+
+    return is_returning_officer(user, ballot) or is_national_admin(user)
+
+
 def ballot_cancel(*, ballot_id: int, actor: Any = None, reason: str = "") -> Ballot:
+    """Cancel a ballot that has not closed. Papers already cast stay sealed
+    where they are (nobody reads or counts them), so a cancel found wrong can
+    be reversed with :func:`ballot_reopen`. ``actor=None`` is the system.
+    """
     with transaction.atomic():
         ballot = ballot_for_update(ballot_id=ballot_id)
+        if ballot.state == S.OPEN and actor is not None and not may_cancel_open(user=actor, ballot=ballot):
+            raise NotPermitted(
+                Code.NOT_RETURNING_OFFICER,
+                "Only the returning officer (or a national administrator) can cancel a ballot that is open.",
+            )
+        was_open = ballot.state == S.OPEN
         _transition(ballot, {S.DRAFT, S.NOMINATIONS, S.SCHEDULED, S.OPEN}, S.CANCELLED)
         ballot.save(update_fields=["state"])
-        PendingPaper.objects.filter(ballot=ballot).delete()
-        PendingTracker.objects.filter(ballot=ballot).delete()
-        audit_record(actor=actor, action="ballot_cancelled", obj=ballot, unit=ballot.unit, detail={"reason": reason})
+        audit_record(
+            actor=actor,
+            action="ballot_cancelled",
+            obj=ballot,
+            unit=ballot.unit,
+            detail={"reason": reason, **({"while_open": True} if was_open else {})},
+        )
+    return ballot
+
+
+def ballot_reopen(*, ballot_id: int, actor: Any = None, reason: str = "") -> Ballot:
+    """Cancelled (while open) → open again, with the papers cast before the
+    cancel and the same roll. If its closing time has passed, beat closes
+    and counts it at once. The returning officer's act, or a national
+    administrator's."""
+    reason = reason.strip()
+    with transaction.atomic():
+        ballot = ballot_for_update(ballot_id=ballot_id)
+        if actor is not None and not may_cancel_open(user=actor, ballot=ballot):
+            raise NotPermitted(
+                Code.NOT_RETURNING_OFFICER,
+                "Only the returning officer (or a national administrator) can re-open a cancelled ballot.",
+            )
+        if not reason:
+            raise DomainError(Code.REASON_REQUIRED, "Say why the ballot is re-opened.")
+        if ballot.state != S.CANCELLED or ballot.roll_frozen_at is None or ballot.closed_at is not None:
+            raise Conflict(Code.INVALID_TRANSITION, "Only a ballot cancelled while it was open can be re-opened.")
+        ballot.state = S.OPEN
+        ballot.save(update_fields=["state"])
+        audit_record(
+            actor=actor, action="ballot_reopened", obj=ballot, unit=ballot.unit, detail={"reason": reason[:1000]}
+        )
+        vote_storage_create(ballot_id=ballot.pk)
     return ballot
 
 

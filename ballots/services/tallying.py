@@ -21,6 +21,7 @@ from ballots import counting
 from ballots.counting import types as ct
 from ballots.lock_objects import ballot_for_update
 from ballots.models import Ballot, BallotPaper, Option, Question, Result, RollEntry
+from ballots.thresholds import outcome_sentence
 from core.audit import audit_record
 
 logger = logging.getLogger(__name__)
@@ -117,6 +118,7 @@ def ballot_tally(*, ballot_id: int) -> str:
             seed = int(existing.seed) if existing else secrets.randbits(63)
             sheet, outcome, winners = question_count(question=question, electorate=electorate, seed=seed)
             papers = BallotPaper.objects.filter(question=question).count()
+            outcome = outcome_sentence(outcome=outcome, voters=papers)  # no figures below the threshold
             Result.objects.update_or_create(
                 question=question,
                 defaults={

@@ -21,6 +21,7 @@ from ballots.counting import Threshold, count
 from ballots.models import Ballot, Option, Question, Result
 from ballots.services.casting import CastReceipt, vote_cast
 from ballots.services.lifecycle import ballot_close, ballot_open
+from ballots.thresholds import breakdown_allowed
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
 from meetings.error_codes import MeetingErrorCode as Code
@@ -192,9 +193,20 @@ def _count(vote: MeetingVote, votes_for: int, votes_against: int, abstentions: i
     vote.result = result.to_json()
 
 
+def _withhold_figures(vote: MeetingVote, *, voters: int) -> None:
+    """A secret vote with fewer voters than the threshold keeps only its
+    outcome: per-choice figures would tell each voter how the others voted.
+    They are not stored on the meeting's vote at all, so no page, feed, API,
+    e-mail or minutes can show them (``ballots/thresholds.py``)."""
+    vote.votes_for = vote.votes_against = vote.abstentions = None
+    vote.result = {"carried": vote.carried, "figures_withheld": True, "voters": voters}
+
+
 def _figures(vote: MeetingVote) -> str:
     rule = "two-thirds required" if vote.threshold == MeetingVote.Threshold.TWO_THIRDS else "simple majority"
     outcome = "Carried" if vote.carried else "Lost"
+    if vote.result.get("figures_withheld"):
+        return f"{outcome} ({rule}; secret ballot; figures withheld: too few voted to publish them)."
     return (
         f"{outcome}: {vote.votes_for} for, {vote.votes_against} against, {vote.abstentions} abstentions "
         f"({rule}; {vote.get_mode_display().lower()})."
@@ -277,5 +289,7 @@ def meeting_vote_refresh(*, vote_id: int) -> MeetingVote:
         _count(vote, int(sheet["votes_for"]), int(sheet["votes_against"]), int(sheet["abstentions"]))
         vote.result = sheet
         vote.carried = bool(sheet["carried"])
+        if not breakdown_allowed(voters=result.papers_counted):
+            _withhold_figures(vote, voters=result.papers_counted)
         _decide(vote)
     return vote

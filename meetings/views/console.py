@@ -100,7 +100,7 @@ def meeting_console(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "meetings/console.html",
         {
             "meeting": meeting,
-            "live": selectors.live_state(meeting=meeting),
+            "live": selectors.live_state(meeting=meeting, chair_view=True),
             "vote": vote,
             "attendances": selectors.attendance_list(meeting=meeting),
             "motions_in_order": motions_in_order.exclude(pk__in=[m.pk for m in on_agenda if m]),

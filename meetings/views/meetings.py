@@ -116,10 +116,12 @@ def meeting_projector(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 def meeting_live_json(request: HttpRequest, meeting_id: int) -> JsonResponse:
     """What the projector polls: quorum and the current vote. Figures of a
-    vote appear only once it is decided; while open, only how many voted."""
+    vote appear only once it is decided; while open, only how many voted,
+    and for a secret vote not even that, except to the meeting's officers."""
     meeting = _meeting_or_404(meeting_id)
     _refreshed_vote(meeting)
-    response = JsonResponse(selectors.live_state(meeting=meeting))
+    chair_view = permissions.is_officer(user=request.user, unit=meeting.unit)
+    response = JsonResponse(selectors.live_state(meeting=meeting, chair_view=chair_view))
     response["Cache-Control"] = "no-store"
     return response
 

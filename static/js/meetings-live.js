@@ -25,10 +25,13 @@
     var v = data.vote;
     if (!v) { return; }
     set("vote-title", v.title);
-    set("voted", String(v.voted));
+    // A secret vote's count is null for the public view; figures of a
+    // result are null when too few voted.
+    if (v.voted !== null) { set("voted", String(v.voted)); }
     var status = v.mode_label + " — ";
-    if (v.state === "open") { status += v.voted + " voted"; }
+    if (v.state === "open") { status += v.voted === null ? "voting" : v.voted + " voted"; }
     else if (v.state === "closed") { status += "counting"; }
+    else if (v.votes_for === null) { status += "figures withheld: too few voted"; }
     else { status += v.votes_for + " for, " + v.votes_against + " against, " + v.abstentions + " abstentions"; }
     set("vote-status", status);
     set("vote-outcome", v.state === "decided" ? (v.carried ? "CARRIED" : "LOST") : "");

@@ -7,10 +7,16 @@ import pytest
 from ballots.models import Ballot, Participation, PendingPaper, PendingTracker
 from ballots.services import lifecycle
 from ballots.services.casting import receipt_tracker, vote_cast
+from ballots.services.paper_crypto import paper_decrypt
 from core.errors import DomainError
 from tests.factories import BallotFactory, MembershipFactory, UserFactory, election_question, motion_question, option
 
 pytestmark = pytest.mark.django_db
+
+
+def _clear(paper: PendingPaper) -> object:
+    """A pending paper's content, decrypted as closing decrypts it."""
+    return paper_decrypt(ballot_id=paper.ballot_id, question_id=paper.question_id, content=paper.content)
 
 
 @pytest.fixture
@@ -30,7 +36,8 @@ def test_vote_is_recorded_apart_from_the_voter(open_ballot: tuple[Ballot, list])
     assert len(receipt.receipt) == 19
     assert Participation.objects.filter(ballot=ballot, voter=voters[0]).exists()
     paper = PendingPaper.objects.get(ballot=ballot)
-    assert paper.content == [option(question, "For").pk]
+    assert isinstance(paper.content, str) and paper.content.startswith("v1:"), "stored encrypted while open"
+    assert _clear(paper) == [option(question, "For").pk]
     assert PendingTracker.objects.get(ballot=ballot).tracker == receipt_tracker(receipt.receipt)
     field_names = {f.name for f in PendingPaper._meta.get_fields()}
     assert not field_names & {"voter", "participation", "created_at", "at"}
@@ -120,7 +127,7 @@ def test_ranked_paper_accepts_partial_ranking() -> None:
         voter=voter,
         answers={question.pk: [option(question, "Cat").pk, option(question, "Ann").pk]},
     )
-    assert PendingPaper.objects.get().content == [option(question, "Cat").pk, option(question, "Ann").pk]
+    assert _clear(PendingPaper.objects.get()) == [option(question, "Cat").pk, option(question, "Ann").pk]
 
 
 def test_retry_after_the_ballot_closed_still_gets_its_receipt(open_ballot: tuple[Ballot, list]) -> None:

@@ -39,3 +39,44 @@ def test_runs_with_check_database(capsys) -> None:  # type: ignore[no-untyped-de
     call_command("check", "--deploy", "--database", "default", "--tag", "database")
     assert W001 in capsys.readouterr().err
     _set(log_statement="none")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_warns_when_a_closed_ballot_keeps_its_vote_storage() -> None:
+    from ballots.checks import W002, vote_storage_unlinkable
+    from ballots.models import Ballot
+    from ballots.services import lifecycle
+    from tests.factories import BallotFactory, motion_question
+
+    ballot = BallotFactory()
+    motion_question(ballot)
+    lifecycle.ballot_open(ballot_id=ballot.pk)
+    assert vote_storage_unlinkable(None, databases=["default"]) == [], "an open ballot has its storage"
+    Ballot.objects.filter(pk=ballot.pk).update(state=Ballot.State.CLOSED)  # closed behind the application's back
+    found = vote_storage_unlinkable(None, databases=["default"])
+    assert [m.id for m in found] == [W002] and f"ballots_participation_b{ballot.pk}" in found[0].msg
+    Ballot.objects.filter(pk=ballot.pk).update(state=Ballot.State.OPEN)
+    lifecycle.ballot_close(ballot_id=ballot.pk)
+    assert vote_storage_unlinkable(None, databases=["default"]) == []
+
+
+def test_warns_when_wal_is_kept_for_a_replica() -> None:
+    from ballots.checks import W003, wal_kept_beyond_recycling
+
+    name = f"agora_check_{connection.settings_dict['NAME']}"[:63]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_replication_slots")
+        others = cursor.fetchone()[0]
+        cursor.execute("SELECT name, setting FROM pg_settings WHERE name IN ('archive_mode', 'wal_keep_size')")
+        server = dict(cursor.fetchall())
+    quiet = not others and server["archive_mode"] == "off" and server["wal_keep_size"] == "0"
+    if quiet:
+        assert wal_kept_beyond_recycling(None, databases=["default"]) == []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_create_physical_replication_slot(%s, false)", [name])  # reserves no WAL
+    try:
+        found = wal_kept_beyond_recycling(None, databases=["default"])
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_drop_replication_slot(%s)", [name])
+    assert [m.id for m in found] == [W003] and "replication slot" in found[0].msg
