@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.audit import audit_record
+from core.client_ip import client_ip
+from core.text import name_problem
 from governance.models import Membership, Unit
 
 
@@ -27,6 +29,13 @@ class SupporterSignupForm(forms.Form):
         empty_label="Choose a group",
         help_text="You join as a supporter; the group's officers can see that you signed up.",
     )
+
+    def clean_full_name(self) -> str:
+        full_name = str(self.cleaned_data["full_name"]).strip()
+        problem = name_problem(full_name)
+        if problem:
+            raise forms.ValidationError(f"Your name {problem}.")
+        return full_name
 
     @transaction.atomic
     def signup(self, request: HttpRequest, user: User) -> None:
@@ -44,7 +53,7 @@ class SupporterSignupForm(forms.Form):
             action="supporter_signed_up",
             obj=membership,
             unit=unit,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
 
 

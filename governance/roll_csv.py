@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 
+from core.text import FORMULA_STARTS, name_problem, spreadsheet_cell
+
 COLUMNS = (
     "email",
     "full_name",
@@ -51,9 +53,8 @@ MAX_ERRORS = 1000
 # Every column at most twice over (aliases, duplicates): more is refused
 # before any per-column work, so a hostile header costs nothing.
 MAX_COLUMNS = 2 * len(COLUMNS)
-# A cell starting with one of these is a formula to a spreadsheet; the export
-# quotes it with a leading apostrophe and the import takes the apostrophe off.
-FORMULA_STARTS = ("=", "+", "-", "@")
+# A cell starting with a formula character (core.text.FORMULA_STARTS) is
+# quoted by the export with a leading apostrophe; the import takes it off.
 _email = EmailValidator()
 
 
@@ -249,6 +250,8 @@ def _parse_row(
     full_name = get("full_name")
     if len(full_name) > 150:
         reasons.append("full_name is longer than 150 characters")
+    elif problem := name_problem(full_name):
+        reasons.append(f"full_name {problem}")
     if reasons:
         result.add_error(line, "; ".join(reasons))
         return None
@@ -285,6 +288,4 @@ def _cell(value: object) -> object:
         return "yes"
     if value is False:
         return "no"
-    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
-        return "'" + value
-    return value
+    return spreadsheet_cell(value)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts import roles, selectors
 from accounts.access import deny, mfa_enforced
 from core.models import AuditEntry
+from core.text import spreadsheet_cell
 from governance.models import Unit
 
 PAGE_SIZE = 50
@@ -50,10 +51,9 @@ class _Echo:
         return value
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any) -> object:
     """Neutralise spreadsheet formulas (CSV injection) in free text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return spreadsheet_cell("" if value is None else str(value))
 
 
 def _rows(entries: Any) -> Iterator[str]:

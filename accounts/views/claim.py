@@ -23,6 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import services, tokens
 from accounts.forms import ClaimForm
+from core.client_ip import client_ip
 from core.errors import DomainError
 
 CLAIM_SESSION_KEY = "accounts.claim_token"
@@ -63,7 +64,7 @@ def claim_set_password(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_claim(
-                token=token, password=form.cleaned_data["new_password1"], ip_address=request.META.get("REMOTE_ADDR")
+                token=token, password=form.cleaned_data["new_password1"], ip_address=client_ip(request)
             )
         except DomainError as exc:
             return _invalid(request, exc)

@@ -33,6 +33,7 @@ from ballots.models import Ballot, Option, Question
 from ballots.services import lifecycle, nominations
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
+from core.text import plain_name
 from governance.eligibility import EligibilityRule
 from governance.models import Body, Membership, Office, Unit
 from governance.selectors import eligible_memberships
@@ -183,7 +184,7 @@ def ballot_create(
     if not permissions.can_create_ballot(user=actor, unit=unit):
         raise NotPermitted(Code.NOT_BALLOT_MANAGER, f"Only officers of {unit.name} can set up its ballots.")
     values: dict[str, Any] = {
-        "title": title.strip(),
+        "title": plain_name(title, what="The ballot's title", code=Code.INVALID_SCHEDULE),
         "description": description.strip(),
         "returning_officer": returning_officer,
         "opens_at": opens_at,
@@ -231,6 +232,7 @@ def ballot_update(*, ballot_id: int, actor: Any, data: Mapping[str, Any], now: d
         values = {f: data.get(f, getattr(ballot, f)) if f in changed else getattr(ballot, f) for f in BALLOT_FIELDS}
         for text_field in ("title", "description"):
             values[text_field] = str(values[text_field] or "").strip()
+        plain_name(values["title"], what="The ballot's title", code=Code.INVALID_SCHEDULE)
         if not values["title"]:
             raise DomainError(Code.INVALID_SCHEDULE, "Give the ballot a title.")
         if "returning_officer" in changed:
@@ -265,8 +267,9 @@ def _clean_minimums(raw: Any, *, method: str, seats: int) -> list[dict[str, Any]
         if not isinstance(item, dict) or set(item) != {"group", "seats"}:
             raise DomainError(Code.INVALID_MINIMUMS, 'Each minimum names a "group" and its "seats".')
         group, n = item["group"], item["seats"]
-        if not isinstance(group, str) or not group.strip() or len(group.strip()) > MAX_GROUP_LENGTH or "\x00" in group:
+        if not isinstance(group, str) or not group.strip() or len(group.strip()) > MAX_GROUP_LENGTH:
             raise DomainError(Code.INVALID_MINIMUMS, f"A group is named in 1 to {MAX_GROUP_LENGTH} characters.")
+        plain_name(group, what="A group's name", code=Code.INVALID_MINIMUMS)
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= seats:
             raise DomainError(
                 Code.INVALID_MINIMUMS, f"The minimum for {group.strip()} must be between 1 and the {seats} seats."
@@ -279,7 +282,9 @@ def _clean_minimums(raw: Any, *, method: str, seats: int) -> list[dict[str, Any]
 
 def _clean_question(ballot: Ballot, kind: str, values: dict[str, Any]) -> dict[str, Any]:
     """Validate a question's fields for its kind; returns the values to store."""
-    values["title"] = str(values.get("title") or "").strip()
+    values["title"] = plain_name(
+        str(values.get("title") or ""), what="The question's title", code=Code.INVALID_QUESTION
+    )
     values["text"] = str(values.get("text") or "").strip()
     if not values["title"]:
         raise DomainError(Code.INVALID_QUESTION, "Give the question a title.")
@@ -416,6 +421,8 @@ def _renumber(question: Question) -> None:
 
 def _clean_groups(groups: Iterable[str]) -> list[str]:
     cleaned = list(dict.fromkeys(g.strip() for g in groups if g and g.strip()))
+    for group in cleaned:
+        plain_name(group, what="A group's name", code=Code.INVALID_OPTION)
     if any(len(g) > MAX_GROUP_LENGTH for g in cleaned):
         raise DomainError(Code.INVALID_OPTION, f"A group is named in at most {MAX_GROUP_LENGTH} characters.")
     return cleaned
@@ -457,6 +464,7 @@ def option_add(
             label = label or candidate.full_name or candidate.email
         if not label or len(label) > LABEL_MAX_LENGTH:
             raise DomainError(Code.INVALID_OPTION, "Give the candidate's name as it appears on the paper.")
+        label = plain_name(label, what="The candidate's name on the paper", code=Code.INVALID_OPTION)
         try:
             with transaction.atomic():
                 option = Option.objects.create(

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, DomainError
+from core.text import plain_name
 from governance.models import Body, Holding, Office, Unit
 
 BODY_FIELDS = frozenset(
@@ -29,8 +30,9 @@ def _lock_unit(unit: Unit) -> Unit:
 
 
 def _text(data: dict[str, Any], field: str, code: str, message: str) -> None:
+    """A name or title: present, and one line of plain text (``core.text``)."""
     if field in data:
-        data[field] = str(data[field] or "").strip()
+        data[field] = plain_name(str(data[field] or ""), what=f"The {field}", code=code)
         if not data[field]:
             raise DomainError(code, message)
 

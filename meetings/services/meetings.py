@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
+from core.text import plain_name
 from governance.models import Body, Unit
 from meetings import permissions
 from meetings.error_codes import MeetingErrorCode as Code
@@ -70,6 +71,7 @@ def meeting_schedule(
     (in clear days). The notice itself goes out when it falls due."""
     now = now or timezone.now()
     require_officer(user=actor, unit=unit, doing="schedule meetings")
+    title = plain_name(title, what="The meeting's title", code="invalid")
     if kind not in K.values:
         raise DomainError("invalid", "Choose the kind of meeting.")
     if kind == K.COMMITTEE and body is None:
@@ -95,7 +97,7 @@ def meeting_schedule(
             unit=unit,
             body=body,
             kind=kind,
-            title=title.strip() or f"{K(kind).label} of {unit.name}",
+            title=title or f"{K(kind).label} of {unit.name}",
             place=place,
             starts_at=starts_at,
             notice_days=notice_days,
@@ -229,7 +231,7 @@ def agenda_item_add(
             if previous_minutes is None or previous_minutes.meeting.unit_id != meeting.unit_id:
                 raise DomainError("invalid", "Choose the minutes to approve.")
             title = title or f"Minutes of {previous_minutes.meeting.title}"
-        if not title.strip():
+        if not plain_name(title, what="The item's title", code="invalid"):
             raise DomainError("invalid", "Give the item a title.")
         position = (meeting.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
         item = AgendaItem.objects.create(

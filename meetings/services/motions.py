@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
+from core.text import plain_name
 from governance.models import Body, Unit
 from meetings import permissions
 from meetings.error_codes import MeetingErrorCode as Code
@@ -71,7 +72,7 @@ def motion_create(
 ) -> Motion:
     """A member's draft. The number of seconders comes from the unit's standing orders."""
     _require_member(proposer, unit, "propose motions there")
-    title, text = title.strip(), text.strip()
+    title, text = plain_name(title, what="The motion's title", code="invalid"), text.strip()
     if not title or not text:
         raise DomainError("invalid", "A motion needs a title and a text.")
     if meeting is not None and meeting.unit_id != unit.pk:
@@ -255,6 +256,7 @@ def motion_composite(*, motion_ids: list[int], actor: Any, title: str, text: str
     originals become *composited* and point to it. Locks in id order."""
     if len(set(motion_ids)) < 2:
         raise DomainError("invalid", "Choose at least two motions to composite.")
+    title = plain_name(title, what="The composite's title", code="invalid")
     with transaction.atomic():
         motions = [motion_for_update(motion_id=i) for i in sorted(set(motion_ids))]
         unit = motions[0].unit
