@@ -220,3 +220,7 @@ class OptionForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label="Reason for cancelling", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label="Reason for re-opening", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -45,5 +45,6 @@ urlpatterns += [
         name="manage-option-withdraw",
     ),
     path("<int:ballot_id>/manage/cancel/", views_manage.ballot_cancel, name="manage-cancel"),
+    path("<int:ballot_id>/manage/reopen/", views_manage.ballot_reopen, name="manage-reopen"),
     path("<int:ballot_id>/manage/step/<slug:step>/", views_manage.ballot_step, name="manage-step"),
 ]

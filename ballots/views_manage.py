@@ -26,10 +26,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import deny, mfa_enforced
-from ballots.forms_manage import BallotForm, CancelForm, OptionForm, QuestionForm
+from ballots.forms_manage import BallotForm, CancelForm, OptionForm, QuestionForm, ReopenForm
 from ballots.models import Ballot, Option, Question
 from ballots.permissions import can_create_ballot, can_manage_ballot
 from ballots.services import setup
+from ballots.services.lifecycle import may_cancel_open
 from core.errors import DomainError
 from governance.models import Unit
 
@@ -131,6 +132,7 @@ def _manage_page(request: HttpRequest, ballot: Ballot, *, status: int = 200, **f
         "edit_form": forms.get("edit_form") or BallotForm(prefix="ballot", initial=BallotForm.initial_for(ballot)),
         "question_form": forms.get("question_form") or QuestionForm(unit=ballot.unit, prefix="question"),
         "cancel_form": forms.get("cancel_form") or CancelForm(prefix="cancel"),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(prefix="reopen"),
         "problems": setup.ballot_ready_problems(ballot=ballot) if editable else [],
         "roll_estimate": setup.ballot_roll_estimate(ballot=ballot),
         "eligibility": setup.ballot_eligibility_description(ballot=ballot),
@@ -138,7 +140,14 @@ def _manage_page(request: HttpRequest, ballot: Ballot, *, status: int = 200, **f
             "nominations_open": ballot.state == S.DRAFT and has_election,
             "schedule": ballot.state == S.DRAFT,
             "nominations_close": ballot.state == S.NOMINATIONS,
-            "cancel": ballot.state in {S.DRAFT, S.NOMINATIONS, S.SCHEDULED, S.OPEN},
+            # An open ballot is cancelled (and a cancel reversed) only by its
+            # returning officer or a national administrator.
+            "cancel": ballot.state in {S.DRAFT, S.NOMINATIONS, S.SCHEDULED}
+            or (ballot.state == S.OPEN and may_cancel_open(user=request.user, ballot=ballot)),
+            "reopen": ballot.state == S.CANCELLED
+            and ballot.roll_frozen_at is not None
+            and ballot.closed_at is None
+            and may_cancel_open(user=request.user, ballot=ballot),
         },
     }
     return render(request, "ballots/manage/manage.html", context, status=status)
@@ -291,3 +300,18 @@ def ballot_cancel(request: HttpRequest, ballot_id: int) -> HttpResponse:
         else:
             return _done(request, ballot, "The ballot is cancelled.")
     return _manage_page(request, ballot, status=status, cancel_form=form)
+
+
+@_manager_view(["POST"], _ballot_scope)
+def ballot_reopen(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    ballot = _managed_ballot(request, ballot_id)
+    form = ReopenForm(request.POST, prefix="reopen")
+    status = 400
+    if form.is_valid():
+        try:
+            setup.ballot_setup_reopen(ballot_id=ballot.pk, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            status = _refused(form, exc)
+        else:
+            return _done(request, ballot, "The ballot is open again, with the papers cast before the cancel.")
+    return _manage_page(request, ballot, status=status, reopen_form=form)

@@ -250,3 +250,27 @@ class BallotCancelApi(APIView):
             ballot_id=ballot.pk, actor=request.user, reason=data.validated_data["reason"]
         )
         return Response(self.BallotCancelOutput(ballot).data)
+
+
+class BallotReopenApi(APIView):
+    """Re-open a ballot cancelled while open, with the reason: the returning
+    officer's act (or a national administrator's). The papers cast before
+    the cancel were kept sealed and count."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    class BallotReopenInput(serializers.Serializer):
+        reason = serializers.CharField(max_length=1000)
+
+    class BallotReopenOutput(BallotStateOutput):
+        pass
+
+    @extend_schema(request=BallotReopenInput, responses={200: BallotReopenOutput, **REFUSALS})
+    def post(self, request: Request, ballot_id: int) -> Response:
+        ballot = _ballot(ballot_id, request.user)
+        data = self.BallotReopenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ballot = setup.ballot_setup_reopen(
+            ballot_id=ballot.pk, actor=request.user, reason=data.validated_data["reason"]
+        )
+        return Response(self.BallotReopenOutput(ballot).data)

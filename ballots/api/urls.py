@@ -23,4 +23,5 @@ urlpatterns += [
     ),
     path("<int:ballot_id>/schedule/", manage_views.BallotScheduleApi.as_view(), name="api-ballot-schedule"),
     path("<int:ballot_id>/cancel/", manage_views.BallotCancelApi.as_view(), name="api-ballot-cancel"),
+    path("<int:ballot_id>/reopen/", manage_views.BallotReopenApi.as_view(), name="api-ballot-reopen"),
 ]

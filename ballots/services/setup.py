@@ -638,6 +638,15 @@ def ballot_setup_cancel(*, ballot_id: int, actor: Any, reason: str) -> Ballot:
         return lifecycle.ballot_cancel(ballot_id=ballot_id, actor=actor, reason=reason[:1000])
 
 
+def ballot_setup_reopen(*, ballot_id: int, actor: Any, reason: str) -> Ballot:
+    """Re-open a ballot cancelled while it was open, with the papers cast
+    before the cancel (``lifecycle.ballot_reopen``: the returning officer's
+    or a national administrator's act, with a reason)."""
+    with transaction.atomic():
+        _locked(ballot_id, actor)
+        return lifecycle.ballot_reopen(ballot_id=ballot_id, actor=actor, reason=reason)
+
+
 # --- Reads for the manage page ---
 
 

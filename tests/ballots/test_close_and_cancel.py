@@ -156,3 +156,33 @@ def test_the_manage_page_refuses_a_cancel_by_another_officer() -> None:
     ballot.refresh_from_db()
     assert ballot.state == Ballot.State.OPEN
     assert timezone.now() < ballot.closes_at + dt.timedelta(days=2)
+
+
+def test_the_returning_officer_cancels_and_reopens_from_the_page_and_the_api() -> None:
+    ballot, voters, question_id = _open_motion_ballot()
+    secretary, returning_officer = _officers(ballot)
+    vote_cast(ballot_id=ballot.pk, voter=voters[0], answers={question_id: [option(ballot.questions.get(), "For").pk]})
+    officer_page = Client()
+    officer_page.force_login(secretary)
+    assert "Cancel the ballot" not in officer_page.get(f"/ballots/{ballot.pk}/manage/").content.decode()
+    page = Client()
+    page.force_login(returning_officer)
+    assert "Cancel the ballot" in page.get(f"/ballots/{ballot.pk}/manage/").content.decode()
+    response = page.post(f"/ballots/{ballot.pk}/manage/cancel/", {"cancel-reason": "The roll was wrong"})
+    assert response.status_code == 302, response.status_code
+    ballot.refresh_from_db()
+    assert ballot.state == Ballot.State.CANCELLED
+
+    assert "Re-open the ballot" not in officer_page.get(f"/ballots/{ballot.pk}/manage/").content.decode()
+    assert officer_page.post(f"/ballots/{ballot.pk}/manage/reopen/", {"reopen-reason": "x"}).status_code == 403
+    api = APIClient()
+    api.force_authenticate(secretary)
+    assert api.post(f"/api/ballots/{ballot.pk}/reopen/", {"reason": "x"}, format="json").status_code == 403
+    assert "Re-open the ballot" in page.get(f"/ballots/{ballot.pk}/manage/").content.decode()
+    api.force_authenticate(returning_officer)
+    response = api.post(f"/api/ballots/{ballot.pk}/reopen/", {"reason": "It was right"}, format="json")
+    assert response.status_code == 200, response.content
+    ballot.refresh_from_db()
+    assert ballot.state == Ballot.State.OPEN
+    assert PendingPaper.objects.filter(ballot=ballot).count() == 1
+    assert AuditEntry.objects.filter(action="ballot_reopened", detail={"reason": "It was right"}).exists()
