@@ -12,7 +12,7 @@ from typing import Literal, overload
 from ballots.counting.approval import count_approval
 from ballots.counting.ers97 import count_ers97
 from ballots.counting.irv import count_irv
-from ballots.counting.meek_stv import count_meek_stv
+from ballots.counting.meek_nz import count_meek_nz
 from ballots.counting.motion import count_motion
 from ballots.counting.plurality import count_plurality
 from ballots.counting.scottish_stv import count_scottish_stv
@@ -31,10 +31,16 @@ ELECTION_METHODS: dict[str, Counter] = {
     "approval": count_approval,
     "irv": count_irv,
     "scottish-stv": count_scottish_stv,
-    "meek-stv": count_meek_stv,
+    "meek-nz": count_meek_nz,
+    "meek-stv": count_meek_nz,
     "ers97": count_ers97,
 }
-"""Candidate-election methods by name."""
+"""Candidate-election methods by name.
+
+``meek-stv`` is the name stored on ballots created before ``meek-nz``
+existed; their label always said "Meek, New Zealand rules", so it counts
+by exactly those rules (the sheet says ``meek-nz``).
+"""
 
 METHODS: tuple[str, ...] = ("motion", *ELECTION_METHODS)
 """Every name :func:`count` accepts."""

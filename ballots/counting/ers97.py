@@ -1,124 +1,485 @@
-"""STV under the Electoral Reform Society's 1997 rules (ERS97).
+"""STV under the Electoral Reform Society's 1997 rules (ERS97), as published.
 
-Implemented from "How to conduct an election by the Single Transferable Vote"
-(ERS, 3rd edition, 1997), section 5 (manual count rules):
+Implemented from "How to conduct an election by the Single Transferable
+Vote" (ERS, 3rd edition, 1997), section 5, and checked stage by stage
+against an independent counter (OpenSTV 1.7's ERS97 method) on 298
+elections (``tests/data/elections/stv_references/ers97/``).  All arithmetic
+is in exact Python integers counting hundredths of a vote, so no weight can
+overflow.
 
-* Figures are kept to two decimal places (integers scaled by 100).
-* Quota (5.1.5): total votes / (seats + 1), to two decimals ignoring the
-  remainder, plus 0.01.  A candidate reaching the quota is elected.
-* Surplus (5.2): only the *last parcel* of papers received (all first
-  preferences if elected at the first stage) is examined; the surplus is
-  shared among its transferable papers at ``surplus / transferable papers``
-  to two decimals ignoring the remainder, never more than the value each
-  paper arrived with.  What cannot be transferred is recorded as loss
-  ("non-transferable, not exhausted").  The largest surplus goes first.
-* Deferral (5.2.2): surpluses are not transferred while their total is less
-  than the gap between the two lowest continuing candidates, since they
-  could not change who is excluded; exclusion proceeds instead.
-* Exclusion (5.3): the lowest candidate's papers are transferred in
-  sub-stages, one parcel per value received, highest value first, each
-  paper at the value it arrived with; after each sub-stage anyone reaching
-  the quota is elected and receives nothing further.
-* Ties (5.1.8/5.3.?): decided by the earliest stage at which the tied
-  candidates had unequal votes, then by seeded lot.
-* Completion (5.4): continuing candidates no more than the vacancies are
-  deemed elected.
+* **5.1.6 quota**: total valid vote / (places + 1) to two decimals; an exact
+  result is the quota, otherwise the remainder is ignored and 0.01 added.
+* **5.4.8 recalculated quota**: while nobody has been deemed elected, the
+  quota is recalculated the same way from the total valid vote less the
+  non-transferable vote after every transfer (the sheet lists each change).
+* **5.1.7 / 5.3.13 / 5.4.9 deemed elected**: after the first stage, after
+  each surplus transfer and after each batch of an exclusion, continuing
+  candidates whose vote reaches (a) the quota or (b) the *total active vote*
+  (continuing candidates' votes, plus votes of excluded candidates still to
+  be transferred, plus surpluses awaiting transfer) divided by one more than
+  the places unfilled are deemed elected, highest vote first.  (b) is taken
+  to two decimals rounded up and needs at least 0.01 votes; it is never
+  above the quota, so one threshold serves both tests.  When more reach it
+  than there are places, 5.6.2 decides who is left out (the fewest votes at
+  the first point the tied differed, otherwise by lot).
+* **5.2.2 deferral**: surpluses are deferred while their total does not
+  exceed (less than or equal) (a) the gap between the two lowest candidates
+  or (b) the gap between a group of lowest candidates that 5.2.5 could
+  exclude together and the candidate next above.  Candidates with equal
+  votes are never split between a group and the rest.
+* **5.2.3 largest surplus first**, ties by the votes at the first stage or
+  the earliest point (after any batch) where they differed, else by lot.
+* **5.3.2 last batch only**: a surplus arising after the first stage is
+  transferred from the last batch of papers that the candidate received,
+  at surplus / transferable papers (to two decimals, remainder ignored) when
+  their value exceeds the surplus, otherwise at their present value; the
+  difference is non-transferable (6.11).
+* **5.2.5 bulk exclusion (shall)**: the largest group of lowest candidates
+  whose votes, plus the deferred surpluses, do not exceed the vote of the
+  candidate next above is excluded together, provided enough candidates
+  remain to fill the places; otherwise the single lowest (ties as 5.2.3, by
+  fewest votes).  At the first exclusion with no surplus, when the group
+  found holds no votes at all, the lowest candidate above it goes too.
+* **5.4 exclusion in batches**: the excluded candidates' papers are
+  transferred one batch per transfer value, highest first, each paper at
+  its present value; candidates deemed elected after a batch receive no
+  further papers (5.4.10).  The whole exclusion is one stage.
+* **5.5.1 / 5.5.2 completion**: the count stops as soon as the places are
+  filled (even inside an exclusion: the excluded candidate then keeps the
+  untransferred papers on the sheet) or when the continuing candidates are
+  no more than the places left, who are then all deemed elected.
+* Ties settled by lot are drawn from the count's seed (see
+  :mod:`ballots.counting.ties`) and recorded on the sheet.
 
-Not implemented: bulk exclusion (an optional shortcut that never changes the
-result) and the rarely used ``=`` equal-preference marks.
+With equality minimums (not part of the ERS rules) the count is done by the
+project's Gregory loop instead; see :mod:`ballots.counting.gregory_minimums`.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from ballots.counting.papers import EXHAUSTED
-from ballots.counting.scottish_stv import GregoryCount
-from ballots.counting.ties import LOOKBACK_EARLIEST
-from ballots.counting.validate import Prepared, prepare
+from ballots.counting.stagelog import to_decimal
+from ballots.counting.ties import TieBreaker
+from ballots.counting.types import CountSheet, Stage, TieBreak
+from ballots.counting.validate import prepare
 
 if TYPE_CHECKING:
-    from ballots.counting.types import CandidateId, CountSheet, Election
+    from collections.abc import Iterable, Sequence
+
+    from ballots.counting.types import CandidateId, Election
+    from ballots.counting.validate import Prepared
+
+SCALE = 100
+"""Figures are kept in hundredths of a vote (two decimal places)."""
+EXHAUSTED = -1
+RETIRED = -2
+"""Holder of papers that stay with a candidate whose surplus has gone."""
+
+CONTINUING, OVER, EVEN, LOSER = "continuing", "over", "even", "loser"
+"""Statuses: continuing; elected with surplus untransferred; elected and
+settled at the quota; excluded."""
 
 
-class Ers97Count(GregoryCount):
-    """ERS97 specialisation of the Gregory count loop."""
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
 
-    method = "ers97"
-    precision = 2
-    lookback = LOOKBACK_EARLIEST
+
+class Ers97Count:
+    """One ERS97 count; rounds are the first stage, each surplus and each batch."""
 
     def __init__(self, prepared: Prepared, seed: int | None) -> None:
-        """As Gregory, plus the stage at which each parcel arrived."""
-        super().__init__(prepared, seed)
-        self.arrived = np.ones(self.store.counts.shape[0], dtype=np.int64)
+        """Group the papers and put every one with its first preference."""
+        e = prepared.election
+        self.e = e
+        self.prepared = prepared
+        self.n = len(e.candidates)
+        self.seats = e.seats
+        self.standing = prepared.standing
+        groups = prepared.groups
+        self.rankings: list[tuple[CandidateId, ...]] = list(groups)
+        self.weights: list[int] = list(groups.values())
+        g = len(self.rankings)
+        self.holder: list[int] = [r[0] for r in self.rankings]
+        self.pos: list[int] = [0] * g
+        self.value: list[int] = [SCALE] * g
+        self.arrived: list[int] = [0] * g
+        self.total = sum(self.weights) * SCALE
+        self.status: dict[CandidateId, str] = dict.fromkeys(self.standing, CONTINUING)
+        self.winners: list[CandidateId] = []
+        self.losers: list[CandidateId] = []
+        self.fixed: dict[CandidateId, int] = {}
+        self.ties = TieBreaker(seed)
+        self.tie_log: list[TieBreak] = []
+        self.counts: list[list[int]] = []  # per round, indexed by candidate
+        self.exhausted_by_round: list[int] = []
+        self.quota = 0
+        self.thresh = 0
+        self.surplus = 0
+        self.loss = 0
+        self.round_stage: list[int] = []
+        self.stage = 1
+        self.stage_elected: list[CandidateId] = []
+        self.stages: list[Stage] = []
+        self.quota_changes: list[tuple[int, int]] = []
+        self.first_exclusion = True
 
-    def compute_quota(self) -> int:
-        """Total / (seats + 1) truncated to 0.01, plus 0.01."""
-        return int(self.total // (self.seats + 1) + 1)
+    # ------------------------------------------------------------- figures
+    def _held_totals(self) -> list[int]:
+        tot = [0] * self.n
+        for i, h in enumerate(self.holder):
+            if h >= 0:
+                tot[h] += self.weights[i] * self.value[i]
+        return tot
 
-    def next_surplus(self) -> CandidateId | None:
-        """Largest surplus, unless all surpluses together cannot matter."""
-        if not self.pending:
-            return None
-        totals = self.totals()
-        cont = sorted(int(totals[c]) for c in self.cont_list())
-        total_surplus = sum(int(totals[c]) - self.quota for c in self.pending)
-        if len(cont) > 1 and total_surplus < cont[1] - cont[0]:
-            return None
-        return super().next_surplus()
+    def _continuing(self) -> list[CandidateId]:
+        return [c for c in self.standing if self.status[c] == CONTINUING]
 
-    def transfer_surplus(self, c: CandidateId) -> None:
-        """Transfer the surplus from the last parcel only."""
-        self.pending.remove(c)
-        totals = self.totals()
-        surplus = int(totals[c]) - self.quota
-        held = self.store.held_by(c)
-        last = held[self.arrived[held] == self.arrived[held].max()] if held.size else held
-        self.invalidate()
-        dest, pos = self.store.next_holders(last, self.continuing)
-        ok = dest != EXHAUSTED
-        papers = int(self.store.counts[last][ok].sum())
-        tv = surplus // papers if papers else 0
-        new_values = np.minimum(self.store.values[last], tv)
-        new_values[~ok] = 0
-        self.store.relocate(last, dest, pos, new_values)
-        self.arrived[last] = len(self.log.stages) + 1
-        moved = int((self.store.counts[last] * new_values).sum())
-        self.loss += surplus - moved
-        # Papers left with the candidate stay there for good.
-        self.store.retire(held[np.isin(held, last, invert=True)])
-        self.store.retire(last[~ok])
-        self.fixed[c] = self.quota
-        self.invalidate()
-        self.finish_stage(f"surplus of {self.names[c]} transferred", "surplus", c, excluded=())
+    def update_round(self, transferor: CandidateId | None = None) -> None:
+        """Figures of the round just completed, then quota, threshold and elections."""
+        held = self._held_totals()
+        count = [0] * self.n
+        for c in self.standing:
+            if c in self.fixed:
+                count[c] = self.fixed[c]
+            else:
+                count[c] = held[c]
+        if transferor is not None:
+            self.fixed[transferor] = self.quota
+            count[transferor] = self.quota
+        self.counts.append(count)
+        self.round_stage.append(self.stage)
+        exhausted = self.total - sum(count)
+        self.exhausted_by_round.append(exhausted)
+        self.update_thresh()
+        self.update_winners()
 
-    def exclude(self, c: CandidateId, *, passed_over: bool = False) -> None:
-        """Exclude ``c``, moving one parcel (by value, highest first) per stage."""
-        notes = [] if passed_over else list(getattr(self, "_protect_note", []))
-        self._protect_note = []
-        self.continuing[c] = False
-        self.excluded.append(c)
-        held = self.store.held_by(c)
-        values = sorted({int(v) for v in self.store.values[held]}, reverse=True) or [0]
-        for i, value in enumerate(values):
-            idx = held[self.store.values[held] == value] if held.size else held
-            self.move(idx, self.store.values[idx])
-            self.arrived[idx] = len(self.log.stages) + 1
-            part = f" (papers at {value / self.scale:.2f})" if len(values) > 1 else ""
-            self.finish_stage(
-                f"{self.names[c]} excluded{part}",
-                "exclusion",
-                c,
-                excluded=(c,) if i == 0 else (),
-                notes=notes if i == 0 else [],
+    def update_thresh(self) -> None:
+        """5.1.6/5.4.8 quota while nobody is elected; the 5.1.7(b) threshold."""
+        count = self.counts[-1]
+        if not self.winners:
+            quota = _ceil_div(self.total - self.exhausted_by_round[-1], self.seats + 1)
+            if self.counts[:-1] and quota != self.quota:
+                self.quota_changes.append((self.stage, quota))
+            self.quota = quota
+        active = sum(count[c] for c in self.standing if self.status[c] in (CONTINUING, LOSER))
+        active += sum(count[c] - self.quota for c in self.standing if self.status[c] == OVER and count[c] > self.quota)
+        left = self.seats - len(self.winners)
+        if left > 0:
+            self.thresh = _ceil_div(active, left + 1)
+        self.surplus = sum(
+            count[c] - self.quota
+            for c in self.standing
+            if self.status[c] in (OVER, CONTINUING) and count[c] > self.quota
+        )
+
+    def update_winners(self) -> None:
+        """Deem elected everyone at or over the threshold (5.1.7, 5.3.13, 5.4.9)."""
+        count = self.counts[-1]
+        level = max(self.thresh, 1)
+        reached = [c for c in self._continuing() if count[c] >= level]
+        if not reached:
+            return
+        if len(reached) + len(self.winners) > self.seats:
+            left_out = self.break_tie(len(self.counts) - 1, reached, most=False, purpose="election (5.6.2)")
+            reached.remove(left_out)
+        reached.sort(key=lambda c: (-count[c], c))
+        for c in reached:
+            self.status[c] = OVER
+            self.winners.append(c)
+            self.stage_elected.append(c)
+        self.update_thresh()
+        if len(self.winners) < self.seats:
+            self.update_winners()
+
+    # ---------------------------------------------------------------- ties
+    def break_tie(self, r: int, field: Sequence[CandidateId], *, most: bool, purpose: str) -> CandidateId:
+        """Most (or fewest) votes at round ``r``, then at the earliest round they differed, then lot."""
+        count = self.counts[r]
+        best = (max if most else min)(count[c] for c in field)
+        tied = sorted(c for c in field if count[c] == best)
+        if len(tied) == 1:
+            return tied[0]
+        rule = "ERS97 5.2.3" if most else ("ERS97 5.6.2" if purpose.startswith("election") else "ERS97 5.2.5")
+        narrowed = list(tied)
+        for i in range(r):
+            figures = self.counts[i]
+            target = (max if most else min)(figures[c] for c in narrowed)
+            narrowed = [c for c in narrowed if figures[c] == target]
+            if len(narrowed) == 1:
+                self.tie_log.append(
+                    TieBreak(
+                        stage=self.stage,
+                        purpose=purpose,
+                        tied=tuple(tied),
+                        chosen=narrowed[0],
+                        method="earlier-stage",
+                        decided_at_stage=self.round_stage[i],
+                        rule=rule,
+                        how=f"{'most' if most else 'fewest'} votes at the earliest point where they differed",
+                    )
+                )
+                return narrowed[0]
+        chosen = self.ties.draw(narrowed)
+        self.tie_log.append(
+            TieBreak(
+                stage=self.stage,
+                purpose=purpose,
+                tied=tuple(tied),
+                chosen=chosen,
+                method="lot",
+                seed=self.ties.seed,
+                rule=rule,
+                how=self.ties.describe_last(narrowed),
             )
-            if self.seats_left == 0:
-                break
+        )
+        return chosen
+
+    # ------------------------------------------------------------ decisions
+    def election_over(self) -> bool:
+        """5.5.2: places filled; 5.5.1: no more continuing than places left."""
+        return len(self.winners) >= self.seats or len(self._continuing()) + len(self.winners) <= self.seats
+
+    def sure_losers(self) -> list[CandidateId]:
+        """The 5.2.5 group: largest run of lowest candidates that can go together.
+
+        Candidates with equal votes stay together; the group's votes plus
+        the surpluses must not exceed the next candidate's vote, and enough
+        candidates must remain to fill the places.
+        """
+        count = self.counts[-1]
+        cont = self._continuing()
+        room = len(cont) + len(self.winners) - self.seats
+        if sum(count[c] for c in cont) == 0 and self.surplus == 0:
+            return cont
+        cont.sort(key=lambda c: (count[c], c))
+        clusters: list[list[CandidateId]] = [[cont[0]]]
+        for c in cont[1:]:
+            if count[c] == count[clusters[-1][0]]:
+                clusters[-1].append(c)
+            else:
+                clusters.append([c])
+        running = self.surplus
+        group: list[CandidateId] = []
+        losers: list[CandidateId] = []
+        for i, cluster in enumerate(clusters[:-1]):
+            running += len(cluster) * count[cluster[0]]
+            group += cluster
+            if running <= count[clusters[i + 1][0]] and len(group) <= room:
+                losers = list(group)
+        return losers
+
+    def surplus_due(self) -> bool:
+        """5.2.2: transfer a surplus unless none, or deferral applies."""
+        return self.surplus > 0 and not self.sure_losers()
+
+    def choose_exclusions(self) -> list[CandidateId]:
+        """5.2.5: the candidates to exclude at this stage."""
+        r = len(self.counts) - 1
+        count = self.counts[r]
+        chosen: list[CandidateId] = []
+        if self.first_exclusion:
+            chosen = self.sure_losers()
+            if self.surplus == 0:
+                rest = [c for c in self._continuing() if c not in chosen]
+                if len(rest) + len(self.winners) > self.seats and sum(count[c] for c in chosen) == 0:
+                    chosen.append(self.break_tie(r, rest, most=False, purpose="exclusion"))
+        if not self.first_exclusion or not chosen:
+            chosen = self.sure_losers()
+            if not chosen:
+                chosen = [self.break_tie(r, self._continuing(), most=False, purpose="exclusion")]
+        self.first_exclusion = False
+        return chosen
+
+    # ------------------------------------------------------------ transfers
+    def _next(self, i: int) -> tuple[int, int]:
+        ranking = self.rankings[i]
+        p = self.pos[i] + 1
+        while p < len(ranking):
+            if self.status.get(ranking[p]) == CONTINUING:
+                return ranking[p], p
+            p += 1
+        return EXHAUSTED, p
+
+    def transfer_surplus(self) -> CandidateId:
+        """5.3: transfer the largest surplus from the last batch received."""
+        r = len(self.counts) - 1
+        count = self.counts[r]
+        over = [c for c in self.standing if self.status[c] == OVER]
+        c = self.break_tie(r, over, most=True, purpose="order of surplus transfer")
+        surplus = count[c] - self.quota
+        held = [i for i, h in enumerate(self.holder) if h == c]
+        last_round = max((self.arrived[i] for i in held), default=0)
+        batch = [i for i in held if self.arrived[i] == last_round]
+        moves = [(i, *self._next(i)) for i in batch]
+        transferable = [(i, d, p) for i, d, p in moves if d != EXHAUSTED]
+        value = sum(self.weights[i] * self.value[i] for i, _, _ in transferable)
+        papers = sum(self.weights[i] for i, _, _ in transferable)
+        if value > surplus:
+            tv = surplus // papers
+            for i in batch:
+                self.value[i] = min(self.value[i], tv)
+            moved = papers * tv
+            self.loss += surplus - moved
+        self.status[c] = EVEN
+        round_no = r + 1
+        for i in held:
+            self.holder[i] = RETIRED
+        for i, d, p in transferable:
+            self.holder[i] = d
+            self.pos[i] = p
+            self.arrived[i] = round_no
+        return c
+
+    def exclude(self, group: list[CandidateId]) -> bool:
+        """5.4: transfer the group's papers batch by batch; True if the count ended."""
+        for c in group:
+            self.status[c] = LOSER
+            self.losers.append(c)
+        gone = set(group)
+        held = [i for i, h in enumerate(self.holder) if h in gone]
+        values = sorted({self.value[i] for i in held}, reverse=True)
+        if not values:
+            self.update_round()
+            return self.election_over()
+        for v in values:
+            round_no = len(self.counts)
+            for i in held:
+                if self.value[i] != v:
+                    continue
+                d, p = self._next(i)
+                self.holder[i] = d
+                self.pos[i] = p
+                self.arrived[i] = round_no
+            self.update_round()
+            if self.election_over():
+                return True  # 5.5.2: the rest of the batches stay where they are
+        return False
+
+    # ---------------------------------------------------------------- stages
+    def close_stage(self, kind: str, subjects: Sequence[CandidateId], action: str) -> None:
+        """Record the stage just completed from its last round's figures."""
+        count = self.counts[-1]
+        before = self.stages[-1].votes if self.stages else dict.fromkeys(self.standing, Decimal(0))
+        votes = {c: to_decimal(count[c], 2) for c in self.standing}
+        loss = self.loss
+        exhausted = self.exhausted_by_round[-1] - loss
+        self.stages.append(
+            Stage(
+                number=self.stage,
+                action=action,
+                kind=kind,
+                subject=subjects[0] if len(subjects) == 1 else None,
+                votes=votes,
+                transfers={c: votes[c] - before[c] for c in self.standing},
+                exhausted=to_decimal(exhausted, 2),
+                loss=to_decimal(loss, 2),
+                elected=tuple(self.stage_elected),
+                excluded=tuple(subjects) if kind == "exclusion" else (),
+                notes=(),
+            )
+        )
+        self.stage_elected = []
+        self.stage += 1
+
+    def names(self, cands: Iterable[CandidateId]) -> str:
+        """Comma-separated candidate names."""
+        return ", ".join(self.e.candidates[c] for c in cands)
+
+    def run(self) -> CountSheet:
+        """Stage by stage until the places are filled (5.5)."""
+        self.update_round()
+        self.close_stage("first", (), "first preferences")
+        while not self.election_over():
+            if self.surplus_due():
+                c = self.transfer_surplus()
+                self.update_round(transferor=c)
+                self.close_stage("surplus", (c,), f"surplus of {self.e.candidates[c]} transferred")
+            else:
+                group = self.choose_exclusions()
+                group.sort()
+                self.exclude(group)
+                self.close_stage("exclusion", group, f"{self.names(group)} excluded")
+        return self.finish()
+
+    def finish(self) -> CountSheet:
+        """5.5.1: deem elected the continuing candidates left; build the sheet."""
+        count = self.counts[-1]
+        notes: list[str] = []
+        if len(self.winners) < self.seats:
+            rest = self._continuing()
+            rest.sort(key=lambda c: (-count[c], c))
+            self.winners.extend(rest)
+            if rest:
+                notes.append(f"{self.names(rest)} deemed elected: no more continuing candidates than places (5.5.1)")
+                last = self.stages[-1]
+                self.stages[-1] = Stage(
+                    number=last.number,
+                    action=last.action,
+                    kind=last.kind,
+                    subject=last.subject,
+                    votes=last.votes,
+                    transfers=last.transfers,
+                    exhausted=last.exhausted,
+                    loss=last.loss,
+                    elected=last.elected + tuple(rest),
+                    excluded=last.excluded,
+                    notes=(*last.notes, notes[-1]),
+                )
+        if self.prepared.void:
+            notes.append(f"{self.prepared.void} papers without a valid preference were void")
+        initial = self.counts and _ceil_div(self.total, self.seats + 1)
+        return CountSheet(
+            method="ers97",
+            candidates=self.e.candidates,
+            seats=self.seats,
+            total_valid=to_decimal(self.total, 2),
+            quota=to_decimal(self.quota, 2),
+            elected=tuple(self.winners),
+            stages=tuple(self.stages),
+            tie_breaks=tuple(self.tie_log),
+            precision=2,
+            seed=self.ties.seed if any(t.method == "lot" for t in self.tie_log) else None,
+            withdrawn=self.e.withdrawn,
+            notes=tuple(notes),
+            extra={
+                "quota_initial": f"{to_decimal(int(initial or 0), 2):.2f}",
+                "quota_recalculated": [{"stage": s, "quota": f"{to_decimal(q, 2):.2f}"} for s, q in self.quota_changes],
+            },
+        )
 
 
 def count_ers97(election: Election, *, seed: int | None = None) -> CountSheet:
-    """Count ``election`` under the ERS 1997 rules."""
-    return Ers97Count(prepare(election), seed).run()
+    """Count ``election`` under the ERS 1997 rules (see the module docstring)."""
+    if election.minimums:
+        from ballots.counting.gregory_minimums import count_gregory_minimums
+
+        return count_gregory_minimums(election, seed=seed)
+    prepared = prepare(election)
+    if prepared.total_valid == 0:
+        return empty_sheet("ers97", election, 2, void=prepared.void)
+    return Ers97Count(prepared, seed).run()
+
+
+def empty_sheet(method: str, election: Election, precision: int, *, void: int) -> CountSheet:
+    """The sheet of an election without a single valid paper: nobody is elected.
+
+    No rule elects anyone on no votes, and a lot among candidates nobody
+    voted for would be an election by chance; the command line refuses such
+    a file outright.
+    """
+    zero = to_decimal(0, precision)
+    standing = [c for c in range(len(election.candidates)) if c not in election.withdrawn]
+    return CountSheet(
+        method=method,
+        candidates=election.candidates,
+        seats=election.seats,
+        total_valid=zero,
+        quota=None,
+        elected=(),
+        stages=(),
+        precision=precision,
+        withdrawn=election.withdrawn,
+        notes=(f"no valid papers ({void} void): nobody is elected", *([] if standing else ["no candidates"])),
+    )

@@ -1,30 +1,23 @@
-"""Meek's method of STV as specified for New Zealand local elections.
+"""The project's own Meek loop, used only for elections with equality minimums.
 
-Follows the New Zealand rules (Local Electoral Regulations 2001, Schedule 1A,
-which adopt Hill, Wichmann & Woodall's "Algorithm 123"):
+The New Zealand rules (:mod:`ballots.counting.meek_nz`, names ``meek-nz``
+and ``meek-stv``) have no equality minimums, so an election with minimums
+is counted by this loop, which shares the NZ arithmetic (9 decimal places,
+kept amounts rounded up, quota truncated plus 0.000000001) but is **not**
+the NZ rules and matches no other published rule set either:
 
-* Every candidate has a *keep value*: 1 for hopeful candidates, 0 for
-  excluded ones, and for elected ones the fraction of each vote reaching them
-  that they keep.  A paper of weight 1 gives each candidate in turn
-  ``remaining x keep`` (rounded **up** to 9 decimal places) and passes on the
-  rest; what passes beyond the last preference is the *excess*.
-* Quota = (total votes - excess) / (seats + 1), truncated to 9 decimal
-  places, plus 0.000000001.
-* Candidates whose votes reach the quota are elected; each elected
-  candidate's keep value is then updated to ``keep x quota / votes``
-  (rounded up to 9 places) and the distribution repeated, until the total
-  surplus of elected candidates is below 0.00001, or stops decreasing (the
-  nine-place rounding can make 0.00001 unreachable in large elections; the
-  algorithm then stops as Algorithm 123 does), or a new candidate is
-  elected.
-* When the iteration has converged with seats unfilled, the hopeful
-  candidate with fewest votes is excluded (keep value 0).  Ties are settled
-  by seeded lot, as the New Zealand rules direct.
-* When hopeful candidates are no more than the seats left, all are elected.
+* iteration stops when the total surplus is below 0.00001 (NZ: 0.0001),
+  stops decreasing, or someone new reaches the quota;
+* there is no early exclusion of a candidate who cannot catch up (NZ
+  clause 13);
+* a keep value is ``keep x quota / votes`` rounded up once (NZ: twice);
+* ties for exclusion go straight to a seeded SHA-256 lot (NZ clause 19
+  looks back at earlier iterations first, then uses its own generator);
+* the minimums of :mod:`ballots.counting.equality` pass over and protect
+  candidates as documented there.
 
-All arithmetic is in integers scaled by 10^9 (the rules' nine decimal
-places), so results are exactly reproducible.  Identical papers are grouped
-and each distribution is done column by column with NumPy.
+Identical papers are grouped and each distribution is done column by column
+with NumPy; :class:`MeekCount` also provides that distribution to the NZ count.
 """
 
 from __future__ import annotations
@@ -273,7 +266,7 @@ class MeekCount:
         if self.prepared.void:
             notes.append(f"{self.prepared.void} papers without a valid preference were void")
         return CountSheet(
-            method="meek-stv",
+            method="meek-minimums",
             candidates=self.e.candidates,
             seats=self.e.seats,
             total_valid=to_decimal(self.total, PRECISION),
@@ -294,5 +287,5 @@ class MeekCount:
 
 
 def count_meek_stv(election: Election, *, seed: int | None = None) -> CountSheet:
-    """Count ``election`` by Meek STV (New Zealand rules)."""
+    """Count ``election`` (with equality minimums) by this project loop; see the module docstring."""
     return MeekCount(election, seed).run()

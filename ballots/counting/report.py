@@ -52,13 +52,10 @@ def render(sheet: CountSheet) -> str:
     if any(s.loss for s in sheet.stages):
         lines.append("Loss by fractions".ljust(width) + "".join(f"{_fmt(s.loss, p):>{col}}" for s in sheet.stages))
     lines.append("")
-    lines.append("Elected (in order): " + ", ".join(sheet.elected_names))
-    lines.extend(
-        f"Tie at stage {t.stage} ({t.purpose}): "
-        f"{', '.join(names[c] for c in t.tied)} -> "
-        f"{names[t.chosen]} by {t.method}" + (f" (seed {t.seed})" if t.seed is not None else "")
-        for t in sheet.tie_breaks
-    )
+    lines.append("Elected (in order): " + (", ".join(sheet.elected_names) or "nobody"))
+    lines.extend(("Lot: " if t.by_lot else "Tie: ") + t.sentence(names) for t in sheet.tie_breaks)
+    if sheet.seed is not None and any(t.by_lot for t in sheet.tie_breaks):
+        lines.append(f"Seed for the lots: {sheet.seed}")
     notes = [
         *sheet.notes,
         *(f"stage {s.number}: {n}" for s in sheet.stages for n in s.notes),

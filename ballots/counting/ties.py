@@ -30,10 +30,11 @@ LOOKBACK_NONE = "none"
 class TieBreaker:
     """Breaks ties by stage history, then by a seeded lot, and logs each one."""
 
-    def __init__(self, seed: int | None, lookback: str = LOOKBACK_RECENT) -> None:
-        """Remember the seed and the rule set's look-back direction."""
+    def __init__(self, seed: int | None, lookback: str = LOOKBACK_RECENT, rule: str = "") -> None:
+        """Remember the seed, the rule set's look-back direction and its name."""
         self.seed = seed
         self.lookback = lookback
+        self.rule = rule
         self.draws = 0
         self.log: list[TieBreak] = []
 
@@ -50,7 +51,17 @@ class TieBreaker:
         digest = hashlib.sha256(f"{self.seed}:{self.draws}".encode()).hexdigest()
         self.draws += 1
         field = sorted(tied)
-        return field[int(digest, 16) % len(field)]
+        self._last = (self.draws - 1, int(digest, 16) % len(field))
+        return field[self._last[1]]
+
+    def describe_last(self, tied: Sequence[CandidateId]) -> str:
+        """How the latest :meth:`draw` was made, in words anyone can re-check."""
+        k, index = getattr(self, "_last", (0, 0))
+        return (
+            f'draw {k} from seed {self.seed}: SHA-256 of "{self.seed}:{k}" as a number, '
+            f"modulo {len(tied)}, gives {index}, i.e. the {_ordinal(index + 1)} of the tied "
+            "in ballot-paper order"
+        )
 
     def choose(
         self,
@@ -87,12 +98,15 @@ class TieBreaker:
                 decided_at = s + 1
                 if len(field) == 1:
                     break
+        how = ""
         if len(field) == 1:
             chosen = field[0]
             method = "earlier-stage"
+            how = f"the {'fewest' if lowest else 'most'} votes at the {self.lookback} stage where they differed"
         else:
             chosen = self.draw(field)
             method = "lot"
+            how = self.describe_last(field)
         self.log.append(
             TieBreak(
                 stage=stage,
@@ -102,6 +116,14 @@ class TieBreaker:
                 method=method,
                 seed=self.seed if method == "lot" else None,
                 decided_at_stage=decided_at,
+                rule=self.rule,
+                how=how,
             )
         )
         return chosen
+
+
+def _ordinal(k: int) -> str:
+    """1st, 2nd, 3rd, 4th ..."""
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"

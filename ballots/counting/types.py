@@ -304,6 +304,31 @@ class TieBreak:
     method: str
     seed: int | None = None
     decided_at_stage: int | None = None
+    rule: str = ""
+    """The rule that applied, e.g. ``"ERS97 5.2.5"``."""
+    how: str = ""
+    """How it was decided, in words (for a lot: how the draw was made)."""
+
+    @property
+    def by_lot(self) -> bool:
+        """True when the tie was settled by lot."""
+        return self.method == "lot"
+
+    def sentence(self, names: Sequence[str]) -> str:
+        """One plain sentence describing this tie and how it was settled."""
+        tied = ", ".join(names[c] for c in self.tied)
+        chosen = names[self.chosen]
+        rule = f" under {self.rule}" if self.rule else ""
+        if self.by_lot:
+            return (
+                f"Stage {self.stage}: {tied} were tied ({self.purpose}); "
+                f"{chosen} was chosen by lot{rule}: {self.how or 'seeded draw'}."
+            )
+        where = f" (stage {self.decided_at_stage})" if self.decided_at_stage else ""
+        return (
+            f"Stage {self.stage}: {tied} were tied ({self.purpose}); "
+            f"{chosen} was chosen{rule} by {self.how or 'an earlier stage'}{where}."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,13 +385,15 @@ class CountSheet:
     def to_json(self) -> dict[str, Any]:
         """Plain-data form (names, numbers) suitable for ``json.dumps``.
 
-        Figures are emitted as numbers (floats are exact enough for display;
-        the exact values remain available as ``Decimal`` on the dataclass).
+        Figures are exact decimal strings with the sheet's number of
+        decimal places (``"1299.75"``), so no digit is lost however large
+        the count; parse them with ``Decimal``, never ``float``.
         """
         names = self.candidates
+        places = self.precision
 
-        def num(value: Decimal) -> int | float:
-            return int(value) if value == value.to_integral_value() else float(value)
+        def num(value: Decimal) -> str:
+            return f"{value:.{places}f}"
 
         return {
             "method": self.method,
@@ -378,7 +405,8 @@ class CountSheet:
             "precision": self.precision,
             "elected": self.elected_names,
             "exhausted": num(self.exhausted),
-            "seed": self.seed,
+            "seed": None if self.seed is None else str(self.seed),
+            "lots": [t.sentence(names) for t in self.tie_breaks if t.by_lot],
             "notes": list(self.notes),
             "extra": dict(self.extra),
             "stages": [
@@ -406,6 +434,9 @@ class CountSheet:
                     "method": t.method,
                     "seed": t.seed,
                     "decided_at_stage": t.decided_at_stage,
+                    "rule": t.rule,
+                    "how": t.how,
+                    "sentence": t.sentence(names),
                 }
                 for t in self.tie_breaks
             ],

@@ -289,6 +289,21 @@ def _from_array(papers: BallotArray, n: int) -> tuple[AnyIntArray, IntArray]:
     return distinct, counts
 
 
+MAX_TOTAL_PAPERS = 10**8
+"""The most papers (total weight) any method counts.
+
+Every method's arithmetic is exact below this: the scaled figures and the
+products formed in transfers stay far inside 64-bit integers.  Beyond it
+the count is refused rather than risk a silent overflow.
+"""
+
+
+def _check_total(total: int) -> None:
+    if total > MAX_TOTAL_PAPERS:
+        msg = f"{total:,} papers: more than the {MAX_TOTAL_PAPERS:,} this engine counts exactly"
+        raise CountingError(msg)
+
+
 def prepare(election: Election, *, need_seats: bool = True) -> Prepared:
     """Validate ``election`` and group its papers.
 
@@ -300,6 +315,9 @@ def prepare(election: Election, *, need_seats: bool = True) -> Prepared:
     n = len(election.candidates)
     ballots = election.ballots
     if isinstance(ballots, BallotArray):
+        weights = ballots.weights
+        if weights is not None and weights.size:
+            _check_total(sum(weights.tolist()) if int(weights.max()) > MAX_TOTAL_PAPERS // max(1, weights.size) else 0)
         matrix, counts = _from_array(ballots, n)
     else:
         try:
@@ -308,6 +326,7 @@ def prepare(election: Election, *, need_seats: bool = True) -> Prepared:
             _report_first_error(ballots, n)
             raise
         distinct = list(raw)
+        _check_total(sum(raw.values()))
         counts = np.fromiter(raw.values(), dtype=np.int64, count=len(raw))
         built = _matrix(distinct, n)
         if built is None:

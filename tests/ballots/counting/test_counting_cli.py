@@ -41,10 +41,10 @@ def test_json_output() -> None:
     sheet = json.loads(proc.stdout)
     assert sheet["method"] == "scottish-stv"
     assert sheet["seats"] == 4
-    assert sheet["quota"] == 326
+    assert sheet["quota"] == "326.00000"  # exact decimal string, never a float
     assert sheet["elected"][0] == "Steven HEDDLE (Ind)"
-    assert sheet["stages"][6]["votes"]["DAVID DAWSON (Ind)"] == pytest.approx(356.68833)
-    assert isinstance(sheet["exhausted"], int | float)
+    assert sheet["stages"][6]["votes"]["DAVID DAWSON (Ind)"] == "356.68833"
+    assert sheet["exhausted"] == "103.57047"
 
 
 @pytest.mark.parametrize("method", ["meek-stv", "ers97", "plurality"])

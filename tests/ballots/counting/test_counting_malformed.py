@@ -51,11 +51,18 @@ def test_empty_papers_are_void(method: str) -> None:
     assert any("void" in n for n in sheet.notes)
 
 
+NOBODY_ON_NO_VOTES = ("ers97", "meek-nz")
+
+
 @pytest.mark.parametrize("method", ELECTION_METHODS)
 def test_no_ballots_at_all(method: str) -> None:
-    """No valid papers: seats are still filled (by lot), not a crash."""
+    """No valid papers: not a crash; ERS97 and NZ Meek elect nobody, the others fill seats by lot."""
     sheet = count(method, make(seats=1), seed=3)
-    assert len(sheet.elected) == 1
+    if sheet.method in NOBODY_ON_NO_VOTES:
+        assert sheet.elected == ()
+        assert any("nobody is elected" in n for n in sheet.notes)
+    else:
+        assert len(sheet.elected) == 1
 
 
 @pytest.mark.parametrize("method", ["scottish-stv", "meek-stv", "ers97", "irv", "plurality"])
@@ -93,5 +100,7 @@ def test_fuzz_never_crashes(rankings: list[tuple[int, ...]], seats: int, method:
         sheet = None
     if sheet is None:
         assert message != "empty message"
+    elif sheet.method in NOBODY_ON_NO_VOTES and sheet.total_valid == 0:
+        assert sheet.elected == ()  # no rule elects on no votes (nor by lot)
     else:
         assert len(sheet.elected) == seats

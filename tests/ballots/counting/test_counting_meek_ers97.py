@@ -44,14 +44,15 @@ def test_ers97_hand_example() -> None:
 
 def test_ers97_last_parcel_only() -> None:
     """A surplus arising on transfer moves only the last parcel received."""
-    # Quota 25.01.  A (40) elected at stage 1: 14.99 over 40 papers -> 0.37
-    # each to B, who reaches 34.80.  B's surplus 9.79 comes only from that
+    # Quota 100 / 4 = 25.00 exactly (5.1.6: no 0.01 added to an exact
+    # division).  A (40) elected at stage 1: 15.00 over 40 papers -> 0.37
+    # each to B, who reaches 34.80.  B's surplus 9.80 comes only from that
     # last parcel: 40 papers -> 0.24 each to D; B's own first preferences
     # (next preference C) stay put.
     papers = [(0, 1, 3)] * 40 + [(1, 2)] * 20 + [(2,)] * 22 + [(3,)] * 18
     e = Election(candidates=("A", "B", "C", "D"), ballots=tuple(Ballot(p) for p in papers), seats=3)
     sheet = count("ers97", e)
-    assert sheet.quota == Decimal("25.01")
+    assert sheet.quota == Decimal("25.00")
     assert sheet.stages[1].votes[1] == Decimal("34.80")
     assert sheet.stages[2].action == "surplus of B transferred"
     assert sheet.stages[2].votes[3] == Decimal("18") + Decimal("0.24") * 40

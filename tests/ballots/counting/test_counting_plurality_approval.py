@@ -24,7 +24,7 @@ def test_plurality_single_seat() -> None:
     e = election([(0, 1), (1,), (1, 0), (2, 0, 1)], 3)
     sheet = count("plurality", e)
     assert sheet.elected_names == ["C1"]
-    assert sheet.to_json()["stages"][0]["votes"] == {"C0": 1, "C1": 2, "C2": 1}
+    assert sheet.to_json()["stages"][0]["votes"] == {"C0": "1", "C1": "2", "C2": "1"}
 
 
 def test_block_vote() -> None:

@@ -143,7 +143,8 @@ def test_glasgow_2007_against_droop(blt: str) -> None:
     sheet = count("scottish-stv", read_blt(GLASGOW / blt))
     assert sheet.quota == Decimal(expected["quota"])
     assert sheet.total_valid == expected["valid"]
-    assert sheet.elected_names == expected["elected_in_order"]
+    # Droop trims the space inside the quotes of "Kieran  Wild "; we keep names exactly
+    assert [n.strip() for n in sheet.elected_names] == expected["elected_in_order"]
 
 
 def test_dublin_north_2002_winners() -> None:
