@@ -339,7 +339,7 @@ class Command(BaseCommand):
             returning_officer=people[-1],
             state=Ballot.State.SCHEDULED,
             opens_at=now - dt.timedelta(days=30),
-            closes_at=now - dt.timedelta(days=23),
+            closes_at=now + dt.timedelta(hours=1),  # moved into the past once the votes are in
             description="The branch's first election of its committee (STV, 3 seats).",
         )
         names = [p.full_name for p in people[2:7]]
@@ -353,6 +353,8 @@ class Command(BaseCommand):
         for voter in people[:20]:
             ranking = rng.sample(options, k=rng.randint(1, 4))
             casting.vote_cast(ballot_id=ballot.pk, voter=voter, answers={question.pk: [o.pk for o in ranking]})
+        # The vote function refuses votes after closes_at, so history is cast first and dated after.
+        Ballot.objects.filter(pk=ballot.pk).update(closes_at=now - dt.timedelta(days=23))
         lifecycle.ballot_close(ballot_id=ballot.pk)
         tallying.ballot_tally(ballot_id=ballot.pk)
         lifecycle.ballot_declare(ballot_id=ballot.pk, actor=people[-1])
@@ -398,7 +400,7 @@ class Command(BaseCommand):
             returning_officer=ro,
             state=Ballot.State.SCHEDULED,
             opens_at=now - dt.timedelta(days=14),
-            closes_at=now - dt.timedelta(days=7),
+            closes_at=now + dt.timedelta(hours=1),  # moved into the past once the votes are in
             description="Treasurer election and the branch's statement of aims.",
         )
         motion = Question.objects.create(
@@ -419,6 +421,7 @@ class Command(BaseCommand):
             casting.vote_cast(
                 ballot_id=ballot.pk, voter=voter, answers={election.pk: [o.pk for o in ranking], motion.pk: [choice.pk]}
             )
+        Ballot.objects.filter(pk=ballot.pk).update(closes_at=now - dt.timedelta(days=7))
         lifecycle.ballot_close(ballot_id=ballot.pk)
         tallying.ballot_tally(ballot_id=ballot.pk)
         lifecycle.ballot_declare(ballot_id=ballot.pk, actor=ro)
