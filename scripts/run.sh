@@ -7,6 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/venv.sh
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.local}
+# What a new user sees first is the site as members see it, error pages
+# included; DEBUG=true make run shows Django's debug pages instead.
+export DEBUG=${DEBUG:-false}
 export VAR_DIR=${VAR_DIR:-$PWD/var}
 PORT=${PORT:-8000}
 mkdir -p "$VAR_DIR/broker/queue" "$VAR_DIR/broker/processed" "$VAR_DIR/mail" "$VAR_DIR/log"

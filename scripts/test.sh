@@ -66,8 +66,12 @@ fi
 
 # --- Chromium for the browser tests -----------------------------------------
 need_apt chromium chromium
-# axe-core (npm, pinned in package-lock.json) for tests/e2e/test_a11y_journeys.py.
-if [ ! -f node_modules/axe-core/axe.min.js ]; then need_apt npm npm; npm ci --no-audit --no-fund --loglevel=error; fi
+# npm packages pinned in package-lock.json: axe-core for tests/e2e/test_a11y_journeys.py,
+# and bootstrap, whose committed copy in static/vendor/ is checked against it.
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/bootstrap/package.json ] \
+   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  need_apt npm npm; npm ci --no-audit --no-fund --loglevel=error
+fi
 export CHROMIUM_PATH=${CHROMIUM_PATH:-$(command -v chromium)}
 
 export DJANGO_SETTINGS_MODULE=config.settings.test

@@ -31,9 +31,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "allauth",
     "allauth.account",
@@ -208,9 +210,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Every task declares its own soft and hard limits (see each tasks.py); these
+# catch any task that does not.
+CELERY_TASK_SOFT_TIME_LIMIT = 300
+CELERY_TASK_TIME_LIMIT = 360
 BALLOTS_SWEEP_SECONDS = env.float("BALLOTS_SWEEP_SECONDS", default=15.0)
-# Fault injection for the tests that kill a worker mid-tally; always 0 in use.
-BALLOTS_TALLY_DELAY_SECONDS = env.float("BALLOTS_TALLY_DELAY_SECONDS", default=0.0)
 CELERY_BEAT_SCHEDULE = {
     "ballots-close-due": {"task": "ballots.close_due_ballots", "schedule": BALLOTS_SWEEP_SECONDS},
     "ballots-open-due": {"task": "ballots.open_due_ballots", "schedule": BALLOTS_SWEEP_SECONDS},
@@ -251,7 +255,15 @@ REST_FRAMEWORK = {
         "user": env.str("API_THROTTLE_USER", default="600/min"),
     },
 }
+# Forms render through the design system's templates (templates/forms/,
+# templates/django/forms/widgets/): labels, hints, errors and classes in one place.
+FORM_RENDERER = "core.forms.SiteFormRenderer"
+
 SPECTACULAR_SETTINGS = {
+    # Swagger UI is served from drf-spectacular-sidecar's files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "TITLE": "Agora API",
     "DESCRIPTION": "Members, motions, meetings and secret ballots. Errors are JSON objects {code, message}.",
     "VERSION": "0.1.0",
