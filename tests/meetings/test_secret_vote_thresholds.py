@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 from core.models import OutboxEmail
 from meetings.models import MeetingVote, Minutes
 from meetings.services import meetings as svc
+from meetings.services.motions import motion_follow
 from meetings.services.votes import meeting_vote_cast, meeting_vote_close, meeting_vote_open, meeting_vote_refresh
 from tests.meetings.conftest import in_order_motion, running_meeting
 
@@ -60,6 +61,7 @@ def test_secret_vote_with_two_present_shows_no_per_choice_figure_anywhere(
     item = svc.agenda_item_add(meeting_id=meeting.pk, actor=branch.secretary, kind="motion", motion=motion)
     svc.agenda_item_take(item_id=item.pk, actor=branch.secretary)
     chair, member = branch.secretary, branch.members[0]
+    motion_follow(motion=motion, person=member)
     vote = meeting_vote_open(meeting_id=meeting.pk, actor=chair, mode="secret", motion=motion)
     meeting_vote_cast(vote_id=vote.pk, voter=chair, choice="for")
     meeting_vote_cast(vote_id=vote.pk, voter=member, choice="against")
@@ -111,5 +113,7 @@ def test_secret_vote_with_two_present_shows_no_per_choice_figure_anywhere(
     _assert_no_figures("minutes", minutes)
     results = OutboxEmail.objects.filter(key__startswith=f"ballot-result:{vote.ballot_id}")
     assert results.count() == 2, "the result goes to both voters"
-    for email in results:
-        _assert_no_figures("result e-mail", email.subject + email.body_text + email.body_html)
+    decided = OutboxEmail.objects.filter(key__startswith=f"motion:{motion.pk}:decided")
+    assert decided.filter(body_text__icontains="lost").exists(), "the motion's followers hear the outcome"
+    for email in OutboxEmail.objects.all():
+        _assert_no_figures(f"e-mail {email.key}", email.subject + email.body_text + email.body_html)
