@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from core.emails import outbox_enqueue_many
-from governance.models import Holding
+from governance import authority
 from meetings.models import Meeting, Motion, Requisition
 
 User = get_user_model()
@@ -53,10 +53,9 @@ def notice_enqueue(*, meeting: Meeting, recipients: Any) -> int:
 
 
 def requisition_met_notify(*, requisition: Requisition) -> int:
-    """Tell the unit's officers that they must now call the meeting."""
-    officers = User.objects.filter(
-        pk__in=Holding.objects.filter(office__unit=requisition.unit, ends_on__isnull=True).values("person_id")
-    )
+    """Tell the unit's officers (``governance.authority.officers_of``) that
+    they must now call the meeting."""
+    officers = authority.officers_of(requisition.unit)
     return outbox_enqueue_many(
         key_prefix=f"requisition-met:{requisition.pk}",
         recipients=officers.iterator(),

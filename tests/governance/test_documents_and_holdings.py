@@ -86,11 +86,11 @@ def test_officers_manage_their_unit_and_those_below_only() -> None:
     national_sec = HoldingFactory(office=OfficeFactory(unit=national)).person
     former = HoldingFactory(office=OfficeFactory(unit=branch), ends_on=DAY).person
     committee_member = HoldingFactory(body=BodyFactory(unit=branch), office=None).person
-    admin = UserFactory(is_staff=True)
+    admin, staff = UserFactory(is_superuser=True), UserFactory(is_staff=True)
     assert is_unit_officer(user=branch_sec, unit=branch) and not is_unit_officer(user=branch_sec, unit=national)
     assert is_unit_officer(user=national_sec, unit=branch) and is_unit_officer(user=national_sec, unit=national)
     assert not is_unit_officer(user=former, unit=branch)
     assert not is_unit_officer(user=committee_member, unit=branch)
-    assert is_unit_officer(user=admin, unit=branch)
+    assert is_unit_officer(user=admin, unit=branch) and not is_unit_officer(user=staff, unit=branch)
     assert sorted(units_managed_by(user=national_sec)) == sorted([national.pk, branch.pk])
     assert units_managed_by(user=branch_sec) == [branch.pk]

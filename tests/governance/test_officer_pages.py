@@ -69,7 +69,9 @@ def test_who_may_manage(client: Client, stockport: dict) -> None:
     assert response.status_code == 403 and not AuditEntry.objects.exists()
     client.force_login(HoldingFactory(office=OfficeFactory(unit=stockport["national"])).person)
     assert client.get(urls[0]).status_code == 200  # an officer above it
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory(is_staff=True))  # staff: the Django admin site only, no authority here
+    assert client.get(urls[0]).status_code == 403
+    client.force_login(UserFactory(is_superuser=True))
     assert client.get(urls[0]).status_code == 200
     client.force_login(stockport["secretary"])
     for url in urls:

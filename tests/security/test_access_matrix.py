@@ -5,9 +5,17 @@ One table: each row is a request on Stockport's (or one member's) data and
 the roles that may make it; every other role must be refused (401/403/404,
 or for a page a redirect to sign in). Roles: an anonymous observer, a
 Stockport member, a Manchester member, Stockport's secretary (an officer
-there) and Manchester's chair (an officer of a sibling branch).
+there), Manchester's chair (an officer of a sibling branch), an officer of
+the region above Stockport (manages it: ``governance.authority``), a staff
+user (the Django admin flag gives no authority), a member of Stockport's
+committee (runs its meetings and motions, not its roll or offices), an
+officer whose term starts tomorrow and one whose term ended yesterday.
 
-Figure: rows × roles checked, 0 leaks.
+A second pass puts Stockport under an MFA policy and repeats every officer
+row for everyone with authority there and no authenticator: none may pass.
+
+Figures: rows × roles checked, 0 leaks; officer rows × authorities under
+MFA, 0 bypasses.
 """
 
 from __future__ import annotations
@@ -23,13 +31,28 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import User
+from accounts.models import UnitAccessPolicy, User
+from accounts.roles import mfa_enabled as roles_mfa_enabled
 from ballots.models import Question
 from governance.models import Body, Holding, Office, RollImport
 from meetings.models import Meeting, Motion
 from tests.security.conftest import Demo
 
-ROLES = ("anonymous", "member", "outsider", "officer", "foreign_officer")
+ROLES = (
+    "anonymous",
+    "member",
+    "outsider",
+    "officer",
+    "foreign_officer",
+    "regional_officer",
+    "staff",
+    "body_member",
+    "future_officer",
+    "former_officer",
+)
+# Who manages Stockport, and who runs its meetings and motions (governance.authority).
+MANAGERS = {"officer", "regional_officer"}
+MEETING_RUNNERS = MANAGERS | {"body_member"}
 DENIED = {401, 403, 404}
 
 
@@ -47,12 +70,48 @@ def _roles(demo: Demo) -> dict[str, User | None]:
     Holding.objects.create(
         person=foreign, office=chair, starts_on=timezone.localdate() - dt.timedelta(days=30), authority="Test"
     )
+    today = timezone.localdate()
+    region = demo.stockport.parent
+    assert region is not None and region.kind == "region"
+    regional = User.objects.create_user(email="north-west.lead@example.org", full_name="Regional Secretary")
+    Holding.objects.create(
+        person=regional,
+        office=Office.objects.create(unit=region, title="Regional secretary"),
+        starts_on=today - dt.timedelta(days=30),
+        authority="Regional AGM",
+    )
+    staff = User.objects.create_user(email="staff.flag@example.org", full_name="Staff User", is_staff=True)
+    body_member = User.objects.create_user(email="committee.seat@example.org", full_name="Committee Member")
+    Holding.objects.create(
+        person=body_member,
+        body=Body.objects.get(unit=demo.stockport, kind=Body.Kind.COMMITTEE),
+        starts_on=today - dt.timedelta(days=30),
+        authority="Branch AGM",
+    )
+    treasurer = Office.objects.get(unit=demo.stockport, title="Treasurer")
+    future = User.objects.create_user(email="incoming.holder@example.org", full_name="Future Officer")
+    Holding.objects.create(
+        person=future, office=treasurer, starts_on=today + dt.timedelta(days=1), authority="Elected, not yet in"
+    )
+    former = User.objects.create_user(email="outgoing.holder@example.org", full_name="Former Officer")
+    Holding.objects.create(
+        person=former,
+        office=treasurer,
+        starts_on=today - dt.timedelta(days=400),
+        ends_on=today - dt.timedelta(days=1),
+        authority="Term ended yesterday",
+    )
     return {
         "anonymous": None,
         "member": demo.member,
         "outsider": demo.outsider,
         "officer": demo.secretary,
         "foreign_officer": foreign,
+        "regional_officer": regional,
+        "staff": staff,
+        "body_member": body_member,
+        "future_officer": future,
+        "former_officer": former,
     }
 
 
@@ -90,59 +149,78 @@ def _csv() -> SimpleUploadedFile:
 
 
 ROWS = [
-    # --- the roll and its imports: Stockport's officers only
+    # --- the roll and its imports: those who manage Stockport
     Row(
         "GET roll via API",
-        {"officer"},
+        MANAGERS,
         lambda c, o: c.get(f"/api/governance/units/{o['slug']}/memberships/"),
     ),
-    Row("GET roll import via API", {"officer"}, lambda c, o: c.get(f"/api/governance/roll-imports/{o['import'].pk}/")),
+    Row("GET roll import via API", MANAGERS, lambda c, o: c.get(f"/api/governance/roll-imports/{o['import'].pk}/")),
     Row(
         "POST roll import via API",
-        {"officer"},
+        MANAGERS,
         lambda c, o: c.post(f"/api/governance/units/{o['slug']}/roll-imports/", {"file": _csv(), "dry_run": "true"}),
     ),
-    Row("GET roll page", {"officer"}, lambda c, o: c.get(f"/units/{o['slug']}/roll/"), api=False),
-    Row("GET roll CSV", {"officer"}, lambda c, o: c.get(f"/units/{o['slug']}/roll/export.csv"), api=False),
+    Row("GET roll page", MANAGERS, lambda c, o: c.get(f"/units/{o['slug']}/roll/"), api=False),
+    Row("GET roll CSV", MANAGERS, lambda c, o: c.get(f"/units/{o['slug']}/roll/export.csv"), api=False),
     Row(
         "GET roll import page",
-        {"officer"},
+        MANAGERS,
         lambda c, o: c.get(f"/units/{o['slug']}/roll/imports/{o['import'].pk}/"),
         api=False,
     ),
-    Row("GET audit log", {"officer"}, lambda c, o: c.get(f"/me/units/{o['slug']}/audit/"), api=False),
-    Row("GET audit log CSV", {"officer"}, lambda c, o: c.get(f"/me/units/{o['slug']}/audit.csv"), api=False),
-    # --- the unit's offices, bodies and meetings: Stockport's officers only
+    Row("GET audit log", MANAGERS, lambda c, o: c.get(f"/me/units/{o['slug']}/audit/"), api=False),
+    Row("GET audit log CSV", MANAGERS, lambda c, o: c.get(f"/me/units/{o['slug']}/audit.csv"), api=False),
+    # --- the unit's offices and bodies: those who manage Stockport
     Row(
         "PATCH office via API",
-        {"officer"},
+        MANAGERS,
         lambda c, o: c.patch(f"/api/governance/offices/{o['office'].pk}/", {"term_months": 24}, format="json"),
     ),
     Row(
         "POST office via API",
-        {"officer"},
+        MANAGERS,
         lambda c, o: c.post(f"/api/governance/units/{o['slug']}/offices/", {"title": "Youth officer"}, format="json"),
     ),
     Row(
         "PATCH body via API",
-        {"officer"},
+        MANAGERS,
         lambda c, o: c.patch(f"/api/governance/bodies/{o['body'].pk}/", {"seats": 7}, format="json"),
     ),
+    # --- its meetings and motions: those who manage it, and its committee
     Row(
         "POST motion ruling via API",
-        {"officer"},
+        MEETING_RUNNERS,
         lambda c, o: c.post(
             f"/api/meetings/motions/{o['submitted'].pk}/rule/", {"in_order": False, "reason": "No."}, format="json"
         ),
     ),
     Row(
         "POST agenda item via API",
-        {"officer"},
+        MEETING_RUNNERS,
         lambda c, o: c.post(f"/api/meetings/{o['agm'].pk}/agenda/", {"kind": "aob", "title": "X"}, format="json"),
     ),
-    Row("GET meeting console", {"officer"}, lambda c, o: c.get(f"/meetings/{o['agm'].pk}/console/"), api=False),
-    Row("GET minutes editor", {"officer"}, lambda c, o: c.get(f"/meetings/{o['past'].pk}/minutes/"), api=False),
-    Row("GET meeting scheduler", {"officer"}, lambda c, o: c.get(f"/meetings/schedule/{o['slug']}/"), api=False),
+    Row("GET meeting console", MEETING_RUNNERS, lambda c, o: c.get(f"/meetings/{o['agm'].pk}/console/"), api=False),
+    Row("GET minutes editor", MEETING_RUNNERS, lambda c, o: c.get(f"/meetings/{o['past'].pk}/minutes/"), api=False),
+    Row("GET meeting scheduler", MEETING_RUNNERS, lambda c, o: c.get(f"/meetings/schedule/{o['slug']}/"), api=False),
+    # --- its ballots: set up and run by those who manage Stockport
+    Row("GET new ballot page", MANAGERS, lambda c, o: c.get(f"/ballots/new/{o['slug']}/"), api=False),
+    Row("GET ballot manage page", MANAGERS, lambda c, o: c.get(f"/ballots/{o['ballot'].pk}/manage/"), api=False),
+    Row(
+        "POST ballot via API",
+        MANAGERS,
+        lambda c, o: c.post(
+            "/api/ballots/create/",
+            {
+                "unit": o["slug"],
+                "title": "Delegates to conference",
+                "returning_officer": "secretary@example.org",
+                "opens_at": (timezone.now() + dt.timedelta(days=10)).isoformat(),
+                "closes_at": (timezone.now() + dt.timedelta(days=12)).isoformat(),
+            },
+            format="json",
+        ),
+    ),
     # --- one member's own things
     Row("GET my draft motion via API", {"member"}, lambda c, o: c.get(f"/api/meetings/motions/{o['draft'].pk}/")),
     Row("GET my draft motion page", {"member"}, lambda c, o: c.get(f"/meetings/motions/{o['draft'].pk}/"), api=False),
@@ -175,12 +253,15 @@ def test_no_role_reaches_what_is_not_theirs(demo: Demo) -> None:
     checked = 0
     leaks: list[str] = []
     for row in ROWS:
+        done = False
         for role in ROLES:
             response = row.call(_client(roles[role], row.api), objects)
             checked += 1
             if role in row.allowed:
-                if not 200 <= response.status_code < 300:
+                # Once an allowed role has acted, the next may find it done (409: ruled already).
+                if not (200 <= response.status_code < 300 or (done and response.status_code == 409)):
                     leaks.append(f"{row.name} as {role}: allowed but got {response.status_code}")
+                done = True
             elif not _denied(response):
                 leaks.append(f"{row.name} as {role}: NOT refused ({response.status_code})")
     print(f"\naccess matrix: {len(ROWS)} requests × {len(ROLES)} roles = {checked} checks, {len(leaks)} leaks")  # noqa: T201
@@ -213,3 +294,33 @@ def test_each_member_sees_only_their_own_data(demo: Demo) -> None:
         after = {u.pk: u.optional_email for u in User.objects.filter(email__in=others)}
         assert before == after
     print(f"\nown data: {len(people)} people × 2 exports = {checked} checks, 0 leaks")  # noqa: T201
+
+
+def test_no_authority_passes_without_mfa_where_the_unit_demands_it(demo: Demo) -> None:
+    """Stockport demands MFA of whoever runs it. Nobody with authority there
+    (its officer, an officer above it, a committee member, an administrator)
+    and no authenticator reaches an officer page or API: the pages send them
+    to set one up, the API refuses with 403 ``mfa_required``."""
+    roles = _roles(demo)
+    objects = _objects(demo)
+    UnitAccessPolicy.objects.create(unit=demo.stockport, officers_require_mfa=True)
+    authorities = {role: roles[role] for role in sorted(MEETING_RUNNERS)} | {"administrator": demo.admin}
+    officer_rows = [row for row in ROWS if row.allowed <= MEETING_RUNNERS]
+    checked = 0
+    bypasses: list[str] = []
+    for row in officer_rows:
+        for role, user in authorities.items():
+            assert user is not None and not roles_mfa_enabled(user)
+            response = row.call(_client(user, row.api), objects)
+            checked += 1
+            if 200 <= response.status_code < 300:
+                bypasses.append(f"{row.name} as {role}: {response.status_code} without MFA")
+            elif row.api and response.status_code == 403:
+                assert response.json()["code"] in ("mfa_required", "not_unit_officer", "not_ballot_manager"), (
+                    row.name,
+                    role,
+                    response.json(),
+                )
+    figure = f"{len(officer_rows)} officer requests × {len(authorities)} authorities = {checked} checks"
+    print(f"\nMFA: {figure}, {len(bypasses)} bypasses")  # noqa: T201
+    assert not bypasses, "\n".join(bypasses)
