@@ -57,3 +57,14 @@ def spreadsheet_cell(value: object) -> object:
     if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         return "'" + value
     return value
+
+
+def text_within(text: str, *, limit: int, what: str, code: str = "too_long") -> str:
+    """``text`` stripped, or a ``DomainError`` (400, ``code``) saying how long
+    it may be, e.g. "The motion's text is 200,000 characters long; it may be
+    at most 50,000." Every service storing free text calls it, so a form, the
+    API and a management command meet the same limit with the same words."""
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise DomainError(code, f"{what} is {len(text):,} characters long; it may be at most {limit:,}.")
+    return text

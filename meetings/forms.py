@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from meetings.models import AgendaItem, Meeting, MeetingVote
 
@@ -58,3 +59,22 @@ class HandsForm(forms.Form):
     votes_for = forms.IntegerField(min_value=0, required=False, label="For")
     votes_against = forms.IntegerField(min_value=0, required=False, label="Against")
     abstentions = forms.IntegerField(min_value=0, required=False, label="Abstentions")
+
+
+class DiscussionPostForm(forms.Form):
+    """A post or a reply. ``amendment`` and ``parent`` come from the page."""
+
+    text = forms.CharField(
+        label="Your post",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Markdown: *emphasis*, lists, links. Members of the unit can read it.",
+    )
+    amendment = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = settings.MEETINGS_DISCUSSION_POST_MAX_CHARS
+        field = self.fields["text"]
+        field.widget.attrs["maxlength"] = str(limit)
+        field.help_text = f"{field.help_text} At most {limit:,} characters."

@@ -213,3 +213,24 @@ def meetings_for_person(*, person: Any) -> QuerySet[Meeting]:
     """Upcoming meetings of the units the person belongs to."""
     unit_ids = person.memberships.filter(status="active").values("unit_id")
     return meeting_list_upcoming().filter(unit_id__in=unit_ids)
+
+
+def discussion_threads(*, motion: Motion) -> dict[int | None, list[Any]]:
+    """Every post on ``motion`` and its amendments in one query, grouped by
+    thread (``None`` is the motion's own; otherwise the amendment's id):
+    top-level posts in order, each with ``thread_replies`` in order."""
+    from meetings.models import DiscussionPost
+
+    posts = list(
+        DiscussionPost.objects.filter(motion=motion).select_related("author", "hidden_by").order_by("created_at", "id")
+    )
+    by_id = {p.pk: p for p in posts}
+    threads: dict[int | None, list[Any]] = {}
+    for post in posts:
+        post.thread_replies = []  # type: ignore[attr-defined]
+    for post in posts:
+        if post.parent_id is not None and post.parent_id in by_id:
+            by_id[post.parent_id].thread_replies.append(post)  # type: ignore[attr-defined]
+        else:
+            threads.setdefault(post.amendment_id, []).append(post)
+    return threads

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from meetings.services.discussion import discussion_digests_send
 from meetings.services.meetings import meetings_send_due_notices
 from meetings.services.votes import meeting_vote_refresh
 
@@ -18,3 +19,9 @@ def send_due_notices() -> int:
 def refresh_vote(vote_id: int) -> None:
     """Record a secret vote's result once its ballot is counted."""
     meeting_vote_refresh(vote_id=vote_id)
+
+
+@shared_task(name="meetings.send_discussion_digests", soft_time_limit=300, time_limit=360)
+def send_discussion_digests() -> int:
+    """Beat's daily sweep: the digest of new discussion posts, to followers who chose it."""
+    return discussion_digests_send()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from meetings.views import console, meetings, motions
+from meetings.views import console, discussion, meetings, motions
 
 app_name = "meetings"
 urlpatterns = [
@@ -13,6 +13,10 @@ urlpatterns = [
     path("motions/<int:motion_id>/amend/", motions.amendment_propose, name="amendment_propose"),
     path("motions/<int:motion_id>/<slug:action>/", motions.motion_action, name="motion_action"),
     path("amendments/<int:amendment_id>/<slug:action>/", motions.amendment_action, name="amendment_action"),
+    path("discussion/motions/<int:motion_id>/", discussion.discussion_post_view, name="discussion_post"),
+    path("discussion/motions/<int:motion_id>/email/", discussion.discussion_email_view, name="discussion_email"),
+    path("discussion/posts/<int:post_id>/edit/", discussion.discussion_post_edit_view, name="discussion_edit"),
+    path("discussion/posts/<int:post_id>/hide/", discussion.discussion_post_hide_view, name="discussion_hide"),
     path("schedule/<slug:unit_slug>/", console.meeting_schedule, name="schedule"),
     path("requisitions/<slug:unit_slug>/", meetings.requisition_list, name="requisitions"),
     path("requisition/<int:requisition_id>/sign/", meetings.requisition_sign_view, name="requisition_sign"),

@@ -361,6 +361,15 @@ CELERY_BEAT_SCHEDULE["meetings-send-due-notices"] = {
 }
 # How often the projector and console poll the live state of a meeting (ms).
 MEETINGS_LIVE_POLL_MS = env.int("MEETINGS_LIVE_POLL_MS", default=2000)
+# Discussion on motions: a post may be edited by its author for this long,
+# and may be at most this long (characters).
+MEETINGS_DISCUSSION_EDIT_MINUTES = env.int("MEETINGS_DISCUSSION_EDIT_MINUTES", default=15)
+MEETINGS_DISCUSSION_POST_MAX_CHARS = env.int("MEETINGS_DISCUSSION_POST_MAX_CHARS", default=5000)
+# Beat sends the daily digest of new posts to followers who chose it.
+CELERY_BEAT_SCHEDULE["meetings-send-discussion-digests"] = {
+    "task": "meetings.send_discussion_digests",
+    "schedule": env.float("MEETINGS_DIGEST_SWEEP_SECONDS", default=24 * 60 * 60.0),
+}
 # --- end meetings ---
 
 # Ballot secrecy: results are not broken down for electorates below this size.

@@ -2,13 +2,24 @@
 
 from django.urls import path
 
-from meetings.api import views
+from meetings.api import discussion, views
 
 urlpatterns = [
     path("motions/", views.MotionListApi.as_view(), name="meetings-api-motions"),
     path("motions/<int:motion_id>/", views.MotionDetailApi.as_view(), name="meetings-api-motion"),
     path("motions/<int:motion_id>/second/", views.MotionSecondApi.as_view(), name="meetings-api-motion-second"),
     path("motions/<int:motion_id>/rule/", views.MotionRuleApi.as_view(), name="meetings-api-motion-rule"),
+    path(
+        "motions/<int:motion_id>/discussion/",
+        discussion.DiscussionListApi.as_view(),
+        name="meetings-api-discussion",
+    ),
+    path("discussion/<int:post_id>/", discussion.DiscussionPostApi.as_view(), name="meetings-api-discussion-post"),
+    path(
+        "discussion/<int:post_id>/hide/",
+        discussion.DiscussionHideApi.as_view(),
+        name="meetings-api-discussion-hide",
+    ),
     path("motions/<int:motion_id>/amendments/", views.AmendmentListApi.as_view(), name="meetings-api-amendments"),
     path(
         "amendments/<int:amendment_id>/second/",

@@ -4,6 +4,7 @@ Split by subject so each module stays small; everything is re-exported here so
 ``from meetings.models import Motion`` keeps working.
 """
 
+from meetings.models.discussion import DiscussionPost
 from meetings.models.meetings import AgendaItem, Attendance, Meeting, StandingOrders
 from meetings.models.minutes import Minutes, MinutesVersion, Requisition, RequisitionSignature
 from meetings.models.motions import Amendment, AmendmentSeconding, Motion, MotionFollow, Seconding
@@ -14,6 +15,7 @@ __all__ = [
     "Amendment",
     "AmendmentSeconding",
     "Attendance",
+    "DiscussionPost",
     "Meeting",
     "MeetingVote",
     "Minutes",

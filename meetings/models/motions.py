@@ -100,10 +100,21 @@ class Seconding(models.Model):
 
 
 class MotionFollow(models.Model):
-    """A member who wants e-mail when the motion changes."""
+    """A member who wants e-mail when the motion changes.
+
+    ``discussion_email`` says how they hear of new posts in its discussion
+    (optional mail: only sent while the person's ``optional_email`` is on);
+    ``digest_sent_at`` is where the last daily digest stopped."""
+
+    class DiscussionEmail(models.TextChoices):
+        EACH = "each", "An e-mail for each new post"
+        DIGEST = "digest", "A daily digest of new posts"
+        OFF = "off", "No e-mail about the discussion"
 
     motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="follows")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="motion_follows")
+    discussion_email = models.CharField(max_length=6, choices=DiscussionEmail.choices, default=DiscussionEmail.EACH)
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["motion", "person"], name="follow_once")]

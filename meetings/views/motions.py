@@ -3,17 +3,22 @@ secretary's ruling and the outcome on the same detail page."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError
 from governance.models import Unit
 from meetings import permissions, selectors
-from meetings.forms import AmendmentForm, MotionForm
-from meetings.models import Amendment, Motion
+from meetings.forms import AmendmentForm, DiscussionPostForm, MotionForm
+from meetings.models import Amendment, Motion, MotionFollow
 from meetings.services import amendments as amendment_services
+from meetings.services import discussion as discussion_services
 from meetings.services import motions as motion_services
 from meetings.views.common import act, unit_or_404
 
@@ -42,22 +47,61 @@ def _motion_or_404(request: HttpRequest, motion_id: int) -> Motion:
 
 
 def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
+    return motion_page(request, motion_id)
+
+
+def motion_page(
+    request: HttpRequest, motion_id: int, *, discussion_form: DiscussionPostForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The motion page; a refused discussion post comes back here with its form."""
     motion = _motion_or_404(request, motion_id)
     user = request.user
     secondings = list(motion.secondings.all())
-    context = {
+    is_member = permissions.is_member(user=user, unit=motion.unit)
+    is_officer = permissions.is_officer(user=user, unit=motion.unit)
+    follow = motion.follows.filter(person=user).first() if user.is_authenticated else None
+    amendments = list(motion.amendments.all())
+    discussion = discussion_context(motion=motion, is_member=is_member, is_officer=is_officer)
+    for amendment in amendments:
+        amendment.thread = discussion["amendment_posts"].get(amendment.pk, [])  # type: ignore[attr-defined]
+        amendment.thread_closed = discussion_services.discussion_closed_reason(  # type: ignore[attr-defined]
+            motion=motion, amendment=amendment
+        )
+    context: dict[str, Any] = {
         "motion": motion,
         "secondings": secondings,
         "seconded_by_me": any(s.seconder_id == user.pk for s in secondings),
-        "is_member": permissions.is_member(user=user, unit=motion.unit),
-        "is_officer": permissions.is_officer(user=user, unit=motion.unit),
+        "is_member": is_member,
+        "is_officer": is_officer,
         "is_proposer": motion.proposer_id == user.pk,
-        "following": user.is_authenticated and motion.follows.filter(person=user).exists(),
-        "amendments": list(motion.amendments.all()),
+        "following": follow is not None,
+        "follow": follow,
+        "amendments": amendments,
         "changed": motion.original_text.strip() != motion.text.strip() and bool(motion.original_text),
         "votes": [v for v in motion.meeting_votes.all() if v.state == "decided"],
+        "discussion": discussion,
+        "discussion_form": discussion_form or DiscussionPostForm(),
+        "discussion_email_choices": MotionFollow.DiscussionEmail.choices,
     }
-    return render(request, "meetings/motion_detail.html", context)
+    return render(request, "meetings/motion_detail.html", context, status=status)
+
+
+def discussion_context(*, motion: Motion, is_member: bool, is_officer: bool) -> dict[str, Any]:
+    """What the discussion part of the motion page needs; no posts for those
+    who may not read them (one query for every thread when they may)."""
+    may_read = is_member or is_officer
+    threads = selectors.discussion_threads(motion=motion) if may_read else {}
+    return {
+        "may_read": may_read,
+        "may_post": is_member,
+        "may_hide": is_officer,
+        "closed": discussion_services.discussion_closed_reason(motion=motion),
+        "posts": threads.get(None, []),
+        "amendment_posts": {key: value for key, value in threads.items() if key is not None},
+        "edit_cutoff": timezone.now() - discussion_services.edit_window(),
+        "edit_minutes": settings.MEETINGS_DISCUSSION_EDIT_MINUTES,
+        "max_chars": settings.MEETINGS_DISCUSSION_POST_MAX_CHARS,
+    }
 
 
 @login_required

@@ -1,0 +1,25 @@
+"""How long the free text of motions, amendments, meetings and minutes may be.
+
+One table, read by the forms (``max_length``, so the browser counts too) and
+by the services (``core.text.text_within``, so the API meets the same limit
+with the same message). The motion text limit is generous: a long policy
+motion runs to a few thousand words.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+TITLE = 200
+MOTION_TEXT = 50_000
+AMENDMENT_TEXT = MOTION_TEXT
+REASON = 2_000
+NOTE = 2_000
+MEETING_PLACE = 200
+AGENDA_NOTES = 5_000
+MINUTES_TEXT = 200_000
+
+
+def discussion_post() -> int:
+    """A discussion post's limit, a setting (``MEETINGS_DISCUSSION_POST_MAX_CHARS``)."""
+    return int(settings.MEETINGS_DISCUSSION_POST_MAX_CHARS)
