@@ -3,8 +3,7 @@
 ``mfa_enforced`` sends an officer who must use two-factor authentication, and
 has not set it up, to allauth's TOTP set-up page with a message saying why.
 ``deny(reason)`` builds the ``PermissionDenied`` whose reason the 403 page
-shows. ``MFAEnforcedMixin`` is the same for class-based
-views; ``HasRequiredMFA`` is the DRF permission (an API client cannot be
+shows. ``HasRequiredMFA`` is the DRF permission (an API client cannot be
 redirected, so it gets a 403 with code ``mfa_required``).
 """
 
@@ -60,20 +59,6 @@ def mfa_enforced(context: ContextFn | None = None) -> Callable[[View], View]:
 def deny(reason: str) -> PermissionDenied:
     """A ``PermissionDenied`` whose message the 403 page shows."""
     return PermissionDenied(reason)
-
-
-class MFAEnforcedMixin:
-    """Class-based views: define ``mfa_scope()`` to narrow to a unit or ballot."""
-
-    def mfa_scope(self) -> dict[str, Any]:
-        return {}
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not roles.mfa_satisfied(request.user, **self.mfa_scope()):
-            return _mfa_setup_redirect(request)
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
 class HasRequiredMFA(permissions.BasePermission):

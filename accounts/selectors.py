@@ -137,9 +137,3 @@ def motions_proposed(*, user: User) -> QuerySet[Motion]:
 
 def motions_seconded(*, user: User) -> QuerySet[Seconding]:
     return Seconding.objects.filter(seconder=user).select_related("motion__unit").order_by("-at", "-id")
-
-
-def optional_mail_recipients(users: QuerySet[User]) -> QuerySet[User]:
-    """Narrow a recipient list to people who accept optional mail. Notices
-    the rules require (notice of poll, results) must not use this."""
-    return users.filter(optional_email=True, is_active=True)

@@ -96,7 +96,3 @@ def trackers_published(*, ballot: Ballot) -> list[str]:
 
 def tracker_included(*, ballot: Ballot, tracker: str) -> bool:
     return Tracker.objects.filter(ballot=ballot, tracker=tracker).exists()
-
-
-def result_for_question(*, question: Question) -> Result | None:
-    return Result.objects.filter(question=question).first()

@@ -59,16 +59,29 @@ def outbox_enqueue(*, key: str, recipient: Any, template: str, context: dict[str
 
 
 def outbox_enqueue_many(
-    *, key_prefix: str, recipients: Iterable[Any], template: str, context: dict[str, Any], batch: int = 2000
+    *,
+    key_prefix: str,
+    recipients: Iterable[Any],
+    template: str,
+    context: dict[str, Any],
+    batch: int = 2000,
+    optional: bool = False,
 ) -> int:
     """Queue the same e-mail to many users, rendered once (a notice to 100,000
     voters must not render 100,000 templates). Keys are ``<prefix>:<user id>``,
-    so calling again queues nothing twice. Returns the number of recipients."""
+    so calling again queues nothing twice. Returns the number of recipients.
+
+    ``optional=True`` for mail the rules do not require (reminders, news of a
+    followed motion): it skips everyone who turned optional mail off (their
+    ``optional_email``, the preference every footer links to). Notices the
+    rules require (notice of poll, results, meeting notices) leave it off."""
     subject, text, html = render_email(template, context)
     total = 0
     rows: list[OutboxEmail] = []
     for user in recipients:
         if not user.email or not user.is_active:
+            continue
+        if optional and not getattr(user, "optional_email", True):
             continue
         rows.append(
             OutboxEmail(

@@ -29,6 +29,7 @@ def reminders_enqueue(*, ballot: Ballot) -> int:
         recipients=(entry.voter for entry in not_voted.iterator(chunk_size=5000)),
         template="ballots/reminder",
         context={"ballot": ballot, "vote_url": f"{settings.SITE_URL}/ballots/{ballot.pk}/"},
+        optional=True,  # the notice of poll is the required one; a reminder is a courtesy
     )
 
 

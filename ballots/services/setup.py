@@ -35,7 +35,7 @@ from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
 from core.text import plain_name
 from governance.eligibility import EligibilityRule
-from governance.models import Body, Membership, Office, Unit
+from governance.models import Membership, Unit
 from governance.selectors import eligible_memberships
 
 S = Ballot.State
@@ -671,10 +671,3 @@ def ballot_eligibility_description(*, ballot: Ballot) -> str:
         party_member_required=ballot.party_member_required,
         joined_on_or_before=ballot.joined_on_or_before,
     ).describe()
-
-
-def seat_choices(*, unit: Unit) -> tuple[list[Office], list[Body]]:
-    """The offices and current bodies an election of ``unit`` may fill."""
-    offices = list(Office.objects.filter(unit=unit).order_by("title"))
-    bodies = list(Body.objects.filter(unit=unit, mandate_ended_at__isnull=True).order_by("name"))
-    return offices, bodies

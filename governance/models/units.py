@@ -62,10 +62,6 @@ class Unit(models.Model):
             for child in Unit.objects.filter(path__startswith=old).exclude(pk=self.pk).order_by("path"):
                 Unit.objects.filter(pk=child.pk).update(path=path + child.path[len(old) :])
 
-    @property
-    def depth(self) -> int:
-        return max(self.path.count("/") - 1, 0)
-
     def ancestor_ids(self) -> list[int]:
         """Ids from the top of the network down to this unit, inclusive."""
         return [int(part) for part in self.path.split("/") if part]

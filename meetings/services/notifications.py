@@ -35,6 +35,7 @@ def followers_notify(*, motion: Motion, event: str, summary: str, exclude: Any =
         recipients=followers.iterator(chunk_size=2000),
         template="meetings/motion_changed",
         context={"motion": motion, "summary": summary, "motion_url": motion_url(motion)},
+        optional=True,
     )
 
 

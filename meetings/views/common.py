@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from core.errors import DomainError
@@ -28,10 +28,3 @@ def act(request: HttpRequest, action: Callable[[], Any], *, success: str, back: 
         if success:
             messages.success(request, success)
     return redirect(back)
-
-
-def int_or_404(value: str | None) -> int:
-    try:
-        return int(value or "")
-    except ValueError:
-        raise Http404("Not found.") from None
