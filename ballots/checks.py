@@ -8,7 +8,7 @@ whenever it logs the statement (``log_statement = all``, slow-statement
 logging) unless ``log_parameter_max_length = 0``, and with a failed
 statement unless ``log_parameter_max_length_on_error = 0`` (its default).
 Either would put "who voted what" in a log file. docker-compose.yml sets
-both to 0; this check tells an operator whose server does not.
+both to 0; W001 tells an operator whose server does not.
 
 Run it with ``manage.py check --deploy --database default``.
 """

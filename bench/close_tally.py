@@ -1,9 +1,11 @@
 """Close → counted for a large ballot on PostgreSQL, through the real worker.
 
-Builds an open ballot with N voters who have all voted (rows written in bulk:
-this measures closing and counting, not casting), starts a Celery worker on
-Redis, closes the ballot (the shuffle into the final table happens in the
-closing transaction), and times until the worker has stored the count.
+Builds an open ballot with N voters who have all voted (rows written in bulk
+into the ballot's own partitions, papers encrypted as votes write them: this
+measures closing and counting, not casting), starts a Celery worker on Redis,
+closes the ballot (decrypting, shuffling into the final table and dropping the
+partitions happen in the closing transaction), and times until the worker has
+stored the count.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/agora_bench REDIS_URL=redis://127.0.0.1:6379/8 \\
         .venv/bin/python bench/close_tally.py --ballots 100000
@@ -29,6 +31,8 @@ from django.utils import timezone
 from accounts.models import User
 from governance.models import Unit, Membership
 from ballots.models import Ballot, Question, Option, RollEntry, Participation, PendingPaper, PendingTracker
+from ballots.services.paper_crypto import paper_encrypt
+from ballots.services.storage import vote_storage_create
 unit = Unit.objects.create(name="Bench branch", slug="bench", kind="branch")
 n = {n}
 users = User.objects.bulk_create([User(email=f"v{{i}}@bench.test", full_name=f"V {{i}}") for i in range(n)], batch_size=5000)
@@ -39,10 +43,12 @@ q = Question.objects.create(ballot=b, kind="election", title="Committee", method
 opts = [Option.objects.create(question=q, position=i, label=f"Candidate {{i}}") for i in range(1, {candidates} + 1)]
 ids = [o.pk for o in opts]
 rng = random.Random(1)
+vote_storage_create(ballot_id=b.pk)  # the ballot's own partitions, as opening creates them
 RollEntry.objects.bulk_create([RollEntry(ballot=b, voter=u) for u in users], batch_size=5000)
 Participation.objects.bulk_create([Participation(ballot=b, voter=u) for u in users], batch_size=5000)
 PendingPaper.objects.bulk_create(
-    [PendingPaper(ballot=b, question=q, content=rng.sample(ids, rng.randint(1, len(ids)))) for _ in users],
+    [PendingPaper(ballot=b, question=q, content=paper_encrypt(ballot_id=b.pk, question_id=q.pk,
+        content=rng.sample(ids, rng.randint(1, len(ids))))) for _ in users],
     batch_size=5000)
 PendingTracker.objects.bulk_create([PendingTracker(ballot=b, tracker=uuid.uuid4().hex) for _ in users], batch_size=5000)
 print(b.pk)
