@@ -165,7 +165,10 @@ class DocumentForm(forms.Form):
 
 class DocumentVersionForm(forms.Form):
     text = forms.CharField(
-        label="Text of the new version", widget=forms.Textarea(attrs={"rows": 16}), help_text="Markdown."
+        label="Text of the new version",
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text="Markdown. At most 200,000 characters.",
     )
     adopted_on = forms.DateField(label="Adopted on", initial=_today, widget=DateInput())
     authority = forms.CharField(

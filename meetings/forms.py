@@ -7,12 +7,17 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from meetings import limits
 from meetings.models import AgendaItem, Meeting, MeetingVote
 
 
 class MotionForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), help_text="Markdown: *emphasis*, lists, links.")
+    title = forms.CharField(max_length=limits.TITLE)
+    text = forms.CharField(
+        max_length=limits.MOTION_TEXT,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=f"Markdown: *emphasis*, lists, links. At most {limits.MOTION_TEXT:,} characters.",
+    )
     meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), required=False, empty_label="No meeting yet")
     amends_constitution = forms.BooleanField(
         required=False, label="This motion changes the constitution (needs two-thirds)"
@@ -25,8 +30,10 @@ class MotionForm(forms.Form):
 
 
 class AmendmentForm(forms.Form):
-    summary = forms.CharField(max_length=200, label="What the amendment does")
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), label="The motion as amended")
+    summary = forms.CharField(max_length=limits.TITLE, label="What the amendment does")
+    text = forms.CharField(
+        max_length=limits.AMENDMENT_TEXT, widget=forms.Textarea(attrs={"rows": 10}), label="The motion as amended"
+    )
 
 
 class MeetingForm(forms.Form):
@@ -35,14 +42,14 @@ class MeetingForm(forms.Form):
     starts_at = forms.DateTimeField(
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
-    place = forms.CharField(max_length=200, required=False)
+    place = forms.CharField(max_length=limits.MEETING_PLACE, required=False)
     quorum = forms.IntegerField(min_value=1, required=False, help_text="Leave empty for the standing orders' quorum.")
 
 
 class AgendaItemForm(forms.Form):
     kind = forms.ChoiceField(choices=AgendaItem.Kind.choices)
     title = forms.CharField(max_length=200, required=False)
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = forms.CharField(max_length=limits.AGENDA_NOTES, widget=forms.Textarea(attrs={"rows": 3}), required=False)
     motion = forms.IntegerField(required=False)
     ballot = forms.IntegerField(required=False)
     previous_minutes = forms.IntegerField(required=False)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from core.text import plain_name, text_within
+
 TITLE = 200
 MOTION_TEXT = 50_000
 AMENDMENT_TEXT = MOTION_TEXT
@@ -23,3 +25,13 @@ MINUTES_TEXT = 200_000
 def discussion_post() -> int:
     """A discussion post's limit, a setting (``MEETINGS_DISCUSSION_POST_MAX_CHARS``)."""
     return int(settings.MEETINGS_DISCUSSION_POST_MAX_CHARS)
+
+
+def title(text: str, *, what: str, limit: int = TITLE) -> str:
+    """A one-line name (``core.text.plain_name``) no longer than ``limit``."""
+    return text_within(plain_name(text, what=what, code="invalid"), limit=limit, what=what)
+
+
+def long_text(text: str, *, limit: int, what: str) -> str:
+    """Free text, stripped, no longer than ``limit``, with a clear refusal."""
+    return text_within(text, limit=limit, what=what)

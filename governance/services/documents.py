@@ -10,7 +10,11 @@ from django.db.models import Max
 
 from core.audit import audit_record
 from core.errors import Conflict, DomainError
+from core.text import text_within
 from governance.models import DocumentVersion, GoverningDocument, Unit
+
+# A constitution with its schedules runs to tens of thousands of characters.
+DOCUMENT_TEXT_MAX_CHARS = 200_000
 
 
 @transaction.atomic
@@ -46,6 +50,8 @@ def document_version_adopt(
     (409), so one motion never silently overwrites another's change. The
     document row is locked so two adoptions get consecutive numbers.
     """
+    text_within(text, limit=DOCUMENT_TEXT_MAX_CHARS, what="The text of the new version")
+    text_within(authority, limit=2000, what="The authority")
     if not text.strip():
         raise DomainError("document_text_empty", "The text of the new version is empty.")
     if not authority.strip():

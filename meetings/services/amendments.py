@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
-from meetings import permissions
+from meetings import limits, permissions
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import amendment_for_update, motion_for_update
 from meetings.models import Amendment, AmendmentSeconding, Motion
@@ -29,7 +29,8 @@ AMENDABLE = {Motion.State.SUBMITTED, Motion.State.IN_ORDER}
 
 def amendment_propose(*, motion_id: int, proposer: Any, summary: str, text: str, now: Any = None) -> Amendment:
     now = now or timezone.now()
-    summary, text = summary.strip(), text.strip()
+    summary = limits.title(summary, what="What the amendment does")
+    text = limits.long_text(text, limit=limits.AMENDMENT_TEXT, what="The amended text")
     with transaction.atomic():
         motion = motion_for_update(motion_id=motion_id)
         if not permissions.is_member(user=proposer, unit=motion.unit):
@@ -164,7 +165,8 @@ def amendment_rule_out_of_order(*, amendment_id: int, actor: Any, reason: str) -
         amendment = amendment_for_update(amendment_id=amendment_id)
         if not permissions.is_officer(user=actor, unit=amendment.motion.unit):
             raise NotPermitted(Code.NOT_AN_OFFICER, "Only an officer can rule on amendments.")
-        if not reason.strip():
+        reason = limits.long_text(reason, limit=limits.REASON, what="The reason")
+        if not reason:
             raise DomainError(Code.REASON_REQUIRED, "Give the reason the amendment is out of order.")
         if not amendment.is_pending:
             raise Conflict(Code.INVALID_TRANSITION, "This amendment has already been decided.")

@@ -13,7 +13,7 @@ from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
 from core.text import plain_name
 from governance.models import Body, Unit
-from meetings import permissions
+from meetings import limits, permissions
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import (
     agenda_item_for_update,
@@ -71,7 +71,8 @@ def meeting_schedule(
     (in clear days). The notice itself goes out when it falls due."""
     now = now or timezone.now()
     require_officer(user=actor, unit=unit, doing="schedule meetings")
-    title = plain_name(title, what="The meeting's title", code="invalid")
+    title = limits.title(title, what="The meeting's title")
+    place = limits.title(place, what="The place", limit=limits.MEETING_PLACE)
     if kind not in K.values:
         raise DomainError("invalid", "Choose the kind of meeting.")
     if kind == K.COMMITTEE and body is None:
@@ -205,6 +206,8 @@ def agenda_item_add(
     unit, and appears on one agenda only once."""
     if kind not in AgendaItem.Kind.values:
         raise DomainError("invalid", "Choose the kind of agenda item.")
+    title = limits.title(title, what="The item's title")
+    notes = limits.long_text(notes, limit=limits.AGENDA_NOTES, what="The item's notes")
     with transaction.atomic():
         meeting = meeting_for_update(meeting_id=meeting_id)
         require_officer(user=actor, unit=meeting.unit, doing="edit the agenda")

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, DomainError
+from meetings import limits
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import meeting_for_update, minutes_for_update
 from meetings.models import Meeting, MeetingVote, Minutes, MinutesVersion
@@ -64,6 +65,8 @@ def minutes_draft(*, meeting_id: int, actor: Any = None) -> Minutes:
 
 
 def minutes_edit(*, minutes_id: int, actor: Any, text: str, base_version: int, note: str = "") -> MinutesVersion:
+    limits.long_text(text, limit=limits.MINUTES_TEXT, what="The minutes")  # stored as typed
+    note = limits.title(note, what="The note on this version")
     with transaction.atomic():
         minutes = minutes_for_update(minutes_id=minutes_id)
         require_officer(user=actor, unit=minutes.meeting.unit, doing="edit minutes")

@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
-from core.text import plain_name
 from governance.models import Body, Unit
-from meetings import permissions
+from meetings import limits, permissions
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import motion_for_update
 from meetings.models import Meeting, Motion, MotionFollow, Seconding
@@ -72,7 +71,8 @@ def motion_create(
 ) -> Motion:
     """A member's draft. The number of seconders comes from the unit's standing orders."""
     _require_member(proposer, unit, "propose motions there")
-    title, text = plain_name(title, what="The motion's title", code="invalid"), text.strip()
+    title = limits.title(title, what="The motion's title")
+    text = limits.long_text(text, limit=limits.MOTION_TEXT, what="The motion's text")
     if not title or not text:
         raise DomainError("invalid", "A motion needs a title and a text.")
     if meeting is not None and meeting.unit_id != unit.pk:
@@ -149,7 +149,7 @@ def motion_second(*, motion_id: int, seconder: Any) -> Seconding:
 
 def motion_rule(*, motion_id: int, actor: Any, in_order: bool, reason: str = "") -> Motion:
     """The secretary's ruling. Out of order needs a reason the proposer will see."""
-    reason = reason.strip()
+    reason = limits.long_text(reason, limit=limits.REASON, what="The reason")
     with transaction.atomic():
         motion = motion_for_update(motion_id=motion_id)
         _require_officer(actor, motion.unit, "rule on motions")
@@ -203,6 +203,7 @@ def motion_decide(*, motion_id: int, actor: Any, outcome: str, note: str = "") -
     it appears in that body's list as a new motion awaiting its ruling."""
     if outcome not in {S.CARRIED, S.LOST, S.REMITTED, S.REFERRED}:
         raise DomainError("invalid", "The outcome must be carried, lost, remitted or referred.")
+    note = limits.long_text(note, limit=limits.NOTE, what="The note")
     with transaction.atomic():
         motion = motion_for_update(motion_id=motion_id)
         _require_officer(actor, motion.unit, "record outcomes")
@@ -256,7 +257,8 @@ def motion_composite(*, motion_ids: list[int], actor: Any, title: str, text: str
     originals become *composited* and point to it. Locks in id order."""
     if len(set(motion_ids)) < 2:
         raise DomainError("invalid", "Choose at least two motions to composite.")
-    title = plain_name(title, what="The composite's title", code="invalid")
+    title = limits.title(title, what="The composite's title")
+    text = limits.long_text(text, limit=limits.MOTION_TEXT, what="The composite's text")
     with transaction.atomic():
         motions = [motion_for_update(motion_id=i) for i in sorted(set(motion_ids))]
         unit = motions[0].unit

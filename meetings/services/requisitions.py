@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
 from governance.models import Unit
-from meetings import permissions
+from meetings import limits, permissions
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import requisition_for_update
 from meetings.models import Requisition, RequisitionSignature
@@ -22,7 +22,8 @@ from meetings.services.notifications import requisition_met_notify
 def requisition_start(*, unit: Unit, person: Any, purpose: str) -> Requisition:
     if not permissions.is_member(user=person, unit=unit):
         raise NotPermitted(Code.NOT_A_MEMBER, f"Only members of {unit.name} can requisition a meeting.")
-    if not purpose.strip():
+    purpose = limits.long_text(purpose, limit=limits.REASON, what="The purpose")
+    if not purpose:
         raise DomainError("invalid", "Say what the meeting is for.")
     with transaction.atomic():
         requisition = Requisition.objects.create(
