@@ -1,0 +1,41 @@
+"""Papers encrypted while open: the database holds no key, a rotated
+SECRET_KEY still opens them from SECRET_KEY_FALLBACKS, and a ciphertext
+cannot be moved to another ballot or question."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ballots.services.paper_crypto import PaperKeyMissing, paper_decrypt, paper_encrypt
+
+
+def test_a_paper_round_trips_and_is_not_readable_as_stored(settings: Any) -> None:
+    settings.SECRET_KEY = "k" * 50
+    stored = paper_encrypt(ballot_id=7, question_id=3, content=[1234567, 7654321])
+    assert stored.startswith("v1:") and "1234567" not in stored
+    assert stored != paper_encrypt(ballot_id=7, question_id=3, content=[1234567, 7654321]), "a fresh nonce each time"
+    assert paper_decrypt(ballot_id=7, question_id=3, content=stored) == [1234567, 7654321]
+
+
+def test_a_rotated_key_opens_papers_only_while_kept_as_a_fallback(settings: Any) -> None:
+    settings.SECRET_KEY = "old" * 20
+    stored = paper_encrypt(ballot_id=7, question_id=3, content=[5])
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "new" * 20, ["old" * 20]
+    assert paper_decrypt(ballot_id=7, question_id=3, content=stored) == [5]
+    settings.SECRET_KEY_FALLBACKS = []
+    with pytest.raises(PaperKeyMissing):
+        paper_decrypt(ballot_id=7, question_id=3, content=stored)
+
+
+def test_a_ciphertext_belongs_to_its_ballot_and_question(settings: Any) -> None:
+    settings.SECRET_KEY = "k" * 50
+    stored = paper_encrypt(ballot_id=7, question_id=3, content=[5])
+    for ballot_id, question_id in ((8, 3), (7, 4)):
+        with pytest.raises(PaperKeyMissing):
+            paper_decrypt(ballot_id=ballot_id, question_id=question_id, content=stored)
+
+
+def test_papers_stored_in_the_clear_before_are_read_as_they_are() -> None:
+    assert paper_decrypt(ballot_id=7, question_id=3, content=[3, 1]) == [3, 1]
