@@ -33,3 +33,7 @@ class BallotErrorCode(StrEnum):
     INVALID_RECEIPT = "invalid_receipt"
     NOT_VOTED = "not_voted"
     MAIL_UNAVAILABLE = "mail_unavailable"
+    # Declaring after review (ballots/services/declaring.py).
+    CONFIRMATION_REQUIRED = "declaration_confirmation_required"
+    RESULT_CHANGED = "result_changed_since_review"
+    STATEMENT_TOO_LONG = "statement_too_long"

@@ -63,6 +63,11 @@ class Ballot(models.Model):
     roll_frozen_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     declared_at = models.DateTimeField(null=True, blank=True)
+    declaration_statement = models.TextField(
+        blank=True,
+        max_length=1000,
+        help_text="The returning officer's short statement published with the declared result.",
+    )
 
     class Meta:
         ordering = ["-closes_at", "id"]

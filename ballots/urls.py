@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ballots import views, views_nominations
+from ballots import views, views_nominations, views_provisional
 
 app_name = "ballots"
 urlpatterns = [
@@ -13,7 +13,9 @@ urlpatterns = [
     path("<int:ballot_id>/receipt/", views.receipt_check, name="receipt-check"),
     path("<int:ballot_id>/receipt/email/", views.receipt_email, name="receipt-email"),
     path("<int:ballot_id>/nominations/", views_nominations.nominations, name="nominations"),
-    path("<int:ballot_id>/declare/", views.ballot_declare, name="declare"),
+    path("<int:ballot_id>/provisional/", views_provisional.ballot_provisional, name="provisional"),
+    path("<int:ballot_id>/provisional/recount/", views_provisional.ballot_recount, name="recount"),
+    path("<int:ballot_id>/declare/", views_provisional.ballot_declare, name="declare"),
 ]
 
 # Officers set ballots up (ballots/views_manage.py).

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import mfa_enforced
 from ballots import publication, selectors
 from ballots.forms import answers_from_post
 from ballots.models import Ballot
 from ballots.permissions import can_declare
 from ballots.services import receipts
 from ballots.services.casting import receipt_tracker, vote_cast, voting_closed_message
-from ballots.services.lifecycle import ballot_declare as declare_service
 from core.errors import DomainError
 
 
@@ -176,6 +173,7 @@ def ballot_count_sheet_json(request: HttpRequest, ballot_id: int) -> JsonRespons
                     "papers_counted": q.result.papers_counted,
                     "electorate": q.result.electorate,
                     "seed": q.result.seed,
+                    "lots": q.result.count_sheet.get("lots", []),
                     "count_sheet": q.result.count_sheet,
                 }
                 for q in ballot.questions.all()
@@ -193,27 +191,3 @@ def receipt_check(request: HttpRequest, ballot_id: int) -> HttpResponse:
         receipt = request.POST.get("receipt", "").strip()
         found = bool(receipt) and selectors.tracker_included(ballot=ballot, tracker=receipt_tracker(receipt))
     return render(request, "ballots/receipt.html", {"ballot": ballot, "found": found})
-
-
-def _ballot_scope(request: HttpRequest, ballot_id: int) -> dict[str, Ballot]:
-    ballot = Ballot.objects.select_related("unit").filter(pk=ballot_id).first()
-    if ballot is None:
-        raise Http404("There is no such ballot.")
-    return {"ballot": ballot}
-
-
-@require_POST
-@mfa_enforced(_ballot_scope)
-def ballot_declare(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    """The returning officer declares; where the unit demands it, only after MFA."""
-    ballot = _get_ballot(ballot_id)
-    if not can_declare(user=request.user, ballot=ballot):
-        return render(
-            request, "403.html", {"reason": "Only this ballot's returning officer can declare it."}, status=403
-        )
-    try:
-        declare_service(ballot_id=ballot.pk, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("ballots:vote", ballot_id=ballot.pk)
-    return redirect("ballots:result", ballot_id=ballot.pk)

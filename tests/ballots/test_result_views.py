@@ -104,20 +104,25 @@ def test_declaring_needs_the_returning_officer_and_mfa_where_the_unit_demands_it
     lifecycle.ballot_open(ballot_id=ballot.pk)
     vote_cast(ballot_id=ballot.pk, voter=voter, answers={question.pk: [option(question, "Ann").pk]})
     lifecycle.ballot_close(ballot_id=ballot.pk)
+    from ballots.services.declaring import result_confirmation
+
     url = f"/ballots/{ballot.pk}/declare/"
+    confirmed = {"confirm": "yes", "confirmation": result_confirmation(ballot=ballot)}
     assert Client().get(url).status_code == 405
-    assert Client().post(url).status_code == 302  # to sign in
+    assert Client().post(url, confirmed).status_code == 404  # no result exists for the public yet
     stranger = Client()
     stranger.force_login(voter)
-    assert stranger.post(url).status_code == 403
+    assert stranger.post(url, confirmed).status_code == 403
     UnitAccessPolicy.objects.create(unit=ballot.unit, returning_officers_require_mfa=True)
     ro = Client()
     ro.force_login(ballot.returning_officer)
-    response = ro.post(url)
+    response = ro.post(url, confirmed)
     assert response.status_code == 302 and "/2fa/" in response["Location"]
     assert Ballot.objects.get(pk=ballot.pk).state == Ballot.State.COUNTED
     UnitAccessPolicy.objects.filter(unit=ballot.unit).update(returning_officers_require_mfa=False)
-    assert ro.post(url).status_code == 302
+    assert ro.post(url).status_code == 400  # no confirmation naming the winners
+    assert Ballot.objects.get(pk=ballot.pk).state == Ballot.State.COUNTED
+    assert ro.post(url, confirmed).status_code == 302
     assert Ballot.objects.get(pk=ballot.pk).state == Ballot.State.DECLARED
 
 

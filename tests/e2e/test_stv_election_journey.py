@@ -110,6 +110,13 @@ def test_stv_election_from_notice_to_declared_result(
 
     ro_page = new_page(page.viewport_size)
     _login(ro_page, live_server.url, ro.email, vote_path)
+    ro_page.get_by_role("link", name="see the provisional result").click()
+    ro_page.wait_for_url(f"**/ballots/{ballot.pk}/provisional/")
+    assert "PROVISIONAL" in ro_page.content()
+    assert "Elected: Cat Carter, Ann Archer" in ro_page.locator(".outcome").inner_text()
+    ro_page.get_by_role("button", name="Declare the result").click()  # refused: not confirmed (browser check)
+    assert Ballot.objects.get(pk=ballot.pk).state == Ballot.State.COUNTED
+    ro_page.get_by_label("I declare: Election").check()
     ro_page.get_by_role("button", name="Declare the result").click()
     ro_page.wait_for_url(f"**/ballots/{ballot.pk}/result/")
     assert "Elected: Cat Carter, Ann Archer" in ro_page.locator(".outcome").inner_text()

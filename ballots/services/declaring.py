@@ -1,0 +1,81 @@
+"""The returning officer's review: confirm the provisional result, then declare.
+
+After the count a ballot is *counted*: its results are stored but nothing is
+published (the result page is 404, no e-mail goes out) until the returning
+officer declares.  That is how a result is **held** (say, while a complaint
+is heard): it is simply not declared yet.  A **recount** before declaring
+re-runs the tally from the stored papers with the same seed
+(:func:`ballots.services.tallying.ballot_tally`, also ``manage.py recount``
+to compare without storing).
+
+Declaring needs a confirmation that names the winners: the text the
+provisional page shows (:func:`result_confirmation`).  If the stored result
+changed after the page was shown (a recount), the confirmation no longer
+matches and the declaration is refused, so nobody declares a result they
+did not see.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from ballots.error_codes import BallotErrorCode as Code
+from ballots.lock_objects import ballot_for_update
+from ballots.models import Ballot, Result
+from core.errors import DomainError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+STATEMENT_MAX = 1000
+
+
+def result_lines(*, results: Iterable[Result]) -> list[str]:
+    """One line per question: its title and outcome (which names the winners)."""
+    return [f"{r.question.title}: {r.outcome}" for r in results]
+
+
+def result_confirmation(*, ballot: Ballot) -> str:
+    """The sentence the returning officer confirms: every question's winners."""
+    results = (
+        Result.objects.filter(question__ballot=ballot)
+        .select_related("question")
+        .order_by("question__position", "question__pk")
+    )
+    return "I declare: " + "; ".join(result_lines(results=results))
+
+
+def ballot_declare_confirmed(*, ballot_id: int, actor: Any, confirmation: str, statement: str = "") -> Ballot:
+    """Counted → declared, only with the confirmation naming the winners shown on the provisional page.
+
+    Raises :class:`DomainError` (400) when the confirmation is missing or
+    does not match the stored result, or the statement is too long.
+    """
+    from ballots.services.lifecycle import ballot_declare
+
+    statement = statement.strip()
+    if len(statement) > STATEMENT_MAX:
+        raise DomainError(
+            Code.STATEMENT_TOO_LONG, f"The statement is limited to {STATEMENT_MAX} characters.", status=400
+        )
+    with transaction.atomic():
+        ballot = ballot_for_update(ballot_id=ballot_id)
+        expected = result_confirmation(ballot=ballot)
+        if not confirmation.strip():
+            raise DomainError(
+                Code.CONFIRMATION_REQUIRED,
+                "Confirm the result before declaring: tick the box that names the winners.",
+                status=400,
+            )
+        if confirmation.strip() != expected:
+            raise DomainError(
+                Code.RESULT_CHANGED,
+                "The result has changed since you reviewed it (a recount?). Review the provisional result again.",
+                status=409,
+            )
+        if statement != ballot.declaration_statement:
+            ballot.declaration_statement = statement
+            ballot.save(update_fields=["declaration_statement"])
+        return ballot_declare(ballot_id=ballot.pk, actor=actor)

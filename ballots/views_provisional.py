@@ -1,0 +1,154 @@
+"""The returning officer's review of a counted ballot: provisional result, recount, declare.
+
+Before declaration a result is nobody's business but the returning
+officer's: the public gets 404 (the ballot's result does not exist for
+them yet), other signed-in people (officers of the unit included) get 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import mfa_enforced
+from ballots import publication
+from ballots.models import Ballot, Result
+from ballots.permissions import can_declare
+from ballots.services.declaring import STATEMENT_MAX, ballot_declare_confirmed, result_confirmation
+from ballots.services.tallying import ballot_tally
+from core.audit import audit_record
+from core.errors import DomainError
+
+NOT_YOURS = "Only this ballot's returning officer can see the provisional result before it is declared."
+
+
+def _ballot(ballot_id: int) -> Ballot:
+    ballot = Ballot.objects.select_related("unit", "returning_officer").filter(pk=ballot_id).first()
+    if ballot is None:
+        raise Http404("There is no such ballot.")
+    return ballot
+
+
+def _gate(request: HttpRequest, ballot: Ballot) -> HttpResponse | None:
+    """404 for the public, 403 for anyone but the returning officer."""
+    if not request.user.is_authenticated:
+        raise Http404("No declared result for this ballot.")
+    if not can_declare(user=request.user, ballot=ballot):
+        return render(request, "403.html", {"reason": NOT_YOURS}, status=403)
+    return None
+
+
+def _scope(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
+    return {"ballot": _ballot(ballot_id)}
+
+
+def provisional_context(*, ballot: Ballot) -> dict[str, Any]:
+    """Winners, turnout, every count sheet and every lot of a counted ballot."""
+    results = list(
+        Result.objects.filter(question__ballot=ballot)
+        .select_related("question")
+        .order_by("question__position", "question__pk")
+    )
+    items = []
+    for result in results:
+        q = result.question
+        sheet = result.count_sheet
+        chart = publication.stage_chart(sheet) if q.method != "motion" else None
+        items.append({"question": q, "result": result, "sheet": sheet, "chart": chart, "lots": sheet.get("lots", [])})
+    first = results[0] if results else None
+    return {
+        "ballot": ballot,
+        "items": items,
+        "turnout": first.papers_counted if first else 0,
+        "roll_size": first.electorate if first else 0,
+        "confirmation": result_confirmation(ballot=ballot),
+        "statement_max": STATEMENT_MAX,
+    }
+
+
+@never_cache
+@require_http_methods(["GET"])
+def ballot_provisional(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """The provisional result, marked as such, for the returning officer's review."""
+    ballot = _ballot(ballot_id)
+    refused = _gate(request, ballot)
+    if refused is not None:
+        return refused
+    return _provisional_page(request, ballot_id=ballot.pk)
+
+
+@mfa_enforced(_scope)
+def _provisional_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    ballot = _ballot(ballot_id)
+    if ballot.state == Ballot.State.DECLARED:
+        return redirect("ballots:result", ballot_id=ballot.pk)
+    if ballot.state != Ballot.State.COUNTED:
+        return render(
+            request,
+            "ballots/provisional.html",
+            {"ballot": ballot, "not_counted": True},
+        )
+    return render(request, "ballots/provisional.html", provisional_context(ballot=ballot))
+
+
+@require_POST
+@never_cache
+def ballot_declare(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """Declare, only with the confirmation naming the winners (and an optional statement)."""
+    ballot = _ballot(ballot_id)
+    refused = _gate(request, ballot)
+    if refused is not None:
+        return refused
+    return _declare(request, ballot_id=ballot.pk)
+
+
+@mfa_enforced(_scope)
+def _declare(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    confirmation = request.POST.get("confirmation", "") if request.POST.get("confirm") == "yes" else ""
+    try:
+        ballot_declare_confirmed(
+            ballot_id=ballot_id,
+            actor=request.user,
+            confirmation=confirmation,
+            statement=request.POST.get("statement", ""),
+        )
+    except DomainError as exc:
+        ballot = _ballot(ballot_id)
+        context = provisional_context(ballot=ballot) if ballot.state == Ballot.State.COUNTED else {"ballot": ballot}
+        context["error"] = exc.message
+        context["statement"] = request.POST.get("statement", "")
+        return render(request, "ballots/provisional.html", context, status=exc.status)
+    return redirect("ballots:result", ballot_id=ballot_id)
+
+
+@require_POST
+@never_cache
+def ballot_recount(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """Order a recount before declaring: the tally again, from the stored papers, with the same seed."""
+    ballot = _ballot(ballot_id)
+    refused = _gate(request, ballot)
+    if refused is not None:
+        return refused
+    return _recount(request, ballot_id=ballot.pk)
+
+
+@mfa_enforced(_scope)
+def _recount(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    ballot = _ballot(ballot_id)
+    if ballot.state != Ballot.State.COUNTED:
+        messages.error(request, "Only a counted ballot that is not yet declared can be recounted here.")
+        return redirect("ballots:provisional", ballot_id=ballot_id)
+    before = result_confirmation(ballot=ballot)
+    ballot_tally(ballot_id=ballot_id)
+    after = result_confirmation(ballot=ballot)
+    audit_record(actor=request.user, action="ballot_recounted", obj=ballot, unit=ballot.unit)
+    if after == before:
+        messages.success(request, "Recounted from the stored papers with the same seed: the result is unchanged.")
+    else:
+        messages.warning(request, "Recounted: the result differs from the previous count. Review it again.")
+    return redirect("ballots:provisional", ballot_id=ballot_id)
