@@ -22,6 +22,7 @@ from django.utils.http import urlencode
 from rest_framework import permissions
 
 from accounts import roles
+from core.errors import NotPermitted
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 ContextFn = Callable[..., dict[str, Any]]
@@ -81,7 +82,5 @@ class HasRequiredMFA(permissions.BasePermission):
 def mfa_required_or_refuse(user: Any, *, unit: Any = None, ballot: Any = None) -> None:
     """For API views that find their unit inside the handler: raise the
     ``mfa_required`` refusal (403) when this unit demands MFA the user lacks."""
-    from core.errors import NotPermitted
-
     if not roles.mfa_satisfied(user, unit=unit, ballot=ballot):
         raise NotPermitted(HasRequiredMFA.code, HasRequiredMFA.message)

@@ -4,6 +4,8 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+# The home page composes the apps above core (an exception the import
+# contract in pyproject.toml names).
 from ballots import selectors as ballot_selectors
 from governance import selectors as governance_selectors
 

@@ -10,6 +10,9 @@ from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
 from governance.eligibility import EligibilityRule
 from governance.models import Body, DocumentVersion, GoverningDocument, Holding, Membership, Office, RollImport, Unit
+
+# The unit page lists the unit's motions: a read upwards into meetings (an
+# exception the import contract in pyproject.toml names).
 from meetings.models import Motion
 
 
@@ -108,6 +111,8 @@ def unit_tree() -> list[dict[str, Any]]:
 
 
 def unit_open_ballots(*, unit: Unit) -> QuerySet[Any]:
+    # Imported here on purpose: governance sits below ballots (pyproject's
+    # import contract); the unit page's list of ballots is a read upwards.
     from ballots.models import Ballot
 
     return Ballot.objects.filter(unit=unit, state=Ballot.State.OPEN).order_by("closes_at")
@@ -224,6 +229,8 @@ def person_data_export(*, person: Any) -> dict[str, Any]:
     How they voted is not held against them anywhere, so it cannot be here;
     that they took part in a ballot is listed (it is on the ballot's records).
     """
+    # Imported here on purpose: governance sits below ballots (pyproject's
+    # import contract); a person's export lists the ballots they took part in.
     from ballots.models import Participation, RollEntry
 
     return {

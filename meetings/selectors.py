@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from ballots.models import Participation
 from governance.models import Holding, Unit
 from governance.selectors import eligible_memberships
 from meetings.models import (
@@ -135,8 +136,6 @@ def vote_cast_count(*, vote: MeetingVote) -> int:
     if vote.mode == MeetingVote.Mode.OPEN:
         return OpenVoteCast.objects.filter(vote=vote).count()
     if vote.mode == MeetingVote.Mode.SECRET and vote.ballot_id:
-        from ballots.models import Participation
-
         return Participation.objects.filter(ballot_id=vote.ballot_id).count()
     return 0
 
@@ -147,8 +146,6 @@ def has_voted(*, vote: MeetingVote, person: Any) -> bool:
     if vote.mode == MeetingVote.Mode.OPEN:
         return OpenVoteCast.objects.filter(vote=vote, voter=person).exists()
     if vote.mode == MeetingVote.Mode.SECRET and vote.ballot_id:
-        from ballots.models import Participation
-
         return Participation.objects.filter(ballot_id=vote.ballot_id, voter=person).exists()
     return False
 

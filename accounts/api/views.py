@@ -28,6 +28,7 @@ from core.api.parsers import JSONParser
 from core.api.throttling import SimpleRateThrottle
 from core.errors import DomainError, NotPermitted
 from governance import selectors as governance_selectors
+from governance.models import Unit
 
 ERROR = inline_serializer("AccountsError", fields={"code": serializers.CharField(), "message": serializers.CharField()})
 
@@ -185,8 +186,6 @@ class MeApi(APIView):
         optional_email = serializers.BooleanField()
 
     def _output(self, user: User) -> dict[str, Any]:
-        from governance.models import Unit
-
         memberships = governance_selectors.membership_list_for_person(person=user)
         return self.MeOutput(
             {

@@ -20,6 +20,7 @@ from ballots.models import Ballot, RollEntry
 from ballots.services.storage import vote_storage_create, vote_storage_seal
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
+from governance import authority
 from governance.selectors import eligible_memberships
 
 logger = logging.getLogger(__name__)
@@ -150,9 +151,7 @@ def ballot_declare(*, ballot_id: int, actor: Any = None) -> Ballot:
 def may_cancel_open(*, user: Any, ballot: Ballot) -> bool:
     """Stopping a poll under way is the returning officer's act, or a
     national administrator's; other officers of the unit may not."""
-    from accounts.roles import is_national_admin, is_returning_officer
-
-    return is_returning_officer(user, ballot) or is_national_admin(user)
+    return authority.is_returning_officer(user, ballot) or authority.is_national_administrator(user)
 
 
 def ballot_cancel(*, ballot_id: int, actor: Any = None, reason: str = "") -> Ballot:

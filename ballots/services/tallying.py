@@ -23,6 +23,7 @@ from ballots.lock_objects import ballot_for_update
 from ballots.models import Ballot, BallotPaper, Option, Question, Result, RollEntry
 from ballots.thresholds import outcome_sentence
 from core.audit import audit_record
+from governance.services import handover_declare
 
 logger = logging.getLogger(__name__)
 
@@ -143,8 +144,6 @@ def ballot_tally(*, ballot_id: int) -> str:
 
 def handover_for_ballot(*, ballot: Ballot, actor: Any = None) -> None:
     """Seat the winners of every election question tied to an office or body."""
-    from governance.services import handover_declare
-
     for question in ballot.questions.select_related("office", "body", "result"):
         if question.kind != Question.Kind.ELECTION or not (question.office or question.body):
             continue

@@ -18,6 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+
+# The demo loader builds every app's data, so it reads upwards into ballots
+# and meetings (an exception the import contract in pyproject.toml names).
 from ballots.models import Ballot, Option, Question
 from ballots.services import casting, lifecycle, tallying
 from governance.models import Body, GoverningDocument, Holding, Membership, Office, Unit
