@@ -37,3 +37,4 @@ class BallotErrorCode(StrEnum):
     CONFIRMATION_REQUIRED = "declaration_confirmation_required"
     RESULT_CHANGED = "result_changed_since_review"
     STATEMENT_TOO_LONG = "statement_too_long"
+    SCRUTINEER_UNKNOWN = "scrutineer_unknown"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:ballot_id>/nominations/", views_nominations.nominations, name="nominations"),
     path("<int:ballot_id>/provisional/", views_provisional.ballot_provisional, name="provisional"),
     path("<int:ballot_id>/provisional/recount/", views_provisional.ballot_recount, name="recount"),
+    path("<int:ballot_id>/provisional/scrutineers/", views_provisional.ballot_scrutineers, name="scrutineers"),
     path("<int:ballot_id>/declare/", views_provisional.ballot_declare, name="declare"),
 ]
 

@@ -1,8 +1,10 @@
 """The returning officer's review of a counted ballot: provisional result, recount, declare.
 
-Before declaration a result is nobody's business but the returning
-officer's: the public gets 404 (the ballot's result does not exist for
-them yet), other signed-in people (officers of the unit included) get 403.
+Before declaration a result is the returning officer's business, and that
+of the scrutineers they name (candidates, agents, observers of the count),
+who may read the provisional page but not act on it.  The public gets 404
+(the ballot's result does not exist for them yet); other signed-in people
+(officers of the unit included) get 403.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ from accounts.access import mfa_enforced
 from ballots import publication
 from ballots.models import Ballot, Result
 from ballots.permissions import can_declare
-from ballots.services.declaring import STATEMENT_MAX, ballot_declare_confirmed, result_confirmation
+from ballots.services.declaring import (
+    STATEMENT_MAX,
+    ballot_declare_confirmed,
+    is_scrutineer,
+    result_confirmation,
+    scrutineer_add,
+    scrutineer_remove,
+)
 from ballots.services.tallying import ballot_tally
 from core.audit import audit_record
 from core.errors import DomainError
@@ -34,13 +43,15 @@ def _ballot(ballot_id: int) -> Ballot:
     return ballot
 
 
-def _gate(request: HttpRequest, ballot: Ballot) -> HttpResponse | None:
-    """404 for the public, 403 for anyone but the returning officer."""
+def _gate(request: HttpRequest, ballot: Ballot, *, read: bool = False) -> HttpResponse | None:
+    """404 for the public, 403 for anyone but the returning officer (or, to read, a scrutineer)."""
     if not request.user.is_authenticated:
         raise Http404("No declared result for this ballot.")
-    if not can_declare(user=request.user, ballot=ballot):
-        return render(request, "403.html", {"reason": NOT_YOURS}, status=403)
-    return None
+    if can_declare(user=request.user, ballot=ballot):
+        return None
+    if read and is_scrutineer(user=request.user, ballot=ballot):
+        return None
+    return render(request, "403.html", {"reason": NOT_YOURS}, status=403)
 
 
 def _scope(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
@@ -68,6 +79,7 @@ def provisional_context(*, ballot: Ballot) -> dict[str, Any]:
         "roll_size": first.electorate if first else 0,
         "confirmation": result_confirmation(ballot=ballot),
         "statement_max": STATEMENT_MAX,
+        "scrutineers": list(ballot.scrutineers.order_by("email")),
     }
 
 
@@ -76,7 +88,7 @@ def provisional_context(*, ballot: Ballot) -> dict[str, Any]:
 def ballot_provisional(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """The provisional result, marked as such, for the returning officer's review."""
     ballot = _ballot(ballot_id)
-    refused = _gate(request, ballot)
+    refused = _gate(request, ballot, read=True)
     if refused is not None:
         return refused
     return _provisional_page(request, ballot_id=ballot.pk)
@@ -93,7 +105,9 @@ def _provisional_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "ballots/provisional.html",
             {"ballot": ballot, "not_counted": True},
         )
-    return render(request, "ballots/provisional.html", provisional_context(ballot=ballot))
+    context = provisional_context(ballot=ballot)
+    context["is_returning_officer"] = can_declare(user=request.user, ballot=ballot)
+    return render(request, "ballots/provisional.html", context)
 
 
 @require_POST
@@ -120,6 +134,7 @@ def _declare(request: HttpRequest, ballot_id: int) -> HttpResponse:
     except DomainError as exc:
         ballot = _ballot(ballot_id)
         context = provisional_context(ballot=ballot) if ballot.state == Ballot.State.COUNTED else {"ballot": ballot}
+        context["is_returning_officer"] = True
         context["error"] = exc.message
         context["statement"] = request.POST.get("statement", "")
         return render(request, "ballots/provisional.html", context, status=exc.status)
@@ -151,4 +166,31 @@ def _recount(request: HttpRequest, ballot_id: int) -> HttpResponse:
         messages.success(request, "Recounted from the stored papers with the same seed: the result is unchanged.")
     else:
         messages.warning(request, "Recounted: the result differs from the previous count. Review it again.")
+    return redirect("ballots:provisional", ballot_id=ballot_id)
+
+
+@require_POST
+@never_cache
+def ballot_scrutineers(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """The returning officer names (or removes) scrutineers of the provisional result."""
+    ballot = _ballot(ballot_id)
+    refused = _gate(request, ballot)
+    if refused is not None:
+        return refused
+    return _scrutineers(request, ballot_id=ballot.pk)
+
+
+@mfa_enforced(_scope)
+def _scrutineers(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    ballot = _ballot(ballot_id)
+    remove = request.POST.get("remove", "")
+    try:
+        if remove.isdigit():
+            scrutineer_remove(ballot=ballot, actor=request.user, person_id=int(remove))
+            messages.success(request, "Scrutineer removed.")
+        else:
+            person = scrutineer_add(ballot=ballot, actor=request.user, email=request.POST.get("email", ""))
+            messages.success(request, f"{person} may now read the provisional result.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
     return redirect("ballots:provisional", ballot_id=ballot_id)

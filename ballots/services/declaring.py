@@ -24,6 +24,7 @@ from django.db import transaction
 from ballots.error_codes import BallotErrorCode as Code
 from ballots.lock_objects import ballot_for_update
 from ballots.models import Ballot, Result
+from core.audit import audit_record
 from core.errors import DomainError
 
 if TYPE_CHECKING:
@@ -79,3 +80,31 @@ def ballot_declare_confirmed(*, ballot_id: int, actor: Any, confirmation: str, s
             ballot.declaration_statement = statement
             ballot.save(update_fields=["declaration_statement"])
         return ballot_declare(ballot_id=ballot.pk, actor=actor)
+
+
+def is_scrutineer(*, user: Any, ballot: Ballot) -> bool:
+    """Whether ``user`` is one of the scrutineers the returning officer named for ``ballot``."""
+    return bool(getattr(user, "is_authenticated", False)) and ballot.scrutineers.filter(pk=user.pk).exists()
+
+
+def scrutineer_add(*, ballot: Ballot, actor: Any, email: str) -> Any:
+    """Name a scrutineer (by the e-mail of their account) who may read the provisional result.
+
+    The caller must have checked that ``actor`` is the returning officer.
+    """
+    from django.contrib.auth import get_user_model
+
+    person = get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if person is None or not email.strip():
+        raise DomainError(Code.SCRUTINEER_UNKNOWN, "No active account has that e-mail address.", status=400)
+    if person.pk == ballot.returning_officer_id:
+        raise DomainError(Code.SCRUTINEER_UNKNOWN, "The returning officer sees the result already.", status=400)
+    ballot.scrutineers.add(person)
+    audit_record(actor=actor, action="ballot_scrutineer_named", obj=ballot, unit=ballot.unit)
+    return person
+
+
+def scrutineer_remove(*, ballot: Ballot, actor: Any, person_id: int) -> None:
+    """Withdraw a scrutineer's access (the caller checked ``actor`` is the returning officer)."""
+    ballot.scrutineers.remove(person_id)
+    audit_record(actor=actor, action="ballot_scrutineer_removed", obj=ballot, unit=ballot.unit)

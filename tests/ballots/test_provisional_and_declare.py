@@ -160,3 +160,34 @@ def test_lot_is_shown_on_result_page_json_and_email_and_recount_reproduces(tmp_p
         assert proc.returncode == 0, proc.stderr
         assert json.loads(proc.stdout) == result.count_sheet
         assert "warning" not in proc.stderr
+
+
+def test_scrutineers_named_by_the_returning_officer_may_read_but_not_act() -> None:
+    """A named scrutineer reads the provisional page (no declare form) and is refused declaring; removal ends it."""
+    ballot = counted([["Nia"], ["Nia"], ["Ben"]])
+    agent = MembershipFactory(unit=ballot.unit).person
+    url = f"/ballots/{ballot.pk}/provisional/"
+    scrutineer = Client()
+    scrutineer.force_login(agent)
+    assert scrutineer.get(url).status_code == 403
+    assert scrutineer.post(f"/ballots/{ballot.pk}/provisional/scrutineers/", {"email": agent.email}).status_code == 403
+    ro = Client()
+    ro.force_login(ballot.returning_officer)
+    assert (
+        ro.post(f"/ballots/{ballot.pk}/provisional/scrutineers/", {"email": "nobody@example.invalid"}).status_code
+        == 302
+    )
+    assert not ballot.scrutineers.exists()
+    ro.post(f"/ballots/{ballot.pk}/provisional/scrutineers/", {"email": agent.email.upper()})
+    assert list(ballot.scrutineers.all()) == [agent]
+    page = scrutineer.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "as a scrutineer" in text and "Elected: Nia" in text
+    assert "Declare the result" not in text and "Recount now" not in text
+    confirmed = {"confirm": "yes", "confirmation": result_confirmation(ballot=ballot)}
+    assert scrutineer.post(f"/ballots/{ballot.pk}/declare/", confirmed).status_code == 403
+    assert scrutineer.post(f"/ballots/{ballot.pk}/provisional/recount/").status_code == 403
+    assert Ballot.objects.get(pk=ballot.pk).state == Ballot.State.COUNTED
+    ro.post(f"/ballots/{ballot.pk}/provisional/scrutineers/", {"remove": str(agent.pk)})
+    assert scrutineer.get(url).status_code == 403
