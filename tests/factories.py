@@ -74,8 +74,7 @@ def motion_question(ballot: Ballot, title: str = "Adopt the motion", **extra: ob
     question = Question.objects.create(
         ballot=ballot, kind=Question.Kind.MOTION, title=title, method=Question.Method.MOTION, **extra
     )
-    for i, label in enumerate(["For", "Against", "Abstain"], 1):
-        Option.objects.create(question=question, position=i, label=label)
+    Option.objects.bulk_create(Option.for_motion(question))
     return question
 
 

@@ -49,7 +49,6 @@ STV_METHODS = frozenset({M.SCOTTISH_STV, M.MEEK_STV, M.ERS97})
 MINIMUM_METHODS = frozenset({M.SCOTTISH_STV, M.MEEK_STV})
 """The counting methods that apply equality minimums (ERS97 has no such rule)."""
 RON_LABEL = "Re-open nominations (RON)"
-MOTION_OPTIONS = ("For", "Against", "Abstain")
 MAX_GROUP_LENGTH = 60
 LABEL_MAX_LENGTH = 200  # Option.label
 
@@ -350,9 +349,7 @@ def question_add(*, ballot_id: int, actor: Any, kind: str, title: str, **fields:
         position = (ballot.questions.aggregate(m=Max("position"))["m"] or 0) + 1
         question = Question.objects.create(ballot=ballot, kind=kind, position=position, **values)
         if kind == Question.Kind.MOTION:
-            Option.objects.bulk_create(
-                Option(question=question, position=i, label=label) for i, label in enumerate(MOTION_OPTIONS, 1)
-            )
+            Option.objects.bulk_create(Option.for_motion(question))
         audit_record(actor=actor, action="question_added", obj=question, unit=ballot.unit, detail={"ballot": ballot.pk})
     return question
 

@@ -45,14 +45,14 @@ def question_papers(*, question: Question) -> Counter[tuple[int, ...]]:
 
 def question_motion(*, question: Question, electorate: int) -> ct.Motion:
     """The engine's input for a motion question, from the stored papers."""
-    by_label = {o.pk: o.label.lower() for o in question.options.all()}
+    meaning = {o.pk: o.choice for o in question.options.all()}  # never the label: that is only what the paper shows
     tally: Counter[str] = Counter()
     for paper, n in question_papers(question=question).items():
-        tally[by_label[paper[0]]] += n
+        tally[meaning[paper[0]]] += n
     return ct.Motion(
-        votes_for=tally["for"],
-        votes_against=tally["against"],
-        abstentions=tally["abstain"],
+        votes_for=tally[Option.Choice.FOR],
+        votes_against=tally[Option.Choice.AGAINST],
+        abstentions=tally[Option.Choice.ABSTAIN],
         threshold=MOTION_THRESHOLDS[question.threshold],
         electorate=electorate,
         quorum=question.quorum,
@@ -97,7 +97,7 @@ def question_count(*, question: Question, electorate: int, seed: int) -> tuple[d
     if question.method == Question.Method.MOTION:
         result = counting.count("motion", question_motion(question=question, electorate=electorate))
         outcome = ("Carried" if result.carried else "Not carried") + f": {result.explanation}"
-        winners = [o.pk for o in options if o.label.lower() == "for"] if result.carried else []
+        winners = [o.pk for o in options if o.choice == Option.Choice.FOR] if result.carried else []
         return result.to_json(), outcome, winners
     sheet = counting.count(question.method, question_election(question=question), seed=seed)
     winners = [options[c].pk for c in sheet.elected]

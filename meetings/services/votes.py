@@ -72,9 +72,7 @@ def _secret_ballot_open(*, vote: MeetingVote, meeting: Meeting, actor: Any, text
         threshold=BALLOT_THRESHOLD[MeetingVote.Threshold(vote.threshold)],
         motion=vote.motion,
     )
-    Option.objects.bulk_create(
-        Option(question=question, position=i, label=label) for i, label in enumerate(["For", "Against", "Abstain"], 1)
-    )
+    Option.objects.bulk_create(Option.for_motion(question))
     present = Attendance.objects.filter(meeting=meeting).values_list("person_id", flat=True)
     return ballot_open(ballot_id=ballot.pk, actor=actor, now=now, roll_person_ids=list(present), send_notices=False)
 
@@ -160,7 +158,7 @@ def meeting_vote_cast(*, vote_id: int, voter: Any, choice: str, idempotency_key:
         if vote.state != V.OPEN or vote.ballot_id is None:
             raise Conflict(Code.VOTE_NOT_OPEN, "This vote is closed.")
         question = Question.objects.get(ballot_id=vote.ballot_id)
-        option = question.options.get(label__iexact=choice)
+        option = question.options.get(choice=choice)
         return vote_cast(
             ballot_id=vote.ballot_id, voter=voter, answers={question.pk: [option.pk]}, idempotency_key=idempotency_key
         )

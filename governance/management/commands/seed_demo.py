@@ -409,8 +409,7 @@ class Command(BaseCommand):
         motion = Question.objects.create(
             ballot=ballot, kind=Question.Kind.MOTION, title="Adopt the statement of aims", method=Question.Method.MOTION
         )
-        for i, label in enumerate(["For", "Against", "Abstain"], 1):
-            Option.objects.create(question=motion, position=i, label=label)
+        Option.objects.bulk_create(Option.for_motion(motion))
         names = [v.full_name for v in voters[1:4]]
         election = self._election_question(ballot, treasurer, "Treasurer", names, Question.Method.IRV)
         lifecycle.ballot_open(ballot_id=ballot.pk)
@@ -446,8 +445,7 @@ class Command(BaseCommand):
             title="Support the local hospital campaign",
             method=Question.Method.MOTION,
         )
-        for i, label in enumerate(["For", "Against", "Abstain"], 1):
-            Option.objects.create(question=motion, position=i, label=label)
+        Option.objects.bulk_create(Option.for_motion(motion))
         committee = Body.objects.get(unit=unit, kind=Body.Kind.COMMITTEE)
         names = list(
             User.objects.filter(memberships__unit=unit)
