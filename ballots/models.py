@@ -141,11 +141,23 @@ class Question(models.Model):
 
 
 class Option(models.Model):
-    """A choice on a question: a candidate, RON, or for/against/abstain."""
+    """A choice on a question: a candidate, RON, or for/against/abstain.
+
+    A motion's options say what they mean in ``choice``; the count and the
+    meetings app read that, never the label, which is only what the paper
+    shows."""
+
+    class Choice(models.TextChoices):
+        FOR = "for", "For"
+        AGAINST = "against", "Against"
+        ABSTAIN = "abstain", "Abstain"
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
     position = models.PositiveSmallIntegerField(default=1)
     label = models.CharField(max_length=200)
+    choice = models.CharField(
+        max_length=8, choices=Choice.choices, blank=True, default="", help_text="A motion's option: what it means."
+    )
     candidate = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     statement = models.TextField(blank=True)
     groups = models.JSONField(default=list, blank=True, help_text="Equality groups the candidate belongs to.")
@@ -154,10 +166,23 @@ class Option(models.Model):
 
     class Meta:
         ordering = ["question", "position", "id"]
-        constraints = [models.UniqueConstraint(fields=["question", "label"], name="option_label_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "label"], name="option_label_unique"),
+            models.UniqueConstraint(
+                fields=["question", "choice"], condition=~Q(choice=""), name="option_choice_once_per_question"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.label
+
+    @classmethod
+    def for_motion(cls, question: Question) -> list[Option]:
+        """A motion's three options, For, Against, Abstain, unsaved."""
+        return [
+            cls(question=question, position=i, label=choice.label, choice=choice.value)
+            for i, choice in enumerate(cls.Choice, 1)
+        ]
 
 
 class Nomination(models.Model):
