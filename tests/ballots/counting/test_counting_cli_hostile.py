@@ -167,3 +167,21 @@ def test_sheet_mismatch_exits_1(tmp_path: Path) -> None:
     proc = run(str(blt), "--sheet", str(sheet))
     assert proc.returncode == 1
     assert "MISMATCH" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "fragment"),
+    [
+        # the repeated name is on line 5 (the file's last line is 6)
+        ('2 1\n1 1 0\n0\n"A"\n"A"\n"Title"\n', 5, "repeats line 4"),
+        # the first string after the title is on line 6, not the last line (7)
+        ('1 1\n1 1 0\n0\n"A"\n"Title"\n"X"\n"Y"\n', 6, "after the title"),
+        # an empty name, quoted, on line 5
+        ('2 1\n1 1 0\n0\n"A"\n""\n"Title"\n', 5, "empty"),
+    ],
+)
+def test_errors_blame_the_right_line(tmp_path: Path, text: str, line: int, fragment: str) -> None:
+    """The line named is the one at fault, not the last line of the file."""
+    path = tmp_path / "bad.blt"
+    path.write_text(text, encoding="utf-8")
+    refused(path, line, fragment)
