@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from governance.eligibility import EligibilityRule
 from governance.models import Body, DocumentVersion, GoverningDocument, Holding, Membership, Office, RollImport, Unit
@@ -56,11 +57,22 @@ def office_holding_list_for_person(*, person: Any) -> QuerySet[Holding]:
     return Holding.objects.filter(person=person).select_related("office__unit", "body__unit")
 
 
+def _current_holdings() -> QuerySet[Holding]:
+    """Holdings in force today (``governance.authority.holdings_current``: a
+    term that starts tomorrow or ended yesterday is not shown as current)."""
+    from governance.authority import holdings_current
+
+    return holdings_current().select_related("person", "ballot_question").order_by("starts_on", "id")
+
+
 def unit_detail(*, slug: str) -> Unit:
     """A unit with its bodies and offices, each with its *current* holdings
-    prefetched (as ``holdings.all``), for the "who runs it" page."""
-    current = Holding.objects.filter(ends_on__isnull=True).select_related("person").order_by("starts_on", "id")
-    return (
+    prefetched (as ``holdings.all``), for the "who runs it" page. Each body
+    also gets ``seated``: its current members, whether they hold a seat on
+    it or one of its offices (a committee's chair sits on the committee),
+    computed from what is prefetched, without another query."""
+    current = _current_holdings()
+    unit = (
         Unit.objects.select_related("parent")
         .prefetch_related(
             Prefetch(
@@ -78,32 +90,81 @@ def unit_detail(*, slug: str) -> Unit:
         )
         .get(slug=slug)
     )
+    for body in unit.bodies.all():
+        body.seated = body_seated(  # type: ignore[attr-defined]
+            seats=body.holdings.all(),
+            offices=[(o.title, o.holdings.all()) for o in unit.offices.all() if o.body_id == body.pk],
+        )
+    return unit
+
+
+def body_seated(*, seats: Iterable[Holding], offices: Iterable[tuple[str, Iterable[Holding]]]) -> list[Holding]:
+    """A body's current members, from current holdings already fetched: the
+    holders of its offices (``seat_title``: the office's title; a committee's
+    chair sits on the committee) and of its plain seats (``seat_title``
+    empty), each person once, offices first."""
+    seen: set[int] = set()
+    seated: list[Holding] = []
+    titled = [(title, holding) for title, holdings in offices for holding in holdings]
+    for title, holding in [*titled, *(("", h) for h in seats)]:
+        if holding.person_id not in seen:
+            holding.seat_title = title  # type: ignore[attr-defined]
+            seen.add(holding.person_id)
+            seated.append(holding)
+    return seated
 
 
 def unit_member_counts(*, unit: Unit) -> dict[str, int]:
-    """Active members, supporters and party members of one unit, in one query."""
+    """Active members, supporters and party members of one unit, and the
+    people in it *with every group below it* (``members_total``,
+    ``supporters_total``: each person once), in one query."""
     active = Q(status=Membership.Status.ACTIVE)
-    return Membership.objects.filter(unit=unit).aggregate(
-        members=Count("pk", filter=active & Q(kind=Membership.Kind.MEMBER)),
-        supporters=Count("pk", filter=active & Q(kind=Membership.Kind.SUPPORTER)),
-        party_members=Count("pk", filter=active & Q(party_member=True)),
+    here = Q(unit_id=unit.pk)
+    member, supporter = Q(kind=Membership.Kind.MEMBER), Q(kind=Membership.Kind.SUPPORTER)
+    return Membership.objects.filter(active, unit__path__startswith=unit.path).aggregate(
+        members=Count("pk", filter=here & member),
+        supporters=Count("pk", filter=here & supporter),
+        party_members=Count("pk", filter=here & Q(party_member=True)),
+        members_total=Count("person_id", filter=member, distinct=True),
+        supporters_total=Count("person_id", filter=supporter, distinct=True),
     )
+
+
+def _subtree_count(kind: str) -> Any:
+    """Active people of ``kind`` in the outer unit and every unit below it,
+    each person once: a correlated subquery on the materialised path."""
+    people = (
+        Membership.objects.filter(unit__path__startswith=OuterRef("path"), status=Membership.Status.ACTIVE, kind=kind)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("person_id", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(people), 0)
 
 
 def unit_tree() -> list[dict[str, Any]]:
-    """Every unit as a nested tree (``{"unit", "children", "active"}``), with
-    active membership counts, from two queries whatever the size."""
-    counts = dict(
-        Membership.objects.filter(status=Membership.Status.ACTIVE)
-        .values("unit_id")
-        .annotate(n=Count("pk"))
-        .values_list("unit_id", "n")
-    )
+    """Every unit as a nested tree (``{"unit", "children", "active",
+    "members_total", "supporters_total"}``): ``active`` counts the unit's own
+    active memberships, the totals add up the unit and all below it (a region
+    shows its branches' members), from one query whatever the size."""
     nodes: dict[int, dict[str, Any]] = {}
     roots: list[dict[str, Any]] = []
-    units = list(Unit.objects.order_by("name"))
+    units = list(
+        Unit.objects.annotate(
+            own_active=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE)),
+            members_total=_subtree_count(Membership.Kind.MEMBER),
+            supporters_total=_subtree_count(Membership.Kind.SUPPORTER),
+        ).order_by("name")
+    )
     for unit in units:
-        nodes[unit.pk] = {"unit": unit, "children": [], "active": counts.get(unit.pk, 0)}
+        nodes[unit.pk] = {
+            "unit": unit,
+            "children": [],
+            "active": unit.own_active,  # type: ignore[attr-defined]
+            "members_total": unit.members_total,  # type: ignore[attr-defined]
+            "supporters_total": unit.supporters_total,  # type: ignore[attr-defined]
+        }
     for unit in units:
         parent = nodes.get(unit.parent_id) if unit.parent_id else None
         (parent["children"] if parent else roots).append(nodes[unit.pk])
@@ -130,22 +191,41 @@ def unit_upcoming_meetings(*, unit: Unit) -> list[Any]:
     fields = {f.name for f in meeting._meta.get_fields()}
     if "starts_at" not in fields:
         return []
-    return list(meeting.objects.filter(unit=unit, starts_at__gte=timezone.now()).order_by("starts_at")[:5])
+    return list(
+        meeting.objects.filter(unit=unit, starts_at__gte=timezone.now())
+        .exclude(state__in=["cancelled", "closed"])
+        .order_by("starts_at")[:5]
+    )
 
 
 def body_detail(*, unit_slug: str, body_id: int) -> Body:
-    """A body with its whole membership history (current first) and handovers."""
+    """A body with its whole membership history (current first) and handovers,
+    and ``seated``: who sits on it today (its seats and its offices' holders,
+    see ``body_seated``), from the same prefetched rows."""
     history = Holding.objects.select_related("person", "ballot_question__ballot").order_by(
         F("ends_on").desc(nulls_first=True), "-starts_on", "id"
     )
-    return (
+    current = _current_holdings()
+    body = (
         Body.objects.select_related("unit")
         .prefetch_related(
             Prefetch("holdings", queryset=history),
-            Prefetch("offices", queryset=Office.objects.prefetch_related(Prefetch("holdings", queryset=history))),
+            Prefetch("holdings", queryset=current, to_attr="holdings_now"),
+            Prefetch(
+                "offices",
+                queryset=Office.objects.prefetch_related(
+                    Prefetch("holdings", queryset=history),
+                    Prefetch("holdings", queryset=current, to_attr="holdings_now"),
+                ),
+            ),
         )
         .get(pk=body_id, unit__slug=unit_slug)
     )
+    body.seated = body_seated(  # type: ignore[attr-defined]
+        seats=body.holdings_now,  # type: ignore[attr-defined]
+        offices=[(o.title, o.holdings_now) for o in body.offices.all()],  # type: ignore[attr-defined]
+    )
+    return body
 
 
 def office_detail(*, unit_slug: str, office_id: int) -> Office:
@@ -269,4 +349,19 @@ def document_detail(*, unit_slug: str, document_id: int) -> GoverningDocument:
 
 
 def motion_list_for_unit(*, unit: Unit) -> QuerySet[Motion]:
-    return Motion.objects.filter(unit=unit).select_related("proposer")
+    """The unit's motions for its public page: never a draft (a draft is its
+    proposer's private work, and so is the fact that they are writing one)."""
+    return Motion.objects.filter(unit=unit).exclude(state=Motion.State.DRAFT).select_related("proposer")
+
+
+def unit_recent_results(*, unit: Unit) -> QuerySet[Any]:
+    """The unit's declared ballots, newest first, for links to their results."""
+    from ballots.models import Ballot
+
+    return Ballot.objects.filter(unit=unit, state=Ballot.State.DECLARED).order_by("-declared_at")
+
+
+def unit_ancestors(*, unit: Unit) -> list[Unit]:
+    """The units above ``unit``, from the top down (for breadcrumbs), in one query."""
+    above = unit.ancestor_ids()[:-1]
+    return list(Unit.objects.filter(pk__in=above).order_by("path")) if above else []

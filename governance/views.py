@@ -49,9 +49,11 @@ def unit_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "governance/unit.html",
         {
             "unit": unit,
+            "ancestors": selectors.unit_ancestors(unit=unit),
             "counts": selectors.unit_member_counts(unit=unit),
             "motions": selectors.motion_list_for_unit(unit=unit)[:20],
             "open_ballots": selectors.unit_open_ballots(unit=unit),
+            "results": selectors.unit_recent_results(unit=unit)[:5],
             "meetings": selectors.unit_upcoming_meetings(unit=unit),
             "is_officer": is_unit_officer(user=request.user, unit=unit),
         },
@@ -63,7 +65,8 @@ def body_detail(request: HttpRequest, slug: str, body_id: int) -> HttpResponse:
         body = selectors.body_detail(unit_slug=slug, body_id=body_id)
     except Body.DoesNotExist:
         raise Http404("There is no such body.") from None
-    return render(request, "governance/body.html", {"body": body, "unit": body.unit})
+    context = {"body": body, "unit": body.unit, "ancestors": selectors.unit_ancestors(unit=body.unit)}
+    return render(request, "governance/body.html", context)
 
 
 def office_detail(request: HttpRequest, slug: str, office_id: int) -> HttpResponse:
@@ -71,7 +74,8 @@ def office_detail(request: HttpRequest, slug: str, office_id: int) -> HttpRespon
         office = selectors.office_detail(unit_slug=slug, office_id=office_id)
     except Office.DoesNotExist:
         raise Http404("There is no such office.") from None
-    return render(request, "governance/office.html", {"office": office, "unit": office.unit})
+    context = {"office": office, "unit": office.unit, "ancestors": selectors.unit_ancestors(unit=office.unit)}
+    return render(request, "governance/office.html", context)
 
 
 def document_detail(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
@@ -86,6 +90,7 @@ def document_detail(request: HttpRequest, slug: str, document_id: int) -> HttpRe
         {
             "document": document,
             "unit": document.unit,
+            "ancestors": selectors.unit_ancestors(unit=document.unit),
             "current": versions[0] if versions else None,
             "versions": versions,
         },

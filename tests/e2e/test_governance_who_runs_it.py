@@ -30,7 +30,7 @@ def test_visitor_reads_who_runs_it(live_server, page) -> None:
     page.goto(f"{live_server.url}/units/momentum-manchester/")
     assert "Established (run by elected bodies)" in page.locator("#governance-status").inner_text()
     assert "mandate ended" in page.locator("section.body.ended").inner_text()
-    page.get_by_role("link", name="Manchester branch committee").click()
+    page.get_by_role("link", name="Manchester branch committee", exact=True).click()
     history = page.get_by_role("table", name="Who has sat on it, on whose authority")
     assert history.locator("tbody tr").count() == 3
     assert "Declared result of ballot" in history.inner_text()

@@ -54,7 +54,8 @@ def test_network_page_shows_the_tree(client: Client, network: dict) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert html.index("Momentum</a>") < html.index("Momentum Stockport</a>")
-    assert "4 active" in html  # the branch's active memberships
+    # The branch's active members and supporters, and the national unit adds up the branch's.
+    assert html.count("3 members and 1 supporter") == 2
 
 
 def test_unit_page_shows_who_runs_it_on_whose_authority(client: Client, network: dict) -> None:
@@ -73,7 +74,7 @@ def test_branch_page_shows_officers_vacancies_counts_and_open_ballots(client: Cl
     html = client.get("/units/momentum-stockport/").content.decode()
     assert "Cath Chair" in html and "Old Chair" not in html
     assert 'Treasurer</a>:\n<em class="vacant">vacant' in html
-    assert "3 members and 1 supporter (1 in the Labour Party)" in html
+    assert "3 members and 1 supporter; 1 in the Labour Party." in html
     assert "Committee election" in html and "Stockport Labour Club" in html
     assert "Manage the roll" not in html
 
@@ -102,7 +103,7 @@ def test_document_page_shows_current_text_and_versions(client: Client, network: 
     assert "Version 2, adopted 1 Jun 2025" in html and "Second &lt;b&gt;text&lt;/b&gt;" in html
     assert "First text" not in html and "version 1" in html
     assert (
-        'Branch constitution</a> <span class="meta">version 2'
+        'Branch constitution</a> <span class="small text-body-secondary">version 2'
         in client.get("/units/momentum-stockport/").content.decode()
     )
 
