@@ -61,8 +61,8 @@ def vote_storage_unlinkable(app_configs: Any, databases: Any = None, **kwargs: A
     """Votes live in per-ballot partitions that closing drops (migration
     0005, ``ballots/services/storage.py``). Warn when the tables are not
     partitioned, or when a ballot that is neither open nor cancelled still
-    has partitions: their files hold tuples that link its voters to its
-    papers by transaction id and order."""
+    has partitions (or a ballot that no longer exists): their files hold
+    tuples that link its voters to its papers by transaction id and order."""
     found: list[CheckMessage] = []
     for alias in databases or ():
         connection = connections[alias]
@@ -84,19 +84,23 @@ def vote_storage_unlinkable(app_configs: Any, databases: Any = None, **kwargs: A
                     )
                 )
                 continue
+            # Partitions of the three tables whose ballot is neither open nor
+            # cancelled, or no longer exists.
             cursor.execute(
-                "SELECT c.relname, b.id, b.state FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid "
-                "JOIN ballots_ballot b ON c.relname IN ("
-                "'ballots_participation_b' || b.id, 'ballots_pendingpaper_b' || b.id, "
-                "'ballots_pendingtracker_b' || b.id) "
-                "WHERE b.state NOT IN ('open', 'cancelled') ORDER BY c.relname"
+                "SELECT c.relname, substring(c.relname from '_b([0-9]+)$')::bigint AS ballot_id "
+                "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                "WHERE i.inhparent IN ('ballots_participation'::regclass, 'ballots_pendingpaper'::regclass, "
+                "'ballots_pendingtracker'::regclass) AND c.relname ~ '_b[0-9]+$' "
+                "AND NOT EXISTS (SELECT 1 FROM ballots_ballot b WHERE b.id = "
+                "substring(c.relname from '_b([0-9]+)$')::bigint AND b.state IN ('open', 'cancelled')) "
+                "ORDER BY ballot_id DESC, c.relname"
             )
             left = cursor.fetchall()
         if left:
             found.append(
                 Warning(
-                    f"Per-ballot vote storage survives the close of {len({b for _, b, _ in left})} ballot(s) "
-                    f"({', '.join(name for name, _, _ in left[:6])}): its files still link voters to papers.",
+                    f"Per-ballot vote storage survives the close of {len({b for _, b in left})} ballot(s) "
+                    f"({', '.join(name for name, _ in left[:6])}): its files still link voters to papers.",
                     hint="Close those ballots through the application (ballot_close drops the storage), or drop "
                     "the listed tables once their papers are in ballots_ballotpaper.",
                     obj=f"database {alias!r}",
