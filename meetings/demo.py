@@ -20,6 +20,7 @@ from meetings.models import (
     Amendment,
     AmendmentSeconding,
     Attendance,
+    DiscussionPost,
     Meeting,
     MeetingVote,
     Motion,
@@ -112,6 +113,24 @@ def load_demo(*, unit: Unit, members: list[Any], secretary: Any, chair: Any) -> 
             base_text=text, state=Amendment.State.SECONDED,
         )  # fmt: skip
         AmendmentSeconding.objects.create(amendment=amendment, seconder=members[7])
+        question = DiscussionPost.objects.create(
+            motion=conduct, author=members[4], text="Good idea. Does the code cover **online** meetings too?"
+        )
+        DiscussionPost.objects.create(
+            motion=conduct, author=members[3], parent=question,
+            text="Yes: it says *all meetings*, online ones included.",
+        )  # fmt: skip
+        DiscussionPost.objects.create(
+            motion=conduct, amendment=amendment, author=members[8],
+            text="Two welfare officers share the load, and members can choose whom to talk to. I support it.",
+        )  # fmt: skip
+        DiscussionPost.objects.create(
+            motion=conduct, author=members[9], text="A remark about another member by name.",
+            hidden_at=now, hidden_by=secretary, hidden_reason="Personal remarks about another member",
+        )  # fmt: skip
+        DiscussionPost.objects.create(
+            motion=housing, author=members[1], text="The renters' union meets on the first Tuesday of each month."
+        )
         AgendaItem.objects.create(
             meeting=agm, position=4, kind=AgendaItem.Kind.MOTION, title=conduct.title, motion=conduct
         )
