@@ -63,6 +63,7 @@ _STANDARD: dict[str, str] = {
     "400": "The request is not valid (`invalid`, `parse_error`, or a domain rule's code).",
     "405": "Method not allowed here (`method_not_allowed`).",
     "406": "Only JSON is offered (`not_acceptable`).",
+    "413": "The body is larger than the site accepts (`payload_too_large`; `REQUEST_BODY_MAX_BYTES`).",
     "415": "Send JSON or a form (`unsupported_media_type`).",
     "429": "Too many requests (`throttled`).",
 }
@@ -93,6 +94,8 @@ def document_error_responses(result: dict[str, Any], generator: Any, request: An
                 codes.append("404")  # no such object, or no such page of a list
             if "requestBody" in operation or any(p.get("in") == "query" for p in params) or method != "get":
                 codes += ["400", "415"]
+            if "requestBody" in operation:
+                codes.append("413")
             for code in codes:
                 response = responses.setdefault(code, {"description": _STANDARD[code]})
                 response.setdefault("content", {"application/json": {"schema": _ERROR_REF}})

@@ -103,3 +103,18 @@ def test_a_100000_column_roll_header_is_refused_in_under_a_second() -> None:
     # A header naming a column twice is still refused by name, in one pass.
     twice = roll_csv.parse("email,joined_on,email\n", today=dt.date(2026, 12, 1))
     assert "named twice: email" in twice.errors[0].reason
+
+
+def test_the_schema_documents_413_on_every_operation_with_a_body() -> None:
+    response = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    schema = json.loads(response.content)
+    with_body = [
+        (path, method, operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "requestBody" in operation
+    ]
+    assert with_body
+    assert all("413" in operation["responses"] for _, _, operation in with_body), [
+        f"{m} {p}" for p, m, o in with_body if "413" not in o["responses"]
+    ]
