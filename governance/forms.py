@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 
@@ -80,6 +80,12 @@ class BodyForm(forms.ModelForm):
             "seats": "Leave empty for no fixed number.",
         }
         widgets = {"mandate_ends_on": DateInput(), "mandate_authority": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        authority = self.fields["mandate_authority"]
+        authority.validators.append(MaxLengthValidator(2000))
+        authority.widget.attrs["maxlength"] = "2000"
 
     def clean_seats(self) -> int | None:
         seats: int | None = self.cleaned_data.get("seats")

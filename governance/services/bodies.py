@@ -15,9 +15,11 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, DomainError
-from core.text import plain_name
+from core.text import plain_name, text_within
 from governance.models import Body, Holding, Office, Unit
 
+# An authority is a sentence or two: the minute, motion or ballot it rests on.
+AUTHORITY_MAX_CHARS = 2000
 BODY_FIELDS = frozenset(
     {"name", "kind", "mandate", "mandate_authority", "mandate_ends_on", "seats", "ends_when_elected_body_constituted"}
 )
@@ -44,6 +46,12 @@ def _check_body_data(data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
     _text(data, "name", "body_name_missing", "Give the body a name.")
     _text(data, "mandate_authority", "body_authority_missing", "Say on whose authority the body holds its mandate.")
+    if "name" in data:
+        data["name"] = text_within(data["name"], limit=Body._meta.get_field("name").max_length or 200, what="The name")
+    if "mandate_authority" in data:
+        data["mandate_authority"] = text_within(
+            data["mandate_authority"], limit=AUTHORITY_MAX_CHARS, what="The authority"
+        )
     if "kind" in data and data["kind"] not in Body.Kind.values:
         raise DomainError("body_unknown_kind", f"“{data['kind']}” is not a kind of body.")
     if "mandate" in data and data["mandate"] not in Body.Mandate.values:

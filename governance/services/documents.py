@@ -22,6 +22,7 @@ def document_create(*, unit: Unit, kind: str, title: str, actor: Any = None) -> 
     """Create a unit's constitution or standing orders (one of each per unit), with no text yet."""
     if kind not in GoverningDocument.Kind.values:
         raise DomainError("document_unknown_kind", f"“{kind}” is not a kind of governing document.")
+    title = text_within(title, limit=GoverningDocument._meta.get_field("title").max_length or 200, what="The title")
     unit = Unit.objects.select_for_update().get(pk=unit.pk)  # two officers creating at once: one wins, one 409
     if GoverningDocument.objects.filter(unit=unit, kind=kind).exists():
         raise Conflict("document_exists", f"{unit.name} already has {GoverningDocument.Kind(kind).label.lower()}.")

@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, DomainError
+from core.text import text_within
 from governance.models import Body, Holding, Membership, Office, Unit
+from governance.services.bodies import AUTHORITY_MAX_CHARS
 
 
 def _is_member_of(*, person: Any, unit: Unit) -> bool:
@@ -40,6 +42,7 @@ def holding_appoint(
     """
     if (office is None) == (body is None):
         raise DomainError("holding_needs_one_seat", "Appoint to exactly one office or body.")
+    text_within(authority, limit=AUTHORITY_MAX_CHARS, what="The authority")
     if not authority.strip():
         raise DomainError("holding_authority_missing", "Say on whose authority the appointment is made.")
     if office is not None:
