@@ -42,7 +42,10 @@ def test_members_discuss_a_motion_and_the_secretary_hides_a_post(live_server, pa
     maya = person(unit, "Maya Member", "maya@example.org")
     ali = person(unit, "Ali Member", "ali@example.org")
     motion = motion_services.motion_create(
-        unit=unit, proposer=maya, title="Back the renters' union", text="We back the **renters' union**."
+        unit=unit,
+        proposer=maya,
+        title="Back the renters' union",
+        text="We back the **renters' union**. Its site: https://example.org/" + "a" * 400,
     )
     motion_services.motion_submit(motion_id=motion.pk, actor=maya)
     url = f"/meetings/motions/{motion.pk}/"
@@ -72,7 +75,7 @@ def test_members_discuss_a_motion_and_the_secretary_hides_a_post(live_server, pa
     page.wait_for_url(f"**{url}#post-{hidden.pk}")
     assert page.get_by_text("Hidden by an officer: Off topic").is_visible()
     assert page.get_by_text("Something the secretary will hide.").count() == 0
-    # The long unbroken reply wraps inside the page.
+    # The long unbroken motion text and reply wrap inside the page.
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     page.locator("#discussion").scroll_into_view_if_needed()
     screenshot(page, "discussion")
