@@ -198,6 +198,14 @@ def unit_upcoming_meetings(*, unit: Unit) -> list[Any]:
     )
 
 
+def unit_past_meetings(*, unit: Unit) -> list[Any]:
+    """The unit's last five closed meetings, newest first (their pages carry the minutes)."""
+    from django.apps import apps
+
+    meeting = apps.get_model("meetings", "Meeting")
+    return list(meeting.objects.filter(unit=unit, state="closed").order_by("-starts_at", "-id")[:5])
+
+
 def body_detail(*, unit_slug: str, body_id: int) -> Body:
     """A body with its whole membership history (current first) and handovers,
     and ``seated``: who sits on it today (its seats and its offices' holders,

@@ -55,6 +55,7 @@ def unit_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "open_ballots": selectors.unit_open_ballots(unit=unit),
             "results": selectors.unit_recent_results(unit=unit)[:5],
             "meetings": selectors.unit_upcoming_meetings(unit=unit),
+            "past_meetings": selectors.unit_past_meetings(unit=unit),
             "is_officer": is_unit_officer(user=request.user, unit=unit),
         },
     )

@@ -117,6 +117,16 @@ def test_meetings_motions_and_results_are_links_and_drafts_are_never_listed(clie
         title="Branch meeting",
         starts_at=timezone.now() + dt.timedelta(days=40),
     )
+    held = meeting_services.meeting_schedule(
+        unit=branch,
+        actor=UserFactory(is_superuser=True),
+        kind=Meeting.Kind.GENERAL,
+        title="Last month's meeting",
+        starts_at=timezone.now() + dt.timedelta(days=50),
+    )
+    Meeting.objects.filter(pk=held.pk).update(
+        state=Meeting.State.CLOSED, starts_at=timezone.now() - dt.timedelta(days=30)
+    )
     for viewer in (None, proposer):
         c = Client()
         if viewer is not None:
@@ -125,6 +135,8 @@ def test_meetings_motions_and_results_are_links_and_drafts_are_never_listed(clie
         assert "Secret draft idea" not in html and "Dana Drafter" not in html
         assert f'<a href="/meetings/motions/{public.pk}/">Public motion</a>' in html
         assert f'<a href="/meetings/{meeting.pk}/">Branch meeting</a>' in html
+        past = html.split('id="past-meetings"')[1].split("</ul>")[0]
+        assert f'<a href="/meetings/{held.pk}/">Last month&#x27;s meeting</a>' in past
     assert draft.pk
 
 
