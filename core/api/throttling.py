@@ -44,4 +44,8 @@ class InProcessUserRateThrottle(UserRateThrottle):
     Redis read and write on every vote at the busiest hour and keeps the
     endpoint's limit working while Redis is down."""
 
-    cache = caches["in_process"]
+    @property
+    def cache(self) -> Any:  # type: ignore[override]  # DRF only reads self.cache
+        """Looked up per use, not at import: importing the API must not need
+        the cache configured yet (tests swap ``CACHES``)."""
+        return caches["in_process"]
