@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -36,12 +38,49 @@ def _get_ballot(ballot_id: int) -> Ballot:
         raise Http404("There is no such ballot.") from None
 
 
+def _paper(ballot: Ballot, data: QueryDict | None) -> list[dict[str, Any]]:
+    """The ballot's questions with what the member entered on each option, so
+    a paper that is checked, refused or changed is shown again exactly as it
+    was filled in. Nothing of it is stored: it lives in this response only."""
+    paper = []
+    for question in ballot.questions.all():
+        chosen = set(data.getlist(f"choice-{question.pk}")) if data is not None else set()
+        options = [
+            {
+                "option": option,
+                "rank": (data.get(f"rank-{question.pk}-{option.pk}", "") if data is not None else "")[:4],
+                "checked": str(option.pk) in chosen,
+            }
+            for option in question.options.all()
+        ]
+        paper.append({"question": question, "options": options})
+    return paper
+
+
+def _review(paper: list[dict[str, Any]], answers: dict[int, list[int]]) -> list[dict[str, Any]]:
+    """The paper as it will be cast, in the member's order, for "check your vote"."""
+    review = []
+    for item in paper:
+        question = item["question"]
+        labels = {entry["option"].pk: entry["option"].label for entry in item["options"]}
+        review.append({"question": question, "choices": [labels[pk] for pk in answers.get(question.pk, [])]})
+    return review
+
+
 @require_http_methods(["GET", "POST"])
 @never_cache  # the page after voting shows the receipt: keep it out of caches and history
 def ballot_vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """The paper, then "check your vote", then the receipt.
+
+    A POST with ``step=check`` validates the paper and shows it back as it
+    will be cast; ``step=change`` returns to the paper with every entry kept;
+    any other POST (the check page's button, or a client posting the paper
+    directly) casts it. A refused paper comes back filled in as it was sent.
+    """
     ballot = _get_ballot(ballot_id)
     on_roll, voted = selectors.voter_status(ballot=ballot, user=request.user)
-    context = {
+    data = request.POST if request.method == "POST" else None
+    context: dict[str, Any] = {
         "ballot": ballot,
         "on_roll": on_roll,
         "voted": voted,
@@ -51,27 +90,34 @@ def ballot_vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "voting_closed": voting_closed_message(ballot.closes_at)
         if ballot.state in {Ballot.State.OPEN, Ballot.State.CLOSED} and timezone.now() >= ballot.closes_at
         else "",
+        "paper": _paper(ballot, data),
+        "paper_key": (data.get("idempotency_key", "") if data is not None else "")[:64],
     }
-    if request.method == "POST":
-        if not request.user.is_authenticated:
-            return redirect(f"/accounts/login/?next=/ballots/{ballot_id}/")
-        try:
-            answers = answers_from_post(ballot=ballot, data=request.POST)
-            receipt = vote_cast(
-                ballot_id=ballot.pk,
-                voter=request.user,
-                answers=answers,
-                idempotency_key=request.POST.get("idempotency_key", ""),
-            )
-        except DomainError as exc:
-            context["error"] = exc.message
-            return render(request, "ballots/vote.html", context, status=exc.status)
-        return render(request, "ballots/voted.html", {"ballot": ballot, "receipt": receipt.receipt})
-    return render(request, "ballots/vote.html", context)
+    if data is None:
+        return render(request, "ballots/vote.html", context)
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next=/ballots/{ballot_id}/")
+    step = data.get("step", "cast")
+    may_vote = ballot.state == Ballot.State.OPEN and on_roll and not voted and not context["voting_closed"]
+    if step == "change" or (step == "check" and not may_vote):
+        return render(request, "ballots/vote.html", context)
+    try:
+        answers = answers_from_post(ballot=ballot, data=data)
+        if step == "check":
+            context["review"] = _review(context["paper"], answers)
+            return render(request, "ballots/check.html", context)
+        receipt = vote_cast(
+            ballot_id=ballot.pk,
+            voter=request.user,
+            answers=answers,
+            idempotency_key=data.get("idempotency_key", ""),
+        )
+    except DomainError as exc:
+        context["error"] = exc.message
+        return render(request, "ballots/vote.html", context, status=exc.status)
+    return render(request, "ballots/voted.html", {"ballot": ballot, "receipt": receipt.receipt})
 
 
-@require_POST
-@never_cache
 def receipt_email(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Send the member's receipt to their own address (the button on the
     page shown after voting). Nothing about it is stored."""

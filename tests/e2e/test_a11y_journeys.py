@@ -186,6 +186,14 @@ def test_ranked_ballot_works_with_the_keyboard_alone(browser: Any, live_server: 
     announced = live.first.text_content() or ""
     assert announced.startswith("Your order: 1 "), announced
     with page.expect_navigation():
+        page.keyboard.press("Enter")  # "Check my vote"
+    page.wait_for_load_state()
+    assert "Check your vote" in page.content()
+    for _ in range(40):  # then, by keyboard, to "Cast my vote"
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Cast my vote":
+            break
+    with page.expect_navigation():
         page.keyboard.press("Enter")
     page.wait_for_load_state()
     text = page.content().lower()

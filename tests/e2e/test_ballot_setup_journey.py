@@ -111,5 +111,5 @@ def test_secretary_sets_up_and_schedules_a_ballot(live_server: Any, page: Any, n
     assert "Open for voting" in voter.locator(".meta").first.inner_text()
     assert voter.get_by_role("group", name="Branch committee").is_visible()
     assert voter.get_by_label("Cat Carter").is_visible()
-    assert voter.get_by_role("button", name="Cast my vote").is_visible()
+    assert voter.get_by_role("button", name="Check my vote").is_visible()
     screenshot(voter, "ballot-setup-open-for-member")

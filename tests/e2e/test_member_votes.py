@@ -29,9 +29,20 @@ def test_member_ranks_candidates_and_observer_checks_receipt(live_server, page, 
     page.get_by_label("Password").fill("correct-horse-battery")
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(f"**/ballots/{ballot.pk}/")
+    # A paper with a gap is stopped before it leaves the page, and keeps every number typed.
     page.get_by_label("Cat Carter").fill("1")
+    page.get_by_label("Ann Archer").fill("3")
+    page.get_by_role("button", name="Check my vote").click()
+    problems = page.locator("[data-paper-problems]")
+    assert problems.is_visible() and "Number 2 is missing" in problems.inner_text()
+    assert page.get_by_label("Cat Carter").input_value() == "1" and page.get_by_label("Ann Archer").input_value() == "3"
+    screenshot(page, "ballot-ranked-gap")
     page.get_by_label("Ann Archer").fill("2")
     screenshot(page, "ballot-ranked")
+    page.get_by_role("button", name="Check my vote").click()
+    page.get_by_role("heading", name="Check your vote").wait_for()
+    assert page.locator(".check-answers ol li").all_inner_texts() == ["Cat Carter", "Ann Archer"]
+    screenshot(page, "ballot-check")
     page.get_by_role("button", name="Cast my vote").click()
     receipt = page.locator("#receipt").inner_text().strip()
     assert len(receipt) == 19

@@ -81,6 +81,7 @@ def test_stv_election_from_notice_to_declared_result(
     page.get_by_label("Ann Archer").fill("2")
     page.get_by_label("Dan Dyer").fill("3")
     screenshot(page, "stv-ranked")
+    page.get_by_role("button", name="Check my vote").click()
     page.get_by_role("button", name="Cast my vote").click()
     receipt = page.locator("#receipt").inner_text().strip()
     screenshot(page, "stv-receipt")
