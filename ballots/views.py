@@ -118,6 +118,8 @@ def ballot_vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
     return render(request, "ballots/voted.html", {"ballot": ballot, "receipt": receipt.receipt})
 
 
+@require_POST
+@never_cache
 def receipt_email(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Send the member's receipt to their own address (the button on the
     page shown after voting). Nothing about it is stored."""
