@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from meetings.views import console, discussion, meetings, motions
+from meetings.views import console, discussion, meetings, motions, papers
 
 app_name = "meetings"
 urlpatterns = [
@@ -28,4 +28,6 @@ urlpatterns = [
     path("<int:meeting_id>/console/", console.meeting_console, name="console"),
     path("<int:meeting_id>/console/<slug:action>/", console.console_action, name="console_action"),
     path("<int:meeting_id>/minutes/", console.minutes_edit_view, name="minutes"),
+    path("<int:meeting_id>/minutes/preview/", papers.minutes_preview, name="minutes_preview"),
+    path("<int:meeting_id>/papers/<slug:paper>.pdf", papers.meeting_pdf, name="pdf"),
 ]

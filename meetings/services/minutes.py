@@ -20,21 +20,31 @@ from core.errors import Conflict, DomainError
 from meetings import limits
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import meeting_for_update, minutes_for_update
-from meetings.models import Meeting, MeetingVote, Minutes, MinutesVersion
+from meetings.models import AgendaItem, Meeting, MeetingVote, Minutes, MinutesVersion
 from meetings.services.meetings import require_officer
 
 
+def minutes_speakers_by_item(*, meeting: Meeting) -> dict[int, list[str]]:
+    """HOOK for the speakers' list (issue 17): who spoke on each agenda item,
+    in the order they spoke, as lines such as "Ann Example (against)", keyed
+    by agenda item id. The speakers' list is being built alongside; until it
+    has a selector this returns nothing, and the draft lists no speakers.
+    Replace the body with a call to that selector."""
+    return {}
+
+
 def minutes_text_draft(*, meeting: Meeting) -> str:
-    """The first draft, in Markdown: attendance, then each item with what was
-    decided and the figures of every vote taken on it."""
+    """The first draft, in Markdown: attendance, then each item with who
+    spoke, what was decided and the figures of every vote taken on it."""
     items = []
-    for item in meeting.agenda_items.select_related("motion").order_by("position", "id"):
+    speakers = minutes_speakers_by_item(meeting=meeting)
+    for item in meeting.agenda_items.select_related("motion", "previous_minutes__meeting").order_by("position", "id"):
         votes = [
             v
             for v in meeting.votes.filter(agenda_item=item).order_by("opened_at", "id")
             if v.state == MeetingVote.State.DECIDED
         ]
-        items.append({"item": item, "votes": votes})
+        items.append({"item": item, "votes": votes, "speakers": speakers.get(item.pk, [])})
     loose = meeting.votes.filter(agenda_item__isnull=True, state=MeetingVote.State.DECIDED).order_by("opened_at", "id")
     return (
         render_to_string(
@@ -95,6 +105,15 @@ def minutes_edit(*, minutes_id: int, actor: Any, text: str, base_version: int, n
     return version
 
 
+def _record_approval_on_agenda(*, minutes: Minutes, at_meeting: Meeting) -> None:
+    """The approving meeting's agenda item for these minutes carries the
+    decision, so the meeting's page and its drafted minutes say so."""
+    sentence = f"The minutes of {minutes.meeting.title} were approved as a true record."
+    for item in AgendaItem.objects.select_for_update().filter(meeting=at_meeting, previous_minutes=minutes):
+        item.decision = "\n".join(filter(None, [item.decision, sentence]))
+        item.save(update_fields=["decision"])
+
+
 def minutes_approve(*, minutes_id: int, actor: Any, at_meeting_id: int) -> Minutes:
     """Approved as a true record by a later meeting of the same unit, in progress."""
     with transaction.atomic():
@@ -111,5 +130,6 @@ def minutes_approve(*, minutes_id: int, actor: Any, at_meeting_id: int) -> Minut
         minutes.approved_at = timezone.now()
         minutes.approved_at_meeting = at_meeting
         minutes.save(update_fields=["state", "approved_at", "approved_at_meeting"])
+        _record_approval_on_agenda(minutes=minutes, at_meeting=at_meeting)
         audit_record(actor=actor, action="minutes_approved", obj=minutes, unit=at_meeting.unit)
     return minutes
