@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.mfa.utils import is_mfa_enabled
-
 from governance import authority
 from governance.models import Unit
 
@@ -29,17 +27,8 @@ def is_officer_of(user: Any, unit: Unit) -> bool:
     return unit.pk in authority.office_unit_ids(user)
 
 
-def mfa_enabled(user: Any) -> bool:
-    """Has the user an active authenticator (allauth decides what counts)?"""
-    return bool(getattr(user, "is_authenticated", False)) and is_mfa_enabled(user)
-
-
-def mfa_satisfied(user: Any, *, unit: Unit | None = None, ballot: Any = None) -> bool:
-    """Either MFA is not required here, or the user has it.
-
-    allauth asks every user with an authenticator for a code at sign-in, so
-    "has it" also means this session passed the second factor."""
-    return not authority.must_use_mfa(user, unit=unit, ballot=ballot) or mfa_enabled(user)
+mfa_enabled = authority.mfa_enabled
+mfa_satisfied = authority.mfa_satisfied
 
 
 __all__ = [

@@ -25,13 +25,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import deny, mfa_enforced
 from ballots.forms_manage import BallotForm, CancelForm, OptionForm, QuestionForm, ReopenForm
 from ballots.models import Ballot, Option, Question
 from ballots.permissions import can_create_ballot, can_manage_ballot
 from ballots.services import setup
 from ballots.services.lifecycle import may_cancel_open
 from core.errors import DomainError
+from governance.access import deny, mfa_enforced
 from governance.models import Unit
 
 S = Ballot.State

@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import mfa_enforced
 from ballots import publication
 from ballots.models import Ballot, Result
 from ballots.permissions import can_declare
@@ -32,6 +31,7 @@ from ballots.services.declaring import (
 from ballots.services.tallying import ballot_tally
 from core.audit import audit_record
 from core.errors import DomainError
+from governance.access import mfa_enforced
 
 NOT_YOURS = "Only this ballot's returning officer can see the provisional result before it is declared."
 

@@ -45,6 +45,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -184,3 +185,16 @@ def must_use_mfa(user: Any, *, unit: Unit | None = None, ballot: Any = None) -> 
             return False  # no authority here, so nothing to protect; the page refuses them anyway
         units.add(unit.pk)
     return bool(units) and demanding.filter(unit_id__in=units).exists()
+
+
+def mfa_enabled(user: Any) -> bool:
+    """Has the user an active authenticator (allauth decides what counts)?"""
+    return _active(user) and bool(is_mfa_enabled(user))
+
+
+def mfa_satisfied(user: Any, *, unit: Unit | None = None, ballot: Any = None) -> bool:
+    """Either MFA is not required here, or the user has it.
+
+    allauth asks every user with an authenticator for a code at sign-in, so
+    "has it" also means this session passed the second factor."""
+    return not must_use_mfa(user, unit=unit, ballot=ballot) or mfa_enabled(user)

@@ -22,9 +22,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import mfa_enforced
 from core.errors import DomainError
 from governance import selectors
+from governance.access import mfa_enforced
 from governance.forms import AppointForm, BodyForm, DocumentForm, DocumentVersionForm, EndDateForm, OfficeForm
 from governance.models import Body, GoverningDocument, Holding, Office, Unit
 from governance.permissions import is_unit_officer

@@ -18,9 +18,9 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import mfa_enforced
 from core.errors import DomainError
 from governance import roll_csv, selectors
+from governance.access import mfa_enforced
 from governance.forms import RemoveMeForm, RollUploadForm
 from governance.models import Body, GoverningDocument, Office, RollImport, Unit
 from governance.permissions import is_unit_officer

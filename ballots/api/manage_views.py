@@ -19,13 +19,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import mfa_required_or_refuse
 from ballots.api.views import ERROR
 from ballots.error_codes import BallotErrorCode as Code
 from ballots.models import Ballot, Question
 from ballots.permissions import can_create_ballot, can_manage_ballot
 from ballots.services import setup
 from core.errors import NotFound, NotPermitted
+from governance.access import mfa_required_or_refuse
 from governance.models import Body, Membership, Office, Unit
 
 REFUSALS: dict[int | str, Any] = {

@@ -23,7 +23,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts import roles
 from ballots import permissions
 from ballots.counting.equality import MinimumsGuard
 from ballots.counting.types import CountingError, MinimumGroup
@@ -34,6 +33,7 @@ from ballots.services import lifecycle, nominations
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
 from core.text import plain_name
+from governance import authority
 from governance.eligibility import EligibilityRule
 from governance.models import Membership, Unit
 from governance.selectors import eligible_memberships
@@ -111,7 +111,7 @@ def _locked(ballot_id: int, actor: Any) -> Ballot:
 
 
 def _check_returning_officer(unit: Unit, person: Any) -> None:
-    if person is None or not getattr(person, "is_active", False) or not roles.is_member_of(person, unit):
+    if person is None or not getattr(person, "is_active", False) or not authority.is_member(person, unit):
         raise DomainError(
             Code.INVALID_RETURNING_OFFICER, f"The returning officer must be an active member of {unit.name}."
         )

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import HasRequiredMFA
+from governance.access import HasRequiredMFA
 from governance.api import serializers as out
 from governance.api.views import ERROR
 from governance.models import Body, GoverningDocument, Holding, Office, Unit

@@ -19,8 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import mfa_required_or_refuse
 from governance import selectors
+from governance.access import mfa_required_or_refuse
 from governance.api import serializers as out
 from governance.models import Body, Holding, Membership, Office, RollImport, Unit
 from governance.permissions import unit_officer_required

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import mfa_required_or_refuse
+from governance.access import mfa_required_or_refuse
 from governance.models import Unit
 from meetings import selectors
 from meetings.models import Meeting, Motion

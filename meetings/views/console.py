@@ -10,23 +10,35 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import mfa_enforced
 from ballots.models import Ballot
 from core.errors import DomainError
+from governance.access import mfa_enforced
 from governance.models import Unit
 from meetings import permissions, selectors
 from meetings.forms import AgendaItemForm, HandsForm, MeetingForm, VoteOpenForm
-from meetings.models import Amendment, Meeting, Minutes, Motion, Requisition
+from meetings.models import AgendaItem, Amendment, Attendance, Meeting, Minutes, Motion, Requisition
 from meetings.services import meetings as meeting_services
-from meetings.services.attendance import attendance_check_in_by_officer
+from meetings.services.attendance import attendance_check_in_by_officer, attendance_check_out
 from meetings.services.minutes import minutes_approve, minutes_draft, minutes_edit
+from meetings.services.room import projector_token_rotate, room_code_rotate, room_code_show
+from meetings.services.speakers import (
+    speaker_call_next,
+    speaker_clock,
+    speaker_finish,
+    speaker_move,
+    speaker_withdraw,
+)
 from meetings.services.votes import meeting_vote_close, meeting_vote_open
+from meetings.speakers import speaker_live
 from meetings.views.common import act, unit_or_404
-from meetings.views.meetings import _meeting_or_404, _refreshed_vote
+from meetings.views.meetings import _meeting_or_404
 
 User = get_user_model()
 
@@ -91,7 +103,8 @@ def meeting_console(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting_or_404(meeting_id)
     if (denied := _officer_or_403(request, meeting)) is not None:
         return denied
-    vote = _refreshed_vote(meeting)
+    find = request.GET.get("find", "").strip()[:100]
+    vote = selectors.vote_current(meeting=meeting)
     motions_in_order = Motion.objects.filter(unit=meeting.unit, state=Motion.State.IN_ORDER)
     on_agenda = [i.motion for i in meeting.agenda_items.all() if i.motion_id]
     amendments = Amendment.objects.filter(motion__in=on_agenda, state=Amendment.State.SECONDED).select_related("motion")
@@ -106,13 +119,37 @@ def meeting_console(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "motions_in_order": motions_in_order.exclude(pk__in=[m.pk for m in on_agenda if m]),
             "agenda_motions": [m for m in on_agenda if m and m.state == Motion.State.IN_ORDER],
             "amendments": amendments,
-            "ballots": Ballot.objects.filter(unit=meeting.unit).exclude(state=Ballot.State.CANCELLED)[:20],
+            "ballots": Ballot.objects.filter(unit=meeting.unit, meeting_vote__isnull=True).exclude(
+                state=Ballot.State.CANCELLED
+            )[:20],
             "minutes_to_approve": selectors.minutes_awaiting_approval(unit=meeting.unit).exclude(meeting=meeting),
             "agenda_form": AgendaItemForm(),
             "vote_form": VoteOpenForm(),
             "hands_form": HandsForm(),
             "kinds": Meeting.Kind,
+            "find": find,
+            "found": _find_people(meeting, find),
+            "speakers": speaker_live(meeting=meeting),
+            "projector_url": request.build_absolute_uri(
+                reverse("meetings:projector", args=[meeting.pk, meeting.projector_token])
+            ),
+            "before_its_day": timezone.localdate() < timezone.localdate(meeting.starts_at),
+            "next_item": meeting.agenda_items.filter(state=AgendaItem.State.PENDING).order_by("position", "id").first(),
         },
+    )
+
+
+def _find_people(meeting: Meeting, find: str) -> list[Any]:
+    """Members entitled to attend whose name or e-mail contains ``find``
+    (at least two characters), not in the room now; at most 20."""
+    if len(find) < 2:
+        return []
+    present = Attendance.objects.filter(meeting=meeting, checked_out_at__isnull=True).values("person_id")
+    return list(
+        selectors.eligible_people(meeting=meeting)
+        .filter(Q(full_name__icontains=find) | Q(email__icontains=find))
+        .exclude(pk__in=present)
+        .order_by("full_name", "id")[:20]
     )
 
 
@@ -143,8 +180,55 @@ def console_action(request: HttpRequest, meeting_id: int, action: str) -> HttpRe
             "Notice queued to every eligible member.",
         ),
         "start": (
-            lambda: meeting_services.meeting_start(meeting_id=meeting_id, actor=user),
+            lambda: meeting_services.meeting_start(
+                meeting_id=meeting_id, actor=user, confirm_early=post.get("confirm_early") == "yes"
+            ),
             "The meeting is open; members can check in.",
+        ),
+        "next-item": (lambda: _take_next_item(meeting, user), "Now on the next item."),
+        "check-in-person": (
+            lambda: attendance_check_in_by_officer(meeting_id=meeting_id, person=_person(post), actor=user),
+            "Checked in.",
+        ),
+        "check-out": (
+            lambda: attendance_check_out(meeting_id=meeting_id, person=_person(post), actor=user),
+            "Checked out.",
+        ),
+        "code-show": (
+            lambda: room_code_show(meeting_id=meeting_id, actor=user, shown=True),
+            "The check-in code is on the projector.",
+        ),
+        "code-hide": (
+            lambda: room_code_show(meeting_id=meeting_id, actor=user, shown=False),
+            "The check-in code is hidden.",
+        ),
+        "code-rotate": (
+            lambda: room_code_rotate(meeting_id=meeting_id, actor=user),
+            "New check-in code: the old one no longer works.",
+        ),
+        "projector-rotate": (
+            lambda: projector_token_rotate(meeting_id=meeting_id, actor=user),
+            "New projector link: reopen the projector with it.",
+        ),
+        "speaker-next": (lambda: speaker_call_next(meeting_id=meeting_id, actor=user), "Next speaker called."),
+        "speaker-done": (lambda: speaker_finish(meeting_id=meeting_id, actor=user), "Speech finished."),
+        "clock-start": (lambda: speaker_clock(meeting_id=meeting_id, actor=user, run=True), "Clock running."),
+        "clock-stop": (lambda: speaker_clock(meeting_id=meeting_id, actor=user, run=False), "Clock stopped."),
+        "speaker-up": (
+            lambda: speaker_move(
+                meeting_id=meeting_id, request_id=_int(post.get("request")) or 0, actor=user, up=True
+            ),
+            "Moved up.",
+        ),
+        "speaker-down": (
+            lambda: speaker_move(
+                meeting_id=meeting_id, request_id=_int(post.get("request")) or 0, actor=user, up=False
+            ),
+            "Moved down.",
+        ),
+        "speaker-remove": (
+            lambda: speaker_withdraw(request_id=_int(post.get("request")) or 0, actor=user),
+            "Taken off the list.",
         ),
         "close": (
             lambda: meeting_services.meeting_close(meeting_id=meeting_id, actor=user),
@@ -202,6 +286,20 @@ def _add_item(meeting: Meeting, user: Any, post: Any) -> None:
         if data["previous_minutes"]
         else None,
     )
+
+
+def _person(post: Any) -> Any:
+    person = User.objects.filter(pk=_int(post.get("person")) or 0).first()
+    if person is None:
+        raise DomainError("not_found", "There is no such member.")
+    return person
+
+
+def _take_next_item(meeting: Meeting, user: Any) -> None:
+    item = meeting.agenda_items.filter(state=AgendaItem.State.PENDING).order_by("position", "id").first()
+    if item is None:
+        raise DomainError("not_found", "There is no item left on the agenda.")
+    meeting_services.agenda_item_take(item_id=item.pk, actor=user)
 
 
 def _check_in(meeting: Meeting, user: Any, email: str) -> None:
