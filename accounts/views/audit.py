@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from accounts import roles, selectors
+from accounts.audit_sentences import audit_lines
 from accounts.access import deny, mfa_enforced
 from core.models import AuditEntry
 from core.text import spreadsheet_cell
@@ -43,7 +44,7 @@ def _permitted_unit(request: HttpRequest, slug: str) -> Unit:
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     unit = _permitted_unit(request, slug)
     page = Paginator(selectors.audit_entries_for_unit(unit=unit), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "accounts/audit_log.html", {"unit": unit, "page": page})
+    return render(request, "accounts/audit_log.html", {"unit": unit, "page": page, "lines": audit_lines(page)})
 
 
 class _Echo:

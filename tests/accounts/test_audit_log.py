@@ -68,3 +68,27 @@ def test_national_admin_reads_any_units_log(two_branches) -> None:
     client = Client()
     client.force_login(verified_user(is_superuser=True))
     assert client.get(f"/me/units/{manchester.slug}/audit/").status_code == 200
+
+
+def test_the_log_reads_as_sentences_with_links_in_bounded_queries(two_branches, django_assert_max_num_queries) -> None:
+    """Each entry is a sentence naming who did what to which object, linked
+    where the object has a page; the codes stay (for the CSV and searching)."""
+    from ballots.models import Ballot
+    from core.audit import audit_record
+    from tests.factories import BallotFactory
+
+    stockport, _, client = two_branches
+    ballots = [BallotFactory(unit=stockport, title=f"Ballot {i}") for i in range(12)]
+    for ballot in ballots:
+        audit_record(actor=None, action="ballot_opened", obj=ballot, unit=stockport)
+    gone = BallotFactory(unit=stockport, title="Deleted ballot")
+    audit_record(actor=None, action="ballot_cancelled", obj=gone, unit=stockport)
+    gone_pk = gone.pk
+    Ballot.objects.filter(pk=gone_pk).delete()
+    client.get(f"/me/units/{stockport.slug}/audit/")  # warm the session
+    with django_assert_max_num_queries(14):  # one query per kind of object, not per row
+        page = client.get(f"/me/units/{stockport.slug}/audit/")
+    html = page.content.decode()
+    assert f'The system opened <a href="/ballots/{ballots[0].pk}/manage/">the ballot “Ballot 0”</a>' in html
+    assert f"cancelled ballot {gone_pk} (since deleted)" in html
+    assert "<code" in html and "ballot_opened" in html
