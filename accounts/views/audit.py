@@ -18,8 +18,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from accounts import roles, selectors
-from accounts.audit_sentences import audit_lines
 from accounts.access import deny, mfa_enforced
+from accounts.audit_sentences import audit_lines
 from core.models import AuditEntry
 from core.text import spreadsheet_cell
 from governance.models import Unit
