@@ -32,6 +32,11 @@ decimal places):
   candidate still held votes) the lowest candidate is excluded.
 * When hopeful and elected candidates are no more than the seats, all are
   elected; when the seats are filled the rest are excluded.
+* One safeguard that Hill's program lacks: after 1,000 iterations without an
+  election or exclusion, a total surplus that has stopped falling (heavy
+  weights can hold the 9-place rounding above 0.0001 while keep values creep
+  by 10^-9 per iteration) is treated as the rules' "no keep value changed",
+  with a note on the sheet; no reference election comes near it.
 * Clause 19 ties for exclusion: the candidate who was behind at the first
   iteration at which the tied candidates' votes differed is excluded ("ahead
   at first difference"); if they were equal at every iteration, the
@@ -62,6 +67,10 @@ if TYPE_CHECKING:
 PRECISION = 9
 SURPLUS_LIMIT = 100_000
 """0.0001 in units of 10^-9 (the rules' limit on the total surplus)."""
+STALL_AFTER = 1_000
+"""Iterations without an election or exclusion before a surplus that stopped falling counts as negligible."""
+MAX_ITERATIONS = 100_000
+"""A count that needs more iterations than this is refused rather than left running."""
 MAX_EXACT = 2**62
 """Scaled totals must stay below this for the NumPy int64 arithmetic."""
 
@@ -121,6 +130,9 @@ class MeekNzCount(MeekCount):
         self.reasons: list[tuple[CandidateId, int, str]] = []
         self.nz_ties: list[TieBreak] = []
         self.final: dict[str, object] = {}
+        self._last_surplus: int | None = None
+        self._quiet = 0
+        self.notes_extra: list[str] = []
 
     # ------------------------------------------------------------- helpers
     def _status_changed(self) -> None:
@@ -294,8 +306,31 @@ class MeekNzCount(MeekCount):
                         new = _ceil_div(product * SCALE, v)
                         changed |= new != int(self.keep[c])
                         self.keep[c] = min(new, SCALE)
+                self._quiet = 0 if (excluded_now or newly) else self._quiet + 1
+                stalled = (
+                    changed
+                    and self._quiet > STALL_AFTER
+                    and self._last_surplus is not None
+                    and surplus >= self._last_surplus
+                )
+                self._last_surplus = None if (excluded_now or newly) else surplus
+                if stalled:
+                    # Not in Hill's program, which would go on: after STALL_AFTER
+                    # iterations without an election or exclusion, heavy weights
+                    # can keep the 9-place rounding above 0.0001 while keep values
+                    # creep by 10^-9.  A surplus that no longer falls is then
+                    # negligible: treated as the rules' "no change".
+                    changed = False
+                    self.notes_extra.append(
+                        f"iteration {self.iterations}: the surplus stopped falling above 0.0001 "
+                        "(9-decimal rounding); treated as negligible"
+                    )
                 if not changed:
                     self._exclude(self._lowest(votes), REASON_STUCK, excluded_now)
+                    self._last_surplus = None
+                if self.iterations >= MAX_ITERATIONS:
+                    msg = f"the NZ Meek count did not finish in {MAX_ITERATIONS:,} iterations"
+                    raise CountingError(msg)
             self.final = {
                 "iteration": self.iterations,
                 "quota": quota,
@@ -338,7 +373,7 @@ class MeekNzCount(MeekCount):
         """The count sheet, with the exclusions, iterations and final table in ``extra``."""
         names = self.e.candidates
         final = self.final
-        notes = [f"{self.iterations} iterations"]
+        notes = [f"{self.iterations} iterations", *self.notes_extra]
         if self.prepared.void:
             notes.append(f"{self.prepared.void} papers without a valid preference were void")
         extra: dict[str, object] = {

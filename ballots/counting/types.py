@@ -322,12 +322,12 @@ class TieBreak:
         if self.by_lot:
             return (
                 f"Stage {self.stage}: {tied} were tied ({self.purpose}); "
-                f"{chosen} was chosen by lot{rule}: {self.how or 'seeded draw'}."
+                f"{chosen} was picked by lot{rule}: {self.how or 'seeded draw'}."
             )
         where = f" (stage {self.decided_at_stage})" if self.decided_at_stage else ""
         return (
             f"Stage {self.stage}: {tied} were tied ({self.purpose}); "
-            f"{chosen} was chosen{rule} by {self.how or 'an earlier stage'}{where}."
+            f"{chosen} was picked{rule} by {self.how or 'an earlier stage'}{where}."
         )
 
 

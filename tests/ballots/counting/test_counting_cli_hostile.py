@@ -185,3 +185,13 @@ def test_errors_blame_the_right_line(tmp_path: Path, text: str, line: int, fragm
     path = tmp_path / "bad.blt"
     path.write_text(text, encoding="utf-8")
     refused(path, line, fragment)
+
+
+@pytest.mark.parametrize("method", ["scottish-stv", "meek-nz", "ers97", "irv", "plurality"])
+def test_engine_refuses_weights_it_cannot_count_exactly(method: str) -> None:
+    """Called directly (not through a file), a weight of 2**63 is a CountingError, not a wrong count."""
+    from ballots.counting import Ballot, CountingError, Election, count
+
+    election = Election(candidates=("a", "b"), ballots=(Ballot((0,), 2**63), Ballot((1,), 1)), seats=1)
+    with pytest.raises(CountingError, match="counts exactly"):
+        count(method, election)

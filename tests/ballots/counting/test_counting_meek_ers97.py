@@ -82,3 +82,16 @@ def test_real_wards_same_councillors(path: Path, method: str) -> None:
     assert sorted(sheet.elected_names) == sorted(expected["elected_official"])
     for stage in sheet.stages:
         assert sum(stage.votes.values()) + stage.exhausted + stage.loss == sheet.total_valid
+
+
+def test_meek_nz_heavy_weights_finish_with_a_note() -> None:
+    """4,215,431 identical papers: 9-place rounding holds the surplus above 0.0001.
+
+    Hill's program would iterate on while keep values creep by 10^-9; the
+    count stops after 1,000 quiet iterations, says so, and fills every seat.
+    """
+    e = Election(candidates=("c0", "c1", "c2", "c3"), ballots=(Ballot((2,), 4_215_431),), seats=3)
+    sheet = count("meek-nz", e)
+    assert len(sheet.elected) == 3 and sheet.elected[0] == 2
+    assert any("stopped falling" in n for n in sheet.notes)
+    assert sheet.extra["iterations"] > 1000
