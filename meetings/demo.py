@@ -73,7 +73,7 @@ def load_demo(*, unit: Unit, members: list[Any], secretary: Any, chair: Any) -> 
             meeting=past, agenda_item=item, motion=housing, title=housing.title, mode=MeetingVote.Mode.OPEN,
             state=MeetingVote.State.DECIDED, present=9, votes_for=7, votes_against=1, abstentions=1, carried=True,
             opened_by=chair, closed_at=now - dt.timedelta(days=30),
-            result={"explanation": "7 for, 1 against: carried by simple majority."},
+            result={"explanation": "7 for, 1 against, 0 abstentions; a simple majority needed 2 votes for"},
         )  # fmt: skip
         choices = ["for"] * 7 + ["against", "abstain"]
         OpenVoteCast.objects.bulk_create(

@@ -11,8 +11,9 @@
   is below it, the motion is not carried whatever the tallies.
 
 ``required`` is the smallest *for* tally that would have carried the motion
-given the other figures, so ``margin = for - required`` reads as "carried
-with N to spare" or "fell N short".
+given the other figures (``margin = for - required``). The explanation is a
+plain sentence for members: "76 for, 30 against, 4 abstentions; a simple
+majority needed 31 votes for".
 """
 
 from __future__ import annotations
@@ -20,6 +21,17 @@ from __future__ import annotations
 import math
 
 from ballots.counting.types import CountingError, Motion, MotionResult, Threshold
+
+
+THRESHOLD_WORDS = {
+    Threshold.SIMPLE_MAJORITY: "a simple majority",
+    Threshold.TWO_THIRDS: "a two-thirds majority",
+    Threshold.ABSOLUTE_MAJORITY: "an absolute majority of the electorate",
+}
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _required(motion: Motion, cast: int) -> int:
@@ -63,15 +75,14 @@ def count_motion(motion: Motion) -> MotionResult:
     quorate = quorum is None or turnout >= quorum
     margin = motion.votes_for - required
     carried = quorate and margin >= 0
-    label = motion.threshold.value.replace("-", " ")
+    figures = (
+        f"{motion.votes_for} for, {motion.votes_against} against, "
+        f"{_plural(motion.abstentions, 'abstention', 'abstentions')}"
+    )
     if not quorate:
-        text = f"not quorate: turnout {turnout}, quorum {quorum}; motion falls"
-    elif carried:
-        text = f"carried by {label}: {motion.votes_for} for, {required} needed"
-        text += f" ({margin} to spare)"
+        text = f"not quorate: {_plural(turnout, 'person', 'people')} voted and the quorum is {quorum}; the motion falls"
     else:
-        text = f"lost on {label}: {motion.votes_for} for, {required} needed"
-        text += f" ({-margin} short)"
+        text = f"{figures}; {THRESHOLD_WORDS[motion.threshold]} needed {_plural(required, 'vote', 'votes')} for"
     return MotionResult(
         carried=carried,
         quorate=quorate,

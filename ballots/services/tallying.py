@@ -101,8 +101,22 @@ def question_count(*, question: Question, electorate: int, seed: int) -> tuple[d
         return result.to_json(), outcome, winners
     sheet = counting.count(question.method, question_election(question=question), seed=seed)
     winners = [options[c].pk for c in sheet.elected]
-    outcome = "Elected: " + ", ".join(sheet.elected_names) if winners else "Nobody elected"
-    return sheet.to_json(), outcome, winners
+    return sheet.to_json(), _election_outcome([options[c] for c in sheet.elected]), winners
+
+
+def _election_outcome(elected: list[Option]) -> str:
+    """ "Elected: Ann Archer, Cat Carter"; re-open nominations is not a person
+    and is never "elected": its seats are said to be re-opened."""
+    people = [o.label for o in elected if not o.is_ron]
+    reopened = len(elected) - len(people)
+    if not elected:
+        return "Nobody elected"
+    if not people:
+        return "Nobody elected: re-open nominations won, so nominations open again"
+    text = "Elected: " + ", ".join(people)
+    if reopened:
+        text += f"; re-open nominations won {reopened} seat{'s' if reopened > 1 else ''}, which open{'' if reopened > 1 else 's'} again"
+    return text
 
 
 def ballot_tally(*, ballot_id: int) -> str:

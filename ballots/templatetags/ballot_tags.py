@@ -19,3 +19,22 @@ def paper_key() -> str:
     their session (a key derived from the session id let anyone who could
     read the sessions table unseal a web voter's receipt)."""
     return secrets.token_urlsafe(24)
+
+
+# What the count sheet's engine names mean, for people reading a result.
+METHOD_NAMES = {
+    "motion": "a vote for, against or abstaining",
+    "plurality": "first past the post",
+    "approval": "approval voting",
+    "irv": "the alternative vote",
+    "scottish-stv": "single transferable vote, Scottish 2007 rules",
+    "meek-stv": "single transferable vote, Meek method (New Zealand rules)",
+    "meek-nz": "single transferable vote, Meek method (New Zealand rules)",
+    "ers97": "single transferable vote, Electoral Reform Society 1997 rules",
+}
+
+
+@register.filter
+def method_name(method: str) -> str:
+    """A counting method's engine name in words ("irv" → "the alternative vote")."""
+    return METHOD_NAMES.get(str(method), str(method))

@@ -29,7 +29,12 @@ def test_simple_majority_tie_fails() -> None:
     r = decide(votes_for=10, votes_against=10)
     assert not r.carried
     assert r.margin == -1
-    assert "1 short" in r.explanation
+    assert r.explanation == "10 for, 10 against, 0 abstentions; a simple majority needed 11 votes for"
+
+
+def test_the_explanation_is_a_plain_sentence_with_plurals() -> None:
+    r = decide(votes_for=76, votes_against=30, abstentions=1)
+    assert r.carried and r.explanation == "76 for, 30 against, 1 abstention; a simple majority needed 31 votes for"
 
 
 @pytest.mark.parametrize(
