@@ -62,8 +62,17 @@ def _load_sheet(path: str) -> dict[str, Any]:
         raise _Refused(f"{path}: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _Refused(f"{path}: not a JSON count sheet ({exc})") from None
+    if isinstance(data, dict) and isinstance(data.get("questions"), list):
+        # the result page's sheet.json: one entry per question
+        questions = [q for q in data["questions"] if isinstance(q, dict) and isinstance(q.get("count_sheet"), dict)]
+        if len(questions) != 1:
+            raise _Refused(f"{path}: holds {len(questions)} count sheets; keep only the question to recount")
+        data = questions[0]
     if isinstance(data, dict) and isinstance(data.get("count_sheet"), dict):
-        data = data["count_sheet"]  # the result API's envelope
+        envelope = data
+        data = dict(data["count_sheet"])  # the result API's envelope
+        if data.get("seed") in (None, "") and envelope.get("seed") not in (None, ""):
+            data["_seed"] = envelope["seed"]
     if not isinstance(data, dict) or "method" not in data:
         raise _Refused(f"{path}: not a count sheet (no 'method')")
     return data
@@ -84,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.sheet:
             published = _load_sheet(args.sheet)
             method = method or str(published["method"])
-            raw_seed = published.get("seed")
+            raw_seed = published.get("seed") or published.get("_seed")
             seed = None if raw_seed in (None, "") else int(str(raw_seed))
         if method is None:
             raise _Refused("give --method (or --sheet with a published count sheet)")

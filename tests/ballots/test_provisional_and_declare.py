@@ -191,3 +191,25 @@ def test_scrutineers_named_by_the_returning_officer_may_read_but_not_act() -> No
     assert Ballot.objects.get(pk=ballot.pk).state == Ballot.State.COUNTED
     ro.post(f"/ballots/{ballot.pk}/provisional/scrutineers/", {"remove": str(agent.pk)})
     assert scrutineer.get(url).status_code == 403
+
+
+def test_published_sheet_json_recounts_with_sheet_option(tmp_path: Path) -> None:
+    """The result page's sheet.json, given as --sheet, reproduces the published count (exit 0, 'reproduces')."""
+    ballot = counted(TIE, min_electorate_for_papers=1)
+    ro = Client()
+    ro.force_login(ballot.returning_officer)
+    ro.post(f"/ballots/{ballot.pk}/declare/", {"confirm": "yes", "confirmation": result_confirmation(ballot=ballot)})
+    question = Result.objects.get(question__ballot=ballot).question
+    (tmp_path / "papers.blt").write_bytes(Client().get(f"/ballots/{ballot.pk}/result/papers/{question.pk}.blt").content)
+    (tmp_path / "sheet.json").write_bytes(Client().get(f"/ballots/{ballot.pk}/result/sheet.json").content)
+    for _ in range(5):
+        proc = subprocess.run(
+            [sys.executable, "-m", "ballots.counting", "papers.blt", "--sheet", "sheet.json"],
+            cwd=tmp_path,
+            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert "reproduces" in proc.stderr and "warning" not in proc.stderr
