@@ -32,6 +32,7 @@ VERBS: dict[str, str] = {
     "amendment_withdrawn": "withdrew",
     "ballot_cancelled": "cancelled",
     "ballot_closed": "closed",
+    "ballot_closing_time_changed": "changed the closing time of",
     "ballot_counted": "counted",
     "ballot_created": "created",
     "ballot_declared": "declared the result of",

@@ -224,3 +224,10 @@ class CancelForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(label="Reason for re-opening", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ClosingTimeForm(forms.Form):
+    closes_at = forms.DateTimeField(label="New closing time", widget=DateTimeInput())
+    reason = forms.CharField(
+        label="Why it changes (members are told)", max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )

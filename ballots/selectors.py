@@ -8,20 +8,32 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Qu
 from django.db.models.functions import Coalesce
 
 from ballots.models import Ballot, Option, Participation, Question, Result, RollEntry, Tracker
+from core.models import OutboxEmail
+
+# A secret vote taken in a meeting is a Ballot too (``meetings.MeetingVote.ballot``,
+# reverse name ``meeting_vote``); it belongs to the meeting's page and minutes,
+# so the lists of online ballots leave it out.
+NOT_IN_A_MEETING = {"meeting_vote__isnull": True}
 
 
 def ballot_list_open() -> QuerySet[Ballot]:
-    return Ballot.objects.filter(state=Ballot.State.OPEN).select_related("unit").order_by("closes_at")
+    return (
+        Ballot.objects.filter(state=Ballot.State.OPEN, **NOT_IN_A_MEETING).select_related("unit").order_by("closes_at")
+    )
 
 
 def ballot_list_declared() -> QuerySet[Ballot]:
-    return Ballot.objects.filter(state=Ballot.State.DECLARED).select_related("unit").order_by("-declared_at")
+    return (
+        Ballot.objects.filter(state=Ballot.State.DECLARED, **NOT_IN_A_MEETING)
+        .select_related("unit")
+        .order_by("-declared_at")
+    )
 
 
 def ballot_list_for_voter(*, user: Any) -> QuerySet[Ballot]:
     """The ballots a member is on the roll of, each with ``has_voted``."""
     return (
-        Ballot.objects.filter(Exists(RollEntry.objects.filter(ballot=OuterRef("pk"), voter=user)))
+        Ballot.objects.filter(Exists(RollEntry.objects.filter(ballot=OuterRef("pk"), voter=user)), **NOT_IN_A_MEETING)
         .annotate(has_voted=Exists(Participation.objects.filter(ballot=OuterRef("pk"), voter=user)))
         .select_related("unit")
         .order_by("-closes_at")
@@ -96,3 +108,20 @@ def trackers_published(*, ballot: Ballot) -> list[str]:
 
 def tracker_included(*, ballot: Ballot, tracker: str) -> bool:
     return Tracker.objects.filter(ballot=ballot, tracker=tracker).exists()
+
+
+def ballot_progress(*, ballot: Ballot) -> dict[str, Any]:
+    """What the returning officer sees of a poll under way: how many have
+    voted (a count of participations, never what they voted), the roll's
+    size once frozen, and the reminders queued and sent. Four counts, each
+    one indexed query, whatever the size of the roll."""
+    reminders = OutboxEmail.objects.filter(key__startswith=f"ballot-reminder:{ballot.pk}:")
+    reminder_due = ballot.closes_at - ballot.reminder_before if ballot.reminder_before else None
+    return {
+        "roll_size": RollEntry.objects.filter(ballot=ballot).count() if ballot.roll_frozen_at else None,
+        "voted": Participation.objects.filter(ballot=ballot).count(),
+        "reminders_queued": reminders.count(),
+        "reminders_sent": reminders.filter(status=OutboxEmail.Status.SENT).count(),
+        "reminder_due_at": reminder_due,
+        "reminder_queued_at": ballot.reminder_queued_at,
+    }

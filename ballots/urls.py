@@ -49,5 +49,6 @@ urlpatterns += [
     ),
     path("<int:ballot_id>/manage/cancel/", views_manage.ballot_cancel, name="manage-cancel"),
     path("<int:ballot_id>/manage/reopen/", views_manage.ballot_reopen, name="manage-reopen"),
+    path("<int:ballot_id>/manage/closing-time/", views_manage.ballot_closing_time, name="manage-closing-time"),
     path("<int:ballot_id>/manage/step/<slug:step>/", views_manage.ballot_step, name="manage-step"),
 ]

@@ -25,10 +25,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from ballots.forms_manage import BallotForm, CancelForm, OptionForm, QuestionForm, ReopenForm
+from ballots import selectors
+from ballots.forms_manage import BallotForm, CancelForm, ClosingTimeForm, OptionForm, QuestionForm, ReopenForm
 from ballots.models import Ballot, Option, Question
 from ballots.permissions import can_create_ballot, can_manage_ballot
 from ballots.services import setup
+from ballots.services.closing_time import CHANGEABLE, ballot_closing_time_change
 from ballots.services.lifecycle import may_cancel_open
 from core.errors import DomainError
 from governance.access import deny, mfa_enforced
@@ -133,6 +135,12 @@ def _manage_page(request: HttpRequest, ballot: Ballot, *, status: int = 200, **f
         "question_form": forms.get("question_form") or QuestionForm(unit=ballot.unit, prefix="question"),
         "cancel_form": forms.get("cancel_form") or CancelForm(prefix="cancel"),
         "reopen_form": forms.get("reopen_form") or ReopenForm(prefix="reopen"),
+        "closing_form": forms.get("closing_form")
+        or ClosingTimeForm(prefix="closing", initial={"closes_at": timezone.localtime(ballot.closes_at)}),
+        "progress": selectors.ballot_progress(ballot=ballot)
+        if ballot.state in {S.OPEN, S.CLOSED, S.COUNTED, S.DECLARED}
+        else None,
+        "now": timezone.now(),
         "problems": setup.ballot_ready_problems(ballot=ballot) if editable else [],
         "roll_estimate": setup.ballot_roll_estimate(ballot=ballot),
         "eligibility": setup.ballot_eligibility_description(ballot=ballot),
@@ -144,6 +152,9 @@ def _manage_page(request: HttpRequest, ballot: Ballot, *, status: int = 200, **f
             # returning officer or a national administrator.
             "cancel": ballot.state in {S.DRAFT, S.NOMINATIONS, S.SCHEDULED}
             or (ballot.state == S.OPEN and may_cancel_open(user=request.user, ballot=ballot)),
+            "closing_time": ballot.state in CHANGEABLE
+            and timezone.now() < ballot.closes_at
+            and may_cancel_open(user=request.user, ballot=ballot),
             "reopen": ballot.state == S.CANCELLED
             and ballot.roll_frozen_at is not None
             and ballot.closed_at is None
@@ -300,6 +311,26 @@ def ballot_cancel(request: HttpRequest, ballot_id: int) -> HttpResponse:
         else:
             return _done(request, ballot, "The ballot is cancelled.")
     return _manage_page(request, ballot, status=status, cancel_form=form)
+
+
+@_manager_view(["POST"], _ballot_scope)
+def ballot_closing_time(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    ballot = _managed_ballot(request, ballot_id)
+    form = ClosingTimeForm(request.POST, prefix="closing")
+    status = 400
+    if form.is_valid():
+        try:
+            ballot_closing_time_change(
+                ballot_id=ballot.pk,
+                actor=request.user,
+                closes_at=form.cleaned_data["closes_at"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            status = _refused(form, exc)
+        else:
+            return _done(request, ballot, "The closing time is changed; members on the roll are told.")
+    return _manage_page(request, ballot, status=status, closing_form=form)
 
 
 @_manager_view(["POST"], _ballot_scope)

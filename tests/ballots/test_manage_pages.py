@@ -272,7 +272,8 @@ def test_mfa_is_demanded_where_the_unit_says(world: World) -> None:
 
 
 def test_manage_page_of_an_open_ballot_reads_no_votes(world: World) -> None:
-    """Nothing to expose, and kept so: the page reads no papers or participations."""
+    """Nothing to expose, and kept so: the page reads no papers or trackers,
+    and of participations only their number (turnout so far), never a row."""
     setup.question_add(ballot_id=world.ballot.pk, actor=world.secretary, kind="motion", title="Affiliate")
     setup.ballot_setup_schedule(ballot_id=world.ballot.pk, actor=world.secretary)
     lifecycle.ballot_open(ballot_id=world.ballot.pk, send_notices=False)
@@ -282,8 +283,12 @@ def test_manage_page_of_an_open_ballot_reads_no_votes(world: World) -> None:
     assert response.status_code == 200
     assert "Open for voting" in response.content.decode()
     sql = " ".join(q["sql"] for q in queries.captured_queries)
-    for table in ("ballots_participation", "ballots_pendingpaper", "ballots_ballotpaper", "ballots_pendingtracker"):
+    for table in ("ballots_pendingpaper", "ballots_ballotpaper", "ballots_pendingtracker", "ballots_tracker"):
         assert table not in sql
+    participation = [q["sql"] for q in queries.captured_queries if "ballots_participation" in q["sql"]]
+    assert participation and all(
+        q.startswith('SELECT COUNT(*) AS "__count" FROM "ballots_participation"') for q in participation
+    )
 
 
 def test_unit_page_links_officers_to_new_ballot(world: World) -> None:
