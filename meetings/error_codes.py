@@ -36,3 +36,7 @@ class MeetingErrorCode(StrEnum):
     NOT_THE_AUTHOR = "not_the_author"
     POST_HIDDEN = "post_hidden"
     EDIT_WINDOW_PASSED = "edit_window_passed"
+    NOT_SPEAKING = "not_speaking"
+    ALREADY_ASKED = "already_asked"
+    NOBODY_WAITING = "nobody_waiting"
+    TOO_EARLY = "too_early"

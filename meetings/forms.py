@@ -85,3 +85,32 @@ class DiscussionPostForm(forms.Form):
         field = self.fields["text"]
         field.widget.attrs["maxlength"] = str(limit)
         field.help_text = f"{field.help_text} At most {limit:,} characters."
+
+
+class SpeakForm(forms.Form):
+    """A member in the room asks to speak. Gender is optional and only ever
+    what the member states; it serves the alternation rule, if the standing
+    orders have one."""
+
+    kind = forms.ChoiceField(
+        choices=[
+            ("for", "For the motion"),
+            ("against", "Against the motion"),
+            ("order", "Point of order (goes to the top)"),
+            ("information", "Point of information"),
+        ],
+        widget=forms.RadioSelect,
+        label="How do you want to speak?",
+    )
+    gender = forms.ChoiceField(
+        choices=[
+            ("", "Prefer not to say"),
+            ("woman", "Woman"),
+            ("man", "Man"),
+            ("non_binary", "Non-binary or another gender"),
+        ],
+        required=False,
+        label="Your gender (optional)",
+        help_text="Only if you want to say: the chair alternates speakers by the gender they state, "
+        "where the standing orders ask for it. Nobody's gender is guessed.",
+    )

@@ -109,18 +109,23 @@ def is_eligible(*, meeting: Meeting, person: Any) -> bool:
 
 
 def attendance_count(*, meeting: Meeting) -> int:
-    return Attendance.objects.filter(meeting=meeting).count()
+    """Members in the room now (those who checked out are not counted)."""
+    return Attendance.objects.filter(meeting=meeting, checked_out_at__isnull=True).count()
 
 
 def is_checked_in(*, meeting: Meeting, person: Any) -> bool:
     return (
         bool(getattr(person, "is_authenticated", False))
-        and Attendance.objects.filter(meeting=meeting, person=person).exists()
+        and Attendance.objects.filter(meeting=meeting, person=person, checked_out_at__isnull=True).exists()
     )
 
 
 def attendance_list(*, meeting: Meeting) -> QuerySet[Attendance]:
-    return Attendance.objects.filter(meeting=meeting).select_related("person").order_by("person__full_name")
+    return (
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("person", "checked_in_by")
+        .order_by("checked_out_at", "person__full_name")
+    )
 
 
 def vote_current(*, meeting: Meeting) -> MeetingVote | None:

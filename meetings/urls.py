@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from meetings.views import console, discussion, meetings, motions, papers
+from meetings.views import console, discussion, meetings, motions, papers, room
 
 app_name = "meetings"
 urlpatterns = [
@@ -23,7 +23,12 @@ urlpatterns = [
     path("votes/<int:vote_id>/cast/", meetings.vote_cast, name="vote_cast"),
     path("<int:meeting_id>/", meetings.meeting_detail, name="meeting"),
     path("<int:meeting_id>/check-in/", meetings.meeting_check_in, name="check_in"),
-    path("<int:meeting_id>/projector/", meetings.meeting_projector, name="projector"),
+    path("<int:meeting_id>/projector/<str:token>/", room.projector, name="projector"),
+    path("<int:meeting_id>/projector/<str:token>/live.json", room.projector_live_json, name="projector_live"),
+    path("<int:meeting_id>/projector/<str:token>/check-in.svg", room.projector_qr, name="projector_qr"),
+    path("<int:meeting_id>/speak/", room.speak, name="speak"),
+    path("<int:meeting_id>/speak/<int:request_id>/withdraw/", room.speak_withdraw, name="speak_withdraw"),
+    path("<int:meeting_id>/check-out/", room.check_out, name="check_out"),
     path("<int:meeting_id>/live.json", meetings.meeting_live_json, name="live"),
     path("<int:meeting_id>/console/", console.meeting_console, name="console"),
     path("<int:meeting_id>/console/<slug:action>/", console.console_action, name="console_action"),

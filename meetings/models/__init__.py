@@ -8,6 +8,7 @@ from meetings.models.discussion import DiscussionPost
 from meetings.models.meetings import AgendaItem, Attendance, Meeting, StandingOrders
 from meetings.models.minutes import Minutes, MinutesVersion, Requisition, RequisitionSignature
 from meetings.models.motions import Amendment, AmendmentSeconding, Motion, MotionFollow, Seconding
+from meetings.models.speakers import SpeakerRequest
 from meetings.models.votes import MeetingVote, OpenVoteCast
 
 __all__ = [
@@ -26,5 +27,6 @@ __all__ = [
     "Requisition",
     "RequisitionSignature",
     "Seconding",
+    "SpeakerRequest",
     "StandingOrders",
 ]

@@ -17,6 +17,11 @@ def new_room_code() -> str:
     return "".join(secrets.choice(ROOM_CODE_ALPHABET) for _ in range(6))
 
 
+def new_projector_token() -> str:
+    """The secret part of a meeting's projector address (rotatable)."""
+    return secrets.token_urlsafe(24)
+
+
 class StandingOrders(models.Model):
     """The numbers a unit's standing orders set. A unit without a row uses
     the defaults below (see ``selectors.standing_orders_for``)."""
@@ -32,6 +37,14 @@ class StandingOrders(models.Model):
     amendment_deadline_days = models.PositiveSmallIntegerField(default=2)
     requisition_signatures = models.PositiveIntegerField(default=20)
     quorum = models.PositiveIntegerField(default=3, help_text="Members present for a quorate general meeting.")
+    speech_seconds = models.PositiveIntegerField(default=180, help_text="Time limit of one speech, in seconds.")
+    first_time_speakers_first = models.BooleanField(
+        default=True, help_text="Speakers' list: those who have not spoken yet on the item go before those who have."
+    )
+    alternate_by_gender = models.BooleanField(
+        default=False,
+        help_text="Speakers' list: alternate by the gender speakers state when they ask (optional, never inferred).",
+    )
 
     class Meta:
         verbose_name_plural = "standing orders"
@@ -73,6 +86,10 @@ class Meeting(models.Model):
     amendment_deadline_days = models.PositiveSmallIntegerField(default=2)
     quorum = models.PositiveIntegerField()
     room_code = models.CharField(max_length=8, default=new_room_code)
+    room_code_shown = models.BooleanField(
+        default=False, help_text="Whether the projector shows the check-in code (the chair's choice)."
+    )
+    projector_token = models.CharField(max_length=64, default=new_projector_token, unique=True)
     requisition = models.OneToOneField(
         "meetings.Requisition", null=True, blank=True, on_delete=models.PROTECT, related_name="meeting"
     )
@@ -150,7 +167,7 @@ class AgendaItem(models.Model):
 class Attendance(models.Model):
     class Method(models.TextChoices):
         SELF = "self", "Checked in with the room code"
-        SECRETARY = "secretary", "Checked in by the secretary"
+        SECRETARY = "secretary", "Checked in by an officer"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendances")
@@ -159,6 +176,10 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     checked_in_at = models.DateTimeField(auto_now_add=True)
+    checked_out_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the member leaves; cleared if they come back."
+    )
+    late = models.BooleanField(default=False, help_text="Arrived after the first item was taken.")
 
     class Meta:
         ordering = ["checked_in_at", "id"]

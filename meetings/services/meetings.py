@@ -149,12 +149,21 @@ def meetings_send_due_notices(*, now: dt.datetime | None = None) -> int:
     return sent
 
 
-def meeting_start(*, meeting_id: int, actor: Any) -> Meeting:
+def meeting_start(*, meeting_id: int, actor: Any, confirm_early: bool = False) -> Meeting:
+    """Notice sent → in progress. Before the meeting's date it starts only
+    if the chair confirms (``confirm_early``): an AGM called for the 21st is
+    not opened on the 1st by a slip of the finger."""
     with transaction.atomic():
         meeting = meeting_for_update(meeting_id=meeting_id)
         require_officer(user=actor, unit=meeting.unit, doing="open meetings")
         if meeting.state == S.SCHEDULED:
             raise Conflict(Code.INVALID_TRANSITION, "Send the notice before the meeting can start.")
+        day = timezone.localdate(meeting.starts_at)
+        if meeting.state == S.NOTICE_SENT and timezone.localdate() < day and not confirm_early:
+            raise Conflict(
+                Code.TOO_EARLY,
+                f"This meeting is called for {day:%-d %B %Y}. To start it today, tick the box confirming that.",
+            )
         _transition(meeting, {S.NOTICE_SENT}, S.IN_PROGRESS)
         meeting.started_at = timezone.now()
         meeting.save(update_fields=["state", "started_at", "version"])

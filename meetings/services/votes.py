@@ -5,7 +5,9 @@ a two-thirds rule means the same thing here as in an online ballot. A secret
 vote is a ``Ballot`` with one motion question whose roll is the members
 checked in when it opens; casting goes through ``ballots.services.casting``,
 closing and counting through the ballots lifecycle, so its secrecy and
-receipts are the ballots app's own.
+receipts are the ballots app's own. It is a meeting's vote, not a postal
+ballot: no notice, reminder or result e-mail, not declared to the roll, not
+listed among the unit's ballots, and decided when the chair closes it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ballots.counting import Threshold, count
 from ballots.models import Ballot, Option, Question, Result
 from ballots.services.casting import CastReceipt, vote_cast
 from ballots.services.lifecycle import ballot_close, ballot_open
+from ballots.services.tallying import ballot_tally
 from ballots.thresholds import breakdown_allowed
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
@@ -61,7 +64,11 @@ def _secret_ballot_open(*, vote: MeetingVote, meeting: Meeting, actor: Any, text
         opens_at=now,
         closes_at=now + dt.timedelta(hours=12),
         publish_papers=False,
-        declare_automatically=True,
+        # A meeting vote is the meeting's: its result goes to the room and the
+        # minutes, never to the roll by e-mail (no declaration, whose e-mail
+        # goes to everyone; no reminder, marked as already queued).
+        declare_automatically=False,
+        reminder_queued_at=now,
     )
     question = Question.objects.create(
         ballot=ballot,
@@ -73,8 +80,16 @@ def _secret_ballot_open(*, vote: MeetingVote, meeting: Meeting, actor: Any, text
         motion=vote.motion,
     )
     Option.objects.bulk_create(Option.for_motion(question))
-    present = Attendance.objects.filter(meeting=meeting).values_list("person_id", flat=True)
-    return ballot_open(ballot_id=ballot.pk, actor=actor, now=now, roll_person_ids=list(present), send_notices=False)
+    present = Attendance.objects.filter(meeting=meeting, checked_out_at__isnull=True).values_list(
+        "person_id", flat=True
+    )
+    return ballot_open(
+        ballot_id=ballot.pk,
+        actor=actor,
+        now=now,
+        roll_person_ids=list(present),
+        send_notices=False,
+    )
 
 
 def meeting_vote_open(
@@ -134,7 +149,7 @@ def meeting_vote_open(
             title=title.strip()[:200],
             mode=mode,
             threshold=wanted,
-            present=meeting.attendances.count(),
+            present=meeting.attendances.filter(checked_out_at__isnull=True).count(),
             opened_by=actor,
         )
         if mode == MeetingVote.Mode.SECRET:
@@ -150,7 +165,7 @@ def meeting_vote_cast(*, vote_id: int, voter: Any, choice: str, idempotency_key:
     if choice not in OpenVoteCast.Choice.values:
         raise DomainError("invalid", "Vote for, against or abstain.")
     vote = vote_get(vote_id=vote_id)
-    if not Attendance.objects.filter(meeting_id=vote.meeting_id, person=voter).exists():
+    if not Attendance.objects.filter(meeting_id=vote.meeting_id, person=voter, checked_out_at__isnull=True).exists():
         raise NotPermitted(Code.NOT_CHECKED_IN, "Check in to the meeting before you vote.")
     if vote.mode == MeetingVote.Mode.HANDS:
         raise DomainError(Code.VOTE_NOT_OPEN, "This is a show of hands: the chair counts it in the room.")
@@ -239,9 +254,10 @@ def meeting_vote_close(
     votes_against: int | None = None,
     abstentions: int | None = None,
 ) -> MeetingVote:
-    """Close a vote. Hands need the chair's figures; open votes are counted
-    from the names; a secret vote's ballot is closed and counted by the
-    ballots worker, and ``meeting_vote_refresh`` records its result."""
+    """Close a vote and decide it, in one transaction. Hands need the
+    chair's figures; open votes are counted from the names; a secret vote's
+    ballot is closed (papers shuffled, its storage dropped) and counted by
+    the one engine, and its result decides the motion or amendment."""
     with transaction.atomic():
         vote = vote_for_update(vote_id=vote_id)
         require_officer(user=actor, unit=vote.meeting.unit, doing="close votes")
@@ -267,27 +283,40 @@ def meeting_vote_close(
             vote.state = V.CLOSED
             vote.save(update_fields=["state", "closed_at"])
             ballot_close(ballot_id=vote.ballot_id, actor=actor)  # type: ignore[arg-type]
+            # Counted here, in the closing transaction, so the motion is
+            # decided by the close itself and the room sees the result at
+            # once. The papers are already shuffled into their final table;
+            # the tally ``ballot_close`` queues on commit recounts the same
+            # papers with the same seed and changes nothing.
+            ballot_tally(ballot_id=vote.ballot_id)  # type: ignore[arg-type]
+            _record_secret_result(vote)
         audit_record(actor=actor, action="meeting_vote_closed", obj=vote, unit=vote.meeting.unit)
-    if vote.mode == MeetingVote.Mode.SECRET:
-        meeting_vote_refresh(vote_id=vote.pk)
     return vote
+
+
+def _record_secret_result(vote: MeetingVote) -> None:
+    """Decide a closed secret vote from its ballot's stored result, if
+    counted. The caller holds the vote's row lock."""
+    if vote.state != V.CLOSED or vote.ballot_id is None:
+        return
+    result = Result.objects.filter(question__ballot_id=vote.ballot_id).first()
+    if result is None:
+        return
+    sheet = result.count_sheet
+    _count(vote, int(sheet["votes_for"]), int(sheet["votes_against"]), int(sheet["abstentions"]))
+    vote.result = sheet
+    vote.carried = bool(sheet["carried"])
+    if not breakdown_allowed(voters=result.papers_counted):
+        _withhold_figures(vote, voters=result.papers_counted)
+    _decide(vote)
 
 
 def meeting_vote_refresh(*, vote_id: int) -> MeetingVote:
     """Record a closed secret vote's result once the ballots app has counted
-    it. Safe to call any number of times (the projector polls it)."""
+    it; for the ``meetings.refresh_vote`` task (a vote closed before the
+    close counted it). Safe to call any number of times. Never call it from
+    a GET: it writes."""
     with transaction.atomic():
         vote = vote_for_update(vote_id=vote_id)
-        if vote.state != V.CLOSED or vote.ballot_id is None:
-            return vote
-        result = Result.objects.filter(question__ballot_id=vote.ballot_id).first()
-        if result is None:
-            return vote
-        sheet = result.count_sheet
-        _count(vote, int(sheet["votes_for"]), int(sheet["votes_against"]), int(sheet["abstentions"]))
-        vote.result = sheet
-        vote.carried = bool(sheet["carried"])
-        if not breakdown_allowed(voters=result.papers_counted):
-            _withhold_figures(vote, voters=result.papers_counted)
-        _decide(vote)
+        _record_secret_result(vote)
     return vote

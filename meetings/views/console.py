@@ -215,9 +215,7 @@ def console_action(request: HttpRequest, meeting_id: int, action: str) -> HttpRe
         "clock-start": (lambda: speaker_clock(meeting_id=meeting_id, actor=user, run=True), "Clock running."),
         "clock-stop": (lambda: speaker_clock(meeting_id=meeting_id, actor=user, run=False), "Clock stopped."),
         "speaker-up": (
-            lambda: speaker_move(
-                meeting_id=meeting_id, request_id=_int(post.get("request")) or 0, actor=user, up=True
-            ),
+            lambda: speaker_move(meeting_id=meeting_id, request_id=_int(post.get("request")) or 0, actor=user, up=True),
             "Moved up.",
         ),
         "speaker-down": (

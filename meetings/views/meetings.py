@@ -4,7 +4,6 @@ and its JSON feed, and requisitions."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -16,7 +15,7 @@ from meetings import permissions, selectors
 from meetings.models import Meeting, MeetingVote, Minutes, Requisition
 from meetings.services.attendance import attendance_check_in
 from meetings.services.requisitions import requisition_sign, requisition_start
-from meetings.services.votes import meeting_vote_cast, meeting_vote_refresh
+from meetings.services.votes import meeting_vote_cast
 from meetings.views.common import act, unit_or_404
 
 
@@ -40,17 +39,10 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
         raise Http404("There is no such meeting.") from None
 
 
-def _refreshed_vote(meeting: Meeting) -> MeetingVote | None:
-    vote = selectors.vote_current(meeting=meeting)
-    if vote is not None and vote.state == MeetingVote.State.CLOSED:
-        vote = meeting_vote_refresh(vote_id=vote.pk)
-    return vote
-
-
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting_or_404(meeting_id)
     user = request.user
-    vote = _refreshed_vote(meeting)
+    vote = selectors.vote_current(meeting=meeting)
     is_officer = permissions.is_officer(user=user, unit=meeting.unit)
     minutes = selectors.minutes_for_meeting(meeting=meeting)
     show_minutes = minutes is not None and (minutes.state == Minutes.State.APPROVED or is_officer)
@@ -69,6 +61,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "names": selectors.open_vote_names(vote=vote)
             if vote and vote.mode == "open" and vote.state == "decided"
             else None,
+            "room_code_from_link": request.GET.get("code", "")[:8],
             "decided_votes": meeting.votes.filter(state=MeetingVote.State.DECIDED).order_by("opened_at", "id"),
         },
     )
@@ -105,21 +98,11 @@ def vote_cast(request: HttpRequest, vote_id: int) -> HttpResponse:
     return redirect("meetings:meeting", vote.meeting_id)
 
 
-def meeting_projector(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _meeting_or_404(meeting_id)
-    return render(
-        request,
-        "meetings/projector.html",
-        {"meeting": meeting, "live": selectors.live_state(meeting=meeting), "poll_ms": settings.MEETINGS_LIVE_POLL_MS},
-    )
-
-
 def meeting_live_json(request: HttpRequest, meeting_id: int) -> JsonResponse:
     """What the projector polls: quorum and the current vote. Figures of a
     vote appear only once it is decided; while open, only how many voted,
     and for a secret vote not even that, except to the meeting's officers."""
     meeting = _meeting_or_404(meeting_id)
-    _refreshed_vote(meeting)
     chair_view = permissions.is_officer(user=request.user, unit=meeting.unit)
     response = JsonResponse(selectors.live_state(meeting=meeting, chair_view=chair_view))
     response["Cache-Control"] = "no-store"

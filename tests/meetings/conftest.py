@@ -56,7 +56,7 @@ def running_meeting(branch: Branch, *, present: int = 5, kind: str = Meeting.Kin
         starts_at=timezone.now() + dt.timedelta(days=20),
     )  # fmt: skip
     meeting_services.meeting_notice_send(meeting_id=meeting.pk, actor=branch.secretary)
-    meeting_services.meeting_start(meeting_id=meeting.pk, actor=branch.secretary)
+    meeting_services.meeting_start(meeting_id=meeting.pk, actor=branch.secretary, confirm_early=True)
     for person in [branch.secretary, *branch.members][:present]:
         attendance_check_in_by_officer(meeting_id=meeting.pk, person=person, actor=branch.secretary)
     meeting.refresh_from_db()

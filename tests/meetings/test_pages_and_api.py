@@ -66,8 +66,9 @@ def test_console_projector_and_live_json(branch) -> None:
     assert page.status_code == 200 and meeting.room_code in page.content.decode()
     live = Client().get(f"/meetings/{meeting.pk}/live.json").json()
     assert live["present"] == 3 and live["quorate"] is True
-    projector = Client().get(f"/meetings/{meeting.pk}/projector/")
-    assert "<script>" not in projector.content.decode() and "meetings-live.js" in projector.content.decode()
+    assert Client().get(f"/meetings/{meeting.pk}/projector/").status_code == 404, "the projector needs its secret"
+    projector = Client().get(f"/meetings/{meeting.pk}/projector/{meeting.projector_token}/")
+    assert "<script>" not in projector.content.decode() and "projector.js" in projector.content.decode()
     r = c.post(f"/meetings/{meeting.pk}/console/close-vote/", {"vote": "999999"}, follow=True)
     assert r.status_code == 200 and "There is no such vote." in r.content.decode()
 
@@ -128,7 +129,11 @@ def test_demo_loads_and_every_page_renders(branch) -> None:
     c = client_for(branch.secretary)
     pages = ["/meetings/", "/meetings/motions/", "/meetings/requisitions/stockport/", "/meetings/schedule/stockport/"]
     for m in Meeting.objects.all():
-        pages += [f"/meetings/{m.pk}/", f"/meetings/{m.pk}/console/", f"/meetings/{m.pk}/projector/"]
+        pages += [
+            f"/meetings/{m.pk}/",
+            f"/meetings/{m.pk}/console/",
+            f"/meetings/{m.pk}/projector/{m.projector_token}/",
+        ]
     past = Meeting.objects.get(state="closed")
     pages.append(f"/meetings/{past.pk}/minutes/")
     for motion in Motion.objects.all():
