@@ -14,9 +14,11 @@ from django.utils import timezone
 
 from accounts.models import Invitation, User
 from ballots import selectors as ballot_selectors
+from ballots.models import Ballot
 from core.models import AuditEntry
+from governance import authority
 from governance.models import Holding, Membership, Unit
-from meetings.models import Motion, Seconding
+from meetings.models import Meeting, Motion, Seconding
 
 
 def invitation_open_cutoff() -> dt.datetime:
@@ -137,3 +139,37 @@ def motions_proposed(*, user: User) -> QuerySet[Motion]:
 
 def motions_seconded(*, user: User) -> QuerySet[Seconding]:
     return Seconding.objects.filter(seconder=user).select_related("motion__unit").order_by("-at", "-id")
+
+
+def motions_to_second(*, user: User, limit: int = 10) -> list[Motion]:
+    """Motions in the member's units that are seeking seconders, which they
+    neither proposed nor have seconded yet."""
+    unit_ids = Membership.objects.filter(person=user, status=Membership.Status.ACTIVE).values("unit_id")
+    return list(
+        Motion.objects.filter(unit_id__in=unit_ids, state=Motion.State.SUBMITTED)
+        .exclude(proposer=user)
+        .exclude(secondings__seconder=user)
+        .select_related("unit")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def officer_overview(*, user: User, limit: int = 20) -> dict[str, Any]:
+    """What an officer runs: the units they may manage, the ballots they are
+    returning officer of (not yet finished), and the coming meetings of
+    those units, each a bounded list (an administrator manages every unit)."""
+    unit_ids = authority.units_managed_ids(user)
+    units = list(Unit.objects.filter(pk__in=unit_ids).order_by("path")[:limit])
+    ballots = list(
+        Ballot.objects.filter(returning_officer=user, meeting_vote__isnull=True)
+        .exclude(state__in=[Ballot.State.DECLARED, Ballot.State.CANCELLED])
+        .select_related("unit")
+        .order_by("closes_at")[:limit]
+    )
+    meetings = list(
+        Meeting.objects.filter(unit_id__in=unit_ids, starts_at__gte=timezone.now() - dt.timedelta(hours=12))
+        .exclude(state__in=[Meeting.State.CLOSED, Meeting.State.CANCELLED])
+        .select_related("unit")
+        .order_by("starts_at")[:limit]
+    )
+    return {"units": units, "ballots": ballots, "meetings": meetings}

@@ -18,6 +18,7 @@ from ballots import selectors as ballot_selectors
 from core.errors import DomainError
 from governance import selectors as governance_selectors
 from governance.models import Unit
+from meetings import selectors as meeting_selectors
 
 
 @login_required
@@ -32,6 +33,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "memberships": governance_selectors.membership_list_for_person(person=user),
         "offices": governance_selectors.office_holding_list_for_person(person=user),
         "motions": selectors.motions_proposed(user=user)[:20],
+        "to_second": selectors.motions_to_second(user=user),
+        "upcoming_meetings": list(meeting_selectors.meetings_for_person(person=user)[:10]),
+        "officer": selectors.officer_overview(user=user),
         "secondings": selectors.motions_seconded(user=user)[:20],
         "officer_units": officer_units,
         "mfa_enabled": roles.mfa_enabled(user),

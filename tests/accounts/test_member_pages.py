@@ -127,3 +127,51 @@ def test_supporter_signup_only_for_units_that_allow_it() -> None:
     assert person.full_name == "New Person"
     membership = Membership.objects.get(person=person)
     assert membership.unit == open_unit and membership.kind == Membership.Kind.SUPPORTER
+
+
+def test_my_page_says_what_needs_attention_and_what_i_run(django_assert_max_num_queries) -> None:
+    """A member sees the ballot to vote in, the motion to second and the
+    meeting to attend; an officer also sees the ballots they run, the
+    meetings they may chair and links to manage their groups."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ballots.services import lifecycle
+    from meetings.models import Motion
+    from meetings.services.meetings import meeting_schedule
+    from tests.factories import BallotFactory, HoldingFactory, MembershipFactory, OfficeFactory, motion_question
+
+    ballot = BallotFactory(title="Affiliation ballot")
+    unit = ballot.unit
+    member = MembershipFactory(unit=unit).person
+    secretary = HoldingFactory(office=OfficeFactory(unit=unit, title="Secretary")).person
+    MembershipFactory(unit=unit, person=secretary)
+    ballot.returning_officer = secretary
+    ballot.save(update_fields=["returning_officer"])
+    motion_question(ballot)
+    lifecycle.ballot_open(ballot_id=ballot.pk, send_notices=False)
+    proposer = MembershipFactory(unit=unit).person
+    motion = Motion.objects.create(unit=unit, title="Back the strike", text="…", proposer=proposer, state="submitted")
+    meeting = meeting_schedule(
+        unit=unit, actor=secretary, kind="general", title="Branch AGM", starts_at=timezone.now() + dt.timedelta(days=30)
+    )
+
+    client = Client()
+    client.force_login(member)
+    html = client.get("/me/").content.decode()
+    attention = html[html.index('id="attention"') : html.index("</ul>", html.index('id="attention"'))]
+    assert f'href="/ballots/{ballot.pk}/"' in attention
+    assert f'href="/meetings/motions/{motion.pk}/"' in attention
+    assert f'href="/meetings/{meeting.pk}/"' in attention
+    assert f'href="/meetings/requisitions/{unit.slug}/"' in html
+    assert 'id="runs-h"' not in html  # no office, nothing run
+
+    officer = Client()
+    officer.force_login(secretary)
+    officer.get("/me/")
+    with django_assert_max_num_queries(30):
+        page = officer.get("/me/").content.decode()
+    assert f'href="/ballots/{ballot.pk}/manage/"' in page
+    assert f'href="/meetings/{meeting.pk}/console/"' in page
+    assert f'href="/meetings/schedule/{unit.slug}/"' in page and f'href="/units/{unit.slug}/manage/"' in page

@@ -39,7 +39,7 @@ def production_security_settings() -> dict[str, Any]:
     """The security settings production.py sets, evaluated with the
     variables production insists on (throwaway values)."""
     env = {
-        "SECRET_KEY": "x" * 60,
+        "SECRET_KEY": "k7Qp2vXr9LmN4sTz8WcY1bHd6FgJ3eRu5AoKi0PlMnBvCxZaSdQw",  # random-looking: production refuses weak keys
         "ALLOWED_HOSTS": "testserver",
         "DATABASE_URL": os.environ.get("DATABASE_URL", "sqlite:///:memory:"),
         "REDIS_URL": settings.REDIS_URL or "redis://127.0.0.1:6379/0",
