@@ -93,6 +93,16 @@ def is_member(user: Any, unit: Unit, *, kinds: Iterable[str] = ()) -> bool:
     return memberships.exists()
 
 
+def is_member_anywhere(user: Any) -> bool:
+    """An active full membership of any unit of the network (who may hold a
+    proxy where the standing orders do not confine proxies to the unit)."""
+    if not _active(user):
+        return False
+    return Membership.objects.filter(
+        person_id=user.pk, status=Membership.Status.ACTIVE, kind=Membership.Kind.MEMBER
+    ).exists()
+
+
 def office_unit_ids(user: Any) -> set[int]:
     """The units in which ``user`` holds an office today (exactly those)."""
     if not _active(user):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from meetings.views import console, discussion, meetings, motions, papers, room
+from meetings.views import console, discussion, meetings, motions, paper, papers, proxies, room
 
 app_name = "meetings"
 urlpatterns = [
@@ -35,4 +35,12 @@ urlpatterns = [
     path("<int:meeting_id>/minutes/", console.minutes_edit_view, name="minutes"),
     path("<int:meeting_id>/minutes/preview/", papers.minutes_preview, name="minutes_preview"),
     path("<int:meeting_id>/papers/<slug:paper>.pdf", papers.meeting_pdf, name="pdf"),
+    path("<int:meeting_id>/proxy/", proxies.proxy_page, name="proxy"),
+    path("<int:meeting_id>/proxy/revoke/", proxies.proxy_revoke_view, name="proxy_revoke"),
+    path("votes/<int:vote_id>/proxy-cast/", proxies.proxy_vote_cast_view, name="proxy_vote_cast"),
+    path("<int:meeting_id>/paper/", paper.paper_index, name="paper"),
+    path("<int:meeting_id>/paper/hands/", paper.paper_hands, name="paper_hands"),
+    path("paper/<int:count_id>/", paper.paper_count_page, name="paper_count"),
+    path("paper/<int:count_id>/count/", paper.paper_count_run_view, name="paper_count_run"),
+    path("paper/entries/<int:entry_id>/<slug:action>/", paper.paper_entry_check, name="paper_entry_check"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from meetings.api import discussion, views
+from meetings.api import discussion, proxies, views
 
 urlpatterns = [
     path("motions/", views.MotionListApi.as_view(), name="meetings-api-motions"),
@@ -32,4 +32,6 @@ urlpatterns = [
     path("<int:meeting_id>/attendance/", views.AttendanceApi.as_view(), name="meetings-api-attendance"),
     path("<int:meeting_id>/check-in/", views.CheckInApi.as_view(), name="meetings-api-check-in"),
     path("votes/<int:vote_id>/cast/", views.VoteCastApi.as_view(), name="meetings-api-vote-cast"),
+    path("<int:meeting_id>/proxy/", proxies.ProxyApi.as_view(), name="meetings-api-proxy"),
+    path("votes/<int:vote_id>/proxy-cast/", proxies.ProxyVoteCastApi.as_view(), name="meetings-api-proxy-vote-cast"),
 ]

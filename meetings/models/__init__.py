@@ -8,6 +8,8 @@ from meetings.models.discussion import DiscussionPost
 from meetings.models.meetings import AgendaItem, Attendance, Meeting, StandingOrders
 from meetings.models.minutes import Minutes, MinutesVersion, Requisition, RequisitionSignature
 from meetings.models.motions import Amendment, AmendmentSeconding, Motion, MotionFollow, Seconding
+from meetings.models.paper import PaperCount, PaperEntry
+from meetings.models.proxies import MeetingDelegate, ProxyAppointment, ProxyVoteCast
 from meetings.models.speakers import SpeakerRequest
 from meetings.models.votes import MeetingVote, OpenVoteCast
 
@@ -18,12 +20,17 @@ __all__ = [
     "Attendance",
     "DiscussionPost",
     "Meeting",
+    "MeetingDelegate",
     "MeetingVote",
     "Minutes",
     "MinutesVersion",
     "Motion",
     "MotionFollow",
     "OpenVoteCast",
+    "PaperCount",
+    "PaperEntry",
+    "ProxyAppointment",
+    "ProxyVoteCast",
     "Requisition",
     "RequisitionSignature",
     "Seconding",

@@ -37,6 +37,16 @@ class StandingOrders(models.Model):
     amendment_deadline_days = models.PositiveSmallIntegerField(default=2)
     requisition_signatures = models.PositiveIntegerField(default=20)
     quorum = models.PositiveIntegerField(default=3, help_text="Members present for a quorate general meeting.")
+    proxies_allowed = models.BooleanField(default=False, help_text="Members may appoint a proxy to vote for them.")
+    proxies_per_holder = models.PositiveSmallIntegerField(
+        default=1, help_text="At most this many proxies a member holds."
+    )
+    proxies_same_unit_only = models.BooleanField(
+        default=True, help_text="A proxy must be a member entitled to attend the same meeting."
+    )
+    proxy_deadline_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="Proxies are appointed or revoked at least this many hours before the meeting."
+    )
     speech_seconds = models.PositiveIntegerField(default=180, help_text="Time limit of one speech, in seconds.")
     first_time_speakers_first = models.BooleanField(
         default=True, help_text="Speakers' list: those who have not spoken yet on the item go before those who have."

@@ -22,15 +22,22 @@ from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import meeting_for_update, minutes_for_update
 from meetings.models import AgendaItem, Meeting, MeetingVote, Minutes, MinutesVersion
 from meetings.services.meetings import require_officer
+from meetings.speakers import speakers_for_minutes
 
 
 def minutes_speakers_by_item(*, meeting: Meeting) -> dict[int, list[str]]:
-    """HOOK for the speakers' list (issue 17): who spoke on each agenda item,
-    in the order they spoke, as lines such as "Ann Example (against)", keyed
-    by agenda item id. The speakers' list is being built alongside; until it
-    has a selector this returns nothing, and the draft lists no speakers.
-    Replace the body with a call to that selector."""
-    return {}
+    """Who spoke on each agenda item, in the order they spoke, from the
+    speakers' list (``meetings.speakers.speakers_for_minutes``): lines such
+    as "Ann Example (against, 2:05)", keyed by agenda item id."""
+    spoken: dict[int, list[str]] = {}
+    for request in speakers_for_minutes(meeting=meeting):
+        if request.agenda_item_id is None:
+            continue
+        minutes_, seconds = divmod(request.elapsed_seconds, 60)
+        spoken.setdefault(request.agenda_item_id, []).append(
+            f"{request.person} ({request.get_kind_display().lower()}, {minutes_}:{seconds:02d})"
+        )
+    return spoken
 
 
 def minutes_text_draft(*, meeting: Meeting) -> str:

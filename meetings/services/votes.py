@@ -39,6 +39,7 @@ from meetings.models import AgendaItem, Amendment, Attendance, Meeting, MeetingV
 from meetings.services.amendments import amendment_record_vote
 from meetings.services.meetings import require_officer
 from meetings.services.motions import motion_record_vote
+from meetings.services.proxies import open_vote_tally, proxy_roll_additions, proxy_tally, voting_strength
 
 V = MeetingVote.State
 ENGINE_THRESHOLD = {
@@ -87,7 +88,7 @@ def _secret_ballot_open(*, vote: MeetingVote, meeting: Meeting, actor: Any, text
         ballot_id=ballot.pk,
         actor=actor,
         now=now,
-        roll_person_ids=list(present),
+        roll_person_ids=[*present, *proxy_roll_additions(meeting=meeting)],
         send_notices=False,
     )
 
@@ -149,7 +150,7 @@ def meeting_vote_open(
             title=title.strip()[:200],
             mode=mode,
             threshold=wanted,
-            present=meeting.attendances.filter(checked_out_at__isnull=True).count(),
+            present=voting_strength(meeting=meeting),  # the room, its proxies and delegates' weights
             opened_by=actor,
         )
         if mode == MeetingVote.Mode.SECRET:
@@ -273,11 +274,12 @@ def meeting_vote_close(
                     Code.BAD_FIGURES,
                     f"{sum(figures)} hands counted, but only {vote.present} members are checked in.",  # type: ignore[arg-type]
                 )
-            _count(vote, votes_for, votes_against, abstentions or 0)
+            by_proxy = proxy_tally(vote=vote)  # recorded apart, added to the room's hands
+            _count(vote, votes_for + by_proxy[0], votes_against + by_proxy[1], (abstentions or 0) + by_proxy[2])  # type: ignore[operator]
+            vote.result["by_proxy"] = dict(zip(("for", "against", "abstain"), by_proxy, strict=True))
             _decide(vote)
         elif vote.mode == MeetingVote.Mode.OPEN:
-            casts = list(vote.casts.values_list("choice", flat=True))
-            _count(vote, casts.count("for"), casts.count("against"), casts.count("abstain"))
+            _count(vote, *open_vote_tally(vote=vote))  # names, proxies and delegates' weights
             _decide(vote)
         else:
             vote.state = V.CLOSED

@@ -146,3 +146,19 @@ def test_minutes_editor_is_wide_with_a_preview_and_external_script(branch) -> No
     assert f'data-preview-url="/meetings/{meeting.pk}/minutes/preview/"' in page
     assert 'id="minutes-preview"' in page and "js/minutes-preview.js" in page
     assert "<script>" not in page
+
+
+def test_drafted_minutes_record_the_speakers_and_decisions(branch) -> None:
+    from meetings.services.speakers import speaker_call_next, speaker_finish, speaker_request
+
+    meeting, motion = agm_with_a_carried_amended_motion(branch)
+    speaker_request(meeting_id=meeting.pk, person=branch.members[1], kind="against")
+    speaker_request(meeting_id=meeting.pk, person=branch.members[2], kind="for")
+    speaker_call_next(meeting_id=meeting.pk, actor=branch.secretary)
+    speaker_call_next(meeting_id=meeting.pk, actor=branch.secretary)
+    speaker_finish(meeting_id=meeting.pk, actor=branch.secretary)
+    svc.meeting_close(meeting_id=meeting.pk, actor=branch.secretary)
+    text = Minutes.objects.get(meeting=meeting).versions.get(number=1).text
+    section = text.split(f"## 1. {motion.title}", 1)[1]
+    assert "Speakers: Member 1 (against, 0:00); Member 2 (for, 0:00)." in section
+    assert "Back the renters' union: **carried**, 4 for, 1 against, 0 abstentions" in section

@@ -1,0 +1,240 @@
+"""Proxies, as the unit's standing orders allow, and proxy votes.
+
+A member entitled to attend appoints a proxy (another member) before the
+standing orders' deadline, and may revoke it until then. In the room, the
+holder's device shows one vote for each principal who is not there in
+person: in an open or counted-hands vote each is a ``ProxyVoteCast`` (named,
+recorded apart from the room's figures and added to them at the close); in
+a secret vote the holder casts each principal's paper separately through
+``ballots.services.casting.vote_cast``, so the principal is recorded as
+having voted and the paper is stored apart, exactly like any other paper:
+nothing records which paper was cast for which principal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from ballots.models import Question
+from ballots.services.casting import CastReceipt, vote_cast
+from core.audit import audit_record
+from core.errors import Conflict, DomainError, NotFound, NotPermitted
+from governance import authority
+from meetings.error_codes import MeetingErrorCode as Code
+from meetings.lock_objects import meeting_for_update, vote_for_update, vote_get
+from meetings.models import Attendance, Meeting, MeetingDelegate, MeetingVote, ProxyAppointment, ProxyVoteCast
+from meetings.selectors import is_checked_in, is_eligible, standing_orders_for
+
+User = get_user_model()
+BEFORE_THE_MEETING = {Meeting.State.SCHEDULED, Meeting.State.NOTICE_SENT}
+
+
+def proxy_deadline(*, meeting: Meeting) -> dt.datetime:
+    """The last moment to appoint or revoke a proxy for ``meeting``."""
+    hours = standing_orders_for(unit=meeting.unit).proxy_deadline_hours
+    return meeting.starts_at - dt.timedelta(hours=hours)
+
+
+def _check_window(meeting: Meeting, now: dt.datetime) -> None:
+    orders = standing_orders_for(unit=meeting.unit)
+    if not orders.proxies_allowed:
+        raise NotPermitted(Code.PROXIES_NOT_ALLOWED, f"The standing orders of {meeting.unit.name} allow no proxies.")
+    if meeting.state not in BEFORE_THE_MEETING or now > proxy_deadline(meeting=meeting):
+        raise Conflict(
+            Code.DEADLINE_PASSED,
+            f"Proxies for this meeting closed {timezone.localtime(proxy_deadline(meeting=meeting)):%d %B %Y, %H:%M}.",
+        )
+
+
+def proxy_appoint(*, meeting_id: int, principal: Any, holder: Any, now: dt.datetime | None = None) -> ProxyAppointment:
+    """``principal`` appoints ``holder`` to vote for them at the meeting,
+    replacing any proxy they appointed before. The meeting's row lock
+    serialises appointments, so two principals cannot both take a holder's
+    last place."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        meeting = meeting_for_update(meeting_id=meeting_id)
+        _check_window(meeting, now)
+        orders = standing_orders_for(unit=meeting.unit)
+        if holder is None or not getattr(holder, "is_active", False):
+            raise DomainError(Code.NOT_FOUND, "There is no active member with that e-mail address.")
+        if holder.pk == principal.pk:
+            raise DomainError("invalid", "You cannot be your own proxy.")
+        if not is_eligible(meeting=meeting, person=principal):
+            raise NotPermitted(Code.NOT_ELIGIBLE, "Only a member entitled to vote at this meeting appoints a proxy.")
+        if orders.proxies_same_unit_only:
+            if not is_eligible(meeting=meeting, person=holder):
+                raise DomainError(
+                    Code.NOT_ELIGIBLE, f"{holder} is not entitled to attend this meeting, so cannot be your proxy."
+                )
+        elif not authority.is_member_anywhere(holder):
+            raise DomainError(Code.NOT_ELIGIBLE, f"{holder} is not a member of the network.")
+        active = ProxyAppointment.objects.filter(meeting=meeting, revoked_at__isnull=True)
+        if active.filter(principal=holder).exists():
+            raise Conflict(Code.PROXY_LIMIT, f"{holder} has given their own vote to a proxy and cannot hold yours.")
+        if active.filter(holder=principal).exists():
+            raise Conflict(Code.PROXY_LIMIT, "You hold a proxy for someone else: you cannot appoint one yourself.")
+        if active.filter(holder=holder).exclude(principal=principal).count() >= orders.proxies_per_holder:
+            raise Conflict(
+                Code.PROXY_LIMIT,
+                f"{holder} already holds {orders.proxies_per_holder} prox"
+                f"{'y' if orders.proxies_per_holder == 1 else 'ies'}, the most the standing orders allow.",
+            )
+        active.filter(principal=principal).update(revoked_at=now)
+        appointment = ProxyAppointment.objects.create(meeting=meeting, principal=principal, holder=holder)
+        audit_record(actor=principal, action="proxy_appointed", obj=appointment, unit=meeting.unit)
+    return appointment
+
+
+def proxy_revoke(*, meeting_id: int, principal: Any, now: dt.datetime | None = None) -> ProxyAppointment:
+    """The principal takes their proxy back, before the deadline."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        meeting = meeting_for_update(meeting_id=meeting_id)
+        appointment = (
+            ProxyAppointment.objects.select_for_update()
+            .filter(meeting=meeting, principal=principal, revoked_at__isnull=True)
+            .first()
+        )
+        if appointment is None:
+            raise NotFound(Code.NOT_FOUND, "You have no proxy for this meeting.")
+        _check_window(meeting, now)
+        appointment.revoked_at = now
+        appointment.save(update_fields=["revoked_at"])
+        audit_record(actor=principal, action="proxy_revoked", obj=appointment, unit=meeting.unit)
+    return appointment
+
+
+def proxy_of(*, meeting: Meeting, principal: Any) -> ProxyAppointment | None:
+    if not getattr(principal, "is_authenticated", False):
+        return None
+    return (
+        ProxyAppointment.objects.filter(meeting=meeting, principal=principal, revoked_at__isnull=True)
+        .select_related("holder")
+        .first()
+    )
+
+
+def proxies_held(*, meeting: Meeting, holder: Any) -> QuerySet[ProxyAppointment]:
+    if not getattr(holder, "is_authenticated", False):
+        return ProxyAppointment.objects.none()
+    return ProxyAppointment.objects.filter(meeting=meeting, holder=holder, revoked_at__isnull=True).select_related(
+        "principal"
+    )
+
+
+def proxy_list(*, meeting: Meeting) -> QuerySet[ProxyAppointment]:
+    """The meeting's proxy list, for its officers."""
+    return ProxyAppointment.objects.filter(meeting=meeting, revoked_at__isnull=True).select_related(
+        "principal", "holder"
+    )
+
+
+def proxy_roll_additions(*, meeting: Meeting) -> list[int]:
+    """Principals whose holder is in the room and who are not there
+    themselves: they join a secret vote's roll, and the holder casts their
+    paper. Call while the meeting's vote is being opened."""
+    return [
+        a.principal_id
+        for a in proxy_list(meeting=meeting)
+        if is_checked_in(meeting=meeting, person=a.holder) and not is_checked_in(meeting=meeting, person=a.principal)
+    ]
+
+
+def delegate_weight(*, meeting_id: int, person_id: int) -> int:
+    """A delegate's weight at a delegate meeting; 1 for everyone else."""
+    found = MeetingDelegate.objects.filter(meeting_id=meeting_id, person_id=person_id).values_list("weight", flat=True)
+    return next(iter(found), 1)
+
+
+def proxy_tally(*, vote: MeetingVote) -> tuple[int, int, int]:
+    """Proxy votes (weighted) for, against and abstaining, to add to the
+    room's figures at the close of an open or counted-hands vote."""
+    sums = {
+        row["choice"]: int(row["total"] or 0)
+        for row in ProxyVoteCast.objects.filter(vote=vote).values("choice").annotate(total=Sum("weight"))
+    }
+    return sums.get("for", 0), sums.get("against", 0), sums.get("abstain", 0)
+
+
+def proxy_vote_cast(
+    *, vote_id: int, holder: Any, principal_id: int, choice: str, idempotency_key: str = ""
+) -> CastReceipt | None:
+    """The holder votes for one principal. The holder must be in the room and
+    the principal not (a principal present votes in person). A secret vote's
+    paper goes through ``vote_cast`` under the principal's name on the roll
+    and returns its receipt; nothing else records it."""
+    if choice not in ProxyVoteCast.Choice.values:
+        raise DomainError("invalid", "Vote for, against or abstain.")
+    vote = vote_get(vote_id=vote_id)
+    appointment = (
+        ProxyAppointment.objects.filter(
+            meeting_id=vote.meeting_id, holder=holder, principal_id=principal_id, revoked_at__isnull=True
+        )
+        .select_related("principal")
+        .first()
+    )
+    if appointment is None:
+        raise NotPermitted(Code.NOT_A_PROXY, "You do not hold that member's proxy at this meeting.")
+    if not is_checked_in(meeting=vote.meeting, person=holder):
+        raise NotPermitted(Code.NOT_CHECKED_IN, "Check in to the meeting before you vote.")
+    principal = appointment.principal
+    if is_checked_in(meeting=vote.meeting, person=principal):
+        raise Conflict(Code.NOT_A_PROXY, f"{principal} is in the room and votes in person.")
+    if vote.mode == MeetingVote.Mode.SECRET:
+        if vote.state != MeetingVote.State.OPEN or vote.ballot_id is None:
+            raise Conflict(Code.VOTE_NOT_OPEN, "This vote is closed.")
+        question = Question.objects.get(ballot_id=vote.ballot_id)
+        option = question.options.get(choice=choice)
+        return vote_cast(
+            ballot_id=vote.ballot_id,
+            voter=principal,
+            answers={question.pk: [option.pk]},
+            idempotency_key=idempotency_key,
+        )
+    with transaction.atomic():
+        vote = vote_for_update(vote_id=vote_id)
+        if vote.state != MeetingVote.State.OPEN:
+            raise Conflict(Code.VOTE_NOT_OPEN, "This vote is closed.")
+        try:
+            with transaction.atomic():
+                ProxyVoteCast.objects.create(
+                    vote=vote,
+                    principal=principal,
+                    holder=holder,
+                    choice=choice,
+                    weight=delegate_weight(meeting_id=vote.meeting_id, person_id=principal.pk),
+                )
+        except IntegrityError:
+            raise Conflict(Code.ALREADY_VOTED, f"You have already voted for {principal} on this.") from None
+    return None
+
+
+def open_vote_tally(*, vote: MeetingVote) -> tuple[int, int, int]:
+    """An open vote's figures: each name counted with its delegate's weight
+    (1 at a meeting without delegates), plus the proxy votes."""
+    weights = dict(MeetingDelegate.objects.filter(meeting_id=vote.meeting_id).values_list("person_id", "weight"))
+    totals = {"for": 0, "against": 0, "abstain": 0}
+    for voter_id, choice in vote.casts.values_list("voter_id", "choice"):
+        totals[choice] += weights.get(voter_id, 1)
+    by_proxy = proxy_tally(vote=vote)
+    return totals["for"] + by_proxy[0], totals["against"] + by_proxy[1], totals["abstain"] + by_proxy[2]
+
+
+def voting_strength(*, meeting: Meeting) -> int:
+    """The votes in the room when a vote opens: each member checked in (a
+    delegate counting their weight) and each principal whose holder is
+    there. The electorate of the vote's count."""
+    weights = dict(MeetingDelegate.objects.filter(meeting=meeting).values_list("person_id", "weight"))
+    present = Attendance.objects.filter(meeting=meeting, checked_out_at__isnull=True).values_list(
+        "person_id", flat=True
+    )
+    return sum(weights.get(pk, 1) for pk in present) + sum(
+        weights.get(pk, 1) for pk in proxy_roll_additions(meeting=meeting)
+    )

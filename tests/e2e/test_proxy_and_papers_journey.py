@@ -1,0 +1,117 @@
+"""Proxies and printed papers in Chromium (issue 17): a member appoints a
+proxy from their phone (a bad address gets the form's error first), the
+holder votes for her in the room, and an observer downloads the motions
+book as a PDF whose text carries the motion and its result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from governance.models import Holding
+from meetings.models import Meeting, MeetingVote, ProxyAppointment, ProxyVoteCast, StandingOrders
+from meetings.services import meetings as svc
+from meetings.services import motions as motion_services
+from meetings.services.attendance import attendance_check_in_by_officer
+from meetings.services.votes import meeting_vote_close, meeting_vote_open
+from tests.e2e.conftest import ARTIFACTS, screenshot
+from tests.factories import MembershipFactory, OfficeFactory, UnitFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "correct-horse-battery"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def person(unit, name: str, email: str):
+    user = UserFactory(full_name=name, email=email, password=PASSWORD)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    MembershipFactory(unit=unit, person=user)
+    return user
+
+
+def sign_in(new_page, live_server, user, next_url: str):
+    page = new_page(PHONE)
+    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(f"**{next_url}")
+    return page
+
+
+def test_proxy_appointed_and_used_then_the_motions_book_downloaded(live_server, new_page) -> None:
+    unit = UnitFactory(name="Stockport", slug="stockport")
+    StandingOrders.objects.create(
+        unit=unit, quorum=2, seconders_required=1, proxies_allowed=True, proxy_deadline_hours=24
+    )
+    sol = person(unit, "Sol Secretary", "sol@example.org")
+    Holding.objects.create(person=sol, office=OfficeFactory(unit=unit), starts_on=dt.date(2024, 1, 1), authority="x")
+    maya, ali, bea, cal = (
+        person(unit, n, f"{n.split()[0].lower()}@example.org") for n in ["Maya M", "Ali A", "Bea B", "Cal C"]
+    )
+    motion = motion_services.motion_create(unit=unit, proposer=bea, title="Back the renters' union", text="We back it.")
+    motion_services.motion_submit(motion_id=motion.pk, actor=bea)
+    motion_services.motion_second(motion_id=motion.pk, seconder=cal)
+    motion_services.motion_rule(motion_id=motion.pk, actor=sol, in_order=True)
+    meeting = svc.meeting_schedule(
+        unit=unit, actor=sol, kind=Meeting.Kind.AGM, title="Stockport AGM",
+        starts_at=timezone.now() + dt.timedelta(days=20),
+    )  # fmt: skip
+    svc.meeting_notice_send(meeting_id=meeting.pk, actor=sol)
+    item = svc.agenda_item_add(meeting_id=meeting.pk, actor=sol, kind="motion", motion=motion)
+
+    # Maya cannot come: she appoints Ali from her phone, after a typo.
+    phone = sign_in(new_page, live_server, maya, f"/meetings/{meeting.pk}/")
+    phone.get_by_role("link", name="Can't come? Appoint a proxy").click()
+    phone.wait_for_url(f"**/meetings/{meeting.pk}/proxy/")
+    phone.get_by_label("Your proxy's e-mail address").fill("ali@example")
+    phone.get_by_role("button", name="Appoint my proxy").click()
+    assert phone.get_by_text("Enter a valid email address.").first.is_visible()
+    screenshot(phone, "proxy-appoint-error")
+    phone.get_by_label("Your proxy's e-mail address").fill("ali@example.org")
+    phone.get_by_role("button", name="Appoint my proxy").click()
+    phone.get_by_text("Ali A is your proxy for Stockport AGM.").wait_for()
+    screenshot(phone, "proxy-appointed")
+    assert ProxyAppointment.objects.get(meeting=meeting, revoked_at__isnull=True).holder == ali
+
+    # The day comes; Ali is in the room and votes for Maya on a show of hands.
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(minutes=5))
+    svc.meeting_start(meeting_id=meeting.pk, actor=sol)
+    for present in (sol, ali, bea):
+        attendance_check_in_by_officer(meeting_id=meeting.pk, person=present, actor=sol)
+    svc.agenda_item_take(item_id=item.pk, actor=sol)
+    vote = meeting_vote_open(meeting_id=meeting.pk, actor=sol, mode="hands", motion=motion)
+    holder = sign_in(new_page, live_server, ali, f"/meetings/{meeting.pk}/")
+    group = holder.get_by_role("group", name="Vote for Maya M")
+    group.get_by_role("button", name="For").click()
+    holder.get_by_text("The proxy vote is recorded.").wait_for()
+    screenshot(holder, "proxy-vote-recorded")
+    assert ProxyVoteCast.objects.get(vote=vote).principal == maya
+    meeting_vote_close(vote_id=vote.pk, actor=sol, votes_for=2, votes_against=1, abstentions=0)
+    assert MeetingVote.objects.get(pk=vote.pk).votes_for == 3  # 2 hands in the room + Maya's proxy
+
+    # An observer downloads the motions book from the meeting's page.
+    observer = new_page(DESKTOP)
+    observer.goto(f"{live_server.url}/meetings/{meeting.pk}/")
+    screenshot(observer, "meeting-papers-links")
+    with observer.expect_download() as download:
+        observer.get_by_role("link", name="motions book").click()
+    path = ARTIFACTS / "motions-book.pdf"
+    download.value.save_as(str(path))
+    text = subprocess.run(
+        [shutil.which("pdftotext") or "pdftotext", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert "Back the renters' union" in flat and "State: Carried" in flat
+    assert "carried, 3 for, 1 against, 0 abstentions" in flat
+    if shutil.which("pdftoppm"):  # a picture of the first page, to look at
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(path), str(ARTIFACTS / "motions-book")],
+            check=True,
+        )
