@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -130,6 +131,15 @@ def motion_propose(request: HttpRequest, unit_slug: str) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = exc.status
             else:
+                if "submit" in request.POST:
+                    messages.success(
+                        request,
+                        f"Your motion is submitted. It needs {motion.seconders_required} "
+                        f"seconder{'s' if motion.seconders_required != 1 else ''} from members of {unit.name}; "
+                        "you will be e-mailed as it moves on.",
+                    )
+                else:
+                    messages.success(request, "Your draft is saved. Only you can see it until you submit it.")
                 return redirect("meetings:motion", motion.pk)
         else:
             status = 400
@@ -203,6 +213,9 @@ def amendment_propose(request: HttpRequest, motion_id: int) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = exc.status
             else:
+                messages.success(
+                    request, "Your amendment is proposed. It appears below the motion, with its changes marked."
+                )
                 return redirect("meetings:motion", motion.pk)
         else:
             status = 400
