@@ -30,4 +30,4 @@ def test_no_post_lands_after_the_decision(branch) -> None:
             assert post.code == "discussion_closed" and posts == []
         else:
             assert isinstance(post, DiscussionPost) and len(posts) == 1
-            assert posts[0].created_at <= motion.decided_at
+            assert motion.decided_at is not None and posts[0].created_at <= motion.decided_at
