@@ -37,6 +37,7 @@ urlpatterns = [
     path("<int:meeting_id>/papers/<slug:paper>.pdf", papers.meeting_pdf, name="pdf"),
     path("<int:meeting_id>/proxy/", proxies.proxy_page, name="proxy"),
     path("<int:meeting_id>/proxy/revoke/", proxies.proxy_revoke_view, name="proxy_revoke"),
+    path("<int:meeting_id>/delegates/", proxies.delegate_set_view, name="delegates"),
     path("votes/<int:vote_id>/proxy-cast/", proxies.proxy_vote_cast_view, name="proxy_vote_cast"),
     path("<int:meeting_id>/paper/", paper.paper_index, name="paper"),
     path("<int:meeting_id>/paper/hands/", paper.paper_hands, name="paper_hands"),

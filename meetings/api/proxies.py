@@ -85,7 +85,7 @@ class ProxyVoteCastApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     class ProxyVoteInput(serializers.Serializer):
-        principal = serializers.IntegerField(min_value=1)
+        principal = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
         choice = serializers.ChoiceField(choices=["for", "against", "abstain"])
 
     @extend_schema(

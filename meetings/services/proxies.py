@@ -26,10 +26,12 @@ from ballots.services.casting import CastReceipt, vote_cast
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotFound, NotPermitted
 from governance import authority
+from governance.models import Unit
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import meeting_for_update, vote_for_update, vote_get
 from meetings.models import Attendance, Meeting, MeetingDelegate, MeetingVote, ProxyAppointment, ProxyVoteCast
 from meetings.selectors import is_checked_in, is_eligible, standing_orders_for
+from meetings.services.meetings import require_officer
 
 User = get_user_model()
 BEFORE_THE_MEETING = {Meeting.State.SCHEDULED, Meeting.State.NOTICE_SENT}
@@ -238,3 +240,35 @@ def voting_strength(*, meeting: Meeting) -> int:
     return sum(weights.get(pk, 1) for pk in present) + sum(
         weights.get(pk, 1) for pk in proxy_roll_additions(meeting=meeting)
     )
+
+
+MAX_DELEGATE_WEIGHT = 1_000_000
+
+
+def meeting_delegate_set(
+    *, meeting_id: int, actor: Any, person: Any, represents: Unit, weight: int
+) -> MeetingDelegate | None:
+    """An officer names ``person`` the delegate of ``represents`` (the
+    meeting's unit or a unit below it) carrying ``weight`` votes in open and
+    counted votes; weight 0 removes them. Before a vote opens: a vote's
+    electorate is fixed when it opens."""
+    with transaction.atomic():
+        meeting = meeting_for_update(meeting_id=meeting_id)
+        require_officer(user=actor, unit=meeting.unit, doing="name delegates")
+        if meeting.state not in {*BEFORE_THE_MEETING, Meeting.State.IN_PROGRESS}:
+            raise Conflict(Code.INVALID_TRANSITION, f"The meeting is {meeting.get_state_display().lower()}.")
+        if not 0 <= weight <= MAX_DELEGATE_WEIGHT:
+            raise DomainError("invalid", f"A delegate's weight is from 1 to {MAX_DELEGATE_WEIGHT:,} (0 removes them).")
+        if not represents.path.startswith(meeting.unit.path):
+            raise DomainError(Code.WRONG_UNIT, f"{represents.name} is not {meeting.unit.name} or a unit within it.")
+        if weight == 0:
+            MeetingDelegate.objects.filter(meeting=meeting, person=person).delete()
+            audit_record(actor=actor, action="delegate_removed", obj=meeting, unit=meeting.unit)
+            return None
+        if not is_eligible(meeting=meeting, person=person):
+            raise DomainError(Code.NOT_ELIGIBLE, f"{person} is not entitled to attend this meeting.")
+        delegate, _ = MeetingDelegate.objects.update_or_create(
+            meeting=meeting, person=person, defaults={"represents": represents, "weight": weight}
+        )
+        audit_record(actor=actor, action="delegate_named", obj=delegate, unit=meeting.unit, detail={"weight": weight})
+    return delegate

@@ -293,3 +293,38 @@ def test_proxy_vote_api(branch) -> None:
     again = api.post(url, {"principal": principal.pk, "choice": "for"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     assert again.status_code == 201 and again.json()["receipt"] == ok.json()["receipt"]
     assert api.post(url, {"principal": principal.pk, "choice": "for"}, format="json").status_code == 409
+
+
+def test_officers_name_delegates_with_weights_on_the_page(branch) -> None:
+    from meetings.services.proxies import meeting_delegate_set
+
+    meeting = called_meeting(branch)
+    delegate = branch.members[2]
+    elsewhere = UnitFactory(name="Elsewhere", slug="elsewhere")
+    with pytest.raises(NotPermitted):
+        meeting_delegate_set(
+            meeting_id=meeting.pk, actor=branch.members[0], person=delegate, represents=branch.unit, weight=5
+        )
+    with pytest.raises(DomainError) as wrong_unit:
+        meeting_delegate_set(
+            meeting_id=meeting.pk, actor=branch.secretary, person=delegate, represents=elsewhere, weight=5
+        )
+    assert wrong_unit.value.code == "wrong_unit"
+    c = client_for(branch.secretary)
+    url = f"/meetings/{meeting.pk}/delegates/"
+    bad = c.post(url, {"delegate_email": delegate.email, "represents": "stockport", "weight": "-3"})
+    assert bad.status_code == 400 and "Ensure this value is greater than or equal to 0." in bad.content.decode()
+    unknown = c.post(url, {"delegate_email": "x@example.org", "represents": "stockport", "weight": "3"})
+    assert unknown.status_code == 400 and "No member is registered" in unknown.content.decode()
+    not_a_choice = c.post(url, {"delegate_email": delegate.email, "represents": "elsewhere", "weight": "3"})
+    assert not_a_choice.status_code == 400 and "Select a valid choice." in not_a_choice.content.decode()
+    ok = c.post(url, {"delegate_email": delegate.email, "represents": "stockport", "weight": "40"}, follow=True)
+    assert "Delegates updated." in ok.content.decode() and "<td>40</td>" in ok.content.decode()
+    assert MeetingDelegate.objects.get(meeting=meeting, person=delegate).weight == 40
+    c.post(url, {"delegate_email": delegate.email, "represents": "stockport", "weight": "0"})
+    assert not MeetingDelegate.objects.exists()
+    assert client_for(branch.members[0]).post(url, {"weight": "1"}).status_code == 403
+    assert (
+        "Delegates and their weights"
+        not in client_for(branch.members[0]).get(f"/meetings/{meeting.pk}/proxy/").content.decode()
+    )

@@ -203,6 +203,13 @@ ROWS = [
     Row("GET meeting console", MEETING_RUNNERS, lambda c, o: c.get(f"/meetings/{o['agm'].pk}/console/"), api=False),
     Row("GET minutes editor", MEETING_RUNNERS, lambda c, o: c.get(f"/meetings/{o['past'].pk}/minutes/"), api=False),
     Row("GET meeting scheduler", MEETING_RUNNERS, lambda c, o: c.get(f"/meetings/schedule/{o['slug']}/"), api=False),
+    Row(
+        "POST minutes preview",
+        MEETING_RUNNERS,
+        lambda c, o: c.post(f"/meetings/{o['past'].pk}/minutes/preview/", {"text": "**x**"}),
+        api=False,
+    ),
+    Row("GET paper results page", MEETING_RUNNERS, lambda c, o: c.get(f"/meetings/{o['past'].pk}/paper/"), api=False),
     # --- its ballots: set up and run by those who manage Stockport
     Row("GET new ballot page", MANAGERS, lambda c, o: c.get(f"/ballots/new/{o['slug']}/"), api=False),
     Row("GET ballot manage page", MANAGERS, lambda c, o: c.get(f"/ballots/{o['ballot'].pk}/manage/"), api=False),
