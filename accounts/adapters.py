@@ -11,6 +11,7 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
+from accounts import login_limits
 from core.client_ip import client_ip
 from governance.models import Unit
 
@@ -21,12 +22,18 @@ class AccountAdapter(DefaultAccountAdapter):
         (``TRUSTED_PROXY_COUNT``), the same as the API's throttles."""
         return client_ip(request)
 
-    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
-        """Count failed sign-ins per account *and* client address, so that
-        someone guessing from elsewhere cannot lock the member out (the
-        per-address limit in ``ACCOUNT_RATE_LIMITS`` still stops one address
-        trying many accounts)."""
-        return f"{self.get_client_ip(request)}|{super()._get_login_attempts_cache_key(request, **credentials)}"
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        """allauth's authentication, behind a limit on failed sign-ins per
+        account *and* client address (``accounts.login_limits``), so that
+        someone guessing from elsewhere cannot lock the member out."""
+        address = self.get_client_ip(request)
+        login = str(credentials.get("email") or credentials.get("username") or "")
+        if login_limits.login_refused(address=address, login=login):
+            raise self.validation_error("too_many_login_attempts")
+        user = super().authenticate(request, **credentials)
+        if user is None:
+            login_limits.login_failed(address=address, login=login)
+        return user
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Open sign-up exists only for supporters of units that allow it;

@@ -129,12 +129,13 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Failed sign-ins: 5 for one account from one address, then that address is
 # refused for that account until 20 minutes after the first failure (so at
-# least 15 minutes after five failures inside five). The account key includes
-# the client address (accounts.adapters), so an attacker elsewhere cannot
-# lock a member out; 20 failures in 5 minutes from one address (any accounts)
-# refuse that address. Behind a proxy, set TRUSTED_PROXY_COUNT.
+# least 15 minutes after five failures inside five): accounts.login_limits,
+# keyed on account and address together, so an attacker elsewhere cannot
+# lock a member out. Here, allauth's own limit: 20 failures in 5 minutes from
+# one address (any accounts) refuse that address. Behind a proxy, set
+# TRUSTED_PROXY_COUNT.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "20/5m/ip,5/20m/key",
+    "login_failed": "20/5m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
 # How many reverse proxies of ours append to X-Forwarded-For in front of the

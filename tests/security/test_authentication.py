@@ -35,7 +35,7 @@ LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 
 class Clock:
-    """allauth's rate limiter reads ``time.time()``; this one can jump ahead."""
+    """The sign-in limit (``accounts.login_limits``) reads ``time.time()``; this one can jump ahead."""
 
     def __init__(self) -> None:
         import time
@@ -72,7 +72,7 @@ def test_five_failures_refuse_the_sixth_for_fifteen_minutes_but_not_from_elsewhe
     clock = Clock()
     email, attacker, member_ip = demo.member.email, "203.0.113.9", "198.51.100.7"
     client = Client()
-    with mock.patch("allauth.core.internal.ratelimit.time", clock):
+    with mock.patch("accounts.login_limits.time", clock):
         for _ in range(5):
             assert _attempt(client, email, "wrong-password-1", attacker) == "wrong"
             clock.advance(0.9)  # five failures inside five minutes
