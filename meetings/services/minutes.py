@@ -20,7 +20,7 @@ from core.errors import Conflict, DomainError
 from meetings import limits
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import meeting_for_update, minutes_for_update
-from meetings.models import AgendaItem, Meeting, MeetingVote, Minutes, MinutesVersion
+from meetings.models import AgendaItem, Meeting, MeetingVote, Minutes, MinutesVersion, ProxyAppointment
 from meetings.services.meetings import require_officer
 from meetings.speakers import speakers_for_minutes
 
@@ -56,7 +56,17 @@ def minutes_text_draft(*, meeting: Meeting) -> str:
     return (
         render_to_string(
             "meetings/minutes_draft.md",
-            {"meeting": meeting, "items": items, "loose_votes": list(loose), "present": meeting.attendances.count()},
+            {
+                "meeting": meeting,
+                "items": items,
+                "loose_votes": list(loose),
+                "present": meeting.attendances.count(),
+                "proxies": list(
+                    ProxyAppointment.objects.filter(meeting=meeting, revoked_at__isnull=True)
+                    .select_related("principal", "holder")
+                    .order_by("principal__full_name", "id")
+                ),
+            },
         ).strip()
         + "\n"
     )

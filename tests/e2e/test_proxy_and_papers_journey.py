@@ -115,3 +115,17 @@ def test_proxy_appointed_and_used_then_the_motions_book_downloaded(live_server, 
             ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(path), str(ARTIFACTS / "motions-book")],
             check=True,
         )
+
+    # After the meeting the secretary edits the minutes: the preview follows the typing.
+    svc.meeting_close(meeting_id=meeting.pk, actor=sol)
+    secretary = sign_in(new_page, live_server, sol, f"/meetings/{meeting.pk}/minutes/")
+    secretary.set_viewport_size(DESKTOP)
+    editor = secretary.get_by_label("Minutes (Markdown: ## headings, **bold**, lists, tables)")
+    assert "Proxies: Maya M (held by Ali A)." in editor.input_value()
+    editor.press("Control+End")
+    editor.type("\n\n**Apologies** from Maya M, by proxy.")
+    preview = secretary.locator("#minutes-preview")
+    preview.locator("strong", has_text="Apologies").wait_for()
+    assert "<script" not in preview.inner_html()
+    assert secretary.locator("#minutes-preview-status").inner_text() == "Preview up to date."
+    screenshot(secretary, "minutes-editor-preview")

@@ -130,6 +130,9 @@ def test_hands_vote_records_proxy_votes_apart_and_adds_them(branch) -> None:
     assert vote.result["by_proxy"] == {"for": 0, "against": 1, "abstain": 0}
     cast = ProxyVoteCast.objects.get(vote=vote)
     assert (cast.principal, cast.holder, cast.choice) == (principal, holder, "against")
+    svc.meeting_close(meeting_id=meeting.pk, actor=branch.secretary)
+    drafted = meeting.minutes.versions.get(number=1).text
+    assert f"Proxies: {principal} (held by {holder})." in drafted
 
 
 def test_open_vote_counts_proxies_and_a_principal_present_votes_in_person(branch) -> None:
