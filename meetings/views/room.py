@@ -25,7 +25,7 @@ from meetings.services.speakers import speaker_request, speaker_withdraw
 from meetings.speakers import policy_for, speaker_live, speaker_requests_of
 from meetings.views.common import act
 
-PROJECTOR_POLL_MS = 1000
+PROJECTOR_POLL_MS = 500  # the result must reach the room within 2 s of the close
 
 
 def _projected_meeting(meeting_id: int, token: str) -> Meeting:

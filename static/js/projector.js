@@ -11,6 +11,7 @@
   var every = parseInt(root.getAttribute("data-poll-ms"), 10) || 1000;
   var clock = null; // {remaining, running, at}
   var lastCode = null;
+  var itemTitle = null;
 
   function $(name) { return root.querySelector('[data-pj="' + name + '"]'); }
   function set(name, text) { var n = $(name); if (n && n.textContent !== text) { n.textContent = text; } }
@@ -40,10 +41,11 @@
     box.hidden = !m;
     if (!m) { return; }
     set("motion-title", m.title);
+    $("motion-title").hidden = !!(itemTitle && itemTitle === m.title); // said once, as the item's title
     set("motion-text", m.text);
     var list = document.getElementById("pj-amendments");
     var html = "";
-    for (var i = 0; i < m.amendments.length; i++) { html += m.amendments[i].diff_html; }
+    for (var i = 0; i < m.amendments.length; i++) { html += m.amendments[i].summary + m.amendments[i].state + m.amendments[i].diff_html; }
     if (list.getAttribute("data-sig") === html) { return; }
     list.setAttribute("data-sig", html);
     list.textContent = "";
@@ -100,6 +102,7 @@
     set("quorate", d.quorate ? "quorate" : "not quorate");
     document.getElementById("pj-quorum").className = "pj-quorum " + (d.quorate ? "ok" : "bad");
     set("item", d.item ? d.item.position + ". " + d.item.title : d.state);
+    itemTitle = d.item ? d.item.title : null;
     drawMotion(d.motion);
     drawSpeakers(d.speakers);
     drawVote(d.vote);

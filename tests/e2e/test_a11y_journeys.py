@@ -65,7 +65,7 @@ def journeys() -> dict[str, list[tuple[str, str]]]:
         ("motions", "/meetings/motions/"),
         ("motion", f"/meetings/motions/{motion.pk}/"),
         ("meeting", f"/meetings/{agm.pk}/"),
-        ("projector", f"/meetings/{agm.pk}/projector/"),
+        ("projector", f"/meetings/{agm.pk}/projector/{agm.projector_token}/"),  # its secret address
         ("login", "/accounts/login/"),
         ("signup", "/accounts/signup/"),
         ("password-reset", "/accounts/password/reset/"),
