@@ -294,6 +294,7 @@ def _person(post: Any) -> Any:
 
 
 def _take_next_item(meeting: Meeting, user: Any) -> None:
+    meeting_services.require_officer(user=user, unit=meeting.unit, doing="take the next item")
     item = meeting.agenda_items.filter(state=AgendaItem.State.PENDING).order_by("position", "id").first()
     if item is None:
         raise DomainError("not_found", "There is no item left on the agenda.")

@@ -57,8 +57,9 @@ def projector(request: HttpRequest, meeting_id: int, token: str) -> HttpResponse
             "check_in_host": request.get_host(),
         },
     )
+    # The address is the secret: not cached; the site's Referrer-Policy
+    # (same-origin) keeps it from other sites, and the page links nowhere.
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"  # the address is the secret
     return response
 
 

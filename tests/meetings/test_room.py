@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from ballots.services.reminders import reminders_enqueue_due
 from core.errors import Conflict
 from core.models import OutboxEmail
-from meetings.models import Attendance, Meeting, MeetingVote, Motion
+from meetings.models import Attendance, Meeting, MeetingVote, Motion, SpeakerRequest
 from meetings.services import meetings as svc
 from meetings.services.attendance import attendance_check_out
 from meetings.services.room import projector_token_rotate, room_code_rotate, room_code_show
@@ -47,7 +47,7 @@ def test_projector_needs_its_secret_and_the_secret_rotates(branch) -> None:
     assert client_for().get(f"/meetings/{meeting.pk}/projector/wrong-token/live.json").status_code == 404
     old = _projector(meeting)
     page = client_for().get(old)
-    assert page.status_code == 200 and page["Referrer-Policy"] == "no-referrer"
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store"
     html = page.content.decode()
     assert "<nav" not in html and "site.css" not in html, "the projector carries no site chrome"
     assert 'src="/static/js/projector.js"' in html and "<script>" not in html
@@ -239,6 +239,19 @@ def test_starting_before_the_day_needs_the_chairs_confirmation(branch) -> None:
     assert Meeting.objects.get(pk=meeting.pk).state == Meeting.State.NOTICE_SENT
     chair.post(f"/meetings/{meeting.pk}/console/start/", {"confirm_early": "yes"})
     assert Meeting.objects.get(pk=meeting.pk).state == Meeting.State.IN_PROGRESS
+
+
+def test_members_cannot_work_the_console(branch) -> None:
+    meeting = running_meeting(branch, present=3)
+    speaker_request(meeting_id=meeting.pk, person=branch.members[0], kind="for")
+    member = client_for(branch.members[1])
+    token = meeting.projector_token
+    for action in ["code-show", "code-rotate", "projector-rotate", "speaker-next", "next-item"]:
+        r = member.post(f"/meetings/{meeting.pk}/console/{action}/", follow=True)
+        assert "Only" in r.content.decode() or r.status_code == 403, action
+    meeting.refresh_from_db()
+    assert not meeting.room_code_shown and meeting.projector_token == token
+    assert not SpeakerRequest.objects.filter(meeting=meeting, state="speaking").exists()
 
 
 def test_console_controls_are_labelled_buttons(branch) -> None:
