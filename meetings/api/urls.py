@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from meetings.api import discussion, proxies, views
+from meetings.api import discussion, paper, proxies, views
 
 urlpatterns = [
     path("motions/", views.MotionListApi.as_view(), name="meetings-api-motions"),
@@ -33,5 +33,9 @@ urlpatterns = [
     path("<int:meeting_id>/check-in/", views.CheckInApi.as_view(), name="meetings-api-check-in"),
     path("votes/<int:vote_id>/cast/", views.VoteCastApi.as_view(), name="meetings-api-vote-cast"),
     path("<int:meeting_id>/proxy/", proxies.ProxyApi.as_view(), name="meetings-api-proxy"),
+    path("paper/<int:count_id>/", paper.PaperCountApi.as_view(), name="meetings-api-paper"),
+    path("paper/<int:count_id>/papers/", paper.PaperEntryApi.as_view(), name="meetings-api-paper-entry"),
+    path("paper/<int:count_id>/count/", paper.PaperCountRunApi.as_view(), name="meetings-api-paper-count"),
+    path("paper/entries/<int:entry_id>/check/", paper.PaperEntryCheckApi.as_view(), name="meetings-api-paper-check"),
     path("votes/<int:vote_id>/proxy-cast/", proxies.ProxyVoteCastApi.as_view(), name="meetings-api-proxy-vote-cast"),
 ]

@@ -200,3 +200,45 @@ def test_counted_hands_figures_entered_with_form_errors(branch) -> None:
         MeetingVote.State.DECIDED, 3, 1, 1, True,
     )  # fmt: skip
     assert client_for(branch.members[0]).post(url, {"votes_for": "1"}).status_code == 403
+
+
+def test_paper_ballot_api_enter_check_and_count(branch) -> None:
+    from rest_framework.test import APIClient
+
+    chair = chair_of(branch)
+    meeting = running(branch, present=1)
+    pc = paper_count_create(
+        meeting_id=meeting.pk, actor=branch.secretary, title="Committee", method="scottish-stv",
+        seats=2, candidates=NAMES,
+    )  # fmt: skip
+    sec, ch, member = APIClient(), APIClient(), APIClient()
+    sec.force_authenticate(branch.secretary)
+    ch.force_authenticate(chair)
+    member.force_authenticate(branch.members[0])
+    base = f"/api/meetings/paper/{pc.pk}/"
+    assert APIClient().get(base).status_code in {401, 403}
+    assert member.get(base).status_code == 403
+    assert member.post(f"{base}papers/", {"marks": ["1"]}, format="json").status_code == 403
+    assert sec.get("/api/meetings/paper/999999/").status_code == 404
+    bad = sec.post(f"{base}papers/", {"marks": ["1", "1"]}, format="json")
+    assert bad.status_code == 400 and "no number missing or repeated" in bad.json()["message"]
+    assert sec.post(f"{base}papers/", {"marks": "nope"}, format="json").status_code == 400
+    ids = [
+        sec.post(f"{base}papers/", {"marks": m}, format="json").json()["id"]
+        for m in (["1", "2"], ["", "1", "2"], ["2", "", "1"])
+    ]
+    state = sec.get(base).json()
+    assert [p["ranking"] for p in state["awaiting_check"]] == [["Ann", "Bob"], ["Bob", "Cat"], ["Cat", "Ann"]]
+    own = sec.post(f"/api/meetings/paper/entries/{ids[0]}/check/", {"matches": True}, format="json")
+    assert own.status_code == 403 and own.json()["code"] == "same_officer"
+    early = ch.post(f"{base}count/")
+    assert early.status_code == 409 and early.json()["code"] == "papers_unchecked"
+    for entry_id in ids:
+        assert (
+            ch.post(f"/api/meetings/paper/entries/{entry_id}/check/", {"matches": True}, format="json").status_code
+            == 204
+        )
+    counted = ch.post(f"{base}count/")
+    assert counted.status_code == 200 and counted.json()["state"] == "counted" and counted.json()["confirmed"] == 3
+    assert len(counted.json()["result"]["elected"]) == 2
+    assert ch.post(f"{base}count/").status_code == 409
