@@ -20,7 +20,7 @@ from core.errors import Conflict, DomainError
 from meetings import limits
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import meeting_for_update, minutes_for_update
-from meetings.models import AgendaItem, Meeting, MeetingVote, Minutes, MinutesVersion, ProxyAppointment
+from meetings.models import AgendaItem, Meeting, MeetingVote, Minutes, MinutesVersion, PaperCount, ProxyAppointment
 from meetings.services.meetings import require_officer
 from meetings.speakers import speakers_for_minutes
 
@@ -61,6 +61,11 @@ def minutes_text_draft(*, meeting: Meeting) -> str:
                 "items": items,
                 "loose_votes": list(loose),
                 "present": meeting.attendances.count(),
+                "paper_counts": list(
+                    PaperCount.objects.filter(meeting=meeting, state=PaperCount.State.COUNTED).order_by(
+                        "created_at", "id"
+                    )
+                ),
                 "proxies": list(
                     ProxyAppointment.objects.filter(meeting=meeting, revoked_at__isnull=True)
                     .select_related("principal", "holder")

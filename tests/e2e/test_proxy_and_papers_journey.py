@@ -129,3 +129,56 @@ def test_proxy_appointed_and_used_then_the_motions_book_downloaded(live_server, 
     assert "<script" not in preview.inner_html()
     assert secretary.locator("#minutes-preview-status").inner_text() == "Preview up to date."
     screenshot(secretary, "minutes-editor-preview")
+
+
+def test_proxy_and_paper_pages_have_no_wcag22_aa_violation(live_server, browser) -> None:
+    from tests.e2e.test_a11y_journeys import _audit, _axe_source
+
+    axe = _axe_source()
+    unit = UnitFactory(name="Stockport", slug="stockport")
+    StandingOrders.objects.create(unit=unit, quorum=1, proxies_allowed=True, proxies_per_holder=2)
+    sol = person(unit, "Sol Secretary", "sol@example.org")
+    Holding.objects.create(person=sol, office=OfficeFactory(unit=unit), starts_on=dt.date(2024, 1, 1), authority="x")
+    maya, ali = person(unit, "Maya M", "maya@example.org"), person(unit, "Ali A", "ali@example.org")
+    meeting = svc.meeting_schedule(
+        unit=unit, actor=sol, kind=Meeting.Kind.GENERAL, title="Stockport GM",
+        starts_at=timezone.now() + dt.timedelta(days=20),
+    )  # fmt: skip
+    svc.meeting_notice_send(meeting_id=meeting.pk, actor=sol)
+    from meetings.services.paper import paper_count_create, paper_entry_add
+    from meetings.services.proxies import proxy_appoint
+
+    proxy_appoint(meeting_id=meeting.pk, principal=maya, holder=ali)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(minutes=5))
+    svc.meeting_start(meeting_id=meeting.pk, actor=sol)
+    for present in (sol, ali):
+        attendance_check_in_by_officer(meeting_id=meeting.pk, person=present, actor=sol)
+    meeting_vote_open(meeting_id=meeting.pk, actor=sol, mode="open", title="Thanks to the venue")
+    pc = paper_count_create(
+        meeting_id=meeting.pk, actor=sol, title="Election of the chair", method="irv", seats=1,
+        candidates=["Ann", "Bob", "Cat"],
+    )  # fmt: skip
+    paper_entry_add(count_id=pc.pk, actor=sol, marks={0: "1", 1: "2"})
+    found: dict[str, list] = {}
+    for viewport in (PHONE, DESKTOP):
+        for user, pages in (
+            (ali, [f"/meetings/{meeting.pk}/", f"/meetings/{meeting.pk}/proxy/"]),
+            (sol, [f"/meetings/{meeting.pk}/paper/", f"/meetings/paper/{pc.pk}/", f"/meetings/{meeting.pk}/proxy/"]),
+        ):
+            context = browser.new_context(viewport=viewport, bypass_csp=True)
+            page = context.new_page()
+            page.set_default_timeout(15000)
+            page.goto(f"{live_server.url}/accounts/login/")
+            page.get_by_label("Email").fill(user.email)
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign In").click()
+            page.wait_for_load_state()
+            for url in pages:
+                page.goto(f"{live_server.url}{url}")
+                violations = _audit(page, axe)
+                found[f"{user.email} {url} {viewport['width']}"] = [(v["id"], len(v["nodes"])) for v in violations]
+            if user == sol and viewport == PHONE:
+                page.goto(f"{live_server.url}/meetings/paper/{pc.pk}/")
+                screenshot(page, "paper-entry-page")
+            context.close()
+    assert all(not v for v in found.values()), {k: v for k, v in found.items() if v}

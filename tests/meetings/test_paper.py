@@ -97,6 +97,10 @@ def test_ranked_paper_ballot_counts_only_confirmed_papers_with_the_engine(branch
     assert pc.result["elected"] == ["Ann"]  # Cat's paper passes to Ann: 3 to Bob's 2
     with pytest.raises(Conflict):
         paper_entry_add(count_id=pc.pk, actor=chair, marks=marks("1", "", "", ""))
+    svc.meeting_close(meeting_id=meeting.pk, actor=branch.secretary)
+    drafted = meeting.minutes.versions.get(number=1).text
+    assert "## Paper ballots" in drafted and "- Election of the secretary (Alternative vote" in drafted
+    assert f"seed {pc.seed}): elected Ann." in drafted
 
 
 @pytest.mark.parametrize(
