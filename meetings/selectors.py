@@ -173,6 +173,7 @@ def live_state(*, meeting: Meeting, chair_view: bool = False) -> dict[str, Any]:
         "quorum": meeting.quorum,
         "quorate": present >= meeting.quorum,
         "current_item": current_item.title if current_item else None,
+        "speakers_waiting": _speakers_waiting(meeting=meeting, item=current_item),
         "vote": None,
         "at": timezone.now().isoformat(),
     }
@@ -196,6 +197,15 @@ def live_state(*, meeting: Meeting, chair_view: bool = False) -> dict[str, Any]:
             "explanation": vote.result.get("explanation", ""),
         }
     return data
+
+
+def _speakers_waiting(*, meeting: Meeting, item: AgendaItem | None) -> int:
+    """How many wait to speak on the current item (a count: the names are the room's)."""
+    from meetings.models import SpeakerRequest
+
+    waiting = SpeakerRequest.objects.filter(meeting=meeting, state=SpeakerRequest.State.WAITING)
+    on_item = waiting.filter(agenda_item=item) if item is not None else waiting.filter(agenda_item__isnull=True)
+    return on_item.count()
 
 
 def minutes_for_meeting(*, meeting: Meeting) -> Minutes | None:

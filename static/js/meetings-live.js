@@ -22,6 +22,7 @@
       quorum.classList.toggle("error", !data.quorate);
     }
     set("current_item", data.current_item || "—");
+    if (typeof data.speakers_waiting === "number") { set("waiting", String(data.speakers_waiting)); }
     var v = data.vote;
     if (!v) { return; }
     set("vote-title", v.title);

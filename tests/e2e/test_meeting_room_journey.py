@@ -179,8 +179,9 @@ def test_the_room_live(browser: Any, live_server: Any, celery_processes: CeleryP
         queue = projector.locator("#pj-queue li").all_inner_texts()
         assert [q.split(" ")[0] for q in queue] == ["Bea", "Maya", "Ali"], queue
 
-        # The chair calls Bea; her clock runs down on the projector.
-        console.reload()
+        # The console counts the requests live; the chair refreshes the list and calls Bea.
+        console.wait_for_function("document.querySelector('[data-field=waiting]').textContent === '3'")
+        console.get_by_role("button", name="Refresh the list").click()
         console.get_by_role("button", name="Call the next speaker: Bea Brown").click()
         projector.wait_for_function("document.querySelector('[data-pj=speaker]').textContent === 'Bea Brown'")
         first = projector.locator("#pj-clock").inner_text()

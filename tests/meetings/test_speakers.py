@@ -75,6 +75,7 @@ def test_asking_calling_the_clock_and_the_record(branch) -> None:
     speaker_request(meeting_id=meeting.pk, person=b, kind="against")
     order = speaker_request(meeting_id=meeting.pk, person=c, kind="order")
     assert [r.person_id for r in speakers_queue(meeting=meeting)] == [c.pk, a.pk, b.pk]
+    assert Client().get(f"/meetings/{meeting.pk}/live.json").json()["speakers_waiting"] == 3
 
     first = speaker_call_next(meeting_id=meeting.pk, actor=branch.secretary)
     assert first.pk == order.pk and first.clock_started_at is not None
