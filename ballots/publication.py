@@ -66,10 +66,11 @@ class ChartRow:
     bars: list[Bar]
 
 
-CHART_WIDTH = 600
-LABEL_WIDTH = 0
+CHART_WIDTH = 560
+VALUE_WIDTH = 110  # room after the longest bar for its figure
+NAME_HEIGHT = 18  # each candidate's name on its own line above their bars, never cut short
 BAR_HEIGHT = 10
-ROW_GAP = 14
+ROW_GAP = 12
 
 
 def stage_chart(sheet: dict[str, Any]) -> dict[str, Any]:
@@ -81,6 +82,7 @@ def stage_chart(sheet: dict[str, Any]) -> dict[str, Any]:
     rows: list[ChartRow] = []
     y = 0
     for name in sheet.get("candidates", []):
+        y += NAME_HEIGHT
         bars = []
         for s in stages:
             value = float(s["votes"].get(name, 0) or 0)
@@ -93,7 +95,7 @@ def stage_chart(sheet: dict[str, Any]) -> dict[str, Any]:
     return {
         "rows": rows,
         "height": max(y, 1),
-        "width": CHART_WIDTH,
+        "width": CHART_WIDTH + VALUE_WIDTH,
         "quota_x": round(CHART_WIDTH * quota / peak, 1) if quota else None,
         "stages": len(stages),
     }
