@@ -44,4 +44,5 @@ def proxy_link(context: dict[str, Any], meeting: Meeting) -> dict[str, Any]:
         "meeting": meeting,
         "show": allowed and user.is_authenticated,
         "mine": proxy_of(meeting=meeting, principal=user) if allowed else None,
+        "officer": context.get("is_officer", False),
     }

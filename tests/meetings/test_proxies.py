@@ -221,6 +221,11 @@ def test_proxy_page_form_errors_appoint_and_revoke(branch) -> None:
         f"Your proxy for this meeting: <strong>{holder}</strong>" in c.get(f"/meetings/{meeting.pk}/").content.decode()
     )
     assert "Proxies you hold" in client_for(holder).get(url).content.decode()
+    assert (
+        "Proxy list and delegates (officers)"
+        in client_for(branch.secretary).get(f"/meetings/{meeting.pk}/").content.decode()
+    )
+    assert "Proxy list and delegates" not in c.get(f"/meetings/{meeting.pk}/").content.decode()
     officer_page = client_for(branch.secretary).get(url).content.decode()
     assert "The proxy list (officers)" in officer_page and str(principal) in officer_page
     assert "The proxy list" not in c.get(url).content.decode()
