@@ -211,6 +211,7 @@ def test_the_room_live(browser: Any, live_server: Any, celery_processes: CeleryP
         projector.wait_for_function(
             "document.querySelector('[data-pj=vote-status]').textContent.startsWith('Vote open: 5 of 6 present')"
         )
+        phone_violations = _axe(phones[maya.pk])  # the member's page in the room, after voting
         assert "for," not in projector.locator("#pj-vote").inner_text(), "no running totals of a secret vote"
         screenshot(projector, "room-projector-vote-open")
         projector_violations = _axe(projector)
@@ -282,7 +283,8 @@ def test_the_room_live(browser: Any, live_server: Any, celery_processes: CeleryP
         assert speak_violations == [], speak_violations
         assert console_violations == [], console_violations
         assert projector_violations == [], projector_violations
-        print("axe-core WCAG 2.2 AA: speak page (390), console (1024), projector (1920): 0 violations")  # noqa: T201
+        assert phone_violations == [], phone_violations
+        print("axe-core WCAG 2.2 AA: speak page and meeting page (390), console (1024), projector (1920): 0 violations")  # noqa: T201
     finally:
         for context in contexts:
             context.close()
