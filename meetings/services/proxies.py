@@ -18,9 +18,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from ballots.counting import Ballot as EnginePaper
+from ballots.counting import Election, count
 from ballots.models import Question
 from ballots.services.casting import CastReceipt, vote_cast
 from core.audit import audit_record
@@ -155,14 +157,25 @@ def delegate_weight(*, meeting_id: int, person_id: int) -> int:
     return next(iter(found), 1)
 
 
+CHOICES = ("for", "against", "abstain")
+
+
+def weighted_tally(marks: list[tuple[str, int]]) -> tuple[int, int, int]:
+    """For, against and abstaining from (choice, weight) pairs, counted by
+    the engine's paper weights: each pair is one engine paper of that
+    weight, summed by its plurality count's first stage."""
+    if not marks:
+        return 0, 0, 0
+    papers = tuple(EnginePaper((CHOICES.index(choice),), weight) for choice, weight in marks)
+    sheet = count("plurality", Election(candidates=CHOICES, ballots=papers, seats=1))
+    first = sheet.stages[0].votes
+    return int(first.get(0, 0)), int(first.get(1, 0)), int(first.get(2, 0))
+
+
 def proxy_tally(*, vote: MeetingVote) -> tuple[int, int, int]:
     """Proxy votes (weighted) for, against and abstaining, to add to the
     room's figures at the close of an open or counted-hands vote."""
-    sums = {
-        row["choice"]: int(row["total"] or 0)
-        for row in ProxyVoteCast.objects.filter(vote=vote).values("choice").annotate(total=Sum("weight"))
-    }
-    return sums.get("for", 0), sums.get("against", 0), sums.get("abstain", 0)
+    return weighted_tally(list(ProxyVoteCast.objects.filter(vote=vote).values_list("choice", "weight")))
 
 
 def proxy_vote_cast(
@@ -219,14 +232,13 @@ def proxy_vote_cast(
 
 
 def open_vote_tally(*, vote: MeetingVote) -> tuple[int, int, int]:
-    """An open vote's figures: each name counted with its delegate's weight
-    (1 at a meeting without delegates), plus the proxy votes."""
+    """An open vote's figures: each name with its delegate's weight (1 at a
+    meeting without delegates) and each proxy vote, counted together by the
+    engine's weights."""
     weights = dict(MeetingDelegate.objects.filter(meeting_id=vote.meeting_id).values_list("person_id", "weight"))
-    totals = {"for": 0, "against": 0, "abstain": 0}
-    for voter_id, choice in vote.casts.values_list("voter_id", "choice"):
-        totals[choice] += weights.get(voter_id, 1)
-    by_proxy = proxy_tally(vote=vote)
-    return totals["for"] + by_proxy[0], totals["against"] + by_proxy[1], totals["abstain"] + by_proxy[2]
+    marks = [(choice, weights.get(voter_id, 1)) for voter_id, choice in vote.casts.values_list("voter_id", "choice")]
+    marks += list(ProxyVoteCast.objects.filter(vote=vote).values_list("choice", "weight"))
+    return weighted_tally(marks)
 
 
 def voting_strength(*, meeting: Meeting) -> int:
