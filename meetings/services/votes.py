@@ -198,7 +198,9 @@ def _count(vote: MeetingVote, votes_for: int, votes_against: int, abstentions: i
             votes_against=votes_against,
             abstentions=abstentions,
             threshold=ENGINE_THRESHOLD[MeetingVote.Threshold(vote.threshold)],
-            electorate=vote.present or None,
+            # Late arrivals may vote after the electorate was fixed at the
+            # opening: never below the turnout, or the engine refuses the count.
+            electorate=max(vote.present, votes_for + votes_against + abstentions) or None,
             title=vote.title,
         ),
     )
@@ -269,12 +271,14 @@ def meeting_vote_close(
             figures = [votes_for, votes_against, abstentions or 0]
             if votes_for is None or votes_against is None or any(n < 0 for n in figures):  # type: ignore[operator]
                 raise DomainError(Code.BAD_FIGURES, "Enter the number for and against (and abstentions).")
-            if sum(figures) > vote.present:  # type: ignore[arg-type]
+            by_proxy = proxy_tally(vote=vote)  # recorded apart, added to the room's hands
+            room = vote.present - sum(by_proxy)  # the votes left for hands in the room
+            if sum(figures) > room:  # type: ignore[arg-type]
                 raise DomainError(
                     Code.BAD_FIGURES,
-                    f"{sum(figures)} hands counted, but only {vote.present} members are checked in.",  # type: ignore[arg-type]
+                    f"{sum(figures)} hands counted, but only {room} can vote in the room"  # type: ignore[arg-type]
+                    + (f" ({sum(by_proxy)} proxy votes were cast on phones)." if any(by_proxy) else "."),
                 )
-            by_proxy = proxy_tally(vote=vote)  # recorded apart, added to the room's hands
             _count(vote, votes_for + by_proxy[0], votes_against + by_proxy[1], (abstentions or 0) + by_proxy[2])  # type: ignore[operator]
             vote.result["by_proxy"] = dict(zip(("for", "against", "abstain"), by_proxy, strict=True))
             _decide(vote)

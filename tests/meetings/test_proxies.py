@@ -124,6 +124,9 @@ def test_hands_vote_records_proxy_votes_apart_and_adds_them(branch) -> None:
     with pytest.raises(NotPermitted) as not_holder:
         proxy_vote_cast(vote_id=vote.pk, holder=branch.members[0], principal_id=principal.pk, choice="for")
     assert not_holder.value.code == "not_a_proxy"
+    with pytest.raises(DomainError) as too_many:  # 5 in the room + 1 proxy: 6 hands would count the proxy twice
+        meeting_vote_close(vote_id=vote.pk, actor=branch.secretary, votes_for=4, votes_against=1, abstentions=1)
+    assert too_many.value.code == "bad_figures" and "1 proxy votes were cast on phones" in too_many.value.message
     meeting_vote_close(vote_id=vote.pk, actor=branch.secretary, votes_for=3, votes_against=1, abstentions=1)
     vote.refresh_from_db()
     assert (vote.votes_for, vote.votes_against, vote.abstentions) == (3, 2, 1)
@@ -336,3 +339,17 @@ def test_officers_name_delegates_with_weights_on_the_page(branch) -> None:
         "Delegates and their weights"
         not in client_for(branch.members[0]).get(f"/meetings/{meeting.pk}/proxy/").content.decode()
     )
+
+
+def test_a_late_arrival_voting_in_an_open_vote_does_not_break_the_count(branch) -> None:
+    motion = in_order_motion(branch)
+    meeting = called_meeting(branch)
+    start(branch, meeting, [branch.secretary, branch.members[0]])
+    vote = meeting_vote_open(meeting_id=meeting.pk, actor=branch.secretary, mode="open", motion=motion)
+    assert vote.present == 2
+    attendance_check_in_by_officer(meeting_id=meeting.pk, person=branch.members[1], actor=branch.secretary)
+    for voter in (branch.secretary, branch.members[0], branch.members[1]):
+        meeting_vote_cast(vote_id=vote.pk, voter=voter, choice="for")
+    meeting_vote_close(vote_id=vote.pk, actor=branch.secretary)
+    vote.refresh_from_db()
+    assert (vote.votes_for, vote.carried) == (3, True)
