@@ -37,7 +37,13 @@ NOT_YOURS = "Only this ballot's returning officer can see the provisional result
 
 
 def _ballot(ballot_id: int) -> Ballot:
-    ballot = Ballot.objects.select_related("unit", "returning_officer").filter(pk=ballot_id).first()
+    # A secret vote taken in a meeting is decided by the chair's close in the
+    # room and never declared to the roll, so it has no provisional page.
+    ballot = (
+        Ballot.objects.select_related("unit", "returning_officer")
+        .filter(pk=ballot_id, meeting_vote__isnull=True)
+        .first()
+    )
     if ballot is None:
         raise Http404("There is no such ballot.")
     return ballot

@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from core.errors import DomainError
 from core.models import OutboxEmail
 from meetings.models import MeetingVote, Minutes
 from meetings.services import meetings as svc
@@ -113,6 +114,13 @@ def test_secret_vote_with_two_present_shows_no_per_choice_figure_anywhere(
 
     minutes = Minutes.objects.get(meeting=meeting).versions.get(number=1).text
     assert "lost" in minutes
+
+    # Nor can its ballot be declared to the roll by the back door.
+    assert _client(chair).get(f"/ballots/{vote.ballot_id}/provisional/").status_code == 404
+    from ballots.services.declaring import ballot_declare_confirmed
+
+    with pytest.raises(DomainError, match="decided when the chair closes it"):
+        ballot_declare_confirmed(ballot_id=vote.ballot_id, actor=chair, confirmation="anything")
     _assert_no_figures("minutes", minutes)
     results = OutboxEmail.objects.filter(key__startswith=f"ballot-result:{vote.ballot_id}")
     assert results.count() == 0, "a meeting's vote is announced in the room, not e-mailed to the roll"
