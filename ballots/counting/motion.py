@@ -22,7 +22,6 @@ import math
 
 from ballots.counting.types import CountingError, Motion, MotionResult, Threshold
 
-
 THRESHOLD_WORDS = {
     Threshold.SIMPLE_MAJORITY: "a simple majority",
     Threshold.TWO_THIRDS: "a two-thirds majority",
