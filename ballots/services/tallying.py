@@ -46,6 +46,9 @@ def question_papers(*, question: Question) -> Counter[tuple[int, ...]]:
 def question_motion(*, question: Question, electorate: int) -> ct.Motion:
     """The engine's input for a motion question, from the stored papers."""
     meaning = {o.pk: o.choice for o in question.options.all()}  # never the label: that is only what the paper shows
+    if not all(meaning.values()):  # a paper for a choice of no meaning would be dropped: refuse to count instead
+        missing = [o.label for o in question.options.all() if not o.choice]
+        raise ValueError(f"motion {question.pk}: options {missing} say neither for, against nor abstain")
     tally: Counter[str] = Counter()
     for paper, n in question_papers(question=question).items():
         tally[meaning[paper[0]]] += n

@@ -80,8 +80,8 @@ class MotionListApi(APIView):
         parameters=[OpenApiParameter("unit", str, pattern=r"^[-a-zA-Z0-9_]+$", description="Slug of the unit.")],
     )
     def get(self, request: Request) -> Response:
-        slug = request.query_params.get("unit", "")
-        if slug and not re.fullmatch(r"[-a-zA-Z0-9_]+", slug):
+        slug = request.query_params.get("unit")
+        if slug is not None and not re.fullmatch(r"[-a-zA-Z0-9_]+", slug):  # given, it must be a slug (not empty)
             raise ValidationError({"unit": ["Not a slug."]})
         unit = Unit.objects.filter(slug=slug).first() if slug else None
         return Response(MotionOutput(selectors.motion_list(unit=unit, viewer=request.user)[:500], many=True).data)

@@ -30,7 +30,8 @@ for p in people:
 b = Ballot.objects.create(unit=unit, title="Embedded ballot", returning_officer=people[0], state="scheduled",
     opens_at=timezone.now(), closes_at=timezone.now() + dt.timedelta(hours=1), declare_automatically=True)
 q = Question.objects.create(ballot=b, kind="motion", title="Embedded motion", method="motion")
-opts = {l: Option.objects.create(question=q, position=i, label=l) for i, l in enumerate(["For", "Against", "Abstain"], 1)}
+Option.objects.bulk_create(Option.for_motion(q))
+opts = {o.label: o for o in q.options.all()}
 lifecycle.ballot_open(ballot_id=b.pk)
 for p, choice in zip(people, ["For", "For", "Against"]):
     vote_cast(ballot_id=b.pk, voter=p, answers={q.pk: [opts[choice].pk]})
