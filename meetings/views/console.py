@@ -334,7 +334,11 @@ def minutes_edit_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
         if meeting.state != Meeting.State.CLOSED:
             messages.error(request, "The minutes are drafted when the meeting closes.")
             return redirect("meetings:console", meeting.pk)
+        if request.method != "POST":  # a GET never writes: the page offers to draft them
+            return render(request, "meetings/minutes_missing.html", {"meeting": meeting})
         minutes = minutes_draft(meeting_id=meeting.pk, actor=request.user)
+        if request.POST.get("draft_only"):
+            return redirect("meetings:minutes", meeting.pk)
     status = 200
     if request.method == "POST":
         try:

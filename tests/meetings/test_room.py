@@ -264,3 +264,23 @@ def test_console_controls_are_labelled_buttons(branch) -> None:
     for label in ["Take the next item", "Take this item", "Open the vote", "Show the code on the projector",
                   "New code", "Call the next speaker", "Check out", "Open the projector"]:  # fmt: skip
         assert label in html, label
+
+
+def test_the_minutes_page_of_a_closed_meeting_without_a_draft_writes_nothing_on_get(branch) -> None:
+    """GET offers to draft; only the POST drafts."""
+    from django.test import Client
+
+    from meetings.models import Meeting, Minutes
+    from tests.meetings.conftest import running_meeting
+
+    meeting = running_meeting(branch)
+    Meeting.objects.filter(pk=meeting.pk).update(state=Meeting.State.CLOSED)
+    Minutes.objects.filter(meeting=meeting).delete()
+    client = Client()
+    client.force_login(branch.secretary)
+    page = client.get(f"/meetings/{meeting.pk}/minutes/")
+    assert page.status_code == 200 and b"Draft the minutes" in page.content
+    assert not Minutes.objects.filter(meeting=meeting).exists()
+    drafted = client.post(f"/meetings/{meeting.pk}/minutes/", {"draft_only": "1"})
+    assert drafted.status_code == 302 and Minutes.objects.filter(meeting=meeting).count() == 1
+    assert Minutes.objects.get(meeting=meeting).versions.count() == 1  # drafting saved no empty edit
