@@ -12,7 +12,6 @@ listed among the unit's ballots, and decided when the chair closes it.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -20,9 +19,10 @@ from django.utils import timezone
 
 from ballots.counting import Motion as EngineMotion
 from ballots.counting import Threshold, count
-from ballots.models import Ballot, Option, Question, Result
+from ballots.models import Ballot, Question, Result
 from ballots.services.casting import CastReceipt, vote_cast
-from ballots.services.lifecycle import ballot_close, ballot_open
+from ballots.services.lifecycle import ballot_close
+from ballots.services.room_ballots import room_motion_ballot_open
 from ballots.services.tallying import ballot_tally
 from ballots.thresholds import breakdown_allowed
 from core.audit import audit_record
@@ -54,42 +54,18 @@ BALLOT_THRESHOLD = {
 
 def _secret_ballot_open(*, vote: MeetingVote, meeting: Meeting, actor: Any, text: str) -> Ballot:
     """A ballot for one secret vote in the room, open now, whose roll is the
-    members checked in, with no e-mailed notice (they are in the room)."""
-    now = timezone.now()
-    ballot = Ballot.objects.create(
-        unit=meeting.unit,
-        title=f"{meeting.title}: {vote.title}"[:200],
-        description="Secret vote in the meeting, open to the members checked in.",
-        returning_officer=actor,
-        state=Ballot.State.SCHEDULED,
-        opens_at=now,
-        closes_at=now + dt.timedelta(hours=12),
-        publish_papers=False,
-        # A meeting vote is the meeting's: its result goes to the room and the
-        # minutes, never to the roll by e-mail (no declaration, whose e-mail
-        # goes to everyone; no reminder, marked as already queued).
-        declare_automatically=False,
-        reminder_queued_at=now,
-    )
-    question = Question.objects.create(
-        ballot=ballot,
-        kind=Question.Kind.MOTION,
-        title=vote.title[:200],
-        text=text,
-        method=Question.Method.MOTION,
-        threshold=BALLOT_THRESHOLD[MeetingVote.Threshold(vote.threshold)],
-        motion=vote.motion,
-    )
-    Option.objects.bulk_create(Option.for_motion(question))
+    members checked in (and principals voting by proxy), through ballots' service."""
     present = Attendance.objects.filter(meeting=meeting, checked_out_at__isnull=True).values_list(
         "person_id", flat=True
     )
-    return ballot_open(
-        ballot_id=ballot.pk,
+    return room_motion_ballot_open(
+        unit=meeting.unit,
+        title=f"{meeting.title}: {vote.title}"[:200],
+        text=text,
         actor=actor,
-        now=now,
+        threshold=BALLOT_THRESHOLD[MeetingVote.Threshold(vote.threshold)],
         roll_person_ids=[*present, *proxy_roll_additions(meeting=meeting)],
-        send_notices=False,
+        motion=vote.motion,
     )
 
 
