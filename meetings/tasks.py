@@ -6,19 +6,12 @@ from celery import shared_task
 
 from meetings.services.discussion import discussion_digests_send
 from meetings.services.meetings import meetings_send_due_notices
-from meetings.services.votes import meeting_vote_refresh
 
 
 @shared_task(name="meetings.send_due_notices", soft_time_limit=120, time_limit=150)
 def send_due_notices() -> int:
     """Beat sweep: send every meeting notice whose notice period has begun."""
     return meetings_send_due_notices()
-
-
-@shared_task(name="meetings.refresh_vote", soft_time_limit=60, time_limit=90)
-def refresh_vote(vote_id: int) -> None:
-    """Record a secret vote's result once its ballot is counted."""
-    meeting_vote_refresh(vote_id=vote_id)
 
 
 @shared_task(name="meetings.send_discussion_digests", soft_time_limit=300, time_limit=360)

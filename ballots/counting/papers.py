@@ -106,12 +106,6 @@ class PaperStore:
         """Return the indices of the groups held by any of ``candidates``."""
         return np.flatnonzero(np.isin(self.holder, candidates))
 
-    def set_values(self, idx: IntArray, values: IntArray) -> None:
-        """Give groups ``idx`` new per-paper values (where they are)."""
-        self._account(idx, -1)
-        self.values[idx] = values
-        self._account(idx, 1)
-
     def retire(self, idx: IntArray) -> None:
         """Leave groups ``idx`` with whoever holds them, out of every total."""
         self._account(idx, -1)

@@ -294,10 +294,10 @@ def _record_secret_result(vote: MeetingVote) -> None:
 
 
 def meeting_vote_refresh(*, vote_id: int) -> MeetingVote:
-    """Record a closed secret vote's result once the ballots app has counted
-    it; for the ``meetings.refresh_vote`` task (a vote closed before the
-    close counted it). Safe to call any number of times. Never call it from
-    a GET: it writes."""
+    """Record a closed secret vote's result from its counted ballot again.
+    The chair's close already does this in its own transaction; this is the
+    idempotent repair for a vote whose record was lost. Never call it from a
+    GET: it writes."""
     with transaction.atomic():
         vote = vote_for_update(vote_id=vote_id)
         _record_secret_result(vote)
