@@ -17,6 +17,8 @@ from django.utils import timezone
 from ballots.error_codes import BallotErrorCode as Code
 from ballots.lock_objects import ballot_for_update
 from ballots.models import Ballot, RollEntry
+from ballots.services.handover import handover_for_ballot
+from ballots.services.notifications import results_enqueue
 from ballots.services.storage import vote_storage_create, vote_storage_seal
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
@@ -134,9 +136,6 @@ def ballot_close(*, ballot_id: int, actor: Any = None, now: dt.datetime | None =
 
 def ballot_declare(*, ballot_id: int, actor: Any = None) -> Ballot:
     """Counted → declared: publish, hand office to the winners, e-mail the result."""
-    from ballots.services.notifications import results_enqueue
-    from ballots.services.tallying import handover_for_ballot
-
     with transaction.atomic():
         ballot = ballot_for_update(ballot_id=ballot_id)
         _transition(ballot, {S.COUNTED}, S.DECLARED)

@@ -13,7 +13,6 @@ import secrets
 from collections import Counter
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,7 +22,6 @@ from ballots.lock_objects import ballot_for_update
 from ballots.models import Ballot, BallotPaper, Option, Question, Result, RollEntry
 from ballots.thresholds import outcome_sentence
 from core.audit import audit_record
-from governance.services import handover_declare
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +122,7 @@ def _election_outcome(elected: list[Option]) -> str:
 
 def ballot_tally(*, ballot_id: int) -> str:
     """Closed (or counted) → counted: count every question and store the results."""
+    # lifecycle queues the tally task, whose module imports this one: import here, not at the top.
     from ballots.services.lifecycle import ballot_declare
 
     with transaction.atomic():
@@ -157,24 +156,3 @@ def ballot_tally(*, ballot_id: int) -> str:
     if first_count and ballot.declare_automatically:
         ballot_declare(ballot_id=ballot.pk)
     return "counted"
-
-
-def handover_for_ballot(*, ballot: Ballot, actor: Any = None) -> None:
-    """Seat the winners of every election question tied to an office or body."""
-    for question in ballot.questions.select_related("office", "body", "result"):
-        if question.kind != Question.Kind.ELECTION or not (question.office or question.body):
-            continue
-        winners = [
-            o.candidate
-            for o in Option.objects.filter(pk__in=question.result.winners).select_related("candidate")
-            if o.candidate is not None
-        ]
-        handover_declare(
-            office=question.office,
-            body=question.body,
-            winners=winners,
-            declared_on=timezone.localdate(),
-            question=question,
-            actor=actor,
-            authority=f"Declared result of ballot “{ballot.title}” ({settings.SITE_URL}/ballots/{ballot.pk}/result/)",
-        )

@@ -1,6 +1,6 @@
 """The handover: seating the winners of a declared election.
 
-Called by ``ballots.services.tallying.handover_for_ballot`` on declaration,
+Called by ``ballots.services.handover.handover_for_ballot`` on declaration,
 possibly more than once (a retried task, a re-declaration), so it is
 idempotent: a :class:`~governance.models.Handover` row, unique per ballot
 question, records that a question has been applied.
