@@ -22,8 +22,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from governance.models import EligibilityRuleFields
 
-class Ballot(models.Model):
+
+class Ballot(EligibilityRuleFields):
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"
         NOMINATIONS = "nominations", "Nominations open"
@@ -46,10 +48,6 @@ class Ballot(models.Model):
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()
     # Eligibility rule, evaluated into the frozen roll when voting opens.
-    include_subunits = models.BooleanField(default=False)
-    membership_kinds = models.JSONField(default=list, blank=True, help_text="Empty: any kind.")
-    party_member_required = models.BooleanField(default=False)
-    joined_on_or_before = models.DateField(null=True, blank=True)
     # Publication of anonymised papers, off for small electorates.
     publish_papers = models.BooleanField(default=True)
     min_electorate_for_papers = models.PositiveIntegerField(default=20)

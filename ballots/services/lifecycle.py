@@ -23,7 +23,6 @@ from ballots.services.storage import vote_storage_create, vote_storage_seal
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
 from governance import authority
-from governance.selectors import eligible_memberships
 
 logger = logging.getLogger(__name__)
 S = Ballot.State
@@ -53,17 +52,7 @@ def roll_freeze(*, ballot: Ballot) -> int:
 
     Later changes to memberships do not touch the roll. Returns its size.
     """
-    members = (
-        eligible_memberships(
-            unit=ballot.unit,
-            include_subunits=ballot.include_subunits,
-            kinds=ballot.membership_kinds,
-            party_member_required=ballot.party_member_required,
-            joined_on_or_before=ballot.joined_on_or_before,
-        )
-        .values("person_id")
-        .distinct()
-    )
+    members = ballot.eligibility_rule().memberships().values("person_id").distinct()
     sql, params = members.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(

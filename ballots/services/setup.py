@@ -34,7 +34,6 @@ from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
 from core.text import plain_name
 from governance import authority
-from governance.eligibility import EligibilityRule
 from governance.models import Membership, Unit
 from governance.selectors import eligible_memberships
 
@@ -650,21 +649,8 @@ def ballot_setup_reopen(*, ballot_id: int, actor: Any, reason: str) -> Ballot:
 def ballot_roll_estimate(*, ballot: Ballot) -> int:
     """How many people the eligibility rule admits today (the roll itself is
     frozen only when voting opens)."""
-    rule = EligibilityRule(
-        unit=ballot.unit,
-        include_subunits=ballot.include_subunits,
-        kinds=tuple(ballot.membership_kinds),
-        party_member_required=ballot.party_member_required,
-        joined_on_or_before=ballot.joined_on_or_before,
-    )
-    return rule.people().count()
+    return ballot.eligibility_rule().people().count()
 
 
 def ballot_eligibility_description(*, ballot: Ballot) -> str:
-    return EligibilityRule(
-        unit=ballot.unit,
-        include_subunits=ballot.include_subunits,
-        kinds=tuple(ballot.membership_kinds),
-        party_member_required=ballot.party_member_required,
-        joined_on_or_before=ballot.joined_on_or_before,
-    ).describe()
+    return ballot.eligibility_rule().describe()
