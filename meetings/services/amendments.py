@@ -127,7 +127,8 @@ def amendment_accept_friendly(*, amendment_id: int, actor: Any) -> Amendment:
 
 
 def amendment_record_vote(*, amendment: Amendment, carried: bool, note: str) -> None:
-    """Called by the vote service, holding the amendment's lock."""
+    """Called by the vote service, holding the amendment's lock. Like the
+    motion's, a decision taken in the room is e-mailed to nobody."""
     if not amendment.is_pending:
         raise Conflict(Code.INVALID_TRANSITION, "This amendment has already been decided.")
     motion = motion_for_update(motion_id=amendment.motion_id)
@@ -139,11 +140,6 @@ def amendment_record_vote(*, amendment: Amendment, carried: bool, note: str) -> 
         amendment.decided_at = timezone.now()
         amendment.save(update_fields=["state", "outcome_note", "decided_at"])
     audit_record(actor=None, action="amendment_decided", obj=amendment, unit=motion.unit, detail={"carried": carried})
-    followers_notify(
-        motion=motion,
-        event=f"amendment:{amendment.pk}:{amendment.state}",
-        summary=f"Amendment “{amendment.summary}” {amendment.get_state_display().lower()}: {note}",
-    )
 
 
 def amendment_withdraw(*, amendment_id: int, actor: Any) -> Amendment:

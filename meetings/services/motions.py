@@ -242,14 +242,17 @@ def motion_decide(*, motion_id: int, actor: Any, outcome: str, note: str = "") -
 
 
 def motion_record_vote(*, motion: Motion, carried: bool, note: str) -> None:
-    """Called by the vote service, holding the motion's lock, with the figures."""
+    """Called by the vote service, holding the motion's lock, with the figures.
+
+    A vote in the room is the meeting's: its decision goes to the projector,
+    the motion's page and the minutes, and no e-mail (issue 17), so
+    followers are not written to here as they are for other decisions."""
     _transition(motion, {S.IN_ORDER}, S.CARRIED if carried else S.LOST)
     motion.outcome_note = note
     motion.decided_at = timezone.now()
     motion.save(update_fields=["state", "outcome_note", "decided_at"])
     _amendments_lapse(motion)
     audit_record(actor=None, action="motion_decided", obj=motion, unit=motion.unit, detail={"outcome": motion.state})
-    followers_notify(motion=motion, event=f"decided:{motion.state}", summary=f"{motion.get_state_display()}: {note}")
 
 
 def motion_composite(*, motion_ids: list[int], actor: Any, title: str, text: str) -> Motion:
