@@ -298,51 +298,53 @@ def ballot_step(request: HttpRequest, ballot_id: int, step: str) -> HttpResponse
     return _done(request, ballot, message)
 
 
-@_manager_view(["POST"], _ballot_scope)
-def ballot_cancel(request: HttpRequest, ballot_id: int) -> HttpResponse:
+def _form_step(
+    request: HttpRequest,
+    ballot_id: int,
+    form_class: type[BaseForm],
+    prefix: str,
+    act: Callable[[Ballot, dict[str, Any]], Any],
+    message: str,
+) -> HttpResponse:
+    """A lifecycle step that takes a small form (a reason, a time): valid and
+    accepted, back to the manage page with ``message``; otherwise the page
+    again with the form, its errors and the service's refusal."""
     ballot = _managed_ballot(request, ballot_id)
-    form = CancelForm(request.POST, prefix="cancel")
+    form = form_class(request.POST, prefix=prefix)
     status = 400
     if form.is_valid():
         try:
-            setup.ballot_setup_cancel(ballot_id=ballot.pk, actor=request.user, reason=form.cleaned_data["reason"])
+            act(ballot, form.cleaned_data)
         except DomainError as exc:
             status = _refused(form, exc)
         else:
-            return _done(request, ballot, "The ballot is cancelled.")
-    return _manage_page(request, ballot, status=status, cancel_form=form)
+            return _done(request, ballot, message)
+    return _manage_page(request, ballot, status=status, **{f"{prefix}_form": form})
+
+
+@_manager_view(["POST"], _ballot_scope)
+def ballot_cancel(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    def act(ballot: Ballot, data: dict[str, Any]) -> Any:
+        return setup.ballot_setup_cancel(ballot_id=ballot.pk, actor=request.user, reason=data["reason"])
+
+    return _form_step(request, ballot_id, CancelForm, "cancel", act, "The ballot is cancelled.")
 
 
 @_manager_view(["POST"], _ballot_scope)
 def ballot_closing_time(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    ballot = _managed_ballot(request, ballot_id)
-    form = ClosingTimeForm(request.POST, prefix="closing")
-    status = 400
-    if form.is_valid():
-        try:
-            ballot_closing_time_change(
-                ballot_id=ballot.pk,
-                actor=request.user,
-                closes_at=form.cleaned_data["closes_at"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            status = _refused(form, exc)
-        else:
-            return _done(request, ballot, "The closing time is changed; members on the roll are told.")
-    return _manage_page(request, ballot, status=status, closing_form=form)
+    def act(ballot: Ballot, data: dict[str, Any]) -> Any:
+        return ballot_closing_time_change(
+            ballot_id=ballot.pk, actor=request.user, closes_at=data["closes_at"], reason=data["reason"]
+        )
+
+    message = "The closing time is changed; members on the roll are told."
+    return _form_step(request, ballot_id, ClosingTimeForm, "closing", act, message)
 
 
 @_manager_view(["POST"], _ballot_scope)
 def ballot_reopen(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    ballot = _managed_ballot(request, ballot_id)
-    form = ReopenForm(request.POST, prefix="reopen")
-    status = 400
-    if form.is_valid():
-        try:
-            setup.ballot_setup_reopen(ballot_id=ballot.pk, actor=request.user, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            status = _refused(form, exc)
-        else:
-            return _done(request, ballot, "The ballot is open again, with the papers cast before the cancel.")
-    return _manage_page(request, ballot, status=status, reopen_form=form)
+    def act(ballot: Ballot, data: dict[str, Any]) -> Any:
+        return setup.ballot_setup_reopen(ballot_id=ballot.pk, actor=request.user, reason=data["reason"])
+
+    message = "The ballot is open again, with the papers cast before the cancel."
+    return _form_step(request, ballot_id, ReopenForm, "reopen", act, message)
