@@ -38,11 +38,24 @@ DEAD_REDIS = {
 }
 
 
+def _clear_counters() -> None:
+    """Empty every cache these tests count in. A ``LocMemCache``'s store lives
+    per process under its LOCATION, so it outlives ``override_settings``: a
+    test that exhausted 198.51.100.7 earlier in the same xdist worker made a
+    later test's request from that address a 429. The failover cache's
+    in-memory stand-in is cleared for the same reason."""
+    cache.clear()
+    with override_settings(CACHES=LOCMEM):
+        cache.clear()
+    with override_settings(CACHES=DEAD_REDIS):
+        cache.fallback.clear()  # type: ignore[attr-defined]
+
+
 @pytest.fixture(autouse=True)
 def _fresh_counters() -> Any:
-    cache.clear()
+    _clear_counters()
     yield
-    cache.clear()
+    _clear_counters()
 
 
 def _token(api: APIClient, email: str, password: str, **extra: Any) -> int:
