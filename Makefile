@@ -13,6 +13,7 @@ lint: venv
 	.venv/bin/mypy .
 	.venv/bin/lint-imports
 	.venv/bin/python scripts/check_public_api.py
+	.venv/bin/python scripts/check_dead_code.py
 
 venv:
 	bash scripts/venv.sh

@@ -68,11 +68,6 @@ def _units_at_or_above(unit: Unit) -> list[int]:
     return unit.ancestor_ids() or [unit.pk]
 
 
-def is_administrator(user: Any) -> bool:
-    """A superuser: authority everywhere. ``is_staff`` alone gives none."""
-    return _active(user) and bool(user.is_superuser)
-
-
 def is_national_administrator(user: Any) -> bool:
     """An administrator, or a current officer of a national unit."""
     if not _active(user):
@@ -143,10 +138,6 @@ def may_run_meetings(user: Any, unit: Unit) -> bool:
     if may_manage_unit(user, unit):
         return True
     return _active(user) and holdings_current().filter(person_id=user.pk, body__unit_id=unit.pk).exists()
-
-
-def may_chair_meeting(user: Any, meeting: Any) -> bool:
-    return may_run_meetings(user, meeting.unit)
 
 
 def is_returning_officer(user: Any, ballot: Any) -> bool:

@@ -64,12 +64,6 @@ class EligibilityRule:
         user_model = get_user_model()
         return user_model.objects.filter(Exists(Membership.objects.filter(self.q(), person_id=OuterRef("pk"))))
 
-    def admits(self, *, person: Any) -> bool:
-        """Whether one person is admitted: one ``EXISTS`` query."""
-        if person is None or getattr(person, "pk", None) is None:
-            return False
-        return Membership.objects.filter(self.q(), person_id=person.pk).exists()
-
     def describe(self) -> str:
         """The rule in words, for ballot and meeting pages."""
         kinds = " and ".join(f"{Membership.Kind(k).label.lower()}s" for k in self.kinds) or "members and supporters"

@@ -22,8 +22,3 @@ def unit_officer_required(*, user: Any, unit: Unit) -> None:
     """Raise ``NotPermitted`` unless ``user`` may manage ``unit``."""
     if not authority.may_manage_unit(user, unit):
         raise NotPermitted("not_unit_officer", f"Only officers of {unit.name} can do this.")
-
-
-def units_managed_by(*, user: Any) -> list[int]:
-    """Ids of every unit ``user`` manages (for filtering lists), or all for administrators."""
-    return authority.units_managed_ids(user)

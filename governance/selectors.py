@@ -22,11 +22,6 @@ def unit_list_top() -> QuerySet[Unit]:
     return Unit.objects.filter(parent__isnull=True).prefetch_related("children")
 
 
-def unit_descendant_ids(*, unit: Unit) -> list[int]:
-    """The unit and every unit below it, in one query on the materialised path."""
-    return list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True)) or [unit.pk]
-
-
 def eligible_memberships(
     *,
     unit: Unit,

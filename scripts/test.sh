@@ -90,6 +90,7 @@ echo "== mypy";            .venv/bin/mypy .
 echo "== import contract"; .venv/bin/lint-imports
 echo "== public APIs";     $PY scripts/check_public_api.py
 echo "== bandit";          $PY scripts/check_bandit.py
+echo "== dead code";       $PY scripts/check_dead_code.py
 echo "== migrations";      DATABASE_URL=sqlite:///:memory: $PY manage.py makemigrations --check --dry-run >/dev/null
 echo "== deploy check";    bash scripts/check_deploy.sh
 lint_done=$(date +%s)

@@ -44,7 +44,6 @@ EDITABLE_STATES = frozenset({S.DRAFT, S.NOMINATIONS})
 """Questions, candidates and the ballot's details change only in these states."""
 WITHDRAWABLE_STATES = frozenset({S.DRAFT, S.NOMINATIONS, S.SCHEDULED})
 """A candidate may withdraw until voting opens."""
-STV_METHODS = frozenset({M.SCOTTISH_STV, M.MEEK_STV, M.ERS97})
 MINIMUM_METHODS = frozenset({M.SCOTTISH_STV, M.MEEK_STV})
 """The counting methods that apply equality minimums (ERS97 has no such rule)."""
 RON_LABEL = "Re-open nominations (RON)"

@@ -66,10 +66,6 @@ class Motion(models.Model):
         return self.title
 
     @property
-    def needs_two_thirds(self) -> bool:
-        return self.amends_constitution
-
-    @property
     def is_decided(self) -> bool:
         return self.state in DECIDED_STATES
 

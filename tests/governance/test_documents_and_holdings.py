@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from core.errors import DomainError
+from governance import authority
 from governance.models import Body, GoverningDocument, Office
-from governance.permissions import is_unit_officer, units_managed_by
+from governance.permissions import is_unit_officer
 from governance.services.documents import document_create, document_version_adopt
 from governance.services.holdings import holding_appoint, holding_end
 from tests.factories import BodyFactory, HoldingFactory, MembershipFactory, OfficeFactory, UnitFactory, UserFactory
@@ -92,5 +93,5 @@ def test_officers_manage_their_unit_and_those_below_only() -> None:
     assert not is_unit_officer(user=former, unit=branch)
     assert not is_unit_officer(user=committee_member, unit=branch)
     assert is_unit_officer(user=admin, unit=branch) and not is_unit_officer(user=staff, unit=branch)
-    assert sorted(units_managed_by(user=national_sec)) == sorted([national.pk, branch.pk])
-    assert units_managed_by(user=branch_sec) == [branch.pk]
+    assert sorted(authority.units_managed_ids(national_sec)) == sorted([national.pk, branch.pk])
+    assert authority.units_managed_ids(branch_sec) == [branch.pk]
