@@ -36,21 +36,18 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Group the heavy tests for pytest-xdist (``--dist loadgroup``): those that
-    start real Celery processes run one after another in one test process, and
-    so do the Chromium journeys, so neither group fights itself over ports,
-    brokers or CPU. The groups go first, so each starts at once on its own
-    process while the many small tests fill in around them."""
-    for item in items:
-        names = getattr(item, "fixturenames", ())
-        if "celery_env" in names or item.get_closest_marker("integration"):
-            item.add_marker(pytest.mark.xdist_group("processes"))
-        elif item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+    """Order the tests for pytest-xdist (``--dist load`` hands them out in this
+    order): the slow ones first, those that start real Celery processes, then
+    the Chromium journeys and the tests marked ``slow``, then the many small tests, which fill in around them
+    so that no process ends the run alone with a long test. Any test can run
+    beside any other: each xdist process has its own database, its own Redis
+    database (config/settings/test.py), its own live server and SMTP sink on
+    free ports, and waits on events rather than on the clock."""
 
     def rank(item: pytest.Item) -> int:
-        group = item.get_closest_marker("xdist_group")
-        return {"processes": 0, "browser": 1}.get(group.args[0] if group and group.args else "", 2)
+        if "celery_env" in getattr(item, "fixturenames", ()) or item.get_closest_marker("integration"):
+            return 0
+        return 1 if item.get_closest_marker("browser") or item.get_closest_marker("slow") else 2
 
     items.sort(key=rank)
 

@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from ballots.models import Ballot, BallotPaper, Result
@@ -30,10 +31,19 @@ pytestmark = pytest.mark.integration
 
 
 def _motion_ballot(voters: int, **fields: object) -> tuple[Ballot, list]:
-    ballot = BallotFactory(closes_at=timezone.now() + dt.timedelta(hours=1), **fields)
+    """A motion ballot with ``voters`` on its roll, opened by this test.
+
+    It is a draft while the members and the question are added, and becomes
+    scheduled and open in one transaction: a beat already running (started
+    first by some tests) would otherwise open it on its own, before its roll
+    had anyone on it, and this test's own opening would then conflict."""
+    ballot = BallotFactory(closes_at=timezone.now() + dt.timedelta(hours=1), state=Ballot.State.DRAFT, **fields)
     people = [MembershipFactory(unit=ballot.unit).person for _ in range(voters)]
     motion_question(ballot)
-    lifecycle.ballot_open(ballot_id=ballot.pk)
+    with transaction.atomic():
+        Ballot.objects.filter(pk=ballot.pk).update(state=Ballot.State.SCHEDULED)
+        lifecycle.ballot_open(ballot_id=ballot.pk)
+    ballot.refresh_from_db()
     return ballot, people
 
 
