@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from accounts.models import User
 from ballots.models import Ballot
@@ -182,7 +183,7 @@ def test_ranked_ballot_works_with_the_keyboard_alone(browser: Any, live_server: 
         page.keyboard.press("Tab")
     assert typed == 3
     live = page.locator("[aria-live]").filter(has_text="1")
-    assert live.count() >= 1, "the ranked order is not announced in a live region"
+    expect(live.first).to_be_attached()  # the ranked order is announced in a live region
     announced = live.first.text_content() or ""
     assert announced.startswith("Your order: 1 "), announced
     with page.expect_navigation():

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from ballots.models import Ballot
 from ballots.services import lifecycle
@@ -93,7 +94,7 @@ def test_secretary_sets_up_and_schedules_a_ballot(live_server: Any, page: Any, n
     for label in ("Ann Archer", "Bob Baker", "Cat Carter", "Re-open nominations (RON)"):
         assert label in choices
     assert "About 2 voters today" in page.locator("#roll-estimate").inner_text()
-    assert page.locator("#problems").count() == 0
+    expect(page.locator("#problems")).to_have_count(0)
     assert _fits_the_screen(page)
     screenshot(page, "ballot-setup-manage")
 
@@ -109,7 +110,7 @@ def test_secretary_sets_up_and_schedules_a_ballot(live_server: Any, page: Any, n
     voter = new_page(page.viewport_size)
     _sign_in(voter, base, member.email, f"/ballots/{ballot.pk}/")
     assert "Open for voting" in voter.locator(".meta").first.inner_text()
-    assert voter.get_by_role("group", name="Branch committee").is_visible()
-    assert voter.get_by_label("Cat Carter").is_visible()
-    assert voter.get_by_role("button", name="Check my vote").is_visible()
+    expect(voter.get_by_role("group", name="Branch committee")).to_be_visible()
+    expect(voter.get_by_label("Cat Carter")).to_be_visible()
+    expect(voter.get_by_role("button", name="Check my vote")).to_be_visible()
     screenshot(voter, "ballot-setup-open-for-member")

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
+from playwright.sync_api import expect
 
 from governance.models import Holding
 from meetings.models import DiscussionPost
@@ -54,7 +55,7 @@ def test_members_discuss_a_motion_and_the_secretary_hides_a_post(live_server, pa
     page.get_by_label("Your post").fill("I agree: *rents* rose 12% this year.")
     page.get_by_role("button", name="Post", exact=True).click()
     page.wait_for_url(f"**{url}#post-*")
-    assert page.locator(".discussion-post em", has_text="rents").is_visible()
+    expect(page.locator(".discussion-post em", has_text="rents")).to_be_visible()
 
     sign_in(page, live_server, maya, url)
     page.locator("summary", has_text="Reply").first.click()
@@ -73,8 +74,8 @@ def test_members_discuss_a_motion_and_the_secretary_hides_a_post(live_server, pa
     post.get_by_label("Reason").fill("Off topic")
     post.get_by_role("button", name="Hide the post").click()
     page.wait_for_url(f"**{url}#post-{hidden.pk}")
-    assert page.get_by_text("Hidden by an officer: Off topic").is_visible()
-    assert page.get_by_text("Something the secretary will hide.").count() == 0
+    expect(page.get_by_text("Hidden by an officer: Off topic")).to_be_visible()
+    expect(page.get_by_text("Something the secretary will hide.")).to_have_count(0)
     # The long unbroken motion text and reply wrap inside the page.
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     page.locator("#discussion").scroll_into_view_if_needed()

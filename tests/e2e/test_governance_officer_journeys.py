@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from governance.models import Holding, Membership, Office, Unit
 from tests.e2e.conftest import screenshot
@@ -87,7 +88,7 @@ def test_secretary_appoints_a_treasurer(live_server, page) -> None:
     screenshot(page, "governance-who-runs-it-after")
     officers.get_by_role("link", name="Treasurer").click()
     rows = page.get_by_role("table", name="Every holder of the office, on whose authority").locator("tbody tr")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     assert "Nadia New" in rows.nth(0).inner_text() and "now" in rows.nth(0).inner_text()
     old_row = rows.nth(1).inner_text()
     assert "Olive Old" in old_row and ended_on.strftime("%-d %b %Y") in old_row and "Founding meeting" in old_row

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
 
@@ -15,7 +16,7 @@ def test_visitor_reads_who_runs_it(live_server, page) -> None:
     call_command("seed_demo", members=30, stdout=None)
     page.goto(f"{live_server.url}/units/")
     tree = page.get_by_role("list", name="Units of the network")
-    assert tree.get_by_role("link", name="Momentum Manchester").is_visible()
+    expect(tree.get_by_role("link", name="Momentum Manchester")).to_be_visible()
     screenshot(page, "governance-network")
 
     tree.get_by_role("link", name="Momentum", exact=True).click()
@@ -32,10 +33,10 @@ def test_visitor_reads_who_runs_it(live_server, page) -> None:
     assert "mandate ended" in page.locator("section.body.ended").inner_text()
     page.get_by_role("link", name="Manchester branch committee", exact=True).click()
     history = page.get_by_role("table", name="Who has sat on it, on whose authority")
-    assert history.locator("tbody tr").count() == 3
+    expect(history.locator("tbody tr")).to_have_count(3)
     assert "Declared result of ballot" in history.inner_text()
     screenshot(page, "governance-elected-body")
 
     page.goto(f"{live_server.url}/units/momentum-manchester/")
     page.get_by_role("link", name="Chair").click()
-    assert page.locator("p.vacant").is_visible()
+    expect(page.locator("p.vacant")).to_be_visible()

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from allauth.account.models import EmailAddress
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from core.models import OutboxEmail
 from governance.models import Holding
@@ -67,7 +68,7 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, page, new_page) ->
     member.get_by_role("button", name="Submit for seconding").click()
     member.wait_for_url("**/meetings/motions/*/")
     motion = Motion.objects.get(title="Elect a welfare officer")
-    assert member.locator("strong", has_text="welfare officer").first.is_visible()
+    expect(member.locator("strong", has_text="welfare officer").first).to_be_visible()
     screenshot(member, "meetings-motion-submitted")
 
     for seconder in (ali, bea):
@@ -87,8 +88,8 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, page, new_page) ->
         "The constitution is amended to create two offices of **welfare officer**."
     )
     amender.get_by_role("button", name="Propose the amendment").click()
-    assert amender.locator("ins", has_text="offices").first.is_visible()
-    assert amender.locator("del", has_text="office").first.is_visible()
+    expect(amender.locator("ins", has_text="offices").first).to_be_visible()
+    expect(amender.locator("del", has_text="office").first).to_be_visible()
     p = sign_in(new_page, live_server, viewport, bea, f"/meetings/motions/{motion.pk}/")
     p.get_by_role("button", name="Second this amendment").click()
     p.context.close()
@@ -158,5 +159,5 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, page, new_page) ->
     assert "Carried" in observer.locator("#motion-state").inner_text()
     assert "3 for, 1 against" in observer.locator(".outcome").inner_text()
     assert "two offices" in observer.locator(".motion-text").inner_text()
-    assert observer.locator("ins", has_text="offices").count() >= 1
+    expect(observer.locator("ins", has_text="offices").first).to_be_attached()
     screenshot(observer, "meetings-decision")

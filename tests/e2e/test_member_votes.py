@@ -4,6 +4,7 @@ the count an anonymous observer sees the count sheet and checks the receipt."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from ballots.models import Ballot
 from ballots.services import lifecycle
@@ -34,7 +35,8 @@ def test_member_ranks_candidates_and_observer_checks_receipt(live_server, page, 
     page.get_by_label("Ann Archer").fill("3")
     page.get_by_role("button", name="Check my vote").click()
     problems = page.locator("[data-paper-problems]")
-    assert problems.is_visible() and "Number 2 is missing" in problems.inner_text()
+    expect(problems).to_be_visible()
+    assert "Number 2 is missing" in problems.inner_text()
     assert page.get_by_label("Cat Carter").input_value() == "1" and page.get_by_label("Ann Archer").input_value() == "3"
     screenshot(page, "ballot-ranked-gap")
     page.get_by_label("Ann Archer").fill("2")
@@ -61,7 +63,7 @@ def test_member_ranks_candidates_and_observer_checks_receipt(live_server, page, 
     observer = new_page(page.viewport_size)
     observer.goto(f"{live_server.url}/ballots/{ballot.pk}/result/")
     assert "Elected: Cat Carter" in observer.locator(".outcome").inner_text()
-    assert observer.get_by_role("table", name="Count sheet, stage by stage").is_visible()
+    expect(observer.get_by_role("table", name="Count sheet, stage by stage")).to_be_visible()
     screenshot(observer, "result")
     observer.get_by_role("link", name="Check my receipt").click()
     observer.get_by_label("Receipt code").fill(receipt)

@@ -12,6 +12,7 @@ import subprocess
 import pytest
 from allauth.account.models import EmailAddress
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from governance.models import Holding
 from meetings.models import Meeting, MeetingVote, ProxyAppointment, ProxyVoteCast, StandingOrders
@@ -72,7 +73,7 @@ def test_proxy_appointed_and_used_then_the_motions_book_downloaded(live_server, 
     phone.wait_for_url(f"**/meetings/{meeting.pk}/proxy/")
     phone.get_by_label("Your proxy's e-mail address").fill("ali@example")
     phone.get_by_role("button", name="Appoint my proxy").click()
-    assert phone.get_by_text("Enter a valid email address.").first.is_visible()
+    expect(phone.get_by_text("Enter a valid email address.").first).to_be_visible()
     screenshot(phone, "proxy-appoint-error")
     phone.get_by_label("Your proxy's e-mail address").fill("ali@example.org")
     phone.get_by_role("button", name="Appoint my proxy").click()

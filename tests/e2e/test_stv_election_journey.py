@@ -12,6 +12,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from ballots.models import Ballot, Question
 from ballots.services.casting import vote_cast
@@ -129,7 +130,7 @@ def test_stv_election_from_notice_to_declared_result(
 
     observer = new_page(page.viewport_size)
     observer.goto(f"{live_server.url}/ballots/{ballot.pk}/result/")
-    assert observer.get_by_role("table", name="Count sheet, stage by stage").is_visible()
+    expect(observer.get_by_role("table", name="Count sheet, stage by stage")).to_be_visible()
     assert "quota 3" in observer.content()
     screenshot(observer, "stv-result")
     observer.get_by_role("link", name="Check my receipt").click()
