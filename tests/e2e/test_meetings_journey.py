@@ -19,6 +19,11 @@ from tests.factories import MembershipFactory, OfficeFactory, UnitFactory, UserF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
+# Each person on the device they would use: officers and the projector on a
+# desktop, members on phones (one, the amender, at a laptop). One run covers
+# both widths; the a11y journey checks every one of these pages at both.
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 
 def person(unit, name: str, email: str):
@@ -39,8 +44,7 @@ def sign_in(new_page, live_server, viewport, user, next_url: str):
     return page
 
 
-def test_motion_to_carried_resolution_at_the_agm(live_server, page, new_page) -> None:
-    viewport = page.viewport_size
+def test_motion_to_carried_resolution_at_the_agm(live_server, new_page) -> None:
     unit = UnitFactory(name="Stockport", slug="stockport")
     StandingOrders.objects.create(unit=unit, seconders_required=2, quorum=4)
     sol = person(unit, "Sol Secretary", "sol@example.org")
@@ -50,7 +54,7 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, page, new_page) ->
     )
 
     # Sol schedules the AGM in the console (15 days ahead: 14 clear days' notice).
-    officer = sign_in(new_page, live_server, viewport, sol, "/meetings/schedule/stockport/")
+    officer = sign_in(new_page, live_server, DESKTOP, sol, "/meetings/schedule/stockport/")
     officer.get_by_label("Kind").select_option("agm")
     officer.get_by_label("Title").fill("Stockport AGM")
     starts = timezone.localtime(timezone.now() + dt.timedelta(days=16)).strftime("%Y-%m-%dT%H:%M")
@@ -60,7 +64,7 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, page, new_page) ->
     meeting = Meeting.objects.get(title="Stockport AGM")
 
     # Maya proposes a constitutional motion for the AGM.
-    member = sign_in(new_page, live_server, viewport, maya, "/meetings/motions/new/stockport/")
+    member = sign_in(new_page, live_server, PHONE, maya, "/meetings/motions/new/stockport/")
     member.get_by_label("Title").fill("Elect a welfare officer")
     member.get_by_label("Text").fill("The constitution is amended to create the office of **welfare officer**.")
     member.get_by_label("Meeting").select_option(str(meeting.pk))
@@ -72,7 +76,7 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, page, new_page) ->
     screenshot(member, "meetings-motion-submitted")
 
     for seconder in (ali, bea):
-        p = sign_in(new_page, live_server, viewport, seconder, f"/meetings/motions/{motion.pk}/")
+        p = sign_in(new_page, live_server, PHONE, seconder, f"/meetings/motions/{motion.pk}/")
         p.get_by_role("button", name="Second this motion").click()
         assert "You seconded the motion." in p.locator(".messages").inner_text()
         p.context.close()
@@ -82,7 +86,7 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, page, new_page) ->
     assert "Ruled in order" in officer.locator("#motion-state").inner_text()
 
     # Cal proposes an amendment, Bea seconds it.
-    amender = sign_in(new_page, live_server, viewport, cal, f"/meetings/motions/{motion.pk}/amend/")
+    amender = sign_in(new_page, live_server, DESKTOP, cal, f"/meetings/motions/{motion.pk}/amend/")
     amender.get_by_label("What the amendment does").fill("Two welfare officers")
     amender.get_by_label("The motion as amended").fill(
         "The constitution is amended to create two offices of **welfare officer**."
@@ -90,7 +94,7 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, page, new_page) ->
     amender.get_by_role("button", name="Propose the amendment").click()
     expect(amender.locator("ins", has_text="offices").first).to_be_visible()
     expect(amender.locator("del", has_text="office").first).to_be_visible()
-    p = sign_in(new_page, live_server, viewport, bea, f"/meetings/motions/{motion.pk}/")
+    p = sign_in(new_page, live_server, PHONE, bea, f"/meetings/motions/{motion.pk}/")
     p.get_by_role("button", name="Second this amendment").click()
     p.context.close()
 
@@ -111,7 +115,7 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, page, new_page) ->
     # Members check in with the room code; Sol finds one by name and checks him in.
     phones = {}
     for user in (maya, ali, bea):
-        p = sign_in(new_page, live_server, viewport, user, f"/meetings/{meeting.pk}/")
+        p = sign_in(new_page, live_server, PHONE, user, f"/meetings/{meeting.pk}/")
         p.get_by_label("Code shown in the room").fill(code)
         p.get_by_role("button", name="Check in").click()
         assert "You are checked in." in p.locator(".messages").inner_text()
@@ -145,7 +149,7 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, page, new_page) ->
     officer.get_by_role("button", name="Close the vote").click()
     assert "carried (3 for, 1 against" in officer.locator("#last-vote").inner_text()
     projector_url = officer.locator("#projector-url").inner_text().strip()
-    projector = new_page(viewport)
+    projector = new_page(DESKTOP)
     projector.goto(projector_url)
     assert projector.locator("[data-pj=vote-outcome]").inner_text() == "CARRIED"
     screenshot(projector, "meetings-projector")
@@ -154,7 +158,7 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, page, new_page) ->
     minutes = Minutes.objects.get(meeting=meeting).versions.get(number=1).text
     assert "3 for, 1 against, 0 abstentions" in minutes and "two-thirds required" in minutes
 
-    observer = new_page(viewport)
+    observer = new_page(PHONE)
     observer.goto(f"{live_server.url}/meetings/motions/{motion.pk}/")
     assert "Carried" in observer.locator("#motion-state").inner_text()
     assert "3 for, 1 against" in observer.locator(".outcome").inner_text()
