@@ -39,9 +39,26 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture(params=[{"width": 1280, "height": 900}, {"width": 390, "height": 844}], ids=["desktop", "phone"])
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])
 def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A page at each width: the journey runs twice, where its layout at
+    either width is what the test is about."""
     context = browser.new_context(viewport=request.param)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser: Any) -> Iterator[Any]:
+    """A page on a phone only, for a journey a member makes on their phone,
+    whose pages the a11y journey and the crawl check at both widths."""
+    context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page

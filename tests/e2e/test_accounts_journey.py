@@ -24,8 +24,9 @@ PASSWORD = "spring-tulips-in-stockport"
 
 
 def test_invited_member_claims_account_sets_up_totp_and_sees_ballots(
-    live_server, page, celery_processes: CeleryProcesses, smtp_sink: SmtpSink, settings, request
+    live_server, phone_page, celery_processes: CeleryProcesses, smtp_sink: SmtpSink, settings, request
 ) -> None:
+    page = phone_page  # the invitation is opened from an e-mail, on a phone
     settings.SITE_URL = live_server.url  # links in e-mails point at this server
     settings.CELERY_TASK_ALWAYS_EAGER = False  # the real worker sends, not this process
     celery_app.conf.task_always_eager = False

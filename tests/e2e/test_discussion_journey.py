@@ -36,7 +36,8 @@ def sign_in(page: Any, live_server: Any, user: Any, next_url: str) -> None:
     page.wait_for_url(f"**{next_url}")
 
 
-def test_members_discuss_a_motion_and_the_secretary_hides_a_post(live_server, page) -> None:
+def test_members_discuss_a_motion_and_the_secretary_hides_a_post(live_server, phone_page) -> None:
+    page = phone_page  # members discuss on their phones
     unit = UnitFactory(name="Stockport", slug="stockport")
     sol = person(unit, "Sol Secretary", "sol@example.org")
     Holding.objects.create(person=sol, office=OfficeFactory(unit=unit), starts_on=dt.date(2024, 1, 1), authority="x")
