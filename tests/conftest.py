@@ -38,8 +38,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Order the tests for pytest-xdist (``--dist load`` hands them out in this
     order): the slow ones first, those that start real Celery processes, then
-    the Chromium journeys and the tests marked ``slow``, then the many small tests, which fill in around them
-    so that no process ends the run alone with a long test. Any test can run
+    the Chromium journeys and the tests marked ``slow``, then the many small
+    tests, which fill in around them so that no process ends the run alone
+    with a long test. Any test can run
     beside any other: each xdist process has its own database, its own Redis
     database (config/settings/test.py), its own live server and SMTP sink on
     free ports, and waits on events rather than on the clock."""

@@ -58,7 +58,10 @@ def _bool_param(request: Request, name: str) -> bool | None:
 
 
 def _choice_param(request: Request, name: str, choices: list[str]) -> str | None:
-    raw = request.query_params.get(name) or None
+    """One of ``choices``, or None when the parameter is absent. Present but
+    empty (``?kind=``) is not a choice: a 400, as the schema's enum says
+    (the fuzz found an empty value answered as if absent)."""
+    raw = request.query_params.get(name)
     if raw is not None and raw not in choices:
         raise ValidationError({name: [f"“{raw}” is not one of {', '.join(choices)}."]})
     return raw

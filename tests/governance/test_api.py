@@ -53,6 +53,11 @@ def test_units_filter_and_paginate(api: APIClient, setup: dict) -> None:
     assert [u["slug"] for u in data["results"]] == ["momentum"]
     response = api.get("/api/governance/units/", {"kind": "galaxy"})
     assert response.status_code == 400 and response.json()["code"] == "invalid"
+    # Present but empty is not a kind either (the schema's enum); absent is no filter.
+    for path, name in [("/api/governance/units/", "kind"), ("/api/governance/bodies/", "mandate")]:
+        response = api.get(f"{path}?{name}=")
+        assert response.status_code == 400, (path, response.status_code)
+        assert "“” is not one of" in response.content.decode()
     assert api.get("/api/governance/units/stockport/").json()["parent"] == "momentum"
     assert api.get("/api/governance/units/nowhere/").status_code == 404
 
