@@ -49,13 +49,16 @@ def _state(database: Path, pk: int) -> str:
     ``manage.py shell`` each second cost a whole Django start-up)."""
     if not database.exists():
         return "-"
-    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)) as db:
-        row = db.execute(
-            "SELECT b.state, r.count_sheet FROM ballots_ballot b "
-            "LEFT JOIN ballots_question q ON q.ballot_id = b.id "
-            "LEFT JOIN ballots_result r ON r.question_id = q.id WHERE b.id = ?",
-            (pk,),
-        ).fetchone()
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)) as db:
+            row = db.execute(
+                "SELECT b.state, r.count_sheet FROM ballots_ballot b "
+                "LEFT JOIN ballots_question q ON q.ballot_id = b.id "
+                "LEFT JOIN ballots_result r ON r.question_id = q.id WHERE b.id = ?",
+                (pk,),
+            ).fetchone()
+    except sqlite3.OperationalError:  # a writer held the lock past the timeout: ask again next poll
+        return "-"
     if row is None:
         return "-"
     sheet = json.loads(row[1]) if row[1] else {}
