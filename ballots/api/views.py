@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,10 +16,9 @@ from ballots import publication, selectors
 from ballots.models import Ballot
 from ballots.services import receipts
 from ballots.services.casting import vote_cast
+from core.api.errors import ERROR
 from core.api.parsers import JSONParser
 from core.api.throttling import InProcessUserRateThrottle
-
-ERROR = inline_serializer(name="Error", fields={"code": serializers.CharField(), "message": serializers.CharField()})
 
 
 class OptionOutput(serializers.Serializer):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -19,16 +19,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.errors import ERROR
 from governance import selectors
 from governance.access import mfa_required_or_refuse
 from governance.api import serializers as out
 from governance.models import Body, Holding, Membership, Office, RollImport, Unit
 from governance.permissions import unit_officer_required
 from governance.services.roll_jobs import roll_import_progress_get, roll_import_request
-
-ERROR = inline_serializer(
-    name="GovernanceError", fields={"code": serializers.CharField(), "message": serializers.CharField()}
-)
 
 
 class Pagination(PageNumberPagination):

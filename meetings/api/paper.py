@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.errors import ERRORS
 from core.errors import NotFound, NotPermitted
 from meetings import permissions as meeting_permissions
 from meetings.error_codes import MeetingErrorCode as Code
@@ -22,11 +23,6 @@ from meetings.services.paper import (
     paper_entry_confirm,
     paper_entry_reject,
 )
-
-ERROR = inline_serializer(
-    name="PaperError", fields={"code": serializers.CharField(), "message": serializers.CharField()}
-)
-ERRORS: dict[int, Any] = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 
 
 class PaperCountOutput(serializers.Serializer):

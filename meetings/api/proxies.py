@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.errors import ERRORS
 from core.errors import NotFound
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import meeting_get
@@ -25,10 +26,6 @@ from meetings.services.proxies import (
 )
 
 User = get_user_model()
-ERROR = inline_serializer(
-    name="ProxyError", fields={"code": serializers.CharField(), "message": serializers.CharField()}
-)
-ERRORS: dict[int, Any] = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 
 
 class ProxyOutput(serializers.Serializer):

@@ -4,7 +4,6 @@ serializers, every write through the same services as the pages."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -14,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.errors import ERROR, ERRORS
 from governance.access import mfa_required_or_refuse
 from governance.models import Unit
 from meetings import selectors
@@ -23,11 +23,6 @@ from meetings.services import motions as motion_services
 from meetings.services.attendance import attendance_check_in
 from meetings.services.meetings import agenda_item_add
 from meetings.services.votes import meeting_vote_cast
-
-ERROR = inline_serializer(
-    name="MeetingsError", fields={"code": serializers.CharField(), "message": serializers.CharField()}
-)
-ERRORS: dict[int, Any] = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 
 
 class AmendmentOutput(serializers.Serializer):
