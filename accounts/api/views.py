@@ -15,7 +15,7 @@ from allauth.account.utils import has_verified_email
 from allauth.mfa.base.forms import AuthenticateForm
 from django.conf import settings
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,13 +24,12 @@ from rest_framework.views import APIView
 
 from accounts import roles, services
 from accounts.models import User
+from core.api.errors import ERROR
 from core.api.parsers import JSONParser
 from core.api.throttling import SimpleRateThrottle
 from core.errors import DomainError, NotPermitted
 from governance import selectors as governance_selectors
 from governance.models import Unit
-
-ERROR = inline_serializer("AccountsError", fields={"code": serializers.CharField(), "message": serializers.CharField()})
 
 
 class TokenObtainThrottle(SimpleRateThrottle):
