@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Everything else is a helper.
-.PHONY: run test lint venv lock upgrade clean
+.PHONY: run test test-lowest lint venv lock upgrade clean
 
 run:
 	bash scripts/run.sh
@@ -27,6 +27,11 @@ lock:
 upgrade:
 	bash scripts/venv.sh --dry-run >/dev/null 2>&1 || true
 	.tools/bin/uv lock --upgrade
+
+# The suite against the oldest version each direct dependency's range allows
+# (a throwaway copy; uv.lock untouched). Run it after widening a range.
+test-lowest:
+	bash scripts/test_lowest.sh
 
 clean:
 	rm -rf var .venv .tools

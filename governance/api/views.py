@@ -41,10 +41,19 @@ class Pagination(PageNumberPagination):
             raise ValidationError({self.page_size_query_param: ["Must be a whole number of at least 1."]})
         return super().get_page_size(request)
 
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
+        """Refuse a present but empty ``?page=``: DRF reads it as page 1,
+        but the schema says a page is a number (the fuzz found it accepted)."""
+        if request.query_params.get(self.page_query_param) == "":
+            raise ValidationError({self.page_query_param: ["Must be a page number."]})
+        return super().get_page_number(request, paginator)
+
 
 def _bool_param(request: Request, name: str) -> bool | None:
+    """True, False, or None when the parameter is absent. Present but empty
+    (``?vacant=``) is neither: a 400, as the schema's boolean says."""
     raw = request.query_params.get(name)
-    if not raw:
+    if raw is None:
         return None
     value = raw.lower()
     if value in {"true", "1", "yes"}:

@@ -58,6 +58,18 @@ def test_units_filter_and_paginate(api: APIClient, setup: dict) -> None:
         response = api.get(f"{path}?{name}=")
         assert response.status_code == 400, (path, response.status_code)
         assert "“” is not one of" in response.content.decode()
+    # The same for a boolean filter and for the page number (DRF reads ?page= as page 1).
+    for query in [
+        "/api/governance/offices/?vacant=",
+        "/api/governance/bodies/?current=",
+        "/api/governance/units/?page=",
+    ]:
+        response = api.get(query)
+        assert response.status_code == 400, (query, response.status_code)
+        assert response.json()["code"] == "invalid"
+    # A value with a per cent sign is read as text, never as a format (DRF 3.15.0 and .1 formatted it: a 500).
+    response = api.get("/api/governance/units/?kind=%25s%40")
+    assert response.status_code == 400 and "“%s@” is not one of" in response.content.decode()
     assert api.get("/api/governance/units/stockport/").json()["parent"] == "momentum"
     assert api.get("/api/governance/units/nowhere/").status_code == 404
 
