@@ -186,6 +186,10 @@ class CeleryProcesses:
     def stop(self, name: str, sig: int = 15) -> None:
         proc = self.procs.pop(name)
         proc.send_signal(sig)
+        self._reap(proc)
+
+    @staticmethod
+    def _reap(proc: subprocess.Popen[bytes]) -> None:
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -193,8 +197,14 @@ class CeleryProcesses:
             proc.wait()
 
     def stop_all(self) -> None:
-        for name in list(self.procs):
-            self.stop(name)
+        """Ask every process to stop (a warm shutdown) before waiting for any,
+        so that a worker and a beat shut down side by side, not one after the other."""
+        procs = [self.procs.pop(name) for name in list(self.procs)]
+        for proc in procs:
+            if proc.poll() is None:
+                proc.send_signal(15)
+        for proc in procs:
+            self._reap(proc)
 
     def log(self, name: str) -> str:
         return (self.logdir / f"{name}.log").read_text(errors="replace")
