@@ -4,8 +4,11 @@ Implemented from "How to conduct an election by the Single Transferable
 Vote" (ERS, 3rd edition, 1997), section 5, and checked stage by stage
 against an independent counter (OpenSTV 1.7's ERS97 method) on 298
 elections (``tests/data/elections/stv_references/ers97/``).  All arithmetic
-is in exact Python integers counting hundredths of a vote, so no weight can
-overflow.
+is in exact integers counting hundredths of a vote (below
+``MAX_TOTAL_PAPERS`` no figure comes near 64 bits).  Identical papers are
+grouped and moved together in the vectorised
+:class:`~ballots.counting.papers.PaperStore`, as the other STV rules do, so
+a stage costs time in proportion to the piles it moves, not to the poll.
 
 * **5.1.6 quota**: total valid vote / (places + 1) to two decimals; an exact
   result is the quota, otherwise the remainder is ignored and 0.01 added.
@@ -60,6 +63,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from ballots.counting.papers import EXHAUSTED, BoolArray, IntArray, PaperStore
 from ballots.counting.stagelog import to_decimal
 from ballots.counting.ties import TieBreaker
 from ballots.counting.types import CountSheet, Stage, TieBreak
@@ -73,9 +79,6 @@ if TYPE_CHECKING:
 
 SCALE = 100
 """Figures are kept in hundredths of a vote (two decimal places)."""
-EXHAUSTED = -1
-RETIRED = -2
-"""Holder of papers that stay with a candidate whose surplus has gone."""
 
 CONTINUING, OVER, EVEN, LOSER = "continuing", "over", "even", "loser"
 """Statuses: continuing; elected with surplus untransferred; elected and
@@ -97,15 +100,10 @@ class Ers97Count:
         self.n = len(e.candidates)
         self.seats = e.seats
         self.standing = prepared.standing
-        groups = prepared.groups
-        self.rankings: list[tuple[CandidateId, ...]] = list(groups)
-        self.weights: list[int] = list(groups.values())
-        g = len(self.rankings)
-        self.holder: list[int] = [r[0] for r in self.rankings]
-        self.pos: list[int] = [0] * g
-        self.value: list[int] = [SCALE] * g
-        self.arrived: list[int] = [0] * g
-        self.total = sum(self.weights) * SCALE
+        self.papers = PaperStore(prepared.rankings, prepared.counts, self.n, SCALE)
+        self.arrived: IntArray = np.zeros(self.papers.counts.shape[0], dtype=np.int64)
+        """The round in which each group of papers reached its holder (5.3.2's last batch)."""
+        self.total = int(self.papers.counts.sum()) * SCALE
         self.status: dict[CandidateId, str] = dict.fromkeys(self.standing, CONTINUING)
         self.winners: list[CandidateId] = []
         self.losers: list[CandidateId] = []
@@ -127,11 +125,12 @@ class Ers97Count:
 
     # ------------------------------------------------------------- figures
     def _held_totals(self) -> list[int]:
-        tot = [0] * self.n
-        for i, h in enumerate(self.holder):
-            if h >= 0:
-                tot[h] += self.weights[i] * self.value[i]
-        return tot
+        return [int(v) for v in self.papers.totals()]
+
+    def _continuing_mask(self) -> BoolArray:
+        mask = np.zeros(self.n, dtype=np.bool_)
+        mask[[c for c in self.standing if self.status[c] == CONTINUING]] = True
+        return mask
 
     def _continuing(self) -> list[CandidateId]:
         return [c for c in self.standing if self.status[c] == CONTINUING]
@@ -293,15 +292,6 @@ class Ers97Count:
         return chosen
 
     # ------------------------------------------------------------ transfers
-    def _next(self, i: int) -> tuple[int, int]:
-        ranking = self.rankings[i]
-        p = self.pos[i] + 1
-        while p < len(ranking):
-            if self.status.get(ranking[p]) == CONTINUING:
-                return ranking[p], p
-            p += 1
-        return EXHAUSTED, p
-
     def transfer_surplus(self) -> CandidateId:
         """5.3: transfer the largest surplus from the last batch received."""
         r = len(self.counts) - 1
@@ -309,27 +299,24 @@ class Ers97Count:
         over = [c for c in self.standing if self.status[c] == OVER]
         c = self.break_tie(r, over, most=True, purpose="order of surplus transfer")
         surplus = count[c] - self.quota
-        held = [i for i, h in enumerate(self.holder) if h == c]
-        last_round = max((self.arrived[i] for i in held), default=0)
-        batch = [i for i in held if self.arrived[i] == last_round]
-        moves = [(i, *self._next(i)) for i in batch]
-        transferable = [(i, d, p) for i, d, p in moves if d != EXHAUSTED]
-        value = sum(self.weights[i] * self.value[i] for i, _, _ in transferable)
-        papers = sum(self.weights[i] for i, _, _ in transferable)
+        papers = self.papers
+        held = papers.held_by(c)
+        last_round = int(self.arrived[held].max()) if held.size else 0
+        batch = held[self.arrived[held] == last_round]
+        dest, pos = papers.next_holders(batch, self._continuing_mask())
+        moving = dest != EXHAUSTED
+        values = papers.values[batch]
+        weights = papers.counts[batch[moving]]
+        value = int((weights * values[moving]).sum())
+        transferable = int(weights.sum())
         if value > surplus:
-            tv = surplus // papers
-            for i in batch:
-                self.value[i] = min(self.value[i], tv)
-            moved = papers * tv
-            self.loss += surplus - moved
+            tv = surplus // transferable
+            values = np.minimum(values, tv)
+            self.loss += surplus - transferable * tv
         self.status[c] = EVEN
-        round_no = r + 1
-        for i in held:
-            self.holder[i] = RETIRED
-        for i, d, p in transferable:
-            self.holder[i] = d
-            self.pos[i] = p
-            self.arrived[i] = round_no
+        papers.retire(held)
+        papers.relocate(batch[moving], dest[moving], pos[moving], values[moving])
+        self.arrived[batch[moving]] = r + 1
         return c
 
     def exclude(self, group: list[CandidateId]) -> bool:
@@ -337,24 +324,20 @@ class Ers97Count:
         for c in group:
             self.status[c] = LOSER
             self.losers.append(c)
-        gone = set(group)
-        held = [i for i, h in enumerate(self.holder) if h in gone]
-        values = sorted({self.value[i] for i in held}, reverse=True)
-        if not values:
+        papers = self.papers
+        held = papers.held_by_any(group)
+        if not held.size:
             self.update_round()
             return self.election_over()
-        for v in values:
-            round_no = len(self.counts)
-            for i in held:
-                if self.value[i] != v:
-                    continue
-                d, p = self._next(i)
-                self.holder[i] = d
-                self.pos[i] = p
-                self.arrived[i] = round_no
+        continuing = self._continuing_mask()
+        for v in np.unique(papers.values[held])[::-1]:
+            batch = held[papers.values[held] == v]
+            papers.advance(batch, continuing)
+            self.arrived[batch] = len(self.counts)
             self.update_round()
             if self.election_over():
                 return True  # 5.5.2: the rest of the batches stay where they are
+            continuing = self._continuing_mask()  # 5.4.10: those deemed elected receive no more
         return False
 
     # ---------------------------------------------------------------- stages
