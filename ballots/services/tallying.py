@@ -13,7 +13,9 @@ import secrets
 from collections import Counter
 from typing import Any
 
+import numpy as np
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from ballots import counting
@@ -33,11 +35,23 @@ MOTION_THRESHOLDS: dict[str, ct.Threshold] = {
 
 
 def question_papers(*, question: Question) -> Counter[tuple[int, ...]]:
-    """Identical papers grouped: {(option ids…): count}, streamed from the database."""
+    """Identical papers grouped: {(option ids…): count}.
+
+    The database groups them (``GROUP BY`` the paper's content), so the tally
+    reads one row per distinct paper, not one per voter: a million papers
+    over ten candidates arrive as some tens of thousands of rows, and no
+    Python object is built per paper.
+    """
     grouped: Counter[tuple[int, ...]] = Counter()
-    rows = BallotPaper.objects.filter(question=question).values_list("content", flat=True)
-    for content in rows.iterator(chunk_size=20000):
-        grouped[tuple(content)] += 1
+    rows = (
+        BallotPaper.objects.filter(question=question)
+        .order_by()
+        .values("content")
+        .annotate(papers=Count("id"))
+        .values_list("content", "papers")
+    )
+    for content, papers in rows.iterator(chunk_size=20000):
+        grouped[tuple(content)] += papers  # += : two spellings of one paper (never written so) still add up
     return grouped
 
 
@@ -61,18 +75,28 @@ def question_motion(*, question: Question, electorate: int) -> ct.Motion:
     )
 
 
-def question_election(*, question: Question) -> ct.Election:
+def question_election(*, question: Question, as_array: bool = False) -> ct.Election:
     """The engine's input for an election question, from the stored papers.
 
-    Candidates are the question's options in ballot order; the same input
-    feeds the tally, the ``recount`` command and the published BLT file.
+    Candidates are the question's options in ballot order; the same papers
+    feed the tally, the ``recount`` command and the published BLT file.
+    ``as_array`` hands the distinct papers to the engine as one padded
+    matrix with their counts (its fast path, which gives the very same count
+    sheet) instead of one ``Ballot`` object per distinct paper; the BLT file
+    is written from the objects, in their sorted order.
     """
     options = list(question.options.all())
     index = {o.pk: i for i, o in enumerate(options)}
-    ballots = tuple(
-        ct.Ballot(ranking=tuple(index[x] for x in paper), weight=n)
-        for paper, n in sorted(question_papers(question=question).items())
-    )
+    grouped = sorted(question_papers(question=question).items())
+    ballots: tuple[ct.Ballot, ...] | ct.BallotArray
+    if as_array:
+        width = max((len(paper) for paper, _ in grouped), default=0)
+        matrix = np.full((len(grouped), width), -1, dtype=np.int32)
+        for row, (paper, _) in enumerate(grouped):
+            matrix[row, : len(paper)] = [index[x] for x in paper]
+        ballots = ct.BallotArray(matrix, np.fromiter((n for _, n in grouped), dtype=np.int64, count=len(grouped)))
+    else:
+        ballots = tuple(ct.Ballot(ranking=tuple(index[x] for x in paper), weight=n) for paper, n in grouped)
     groups: dict[str, set[int]] = {}
     for o in options:
         for g in o.groups:
@@ -100,7 +124,7 @@ def question_count(*, question: Question, electorate: int, seed: int) -> tuple[d
         outcome = ("Carried" if result.carried else "Not carried") + f": {result.explanation}"
         winners = [o.pk for o in options if o.choice == Option.Choice.FOR] if result.carried else []
         return result.to_json(), outcome, winners
-    sheet = counting.count(question.method, question_election(question=question), seed=seed)
+    sheet = counting.count(question.method, question_election(question=question, as_array=True), seed=seed)
     winners = [options[c].pk for c in sheet.elected]
     return sheet.to_json(), _election_outcome([options[c] for c in sheet.elected]), winners
 
