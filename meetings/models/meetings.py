@@ -55,6 +55,13 @@ class StandingOrders(models.Model):
         default=False,
         help_text="Speakers' list: alternate by the gender speakers state when they ask (optional, never inferred).",
     )
+    open_votes_public = models.BooleanField(
+        default=False,
+        help_text=(
+            "Anyone, signed in or not, may read the names recorded in open votes. "
+            "Otherwise only the unit's members and those who run its meetings can."
+        ),
+    )
 
     class Meta:
         verbose_name_plural = "standing orders"

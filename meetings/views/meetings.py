@@ -59,7 +59,14 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "minutes": minutes if show_minutes else None,
             "minutes_text": minutes.versions.first().text if show_minutes and minutes else "",  # type: ignore[union-attr]
             "names": selectors.open_vote_names(vote=vote)
-            if vote and vote.mode == "open" and vote.state == "decided"
+            if vote
+            and vote.mode == "open"
+            and vote.state == "decided"
+            and permissions.may_see_open_vote_names(
+                user=user,
+                unit=meeting.unit,
+                names_public=selectors.standing_orders_for(unit=meeting.unit).open_votes_public,
+            )
             else None,
             "room_code_from_link": request.GET.get("code", "")[:8],
             "decided_votes": meeting.votes.filter(state=MeetingVote.State.DECIDED).order_by("opened_at", "id"),
