@@ -1,10 +1,11 @@
 from django.urls import path
 
-from ballots import views, views_nominations, views_provisional
+from ballots import views, views_engine, views_nominations, views_provisional
 
 app_name = "ballots"
 urlpatterns = [
     path("", views.ballot_list, name="list"),
+    path("engine/<str:filename>", views_engine.engine_download, name="engine"),
     path("<int:ballot_id>/", views.ballot_vote, name="vote"),
     path("<int:ballot_id>/result/", views.ballot_result, name="result"),
     path("<int:ballot_id>/result/sheet.json", views.ballot_count_sheet_json, name="sheet-json"),
