@@ -2,6 +2,12 @@
 counted → declared, or cancelled. Each step locks the ballot row, checks the
 state it starts from and writes an audit entry; an invalid step is a clear
 ``invalid_transition`` error.
+
+After the close the system's steps (count, declare when "declare
+automatically" is set, queue the result e-mails, send them) each commit on
+their own and resume from whatever was committed: a worker killed between
+two of them leaves a state that the redelivered tally or beat's sweeps carry
+on from, never one that waits forever.
 """
 
 from __future__ import annotations
@@ -123,17 +129,42 @@ def ballot_close(*, ballot_id: int, actor: Any = None, now: dt.datetime | None =
     return ballot
 
 
+def _declare(ballot: Ballot, actor: Any) -> None:
+    """Counted → declared, in the caller's transaction, holding the ballot's
+    row lock: the state, the new office holders, the audit entry and one
+    outbox row per voter commit together or not at all, so a worker killed
+    anywhere in between leaves the ballot counted with nothing sent."""
+    _transition(ballot, {S.COUNTED}, S.DECLARED)
+    ballot.declared_at = timezone.now()
+    ballot.save(update_fields=["state", "declared_at"])
+    handover_for_ballot(ballot=ballot, actor=actor)
+    audit_record(actor=actor, action="ballot_declared", obj=ballot, unit=ballot.unit)
+    results_enqueue(ballot=ballot)
+
+
 def ballot_declare(*, ballot_id: int, actor: Any = None) -> Ballot:
     """Counted → declared: publish, hand office to the winners, e-mail the result."""
     with transaction.atomic():
         ballot = ballot_for_update(ballot_id=ballot_id)
-        _transition(ballot, {S.COUNTED}, S.DECLARED)
-        ballot.declared_at = timezone.now()
-        ballot.save(update_fields=["state", "declared_at"])
-        handover_for_ballot(ballot=ballot, actor=actor)
-        audit_record(actor=actor, action="ballot_declared", obj=ballot, unit=ballot.unit)
-        results_enqueue(ballot=ballot)
+        _declare(ballot, actor)
     return ballot
+
+
+def ballot_declare_automatic(*, ballot_id: int) -> bool:
+    """Declare a counted ballot set to "declare automatically"; do nothing
+    for any other (declared already, held for the returning officer).
+
+    The system's step after the count, safe to run any number of times: the
+    tally runs it after counting, and again when its message is redelivered
+    after a worker died between the count and the declaration; the sweep
+    (:func:`ballots_resume_stuck`) runs it through the tally if both were
+    lost. Returns whether it declared."""
+    with transaction.atomic():
+        ballot = ballot_for_update(ballot_id=ballot_id)
+        if ballot.state != S.COUNTED or not ballot.declare_automatically:
+            return False
+        _declare(ballot, None)
+    return True
 
 
 def may_cancel_open(*, user: Any, ballot: Ballot) -> bool:
@@ -209,18 +240,39 @@ def ballots_open_due(*, now: dt.datetime | None = None) -> int:
 TALLY_RETRY_AFTER = dt.timedelta(minutes=2)
 
 
+def ballots_resume_stuck(*, now: dt.datetime) -> int:
+    """Re-queue the tally of every ballot stuck a while between two steps;
+    returns how many.
+
+    Closed and not counted (the tally message was lost, say, to a broker
+    outage), or counted with "declare automatically" and not declared (the
+    worker died between the count and the declaration, and its message is
+    gone too). The tally resumes from what was committed, so a ballot still
+    being counted or declared when this runs is merely skipped by it. The
+    last step, sending the result e-mails, is the outbox's own sweep."""
+    from ballots.tasks import tally_ballot
+
+    cutoff = now - TALLY_RETRY_AFTER
+    closed = Ballot.objects.filter(state=S.CLOSED, closed_at__lt=cutoff)
+    undeclared = (
+        Ballot.objects.filter(state=S.COUNTED, declare_automatically=True, closed_at__lt=cutoff).exclude(
+            questions__result__counted_at__gte=cutoff
+        )  # not counted (or recounted) just now
+    )
+    stuck = list(closed.values_list("pk", flat=True)) + list(undeclared.values_list("pk", flat=True))
+    for ballot_id in stuck:
+        tally_ballot.delay(ballot_id)
+    return len(stuck)
+
+
 def ballots_close_due(*, now: dt.datetime | None = None) -> int:
     """Close every open ballot past its closing time; safe to run twice.
 
-    Also re-queues the tally of any ballot closed a while ago and still not
-    counted (its tally message was lost, say, to a broker outage).
+    First re-queues the tally of any ballot stuck after its close
+    (:func:`ballots_resume_stuck`).
     """
-    from ballots.tasks import tally_ballot
-
     now = now or timezone.now()
-    stuck = Ballot.objects.filter(state=S.CLOSED, closed_at__lt=now - TALLY_RETRY_AFTER).values_list("pk", flat=True)
-    for ballot_id in stuck:
-        tally_ballot.delay(ballot_id)
+    ballots_resume_stuck(now=now)
     closed = 0
     for ballot_id in Ballot.objects.filter(state=S.OPEN, closes_at__lte=now).values_list("pk", flat=True):
         try:

@@ -145,38 +145,52 @@ def _election_outcome(elected: list[Option]) -> str:
 
 
 def ballot_tally(*, ballot_id: int) -> str:
-    """Closed (or counted) → counted: count every question and store the results."""
+    """Closed (or counted) → counted: count every question and store the
+    results; then, with "declare automatically", declare.
+
+    Resumes from what was committed: a ballot found counted with "declare
+    automatically" set was counted by a worker that died before declaring
+    (this is its redelivered message, or the sweep's), so it is declared
+    without counting again. Counted without that setting, it is recounted
+    (the returning officer's recount, with the same seed)."""
     # lifecycle queues the tally task, whose module imports this one: import here, not at the top.
-    from ballots.services.lifecycle import ballot_declare
+    from ballots.services.lifecycle import ballot_declare_automatic
 
     with transaction.atomic():
         ballot = ballot_for_update(ballot_id=ballot_id)
         if ballot.state not in {Ballot.State.CLOSED, Ballot.State.COUNTED}:
             return f"skipped: ballot is {ballot.state}"
-        electorate = RollEntry.objects.filter(ballot=ballot).count()
-        for question in ballot.questions.prefetch_related("options"):
-            existing = Result.objects.filter(question=question).first()
-            seed = int(existing.seed) if existing else secrets.randbits(63)
-            sheet, outcome, winners = question_count(question=question, electorate=electorate, seed=seed)
-            papers = BallotPaper.objects.filter(question=question).count()
-            outcome = outcome_sentence(outcome=outcome, voters=papers)  # no figures below the threshold
-            Result.objects.update_or_create(
-                question=question,
-                defaults={
-                    "papers_counted": papers,
-                    "electorate": electorate,
-                    "count_sheet": sheet,
-                    "outcome": outcome[:300],
-                    "winners": winners,
-                    "seed": str(seed),
-                    "counted_at": timezone.now(),
-                },
-            )
-        first_count = ballot.state == Ballot.State.CLOSED
-        ballot.state = Ballot.State.COUNTED
-        ballot.save(update_fields=["state"])
-        if first_count:
-            audit_record(actor=None, action="ballot_counted", obj=ballot, unit=ballot.unit)
-    if first_count and ballot.declare_automatically:
-        ballot_declare(ballot_id=ballot.pk)
+        if not (ballot.state == Ballot.State.COUNTED and ballot.declare_automatically):
+            _count_and_store(ballot)
+    if ballot_declare_automatic(ballot_id=ballot.pk):
+        return "counted and declared"
     return "counted"
+
+
+def _count_and_store(ballot: Ballot) -> None:
+    """Count every question of ``ballot`` (locked by the caller), overwrite
+    its one result per question, and mark it counted."""
+    electorate = RollEntry.objects.filter(ballot=ballot).count()
+    for question in ballot.questions.prefetch_related("options"):
+        existing = Result.objects.filter(question=question).first()
+        seed = int(existing.seed) if existing else secrets.randbits(63)
+        sheet, outcome, winners = question_count(question=question, electorate=electorate, seed=seed)
+        papers = BallotPaper.objects.filter(question=question).count()
+        outcome = outcome_sentence(outcome=outcome, voters=papers)  # no figures below the threshold
+        Result.objects.update_or_create(
+            question=question,
+            defaults={
+                "papers_counted": papers,
+                "electorate": electorate,
+                "count_sheet": sheet,
+                "outcome": outcome[:300],
+                "winners": winners,
+                "seed": str(seed),
+                "counted_at": timezone.now(),
+            },
+        )
+    first_count = ballot.state == Ballot.State.CLOSED
+    ballot.state = Ballot.State.COUNTED
+    ballot.save(update_fields=["state"])
+    if first_count:
+        audit_record(actor=None, action="ballot_counted", obj=ballot, unit=ballot.unit)
