@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 
 from ballots.verifiable.credentials import is_valid_credential, public_credential, read_public_credentials
 from ballots.verifiable.errors import FormatError
-from ballots.verifiable.group import GROUPS, group_named
+from ballots.verifiable.group import GROUPS, group_named, jacobi
 from ballots.verifiable.trustees import election_public_key, read_trustees
 from tests.ballots.verifiable.belenios_tool import ToolElection, tool_ballot
 from tests.ballots.verifiable.conftest import board_of
@@ -77,3 +78,19 @@ def test_trustee_key_with_a_wrong_proof_is_refused(fast_election: ToolElection):
     pok["response"] = str((int(pok["response"]) + 1) % election.group.q)
     with pytest.raises(FormatError, match="proof of knowledge"):
         read_trustees(json.dumps(trustees), election.group)
+
+
+@pytest.mark.parametrize("name", sorted(GROUPS))
+def test_membership_shortcut_agrees_with_the_definition(name):
+    """RFC 3526's check uses the Jacobi symbol; it must say what x ** q == 1 says."""
+    group = GROUPS[name]
+    rng = random.Random(name)
+    samples = [rng.randrange(1, group.p) for _ in range(200)]
+    samples += [group.g, group.p - 1, pow(group.g, 12345, group.p), 1]
+    members = 0
+    for x in samples:
+        assert group.is_element(x) == (pow(x, group.q, group.p) == 1), x
+        members += group.is_element(x)
+    assert 0 < members < len(samples)
+    assert not group.is_element(0) and not group.is_element(group.p)
+    assert [jacobi(a, n) for a, n in [(1001, 9907), (19, 45), (8, 21), (5, 21), (0, 7)]] == [-1, 1, -1, 1, 0]
