@@ -122,10 +122,12 @@ def encrypt_answer(election: Election, question: Question, s0: str, plain: Seque
     group, y = election.group, election.public_key
     p, g = group.p, group.g
     randomness = [group.random_exponent() for _ in plain]
-    choices = tuple(Ciphertext(pow(g, r, p), pow(y, r, p) * pow(g, m, p) % p) for r, m in zip(randomness, plain))
+    choices = tuple(
+        Ciphertext(pow(g, r, p), pow(y, r, p) * pow(g, m, p) % p) for r, m in zip(randomness, plain, strict=True)
+    )
     individual = tuple(
         prove_one_of(group, y, _pairs(group, c, (0, 1)), m, r, _individual_prefix(s0, c))
-        for c, r, m in zip(choices, randomness, plain)
+        for c, r, m in zip(choices, randomness, plain, strict=True)
     )
     s = f"{s0}|{_choices_text(choices)}"
     counted = slice(1, None) if question.blank else slice(None)
@@ -167,14 +169,17 @@ def check_answer(election: Election, question: Question, s0: str, answer: Encryp
     allowed = range(question.min, question.max + 1)
     if answer.blank_proof is None:
         total = _product(group, answer.choices)
-        if not verify_one_of(group, y, _pairs(group, total, allowed), answer.overall_proof, _individual_prefix(s, total)):
+        if not verify_one_of(
+            group, y, _pairs(group, total, allowed), answer.overall_proof, _individual_prefix(s, total)
+        ):
             return Verdict(Rejection.BAD_OVERALL_PROOF)
         return ACCEPTED
     flag, total = answer.choices[0], _product(group, answer.choices[1:])
-    if not verify_one_of(group, y, [(flag.alpha, flag.beta), (total.alpha, total.beta)], answer.blank_proof, f"bproof0|{s}|"):
+    if not verify_one_of(
+        group, y, [(flag.alpha, flag.beta), (total.alpha, total.beta)], answer.blank_proof, f"bproof0|{s}|"
+    ):
         return Verdict(Rejection.BAD_BLANK_PROOF)
     overall_pairs = _pairs(group, flag, (1,)) + _pairs(group, total, allowed)
     if not verify_one_of(group, y, overall_pairs, answer.overall_proof, f"bproof1|{s}|"):
         return Verdict(Rejection.BAD_OVERALL_PROOF)
     return ACCEPTED
-

@@ -109,9 +109,7 @@ def prove_one_of(
     return tuple(proof for proof in proofs if proof is not None)
 
 
-def verify_one_of(
-    group: Group, y: int, pairs: Sequence[tuple[int, int]], proofs: Sequence[Proof], prefix: str
-) -> bool:
+def verify_one_of(group: Group, y: int, pairs: Sequence[tuple[int, int]], proofs: Sequence[Proof], prefix: str) -> bool:
     """Check a proof from ``prove_one_of`` against the same pairs and prefix."""
     if len(proofs) != len(pairs) or not _reduced(group, proofs):
         return False

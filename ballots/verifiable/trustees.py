@@ -31,7 +31,7 @@ def read_trustees(raw: str, group: Group) -> tuple[TrusteeKey, ...]:
     keys = []
     for i, item in enumerate(jf.seq(jf.parse_json(raw, "the trustees"), "the trustees")):
         where = f"trustee {i}"
-        kind, body = (jf.seq(item, where) + [None, None])[:2]
+        kind, body = [*jf.seq(item, where), None, None][:2]
         if kind != "Single":
             raise FormatError(f"{where} is {kind!r}; only 'Single' trustees are supported")
         data = jf.obj(body, where)

@@ -29,9 +29,7 @@ def tool() -> str:
 
 def run(args: Sequence[str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "BELENIOS_USE_URANDOM": "1"}
-    return subprocess.run(  # noqa: S603 - a fixed tool, arguments built by the tests
-        [tool(), *args], cwd=cwd, input=stdin, capture_output=True, text=True, env=env, check=False
-    )
+    return subprocess.run([tool(), *args], cwd=cwd, input=stdin, capture_output=True, text=True, env=env, check=False)
 
 
 def run_ok(args: Sequence[str], cwd: Path, stdin: str | None = None) -> str:

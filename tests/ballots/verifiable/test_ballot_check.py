@@ -129,7 +129,7 @@ def test_ballot_for_another_election_is_refused(fast_election: ToolElection, oth
 
 
 def test_ballot_with_a_credential_not_on_the_roll_is_refused(fast_election, other_election, tool_ballots):
-    board, election = board_of(fast_election)
+    _, election = board_of(fast_election)
     other_board, _ = board_of(other_election)
     roll = read_public_credentials(other_board.public_credentials, election.group)
     assert check_ballot(election, tool_ballots[0], roll).reason is Rejection.UNKNOWN_CREDENTIAL

@@ -50,7 +50,9 @@ def test_partial_decryptions_are_accepted_both_ways(fast_election: ToolElection,
     assert not check_partial_decryption(election, trustees[0].public_key, tally, theirs_pd)  # not trustee 1's
 
     changed = json.loads(theirs_pd)
-    changed["decryption_factors"][0][0] = str(int(changed["decryption_factors"][0][0]) * election.group.g % election.group.p)
+    changed["decryption_factors"][0][0] = str(
+        int(changed["decryption_factors"][0][0]) * election.group.g % election.group.p
+    )
     assert not check_partial_decryption(election, trustees[1].public_key, tally, json.dumps(changed))
 
     result = run_ok(["election", "compute-result", "--dir", "."], directory)

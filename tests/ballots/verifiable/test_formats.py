@@ -29,7 +29,7 @@ def test_unknown_group_is_refused():
 
 
 def test_election_fingerprint_is_what_the_tools_ballots_carry(tool_election: ToolElection, tmp_path):
-    board, election = board_of(tool_election)
+    _, election = board_of(tool_election)
     ballot = json.loads(tool_ballot(tool_election, tool_election.credentials[0], [[1, 0, 0], [0, 1, 0]], tmp_path))
     assert election.fingerprint == ballot["election_hash"]
     assert election.uuid == tool_election.uuid
