@@ -35,10 +35,10 @@ from core.db import prepared_cursor
 
 _USER_FIELDS: list[Field[Any, Any]] = list(User._meta.concrete_fields)
 _TOKEN_FIELDS: list[Field[Any, Any]] = list(Token._meta.concrete_fields)
-_SQL = (
+_SQL = (  # noqa: S608 - identifiers from model meta
     "SELECT {columns}, p.{mfa} FROM {token} t JOIN {user} u ON u.{user_pk} = t.{token_user} "
     "LEFT JOIN {proof} p ON p.{proof_token} = t.{key} WHERE t.{key} = %s"
-).format(  # noqa: S608 - identifiers from model meta
+).format(
     columns=", ".join([f"u.{f.column}" for f in _USER_FIELDS] + [f"t.{f.column}" for f in _TOKEN_FIELDS]),
     token=Token._meta.db_table,
     user=User._meta.db_table,

@@ -103,17 +103,13 @@ def lockout_start(*, user: User, reason: AccountLockout.Reason) -> AccountLockou
         template="accounts/lockout",
         context={"lockout": lockout, "reason": lockout.get_reason_display()},
     )
-    audit_record(
-        actor=None, action="account_locked", obj=user, detail={"lockout": lockout.pk, "reason": str(reason)}
-    )
+    audit_record(actor=None, action="account_locked", obj=user, detail={"lockout": lockout.pk, "reason": str(reason)})
     return lockout
 
 
 def _units_lifting(*, user: User, actor: Any) -> list[Unit]:
     """The units of ``user``'s active memberships that ``actor`` may manage."""
-    units = Unit.objects.filter(
-        memberships__person_id=user.pk, memberships__status=Membership.Status.ACTIVE
-    ).distinct()
+    units = Unit.objects.filter(memberships__person_id=user.pk, memberships__status=Membership.Status.ACTIVE).distinct()
     return [unit for unit in units if authority.may_manage_unit(actor, unit)]
 
 

@@ -6,33 +6,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_hash_api_tokens'),
-        ('authtoken', '0004_alter_tokenproxy_options'),
+        ("accounts", "0003_hash_api_tokens"),
+        ("authtoken", "0004_alter_tokenproxy_options"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiTokenProof',
+            name="ApiTokenProof",
             fields=[
-                ('token', models.OneToOneField(db_column='token_key', on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='proof', serialize=False, to='authtoken.token')),
-                ('mfa_verified', models.BooleanField(default=False)),
+                (
+                    "token",
+                    models.OneToOneField(
+                        db_column="token_key",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="proof",
+                        serialize=False,
+                        to="authtoken.token",
+                    ),
+                ),
+                ("mfa_verified", models.BooleanField(default=False)),
             ],
         ),
         migrations.CreateModel(
-            name='AccountLockout',
+            name="AccountLockout",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('password', 'wrong passwords'), ('code', 'wrong authenticator codes')], max_length=16)),
-                ('started_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField()),
-                ('lifted_at', models.DateTimeField(blank=True, null=True)),
-                ('lifted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lockouts', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[("password", "wrong passwords"), ("code", "wrong authenticator codes")], max_length=16
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField()),
+                ("lifted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "lifted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lockouts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['user', 'ends_at'], name='accounts_lockout_user_ends')],
+                "indexes": [models.Index(fields=["user", "ends_at"], name="accounts_lockout_user_ends")],
             },
         ),
     ]

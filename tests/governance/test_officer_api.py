@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import time
-
 import datetime as dt
+import time
 from typing import Any
 
 import pytest
@@ -168,7 +167,11 @@ def test_mfa_is_demanded_for_the_unit_being_managed(api: APIClient, setup: dict)
     response = api.post("/api/governance/units/stockport/documents/", {"kind": "constitution"}, format="json")
     assert response.status_code == 403 and response.json()["code"] == "mfa_not_verified"
     # A token issued with a code is.
-    body = {"email": setup["officer"].email, "password": FACTORY_PASSWORD, "code": totp_code(secret, at=time.time() + 30)}
+    body = {
+        "email": setup["officer"].email,
+        "password": FACTORY_PASSWORD,
+        "code": totp_code(secret, at=time.time() + 30),
+    }
     token = APIClient().post("/api/accounts/token/", body, format="json").json()["token"]
     api.force_authenticate(None)
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")

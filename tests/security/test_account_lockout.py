@@ -204,3 +204,27 @@ def test_a_member_with_two_units_can_be_freed_by_an_officer_of_either() -> None:
     assert lockouts.lockout_lift(user=member, actor=other_officer) == 1
     assert not lockouts.account_locked(user=member)
     assert lockouts.lockout_lift(user=member, actor=officer) == 0  # nothing left to lift: not an error
+
+
+def test_an_administrator_lifts_a_lockout_from_the_admin_site() -> None:
+    from django.contrib.auth.models import Permission
+
+    from accounts import lockouts
+    from accounts.models import AccountLockout
+    from tests.factories import UserFactory
+
+    _unit, member, _officer = _branch_with_officer()
+    lockout = lockouts.lockout_start(user=member, reason=AccountLockout.Reason.PASSWORD)
+    staff = UserFactory(is_staff=True)  # the admin site, but no authority in the network
+    staff.user_permissions.add(*Permission.objects.filter(codename="view_accountlockout"))
+    admin = Client()
+    admin.force_login(staff)
+    url = "/admin/accounts/accountlockout/"
+    response = admin.post(url, {"action": "lift", "_selected_action": [lockout.pk]}, follow=True)
+    assert response.status_code == 200 and "Not yours to unlock" in response.content.decode()
+    assert lockouts.account_locked(user=member)
+    admin.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = admin.post(url, {"action": "lift", "_selected_action": [lockout.pk]}, follow=True)
+    assert response.status_code == 200 and "1 lockout(s) lifted" in response.content.decode()
+    assert not lockouts.account_locked(user=member)
+    assert AuditEntry.objects.filter(action="account_lockout_lifted", object_id=str(member.pk)).exists()
