@@ -1,8 +1,16 @@
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from rest_framework.authtoken.models import TokenProxy
 
-from accounts.models import Invitation, UnitAccessPolicy, User
+from accounts import lockouts
+from accounts.models import AccountLockout, Invitation, UnitAccessPolicy, User
+from core.admin_readonly import ReadOnlyAdmin
+from core.client_ip import client_ip
+from core.errors import NotPermitted
 
 # API tokens are stored as digests and are nobody's business but their
 # holder's: DRF's admin page listing them for every member is taken away.
@@ -37,3 +45,25 @@ class InvitationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("person", "unit", "created_at", "claimed_at", "superseded_at")
     list_filter = ("unit",)
     readonly_fields = ("person", "unit", "invited_by", "created_at", "claimed_at", "superseded_at")
+
+
+@admin.register(AccountLockout)
+class AccountLockoutAdmin(ReadOnlyAdmin):
+    """Lockouts after failed sign-ins; lifted only through the service (audited)."""
+
+    list_display = ("user", "reason", "started_at", "ends_at", "lifted_at", "lifted_by")
+    list_filter = ("reason",)
+    search_fields = ("user__email",)
+    actions = ["lift"]
+
+    @admin.action(description="Unlock these accounts now (audited)")
+    def lift(self, request: HttpRequest, queryset: QuerySet[AccountLockout]) -> Any:
+        lifted, refused = 0, []
+        for person in User.objects.filter(pk__in=queryset.values("user_id")):
+            try:
+                lifted += lockouts.lockout_lift(user=person, actor=request.user, ip_address=client_ip(request))
+            except NotPermitted:
+                refused.append(person.email)
+        self.message_user(request, f"{lifted} lockout(s) lifted.", messages.SUCCESS)
+        if refused:
+            self.message_user(request, f"Not yours to unlock: {', '.join(refused)}.", messages.ERROR)

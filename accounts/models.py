@@ -104,3 +104,48 @@ class UnitAccessPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"access policy of unit {self.unit_id}"
+
+
+class AccountLockout(models.Model):
+    """An account refused sign-in after too many failed guesses from anywhere.
+
+    Counting failures happens in the cache (``accounts.login_limits``); a
+    lockout is a row because it is an event people act on: its owner is
+    e-mailed once (outbox key ``accounts-lockout:<id>``), an officer of their
+    unit may lift it early, and both are in the audit log. In force while
+    ``lifted_at`` is empty and ``ends_at`` is in the future."""
+
+    class Reason(models.TextChoices):
+        PASSWORD = "password", "wrong passwords"
+        CODE = "code", "wrong authenticator codes"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="lockouts")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    started_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "ends_at"], name="accounts_lockout_user_ends")]
+
+    def __str__(self) -> str:
+        return f"lockout {self.pk} of user {self.user_id}"
+
+
+class ApiTokenProof(models.Model):
+    """What an API token was issued against, kept beside DRF's ``Token``.
+
+    ``mfa_verified``: the request that issued it passed two-factor
+    authentication. An officer who enrols in MFA afterwards must get a new
+    token before it acts where MFA is required (``accounts.authentication.
+    request_mfa_verified``). No row (a token from before this table) means
+    not verified."""
+
+    token = models.OneToOneField(
+        "authtoken.Token", on_delete=models.CASCADE, primary_key=True, related_name="proof", db_column="token_key"
+    )
+    mfa_verified = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"proof of a token of user {self.token.user_id}"

@@ -18,7 +18,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts import selectors, tokens
-from accounts.models import Invitation, User
+from accounts.models import ApiTokenProof, Invitation, User
 from core.audit import audit_record
 from core.emails import outbox_enqueue
 from governance.models import Unit
@@ -144,14 +144,19 @@ def unsubscribe(*, token: str) -> User:
     return preferences_update(user=user, optional_email=False)
 
 
-def api_token_issue(*, user: User) -> str:
+def api_token_issue(*, user: User, mfa_verified: bool = False) -> str:
     """A new API token for ``user``, returned once: the database keeps only
     its digest (``tokens.api_token_digest``), so it cannot be shown again.
-    A member has one token; issuing a new one revokes the one before."""
+    A member has one token; issuing a new one revokes the one before.
+
+    ``mfa_verified``: the caller checked an authenticator code for this
+    issue. Only such a token acts where two-factor authentication is
+    required (``accounts.authentication.request_mfa_verified``)."""
     token = tokens.api_token_new()
     with transaction.atomic():
         Token.objects.filter(user=user).delete()
-        Token.objects.create(user=user, key=tokens.api_token_digest(token))
+        issued = Token.objects.create(user=user, key=tokens.api_token_digest(token))
+        ApiTokenProof.objects.create(token=issued, mfa_verified=mfa_verified)
     return token
 
 

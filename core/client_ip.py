@@ -9,6 +9,10 @@ address is the socket's (``REMOTE_ADDR``). The same rule serves every
 limit keyed on the address: allauth's sign-in limits (``accounts.adapters``)
 and DRF's throttles (``REST_FRAMEWORK["NUM_PROXIES"]`` is set to the same
 number, and ``core.api.throttling`` calls this function).
+
+Limits count an IPv6 client by its /64 (``address_bucket``): one household
+or one rented server is normally handed a whole /64, 2**64 addresses, so a
+limit per IPv6 address limits nothing.
 """
 
 from __future__ import annotations
@@ -41,3 +45,27 @@ def client_ip(request: HttpRequest) -> str:
         return remote
     candidate = hops[-trusted]
     return candidate if _valid(candidate) else remote
+
+
+IPV6_PREFIX = 64
+
+
+def address_bucket(address: str) -> str:
+    """What a per-address limit counts: an IPv4 address as it is, an IPv6
+    address as its /64 network (``2001:db8:1:2::/64``), an IPv4-mapped IPv6
+    address as the IPv4 address. Anything else (an empty ``REMOTE_ADDR`` in
+    a test client) is returned unchanged, so it still counts as one."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/{IPV6_PREFIX}", strict=False))
+    return str(parsed)
+
+
+def client_address_bucket(request: HttpRequest) -> str:
+    """``address_bucket`` of ``client_ip``: the key of every per-address limit."""
+    return address_bucket(client_ip(request))

@@ -1,11 +1,18 @@
 """Guards for views of every app: MFA where ``governance.authority`` demands
 it, clear denials.
 
-``mfa_enforced`` sends an officer who must use two-factor authentication, and
-has not set it up, to allauth's TOTP set-up page with a message saying why.
-``deny(reason)`` builds the ``PermissionDenied`` whose reason the 403 page
-shows. ``HasRequiredMFA`` is the DRF permission (an API client cannot be
-redirected, so it gets a 403 with code ``mfa_required``).
+MFA is about the request, not the account: where it is required, the
+session must have signed in (or reauthenticated) with the second factor, or
+the API token must have been issued with a code
+(``accounts.authentication.request_mfa_verified``, the one rule).
+
+``mfa_enforced`` sends an officer who must use two-factor authentication to
+allauth's TOTP set-up page if they have no authenticator, or to allauth's
+code page (``mfa_reauthenticate``) if this session has not passed it, with
+a message saying why. ``deny(reason)`` builds the ``PermissionDenied``
+whose reason the 403 page shows. ``HasRequiredMFA`` is the DRF permission
+(an API client cannot be redirected, so it gets a 403 with code
+``mfa_required`` or ``mfa_not_verified``).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from rest_framework import permissions
 
+from accounts.authentication import request_mfa_verified
 from core.errors import NotPermitted
 from governance import authority
 
@@ -29,11 +37,30 @@ View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 ContextFn = Callable[..., dict[str, Any]]
 
 MFA_SETUP_MESSAGE = "This page needs two-factor authentication. Set up an authenticator app to continue."
+MFA_VERIFY_MESSAGE = (
+    "This page needs two-factor authentication, and this session signed in without it. "
+    "Enter a code from your authenticator app to continue."
+)
+API_MESSAGES = {
+    "mfa_required": "Two-factor authentication is required for this; set it up at /accounts/2fa/.",
+    "mfa_not_verified": "Two-factor authentication is required for this, and this session or token did not pass it "
+    "(it may be from before you set it up): sign in again with your authenticator code, or obtain a new token "
+    "sending your code.",
+}
 
 
-def _mfa_setup_redirect(request: HttpRequest) -> HttpResponse:
-    messages.warning(request, MFA_SETUP_MESSAGE)
-    return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
+def mfa_shortfall(request: Any, *, unit: Any = None, ballot: Any = None) -> authority.MFAShortfall | None:
+    """``authority.mfa_shortfall`` for this request's user and credentials."""
+    return authority.mfa_shortfall(request.user, mfa_verified=request_mfa_verified(request), unit=unit, ballot=ballot)
+
+
+def _mfa_redirect(request: HttpRequest, shortfall: authority.MFAShortfall) -> HttpResponse:
+    next_query = urlencode({"next": request.get_full_path()})
+    if shortfall == "mfa_required":
+        messages.warning(request, MFA_SETUP_MESSAGE)
+        return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{next_query}")
+    messages.warning(request, MFA_VERIFY_MESSAGE)
+    return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{next_query}")
 
 
 def mfa_enforced(context: ContextFn | None = None) -> Callable[[View], View]:
@@ -49,8 +76,9 @@ def mfa_enforced(context: ContextFn | None = None) -> Callable[[View], View]:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             scope = context(request, *args, **kwargs) if context else {}
-            if not authority.mfa_satisfied(request.user, **scope):
-                return _mfa_setup_redirect(request)
+            shortfall = mfa_shortfall(request, **scope)
+            if shortfall is not None:
+                return _mfa_redirect(request, shortfall)
             return view(request, *args, **kwargs)
 
         return wrapped  # type: ignore[return-value]
@@ -64,24 +92,35 @@ def deny(reason: str) -> PermissionDenied:
 
 
 class HasRequiredMFA(permissions.BasePermission):
-    """DRF: refuse officers who must have MFA and have not set it up.
+    """DRF: refuse officers who must use MFA and whose session or token has
+    not passed it (or who have no authenticator at all).
 
     Checked per object too, so a view can narrow to the unit or ballot by
     implementing ``get_mfa_scope(obj)``."""
 
-    message = "Two-factor authentication is required for this; set it up at /accounts/2fa/."
+    message = API_MESSAGES["mfa_required"]
     code = "mfa_required"
 
+    def _allowed(self, request: Any, scope: dict[str, Any]) -> bool:
+        if not request.user.is_authenticated:
+            return True
+        shortfall = mfa_shortfall(request, **scope)
+        if shortfall is None:
+            return True
+        self.code, self.message = shortfall, API_MESSAGES[shortfall]
+        return False
+
     def has_permission(self, request: Any, view: Any) -> bool:
-        return not request.user.is_authenticated or authority.mfa_satisfied(request.user)
+        return self._allowed(request, {})
 
     def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
-        scope = view.get_mfa_scope(obj) if hasattr(view, "get_mfa_scope") else {}
-        return not request.user.is_authenticated or authority.mfa_satisfied(request.user, **scope)
+        return self._allowed(request, view.get_mfa_scope(obj) if hasattr(view, "get_mfa_scope") else {})
 
 
-def mfa_required_or_refuse(user: Any, *, unit: Any = None, ballot: Any = None) -> None:
+def mfa_required_or_refuse(request: Any, *, unit: Any = None, ballot: Any = None) -> None:
     """For API views that find their unit inside the handler: raise the
-    ``mfa_required`` refusal (403) when this unit demands MFA the user lacks."""
-    if not authority.mfa_satisfied(user, unit=unit, ballot=ballot):
-        raise NotPermitted(HasRequiredMFA.code, HasRequiredMFA.message)
+    ``mfa_required`` or ``mfa_not_verified`` refusal (403) when this unit
+    demands MFA that the user, or this request's session or token, lacks."""
+    shortfall = mfa_shortfall(request, unit=unit, ballot=ballot)
+    if shortfall is not None:
+        raise NotPermitted(shortfall, API_MESSAGES[shortfall])

@@ -36,14 +36,16 @@ officers, whatever that authority comes from (an office there or above, a
 body seat, being an administrator); of anyone holding an office in a unit
 that demands it, wherever they act with authority; of a ballot's returning
 officer where its unit demands it of returning officers; and of national
-administrators when ``ACCOUNTS_MFA_REQUIRED_FOR_ADMINS`` is on.
+administrators when ``ACCOUNTS_MFA_REQUIRED_FOR_ADMINS`` is on. Where it
+is required, the request must have passed it (``mfa_shortfall``): a session
+that signed in with the second factor, or a token issued with a code.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
@@ -193,9 +195,28 @@ def mfa_enabled(user: Any) -> bool:
     return _active(user) and bool(is_mfa_enabled(user))
 
 
-def mfa_satisfied(user: Any, *, unit: Unit | None = None, ballot: Any = None) -> bool:
-    """Either MFA is not required here, or the user has it.
+MFAShortfall = Literal["mfa_required", "mfa_not_verified"]
 
-    allauth asks every user with an authenticator for a code at sign-in, so
-    "has it" also means this session passed the second factor."""
-    return not must_use_mfa(user, unit=unit, ballot=ballot) or mfa_enabled(user)
+
+def mfa_shortfall(
+    user: Any, *, mfa_verified: bool, unit: Unit | None = None, ballot: Any = None
+) -> MFAShortfall | None:
+    """What is missing for ``user`` to act here, as far as MFA goes: nothing
+    (``None``), an authenticator (``"mfa_required"``), or, with one, a sign-in
+    or token that passed it (``"mfa_not_verified"``).
+
+    ``mfa_verified`` is whether *this request's* session or token passed the
+    second factor: ``accounts.authentication.request_mfa_verified(request)``,
+    the one place that decides it. Having an authenticator is not enough: a
+    session or token from before enrolment proved only the password."""
+    if not must_use_mfa(user, unit=unit, ballot=ballot):
+        return None
+    if not mfa_enabled(user):
+        return "mfa_required"
+    return None if mfa_verified else "mfa_not_verified"
+
+
+def mfa_satisfied(user: Any, *, mfa_verified: bool, unit: Unit | None = None, ballot: Any = None) -> bool:
+    """Either MFA is not required here, or the user has an authenticator and
+    this request passed it (``mfa_shortfall``)."""
+    return mfa_shortfall(user, mfa_verified=mfa_verified, unit=unit, ballot=ballot) is None

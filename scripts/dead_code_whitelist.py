@@ -293,3 +293,11 @@ _.thread_closed
 # meetings/views/proxies.py: form fields: Django reads the declared fields of a form class.
 _.delegate_email
 _.holder_email
+
+# accounts/mfa_forms.py: allauth loads it by name from settings.MFA_FORMS["reauthenticate"].
+_.MFAReauthenticateForm
+
+# accounts/models.py AccountLockout: fields written with create(...)/update(...) keywords and read in filters and the e-mail.
+_.ends_at
+_.lifted_at
+_.lifted_by

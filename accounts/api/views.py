@@ -12,7 +12,6 @@ import hashlib
 from typing import Any
 
 from allauth.account.utils import has_verified_email
-from allauth.mfa.base.forms import AuthenticateForm
 from django.conf import settings
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -22,11 +21,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle as AccountRateThrottle
 from rest_framework.views import APIView
 
-from accounts import roles, services
-from accounts.models import User
+from accounts import lockouts, roles, services
+from accounts.mfa_forms import MFAAuthenticateForm
+from accounts.models import AccountLockout, User
 from core.api.errors import ERROR
 from core.api.parsers import JSONParser
 from core.api.throttling import SimpleRateThrottle
+from core.client_ip import client_ip
 from core.errors import DomainError, NotPermitted
 from governance import selectors as governance_selectors
 from governance.models import Unit
@@ -120,7 +121,9 @@ class TokenApi(APIView):
         responses={
             200: TokenOutput,
             400: OpenApiResponse(ERROR, description="invalid_credentials, or a malformed request"),
-            403: OpenApiResponse(ERROR, description="email_unverified, mfa_code_required or mfa_code_invalid"),
+            403: OpenApiResponse(
+                ERROR, description="account_locked, email_unverified, mfa_code_required or mfa_code_invalid"
+            ),
             429: OpenApiResponse(ERROR, description="throttled"),
         },
         auth=[],
@@ -128,22 +131,29 @@ class TokenApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.TokenObtainInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request, username=data.validated_data["email"].lower(), password=data.validated_data["password"]
-        )
+        email = data.validated_data["email"].lower()
+        if lockouts.login_locked(login=email):
+            raise NotPermitted("account_locked", lockouts.LOCKED_MESSAGE)
+        user = authenticate(request._request, username=email, password=data.validated_data["password"])
         if not isinstance(user, User) or not user.is_active:
             self.account_throttle.failure_record()
+            lockouts.failure_record(login=email, reason=AccountLockout.Reason.PASSWORD)
             raise DomainError("invalid_credentials", "The e-mail address or password is not correct.")
         if not has_verified_email(user):
             raise NotPermitted("email_unverified", "Verify your e-mail address before using the API.")
+        mfa_verified = False
         if roles.mfa_enabled(user):
             code = data.validated_data.get("code") or ""
             if not code:
                 raise NotPermitted("mfa_code_required", "This account uses two-factor authentication: send a code.")
-            if not AuthenticateForm(user=user, data={"code": code}).is_valid():
+            form = MFAAuthenticateForm(user=user, data={"code": code})
+            if not form.is_valid():
                 self.account_throttle.failure_record()
+                if form.has_error("code", "account_locked"):
+                    raise NotPermitted("account_locked", lockouts.LOCKED_MESSAGE)
                 raise NotPermitted("mfa_code_invalid", "The authenticator code is not correct.")
-        token = services.api_token_issue(user=user)
+            mfa_verified = True
+        token = services.api_token_issue(user=user, mfa_verified=mfa_verified)
         return Response(self.TokenOutput({"token": token}).data)
 
     @extend_schema(
@@ -156,6 +166,34 @@ class TokenApi(APIView):
         assert isinstance(request.user, User)  # noqa: S101 - IsAuthenticated
         services.api_token_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LockoutLiftApi(APIView):
+    """An officer unlocks a member of their unit locked by failed sign-ins."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    class LockoutLiftOutput(serializers.Serializer):
+        lifted = serializers.IntegerField(help_text="Lockouts ended now (0 if none was in force).")
+
+    @extend_schema(
+        operation_id="accounts_lockout_lift",
+        summary="Unlock a member's account",
+        description="For an officer of (or above) a unit the person is an active member of, or an administrator. "
+        "Audited as account_lockout_lifted.",
+        request=None,
+        responses={
+            200: LockoutLiftOutput,
+            403: OpenApiResponse(ERROR, description="not_unit_officer"),
+            404: OpenApiResponse(ERROR, description="no such person"),
+        },
+    )
+    def post(self, request: Request, person_id: int) -> Response:
+        person = User.objects.filter(pk=person_id).first()
+        if person is None:
+            raise DomainError("person_not_found", "No such person.", status=404)
+        lifted = lockouts.lockout_lift(user=person, actor=request.user, ip_address=client_ip(request._request))
+        return Response(self.LockoutLiftOutput({"lifted": lifted}).data)
 
 
 class MeApi(APIView):

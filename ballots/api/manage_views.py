@@ -38,7 +38,8 @@ REFUSALS: dict[int | str, Any] = {
 }
 
 
-def _ballot(ballot_id: int, user: Any) -> Ballot:
+def _ballot(ballot_id: int, request: Request) -> Ballot:
+    user = request.user
     ballot = Ballot.objects.select_related("unit").filter(pk=ballot_id).first()
     if ballot is None:
         raise NotFound("not_found", "There is no such ballot.")
@@ -47,7 +48,7 @@ def _ballot(ballot_id: int, user: Any) -> Ballot:
             Code.NOT_BALLOT_MANAGER,
             f"Only this ballot's returning officer and officers of {ballot.unit.name} can manage it.",
         )
-    mfa_required_or_refuse(user, unit=ballot.unit, ballot=ballot)
+    mfa_required_or_refuse(request, unit=ballot.unit, ballot=ballot)
     return ballot
 
 
@@ -108,7 +109,7 @@ class BallotCreateApi(APIView):
             raise NotFound("not_found", "There is no such unit.")
         if not can_create_ballot(user=request.user, unit=unit):
             raise NotPermitted(Code.NOT_BALLOT_MANAGER, f"Only officers of {unit.name} can set up its ballots.")
-        mfa_required_or_refuse(request.user, unit=unit)
+        mfa_required_or_refuse(request, unit=unit)
         values["reminder_before"] = dt.timedelta(hours=values.pop("reminder_hours"))
         ballot = setup.ballot_create(unit=unit, actor=request.user, **values)
         return Response(self.BallotCreateOutput(ballot).data, status=201)
@@ -156,7 +157,7 @@ class QuestionAddApi(APIView):
 
     @extend_schema(request=QuestionAddInput, responses={201: QuestionAddOutput, **REFUSALS})
     def post(self, request: Request, ballot_id: int) -> Response:
-        ballot = _ballot(ballot_id, request.user)
+        ballot = _ballot(ballot_id, request)
         data = self.QuestionAddInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -202,7 +203,7 @@ class OptionAddApi(APIView):
 
     @extend_schema(request=OptionAddInput, responses={201: OptionAddOutput, **REFUSALS})
     def post(self, request: Request, ballot_id: int, question_id: int) -> Response:
-        ballot = _ballot(ballot_id, request.user)
+        ballot = _ballot(ballot_id, request)
         data = self.OptionAddInput(data=request.data)
         data.is_valid(raise_exception=True)
         option = setup.option_add(
@@ -222,7 +223,7 @@ class BallotScheduleApi(APIView):
 
     @extend_schema(request=None, responses={200: BallotScheduleOutput, **REFUSALS})
     def post(self, request: Request, ballot_id: int) -> Response:
-        ballot = _ballot(ballot_id, request.user)
+        ballot = _ballot(ballot_id, request)
         if ballot.state == Ballot.State.NOMINATIONS:
             ballot = setup.ballot_setup_nominations_close(ballot_id=ballot.pk, actor=request.user)
         else:
@@ -243,7 +244,7 @@ class BallotCancelApi(APIView):
 
     @extend_schema(request=BallotCancelInput, responses={200: BallotCancelOutput, **REFUSALS})
     def post(self, request: Request, ballot_id: int) -> Response:
-        ballot = _ballot(ballot_id, request.user)
+        ballot = _ballot(ballot_id, request)
         data = self.BallotCancelInput(data=request.data)
         data.is_valid(raise_exception=True)
         ballot = setup.ballot_setup_cancel(
@@ -267,7 +268,7 @@ class BallotReopenApi(APIView):
 
     @extend_schema(request=BallotReopenInput, responses={200: BallotReopenOutput, **REFUSALS})
     def post(self, request: Request, ballot_id: int) -> Response:
-        ballot = _ballot(ballot_id, request.user)
+        ballot = _ballot(ballot_id, request)
         data = self.BallotReopenInput(data=request.data)
         data.is_valid(raise_exception=True)
         ballot = setup.ballot_setup_reopen(

@@ -132,8 +132,10 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # least 15 minutes after five failures inside five): accounts.login_limits,
 # keyed on account and address together, so an attacker elsewhere cannot
 # lock a member out. Here, allauth's own limit: 20 failures in 5 minutes from
-# one address (any accounts) refuse that address. Behind a proxy, set
-# TRUSTED_PROXY_COUNT.
+# one address (any accounts) refuse that address. Every per-address limit
+# counts an IPv6 client by its /64 (core.client_ip.address_bucket). Failures
+# for one account from any address lock it: ACCOUNTS_LOCKOUT_* below. Behind
+# a proxy, set TRUSTED_PROXY_COUNT.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "20/5m/ip",
     "reset_password": "20/m/ip,5/m/key",
@@ -329,6 +331,20 @@ ACCOUNTS_INVITATION_MAX_AGE = env.int("ACCOUNTS_INVITATION_MAX_AGE", default=60 
 # National administrators must use MFA on officer pages when this is on;
 # units opt officers and returning officers in with accounts.UnitAccessPolicy.
 ACCOUNTS_MFA_REQUIRED_FOR_ADMINS = env.bool("ACCOUNTS_MFA_REQUIRED_FOR_ADMINS", default=False)
+# Failed guesses at one account from *any* address (accounts.lockouts):
+# this many wrong passwords, or wrong authenticator codes, within the window
+# lock the account for ACCOUNTS_LOCKOUT_SECONDS, or until an officer of the
+# member's unit lifts it. The owner is e-mailed once per lockout.
+ACCOUNTS_LOCKOUT_PASSWORD_FAILURES = env.int("ACCOUNTS_LOCKOUT_PASSWORD_FAILURES", default=20)
+ACCOUNTS_LOCKOUT_CODE_FAILURES = env.int("ACCOUNTS_LOCKOUT_CODE_FAILURES", default=10)
+ACCOUNTS_LOCKOUT_WINDOW_SECONDS = env.int("ACCOUNTS_LOCKOUT_WINDOW_SECONDS", default=60 * 60)
+ACCOUNTS_LOCKOUT_SECONDS = env.int("ACCOUNTS_LOCKOUT_SECONDS", default=60 * 60)
+# Our authenticator-code forms: they refuse codes while the account is
+# locked and count wrong ones against the account (accounts.mfa_forms).
+MFA_FORMS = {
+    "authenticate": "accounts.mfa_forms.MFAAuthenticateForm",
+    "reauthenticate": "accounts.mfa_forms.MFAReauthenticateForm",
+}
 # Token requests: every attempt per client address, and failed attempts
 # (password or authenticator code) per account from any address.
 ACCOUNTS_TOKEN_THROTTLE = env.str("ACCOUNTS_TOKEN_THROTTLE", default="10/min")

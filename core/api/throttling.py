@@ -10,16 +10,16 @@ from rest_framework import throttling
 from rest_framework.request import Request
 from rest_framework.throttling import UserRateThrottle
 
-from core.client_ip import client_ip
+from core.client_ip import client_address_bucket
 
 
 class ClientAddressMixin:
     """The address a throttle counts is ``core.client_ip``'s: the socket's, or
     the one our ``TRUSTED_PROXY_COUNT`` proxies recorded, never a header the
-    client wrote."""
+    client wrote. An IPv6 client counts by its /64 (``address_bucket``)."""
 
     def get_ident(self, request: Request) -> str:
-        return client_ip(request._request)
+        return client_address_bucket(request._request)
 
 
 class AnonRateThrottle(ClientAddressMixin, throttling.AnonRateThrottle):

@@ -259,7 +259,7 @@ class MembershipListApi(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Membership]:
         unit = get_object_or_404(Unit, slug=self.kwargs["slug"])
         unit_officer_required(user=self.request.user, unit=unit)
-        mfa_required_or_refuse(self.request.user, unit=unit)
+        mfa_required_or_refuse(self.request, unit=unit)
         return selectors.membership_list_for_unit(
             unit=unit,
             status=_choice_param(self.request, "status", Membership.Status.values),
@@ -294,7 +294,7 @@ class RollImportCreateApi(APIView):
     def post(self, request: Request, slug: str) -> Response:
         unit = get_object_or_404(Unit, slug=slug)
         unit_officer_required(user=request.user, unit=unit)
-        mfa_required_or_refuse(request.user, unit=unit)
+        mfa_required_or_refuse(request, unit=unit)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
@@ -318,5 +318,5 @@ class RollImportDetailApi(APIView):
     def get(self, request: Request, import_id: int) -> Response:
         job = get_object_or_404(RollImport.objects.select_related("unit").defer("content"), pk=import_id)
         unit_officer_required(user=request.user, unit=job.unit)
-        mfa_required_or_refuse(request.user, unit=job.unit)
+        mfa_required_or_refuse(request, unit=job.unit)
         return Response(out.RollImportOutput(_with_progress(job)).data)

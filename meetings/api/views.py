@@ -134,7 +134,7 @@ class MotionRuleApi(APIView):
         data.is_valid(raise_exception=True)
         motion_unit = Unit.objects.filter(motions__pk=motion_id).first()
         if motion_unit is not None:
-            mfa_required_or_refuse(request.user, unit=motion_unit)
+            mfa_required_or_refuse(request, unit=motion_unit)
         motion = motion_services.motion_rule(motion_id=motion_id, actor=request.user, **data.validated_data)
         return Response(MotionOutput(motion).data)
 
@@ -230,7 +230,7 @@ class AgendaItemCreateApi(APIView):
         data.is_valid(raise_exception=True)
         meeting_unit = Unit.objects.filter(meetings__pk=meeting_id).first()
         if meeting_unit is not None:
-            mfa_required_or_refuse(request.user, unit=meeting_unit)
+            mfa_required_or_refuse(request, unit=meeting_unit)
         d = data.validated_data
         item = agenda_item_add(
             meeting_id=meeting_id,

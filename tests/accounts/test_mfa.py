@@ -81,5 +81,9 @@ def test_officer_page_sends_officer_of_strict_unit_to_set_up_mfa() -> None:
     response = client.get(f"/me/units/{unit.slug}/audit/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/2fa/totp/activate/")
     assert b"needs two-factor" in client.get(response["Location"], follow=True).content
-    activate_totp(officer)
+    secret = activate_totp(officer)
+    # This session signed in before the authenticator existed: it must pass it now.
+    response = client.get(f"/me/units/{unit.slug}/audit/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/2fa/reauthenticate/")
+    assert client.post(response["Location"], {"code": totp_code(secret, at=time.time() + 30)}).status_code == 302
     assert client.get(f"/me/units/{unit.slug}/audit/").status_code == 200

@@ -83,9 +83,11 @@ def test_mfa_required_only_where_the_unit_demands_it() -> None:
     assert roles.mfa_required(strict_officer, unit=strict)
     assert not roles.mfa_required(strict_officer, unit=relaxed)
     assert not roles.mfa_required(relaxed_officer)
-    assert not roles.mfa_satisfied(strict_officer)
+    assert not roles.mfa_satisfied(strict_officer, mfa_verified=False)
     activate_totp(strict_officer)
-    assert roles.mfa_enabled(strict_officer) and roles.mfa_satisfied(strict_officer)
+    assert roles.mfa_enabled(strict_officer) and roles.mfa_satisfied(strict_officer, mfa_verified=True)
+    # An authenticator is not enough: the request must have passed it.
+    assert not roles.mfa_satisfied(strict_officer, mfa_verified=False)
 
 
 def test_mfa_required_for_returning_officer_of_a_ballot_in_a_strict_unit() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 import pytest
@@ -159,9 +160,21 @@ def test_mfa_is_demanded_for_the_unit_being_managed(api: APIClient, setup: dict)
     response = api.post("/api/governance/units/stockport/documents/", {"kind": "constitution"}, format="json")
     assert response.status_code == 403 and response.json()["code"] == "mfa_required"
     assert not GoverningDocument.objects.exists()
-    from tests.accounts.helpers import activate_totp
+    from tests.accounts.helpers import FACTORY_PASSWORD, activate_totp, totp_code
 
-    activate_totp(setup["officer"])
+    secret = activate_totp(setup["officer"])
+    # An authenticator is not enough: this client did not pass it.
+    response = api.post("/api/governance/units/stockport/documents/", {"kind": "constitution"}, format="json")
+    assert response.status_code == 403 and response.json()["code"] == "mfa_not_verified"
+    # A token issued with a code is.
+    body = {
+        "email": setup["officer"].email,
+        "password": FACTORY_PASSWORD,
+        "code": totp_code(secret, at=time.time() + 30),
+    }
+    token = APIClient().post("/api/accounts/token/", body, format="json").json()["token"]
+    api.force_authenticate(None)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     response = api.post("/api/governance/units/stockport/documents/", {"kind": "constitution"}, format="json")
     assert response.status_code == 201
 

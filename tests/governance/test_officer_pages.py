@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from typing import Any
 
 import pytest
@@ -269,9 +270,13 @@ def test_mfa_is_demanded_where_the_unit_demands_it(officer: Client, stockport: d
     assert response.status_code == 302 and response["Location"].startswith("/accounts/2fa/totp/activate/")
     old.refresh_from_db()
     assert old.ends_on is None
-    from tests.accounts.helpers import activate_totp
+    from tests.accounts.helpers import activate_totp, totp_code
 
-    activate_totp(stockport["secretary"])
+    secret = activate_totp(stockport["secretary"])
+    # This session signed in before the authenticator existed: asked for a code.
+    response = officer.get("/units/stockport/manage/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/2fa/reauthenticate/")
+    assert officer.post(response["Location"], {"code": totp_code(secret, at=time.time() + 30)}).status_code == 302
     assert officer.get("/units/stockport/manage/").status_code == 200
 
 

@@ -13,6 +13,7 @@ under a strict unit (0).
 from __future__ import annotations
 
 import gzip
+import time
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -27,7 +28,7 @@ from rest_framework.test import APIClient
 from accounts.forms import ClaimForm
 from accounts.models import UnitAccessPolicy, User
 from config.settings import base
-from tests.accounts.helpers import activate_totp
+from tests.accounts.helpers import activate_totp, totp_code
 from tests.security.conftest import Demo, load_demo
 
 PASSWORD = "demo-password-2026"
@@ -223,8 +224,16 @@ def test_officer_pages_need_mfa_where_the_unit_demands_it(demo: Demo) -> None:
     print(f"\nMFA: {total} officer/RO pages and calls under a strict unit, {len(open_pages)} open without MFA")  # noqa: T201
     assert not open_pages, open_pages
 
-    # With an authenticator, the same pages open.
-    activate_totp(demo.secretary, password=PASSWORD)
+    # An authenticator set up elsewhere does not open them to this session,
+    # which signed in without it: it is sent to the code page.
+    secret = activate_totp(demo.secretary, password=PASSWORD)
+    for url in OFFICER_PAGES:
+        response = web.get(_fill(url, demo))
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/2fa/reauthenticate/"), url
+    # Signed in with the code, the same pages open.
+    web = Client()
+    assert web.post("/accounts/login/", {"login": demo.secretary.email, "password": PASSWORD}).status_code == 302
+    assert web.post("/accounts/2fa/authenticate/", {"code": totp_code(secret, at=time.time() + 30)}).status_code == 302
     for url in OFFICER_PAGES:
         response = web.get(_fill(url, demo))
         assert response.status_code == 200, f"{url}: {response.status_code}"
