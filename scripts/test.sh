@@ -64,10 +64,13 @@ if [ -z "${REDIS_URL:-}" ]; then
   fi
 fi
 
-# --- Chromium for the browser tests; pdftotext to read the PDFs they download;
+# --- Chromium for the browser tests; pdftotext to read the PDFs they download; belenios-tool;
 # Pango, which WeasyPrint draws the PDFs with -----------------------------------
 need_apt chromium chromium
 need_apt pdftotext poppler-utils
+# Belenios' own tool checks that verifiable ballots and decryptions made here are
+# Belenios ballots (tests/ballots/verifiable/).
+need_apt belenios-tool belenios-tool
 if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0; then need_apt /nonexistent/pango libpangoft2-1.0-0; fi
 # npm packages pinned in package-lock.json: axe-core for tests/e2e/test_a11y_journeys.py,
 # and bootstrap, whose committed copy in static/vendor/ is checked against it.
