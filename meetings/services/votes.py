@@ -14,29 +14,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ballots.counting import Motion as EngineMotion
 from ballots.counting import Threshold, count
 from ballots.models import Ballot, Question, Result
-from ballots.services.casting import CastReceipt, vote_cast
+from ballots.services.casting import CastReceipt
 from ballots.services.lifecycle import ballot_close
 from ballots.services.room_ballots import room_motion_ballot_open
 from ballots.services.tallying import ballot_tally
 from ballots.thresholds import breakdown_allowed
 from core.audit import audit_record
-from core.errors import Conflict, DomainError, NotPermitted
+from core.errors import Conflict, DomainError
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import (
     amendment_for_update,
     meeting_for_update,
     motion_for_update,
     vote_for_update,
-    vote_get,
 )
-from meetings.models import AgendaItem, Amendment, Attendance, Meeting, MeetingVote, Motion, OpenVoteCast
+from meetings.models import AgendaItem, Amendment, Attendance, Meeting, MeetingVote, Motion
 from meetings.services.amendments import amendment_record_vote
+from meetings.services.casting import meeting_vote_record
 from meetings.services.meetings import require_officer
 from meetings.services.motions import motion_record_vote
 from meetings.services.proxies import open_vote_tally, proxy_roll_additions, proxy_tally, voting_strength
@@ -138,32 +138,11 @@ def meeting_vote_open(
 
 def meeting_vote_cast(*, vote_id: int, voter: Any, choice: str, idempotency_key: str = "") -> CastReceipt | None:
     """A member present votes from their phone. Open votes record the name;
-    secret votes go through ``vote_cast`` and return its receipt."""
-    if choice not in OpenVoteCast.Choice.values:
-        raise DomainError("invalid", "Vote for, against or abstain.")
-    vote = vote_get(vote_id=vote_id)
-    if not Attendance.objects.filter(meeting_id=vote.meeting_id, person=voter, checked_out_at__isnull=True).exists():
-        raise NotPermitted(Code.NOT_CHECKED_IN, "Check in to the meeting before you vote.")
-    if vote.mode == MeetingVote.Mode.HANDS:
-        raise DomainError(Code.VOTE_NOT_OPEN, "This is a show of hands: the chair counts it in the room.")
-    if vote.mode == MeetingVote.Mode.SECRET:
-        if vote.state != V.OPEN or vote.ballot_id is None:
-            raise Conflict(Code.VOTE_NOT_OPEN, "This vote is closed.")
-        question = Question.objects.get(ballot_id=vote.ballot_id)
-        option = question.options.get(choice=choice)
-        return vote_cast(
-            ballot_id=vote.ballot_id, voter=voter, answers={question.pk: [option.pk]}, idempotency_key=idempotency_key
-        )
-    with transaction.atomic():
-        vote = vote_for_update(vote_id=vote_id)
-        if vote.state != V.OPEN:
-            raise Conflict(Code.VOTE_NOT_OPEN, "This vote is closed.")
-        try:
-            with transaction.atomic():
-                OpenVoteCast.objects.create(vote=vote, voter=voter, choice=choice)
-        except IntegrityError:
-            raise Conflict(Code.ALREADY_VOTED, "You have already voted on this.") from None
-    return None
+    secret votes go through ``vote_cast`` and return its receipt. The same
+    recorder as a proxy's vote, so a member has one vote however cast."""
+    return meeting_vote_record(
+        vote_id=vote_id, principal_id=voter.pk, cast_by=voter, choice=choice, idempotency_key=idempotency_key
+    )
 
 
 def _count(vote: MeetingVote, votes_for: int, votes_against: int, abstentions: int) -> None:
