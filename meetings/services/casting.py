@@ -89,7 +89,10 @@ def meeting_vote_record(
         question = Question.objects.get(ballot_id=vote.ballot_id)
         option = question.options.get(choice=choice)
         return vote_cast(
-            ballot_id=vote.ballot_id, voter=principal, answers={question.pk: [option.pk]}, idempotency_key=idempotency_key
+            ballot_id=vote.ballot_id,
+            voter=principal,
+            answers={question.pk: [option.pk]},
+            idempotency_key=idempotency_key,
         )
     with transaction.atomic():
         vote = vote_for_update(vote_id=vote_id)

@@ -57,29 +57,54 @@ def _check_window(meeting: Meeting, now: dt.datetime) -> None:
         )
 
 
-def proxy_appoint(*, meeting_id: int, principal: Any, holder: Any, now: dt.datetime | None = None) -> ProxyAppointment:
+def _holder_unavailable() -> DomainError:
+    """The one refusal for an address that cannot hold the proxy, whatever
+    the reason (no such account, inactive, not entitled to this meeting, not
+    a member of the network). One status, one code, one sentence, no name:
+    anyone signed in can try an address, so the answer must not tell them
+    whether it is registered, nor whose it is."""
+    return DomainError(
+        Code.HOLDER_UNAVAILABLE,
+        "That address cannot hold your proxy at this meeting: check it is the e-mail address of a member "
+        "entitled to attend.",
+    )
+
+
+def proxy_appoint_by_email(
+    *, meeting_id: int, principal: Any, holder_email: str, now: dt.datetime | None = None
+) -> ProxyAppointment:
+    """``proxy_appoint`` for the holder's e-mail address, as the page and the
+    API take it. The address is looked up here, so every caller refuses an
+    unknown one exactly as it refuses any other unavailable holder."""
+    holder = User.objects.filter(email__iexact=holder_email.strip(), is_active=True).first()
+    return proxy_appoint(meeting_id=meeting_id, principal=principal, holder=holder, now=now)
+
+
+def proxy_appoint(
+    *, meeting_id: int, principal: Any, holder: Any | None, now: dt.datetime | None = None
+) -> ProxyAppointment:
     """``principal`` appoints ``holder`` to vote for them at the meeting,
     replacing any proxy they appointed before. The meeting's row lock
     serialises appointments, so two principals cannot both take a holder's
-    last place."""
+    last place. Everything about the principal is checked before anything
+    about the holder, and an unavailable holder (``None`` for an unknown
+    address) gets one refusal, so the answer reveals nothing about them."""
     now = now or timezone.now()
     with transaction.atomic():
         meeting = meeting_for_update(meeting_id=meeting_id)
         _check_window(meeting, now)
         orders = standing_orders_for(unit=meeting.unit)
-        if holder is None or not getattr(holder, "is_active", False):
-            raise DomainError(Code.NOT_FOUND, "There is no active member with that e-mail address.")
-        if holder.pk == principal.pk:
-            raise DomainError("invalid", "You cannot be your own proxy.")
         if not is_eligible(meeting=meeting, person=principal):
             raise NotPermitted(Code.NOT_ELIGIBLE, "Only a member entitled to vote at this meeting appoints a proxy.")
+        if holder is not None and holder.pk == principal.pk:
+            raise DomainError("invalid", "You cannot be your own proxy.")
+        if holder is None or not getattr(holder, "is_active", False):
+            raise _holder_unavailable()
         if orders.proxies_same_unit_only:
             if not is_eligible(meeting=meeting, person=holder):
-                raise DomainError(
-                    Code.NOT_ELIGIBLE, f"{holder} is not entitled to attend this meeting, so cannot be your proxy."
-                )
+                raise _holder_unavailable()
         elif not authority.is_member_anywhere(holder):
-            raise DomainError(Code.NOT_ELIGIBLE, f"{holder} is not a member of the network.")
+            raise _holder_unavailable()
         active = ProxyAppointment.objects.filter(meeting=meeting, revoked_at__isnull=True)
         if active.filter(principal=holder).exists():
             raise Conflict(Code.PROXY_LIMIT, f"{holder} has given their own vote to a proxy and cannot hold yours.")

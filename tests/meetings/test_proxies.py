@@ -80,7 +80,7 @@ def test_limits_per_holder_same_unit_and_no_chains(branch) -> None:
     outsider = MembershipFactory(unit=UnitFactory(name="Elsewhere", slug="elsewhere"), person=UserFactory()).person
     with pytest.raises(DomainError) as other_unit:
         proxy_appoint(meeting_id=meeting.pk, principal=c, holder=outsider)
-    assert other_unit.value.code == "not_eligible"
+    assert other_unit.value.code == "holder_unavailable"
     StandingOrders.objects.filter(unit=branch.unit).update(proxies_same_unit_only=False)
     assert proxy_appoint(meeting_id=meeting.pk, principal=c, holder=outsider).holder == outsider
     with pytest.raises(NotPermitted):  # not entitled to this meeting, so cannot appoint
@@ -215,7 +215,7 @@ def test_proxy_page_form_errors_appoint_and_revoke(branch) -> None:
     bad = c.post(url, {"holder_email": "not an e-mail"})
     assert bad.status_code == 400 and "Enter a valid email address." in bad.content.decode()
     unknown = c.post(url, {"holder_email": "nobody@example.org"})
-    assert unknown.status_code == 400 and "No member is registered" in unknown.content.decode()
+    assert unknown.status_code == 400 and "cannot hold your proxy" in unknown.content.decode()
     itself = c.post(url, {"holder_email": principal.email})
     assert itself.status_code == 400 and "cannot be your own proxy" in itself.content.decode()
     ok = c.post(url, {"holder_email": holder.email.upper()}, follow=True)
@@ -271,7 +271,7 @@ def test_proxy_api(branch) -> None:
     assert api.get(f"/api/meetings/{meeting.pk}/proxy/").json()["holder"] is None
     assert api.post(f"/api/meetings/{meeting.pk}/proxy/", {"holder_email": "x"}, format="json").status_code == 400
     missing = api.post(f"/api/meetings/{meeting.pk}/proxy/", {"holder_email": "no@example.org"}, format="json")
-    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    assert missing.status_code == 400 and missing.json()["code"] == "holder_unavailable"
     made = api.post(f"/api/meetings/{meeting.pk}/proxy/", {"holder_email": holder.email}, format="json")
     assert made.status_code == 201 and made.json()["holder"] == str(holder)
     api.force_authenticate(holder)
