@@ -30,6 +30,7 @@ def check_in_wait(request: Any) -> int | None:
     else the seconds to wait. ``request`` is the page's signed-in request:
     the throttle reads only its user (and its address if anonymous)."""
     throttle = CheckInRateThrottle()
-    if throttle.allow_request(request, None):
+    no_view: Any = None  # a page has no API view; the user throttle never reads it
+    if throttle.allow_request(request, no_view):
         return None
     return max(1, math.ceil(throttle.wait() or 1))

@@ -271,7 +271,7 @@ def _secret_ballot_close(vote: MeetingVote, *, actor: Any) -> None:
     try:
         ballot_close(ballot_id=vote.ballot_id, actor=actor)  # type: ignore[arg-type]
     except Conflict:
-        if Ballot.objects.filter(pk=vote.ballot_id, state=Ballot.State.OPEN).exists():
+        if Ballot.objects.filter(meeting_vote=vote, state=Ballot.State.OPEN).exists():
             raise
 
 

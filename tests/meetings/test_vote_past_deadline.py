@@ -29,11 +29,12 @@ def _lapsed_secret_vote(branch) -> MeetingVote:
     vote = meeting_vote_open(meeting_id=meeting.pk, actor=branch.secretary, mode="secret", motion=motion)
     for person, choice in zip([branch.secretary, *branch.members[:4]], ["for"] * 3 + ["against"] * 2, strict=True):
         meeting_vote_cast(vote_id=vote.pk, voter=person, choice=choice)
-    assert vote.ballot.closes_at - vote.ballot.opens_at == dt.timedelta(hours=ROOM_BALLOT_HOURS)
-    closing_time_passes(vote.ballot)  # the night passes
+    ballot = vote.ballot
+    assert ballot is not None and ballot.closes_at - ballot.opens_at == dt.timedelta(hours=ROOM_BALLOT_HOURS)
+    closing_time_passes(ballot)  # the night passes
     assert ballots_close_due() == 1  # beat's sweep
-    ballot_tally(ballot_id=vote.ballot_id)  # the tally the close queued
-    assert Ballot.objects.get(pk=vote.ballot_id).state == Ballot.State.COUNTED
+    ballot_tally(ballot_id=ballot.pk)  # the tally the close queued
+    assert Ballot.objects.get(pk=ballot.pk).state == Ballot.State.COUNTED
     vote.refresh_from_db()
     assert vote.state == MeetingVote.State.OPEN  # the meeting's vote is still open: the stuck state
     return vote
