@@ -33,6 +33,7 @@ class MeetingErrorCode(StrEnum):
     PROXIES_NOT_ALLOWED = "proxies_not_allowed"
     PROXY_LIMIT = "proxy_limit"
     NOT_A_PROXY = "not_a_proxy"
+    HOLDER_UNAVAILABLE = "holder_unavailable"
     SAME_OFFICER = "same_officer"
     PAPERS_UNCHECKED = "papers_unchecked"
     TOO_LONG = "too_long"

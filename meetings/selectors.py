@@ -218,7 +218,9 @@ def minutes_awaiting_approval(*, unit: Unit) -> QuerySet[Minutes]:
 
 def open_vote_names(*, vote: MeetingVote) -> QuerySet[OpenVoteCast]:
     """The recorded names of an open vote (published once it is closed)."""
-    return OpenVoteCast.objects.filter(vote=vote).select_related("voter").order_by("choice", "voter__full_name")
+    return (
+        OpenVoteCast.objects.filter(vote=vote).select_related("voter", "holder").order_by("choice", "voter__full_name")
+    )
 
 
 def meetings_for_person(*, person: Any) -> QuerySet[Meeting]:

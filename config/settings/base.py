@@ -378,6 +378,9 @@ CELERY_BEAT_SCHEDULE["meetings-send-due-notices"] = {
 }
 # How often the projector and console poll the live state of a meeting (ms).
 MEETINGS_LIVE_POLL_MS = env.int("MEETINGS_LIVE_POLL_MS", default=2000)
+# Check-in attempts per member, on the page and the API together (the room
+# code's guessing limit, meetings/throttling.py).
+MEETINGS_CHECK_IN_THROTTLE = env.str("MEETINGS_CHECK_IN_THROTTLE", default="10/min")
 # Discussion on motions: a post may be edited by its author for this long,
 # and may be at most this long (characters).
 MEETINGS_DISCUSSION_EDIT_MINUTES = env.int("MEETINGS_DISCUSSION_EDIT_MINUTES", default=15)

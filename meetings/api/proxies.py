@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
@@ -13,19 +12,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.errors import ERRORS
-from core.errors import NotFound
-from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import meeting_get
 from meetings.services.proxies import (
     proxies_held,
-    proxy_appoint,
+    proxy_appoint_by_email,
     proxy_deadline,
     proxy_of,
     proxy_revoke,
     proxy_vote_cast,
 )
-
-User = get_user_model()
 
 
 class ProxyOutput(serializers.Serializer):
@@ -63,10 +58,9 @@ class ProxyApi(APIView):
     def post(self, request: Request, meeting_id: int) -> Response:
         data = self.ProxyInput(data=request.data)
         data.is_valid(raise_exception=True)
-        holder = User.objects.filter(email__iexact=data.validated_data["holder_email"], is_active=True).first()
-        if holder is None:
-            raise NotFound(Code.NOT_FOUND, "No member is registered with that e-mail address.")
-        proxy_appoint(meeting_id=meeting_id, principal=request.user, holder=holder)
+        proxy_appoint_by_email(
+            meeting_id=meeting_id, principal=request.user, holder_email=data.validated_data["holder_email"]
+        )
         meeting = meeting_get(meeting_id=meeting_id)
         return Response(ProxyOutput(_proxy_state(meeting, request.user)).data, status=201)
 

@@ -23,6 +23,7 @@ from meetings.services import motions as motion_services
 from meetings.services.attendance import attendance_check_in
 from meetings.services.meetings import agenda_item_add
 from meetings.services.votes import meeting_vote_cast
+from meetings.throttling import CheckInRateThrottle
 
 
 class AmendmentOutput(serializers.Serializer):
@@ -245,6 +246,7 @@ class AgendaItemCreateApi(APIView):
 
 class CheckInApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    throttle_classes = [*APIView.throttle_classes, CheckInRateThrottle]  # the room code's limit, shared with the page
 
     class CheckInInput(serializers.Serializer):
         code = serializers.CharField(max_length=20)

@@ -9,7 +9,7 @@ from meetings.models.meetings import AgendaItem, Attendance, Meeting, StandingOr
 from meetings.models.minutes import Minutes, MinutesVersion, Requisition, RequisitionSignature
 from meetings.models.motions import Amendment, AmendmentSeconding, Motion, MotionFollow, Seconding
 from meetings.models.paper import PaperCount, PaperEntry
-from meetings.models.proxies import MeetingDelegate, ProxyAppointment, ProxyVoteCast
+from meetings.models.proxies import MeetingDelegate, ProxyAppointment
 from meetings.models.speakers import SpeakerRequest
 from meetings.models.votes import MeetingVote, OpenVoteCast
 
@@ -30,7 +30,6 @@ __all__ = [
     "PaperCount",
     "PaperEntry",
     "ProxyAppointment",
-    "ProxyVoteCast",
     "Requisition",
     "RequisitionSignature",
     "Seconding",

@@ -1,8 +1,9 @@
 """Proxies and delegates' weights, as the standing orders allow.
 
 A ``ProxyAppointment`` says that ``holder`` votes for ``principal`` at one
-meeting. ``ProxyVoteCast`` records a proxy's vote in an open or counted-hands
-vote, apart from the room's figures; a secret vote's proxy papers are cast
+meeting. A proxy's vote in an open or counted-hands vote is an
+``OpenVoteCast`` with its ``holder`` set (the same table as a vote in person,
+so one member has one vote); a secret vote's proxy papers are cast
 through the ballots app like any other paper, so nothing records which paper
 was cast for which principal. ``MeetingDelegate`` gives a delegate at a
 delegate meeting the weight of the unit they represent.
@@ -33,30 +34,6 @@ class ProxyAppointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.holder} holds {self.principal}'s proxy at {self.meeting}"
-
-
-class ProxyVoteCast(models.Model):
-    """A proxy's vote in an open or counted-hands vote, recorded apart from
-    the hands counted in the room (named, like an open vote)."""
-
-    class Choice(models.TextChoices):
-        FOR = "for", "For"
-        AGAINST = "against", "Against"
-        ABSTAIN = "abstain", "Abstain"
-
-    vote = models.ForeignKey("meetings.MeetingVote", on_delete=models.CASCADE, related_name="proxy_casts")
-    principal = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    choice = models.CharField(max_length=8, choices=Choice.choices)
-    weight = models.PositiveIntegerField(default=1)
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-        constraints = [models.UniqueConstraint(fields=["vote", "principal"], name="proxy_vote_once")]
-
-    def __str__(self) -> str:
-        return f"{self.holder} for {self.principal}: {self.choice}"
 
 
 class MeetingDelegate(models.Model):

@@ -2,14 +2,14 @@
 
 A secret vote is a ``ballots.Ballot`` whose roll is the members checked in;
 its papers never touch these tables. ``OpenVoteCast`` exists only for open
-votes, where recording names is the point.
+and counted-hands votes, where recording names is the point.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 
 class MeetingVote(models.Model):
@@ -68,7 +68,14 @@ class MeetingVote(models.Model):
 
 
 class OpenVoteCast(models.Model):
-    """One named vote in an open vote: who voted, and how, on purpose."""
+    """One member's named vote in an open or counted-hands vote, on purpose.
+
+    ``voter`` is the member whose vote it is; ``holder`` is set when their
+    proxy cast it for them (in a counted-hands vote only proxy votes are
+    cast on phones; the room's hands are the chair's figures). One table
+    for both, so the unique (vote, voter) constraint makes a second vote for
+    the same member impossible whoever casts it: in person after the proxy,
+    or by the proxy after the member voted and left."""
 
     class Choice(models.TextChoices):
         FOR = "for", "For"
@@ -77,12 +84,24 @@ class OpenVoteCast(models.Model):
 
     vote = models.ForeignKey(MeetingVote, on_delete=models.CASCADE, related_name="casts")
     voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The proxy who cast this vote for the voter; empty when the voter cast it in person.",
+    )
     choice = models.CharField(max_length=8, choices=Choice.choices)
+    weight = models.PositiveIntegerField(default=1, help_text="A delegate's weight at a delegate meeting; else 1.")
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["at", "id"]
-        constraints = [models.UniqueConstraint(fields=["vote", "voter"], name="open_vote_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "voter"], name="open_vote_once"),
+            models.CheckConstraint(condition=~Q(voter=F("holder")), name="open_vote_holder_not_voter"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.voter}: {self.choice}"
+        return f"{self.voter}: {self.choice}" + (f" (by {self.holder})" if self.holder_id else "")

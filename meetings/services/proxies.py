@@ -3,8 +3,9 @@
 A member entitled to attend appoints a proxy (another member) before the
 standing orders' deadline, and may revoke it until then. In the room, the
 holder's device shows one vote for each principal who is not there in
-person: in an open or counted-hands vote each is a ``ProxyVoteCast`` (named,
-recorded apart from the room's figures and added to them at the close); in
+person: in an open or counted-hands vote each is an ``OpenVoteCast`` with its
+``holder`` set (named, in the same table as votes in person so a member has
+one vote, and in a counted-hands vote added to the room's figures); in
 a secret vote the holder casts each principal's paper separately through
 ``ballots.services.casting.vote_cast``, so the principal is recorded as
 having voted and the paper is stored apart, exactly like any other paper:
@@ -17,22 +18,22 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from ballots.counting import Ballot as EnginePaper
 from ballots.counting import Election, count
-from ballots.models import Question
-from ballots.services.casting import CastReceipt, vote_cast
+from ballots.services.casting import CastReceipt
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotFound, NotPermitted
 from governance import authority
 from governance.models import Unit
 from meetings.error_codes import MeetingErrorCode as Code
-from meetings.lock_objects import meeting_for_update, vote_for_update, vote_get
-from meetings.models import Attendance, Meeting, MeetingDelegate, MeetingVote, ProxyAppointment, ProxyVoteCast
+from meetings.lock_objects import meeting_for_update
+from meetings.models import Attendance, Meeting, MeetingDelegate, MeetingVote, OpenVoteCast, ProxyAppointment
 from meetings.selectors import is_checked_in, is_eligible, standing_orders_for
+from meetings.services.casting import meeting_vote_record
 from meetings.services.meetings import require_officer
 
 User = get_user_model()
@@ -56,29 +57,54 @@ def _check_window(meeting: Meeting, now: dt.datetime) -> None:
         )
 
 
-def proxy_appoint(*, meeting_id: int, principal: Any, holder: Any, now: dt.datetime | None = None) -> ProxyAppointment:
+def _holder_unavailable() -> DomainError:
+    """The one refusal for an address that cannot hold the proxy, whatever
+    the reason (no such account, inactive, not entitled to this meeting, not
+    a member of the network). One status, one code, one sentence, no name:
+    anyone signed in can try an address, so the answer must not tell them
+    whether it is registered, nor whose it is."""
+    return DomainError(
+        Code.HOLDER_UNAVAILABLE,
+        "That address cannot hold your proxy at this meeting: check it is the e-mail address of a member "
+        "entitled to attend.",
+    )
+
+
+def proxy_appoint_by_email(
+    *, meeting_id: int, principal: Any, holder_email: str, now: dt.datetime | None = None
+) -> ProxyAppointment:
+    """``proxy_appoint`` for the holder's e-mail address, as the page and the
+    API take it. The address is looked up here, so every caller refuses an
+    unknown one exactly as it refuses any other unavailable holder."""
+    holder = User.objects.filter(email__iexact=holder_email.strip(), is_active=True).first()
+    return proxy_appoint(meeting_id=meeting_id, principal=principal, holder=holder, now=now)
+
+
+def proxy_appoint(
+    *, meeting_id: int, principal: Any, holder: Any | None, now: dt.datetime | None = None
+) -> ProxyAppointment:
     """``principal`` appoints ``holder`` to vote for them at the meeting,
     replacing any proxy they appointed before. The meeting's row lock
     serialises appointments, so two principals cannot both take a holder's
-    last place."""
+    last place. Everything about the principal is checked before anything
+    about the holder, and an unavailable holder (``None`` for an unknown
+    address) gets one refusal, so the answer reveals nothing about them."""
     now = now or timezone.now()
     with transaction.atomic():
         meeting = meeting_for_update(meeting_id=meeting_id)
         _check_window(meeting, now)
         orders = standing_orders_for(unit=meeting.unit)
-        if holder is None or not getattr(holder, "is_active", False):
-            raise DomainError(Code.NOT_FOUND, "There is no active member with that e-mail address.")
-        if holder.pk == principal.pk:
-            raise DomainError("invalid", "You cannot be your own proxy.")
         if not is_eligible(meeting=meeting, person=principal):
             raise NotPermitted(Code.NOT_ELIGIBLE, "Only a member entitled to vote at this meeting appoints a proxy.")
+        if holder is not None and holder.pk == principal.pk:
+            raise DomainError("invalid", "You cannot be your own proxy.")
+        if holder is None or not getattr(holder, "is_active", False):
+            raise _holder_unavailable()
         if orders.proxies_same_unit_only:
             if not is_eligible(meeting=meeting, person=holder):
-                raise DomainError(
-                    Code.NOT_ELIGIBLE, f"{holder} is not entitled to attend this meeting, so cannot be your proxy."
-                )
+                raise _holder_unavailable()
         elif not authority.is_member_anywhere(holder):
-            raise DomainError(Code.NOT_ELIGIBLE, f"{holder} is not a member of the network.")
+            raise _holder_unavailable()
         active = ProxyAppointment.objects.filter(meeting=meeting, revoked_at__isnull=True)
         if active.filter(principal=holder).exists():
             raise Conflict(Code.PROXY_LIMIT, f"{holder} has given their own vote to a proxy and cannot hold yours.")
@@ -151,12 +177,6 @@ def proxy_roll_additions(*, meeting: Meeting) -> list[int]:
     ]
 
 
-def delegate_weight(*, meeting_id: int, person_id: int) -> int:
-    """A delegate's weight at a delegate meeting; 1 for everyone else."""
-    found = MeetingDelegate.objects.filter(meeting_id=meeting_id, person_id=person_id).values_list("weight", flat=True)
-    return next(iter(found), 1)
-
-
 CHOICES = ("for", "against", "abstain")
 
 
@@ -175,70 +195,30 @@ def weighted_tally(marks: list[tuple[str, int]]) -> tuple[int, int, int]:
 def proxy_tally(*, vote: MeetingVote) -> tuple[int, int, int]:
     """Proxy votes (weighted) for, against and abstaining, to add to the
     room's figures at the close of an open or counted-hands vote."""
-    return weighted_tally(list(ProxyVoteCast.objects.filter(vote=vote).values_list("choice", "weight")))
+    return weighted_tally(
+        list(OpenVoteCast.objects.filter(vote=vote, holder__isnull=False).values_list("choice", "weight"))
+    )
 
 
 def proxy_vote_cast(
     *, vote_id: int, holder: Any, principal_id: int, choice: str, idempotency_key: str = ""
 ) -> CastReceipt | None:
     """The holder votes for one principal. The holder must be in the room and
-    the principal not (a principal present votes in person). A secret vote's
-    paper goes through ``vote_cast`` under the principal's name on the roll
-    and returns its receipt; nothing else records it."""
-    if choice not in ProxyVoteCast.Choice.values:
-        raise DomainError("invalid", "Vote for, against or abstain.")
-    vote = vote_get(vote_id=vote_id)
-    appointment = (
-        ProxyAppointment.objects.filter(
-            meeting_id=vote.meeting_id, holder=holder, principal_id=principal_id, revoked_at__isnull=True
-        )
-        .select_related("principal")
-        .first()
+    the principal not (a principal present votes in person). The same
+    recorder as a vote in person (``meetings.services.casting``), so the
+    principal has one vote whoever casts it; a secret vote's paper goes
+    through ``vote_cast`` under the principal's name on the roll and returns
+    its receipt, and nothing else records it."""
+    return meeting_vote_record(
+        vote_id=vote_id, principal_id=principal_id, cast_by=holder, choice=choice, idempotency_key=idempotency_key
     )
-    if appointment is None:
-        raise NotPermitted(Code.NOT_A_PROXY, "You do not hold that member's proxy at this meeting.")
-    if not is_checked_in(meeting=vote.meeting, person=holder):
-        raise NotPermitted(Code.NOT_CHECKED_IN, "Check in to the meeting before you vote.")
-    principal = appointment.principal
-    if is_checked_in(meeting=vote.meeting, person=principal):
-        raise Conflict(Code.NOT_A_PROXY, f"{principal} is in the room and votes in person.")
-    if vote.mode == MeetingVote.Mode.SECRET:
-        if vote.state != MeetingVote.State.OPEN or vote.ballot_id is None:
-            raise Conflict(Code.VOTE_NOT_OPEN, "This vote is closed.")
-        question = Question.objects.get(ballot_id=vote.ballot_id)
-        option = question.options.get(choice=choice)
-        return vote_cast(
-            ballot_id=vote.ballot_id,
-            voter=principal,
-            answers={question.pk: [option.pk]},
-            idempotency_key=idempotency_key,
-        )
-    with transaction.atomic():
-        vote = vote_for_update(vote_id=vote_id)
-        if vote.state != MeetingVote.State.OPEN:
-            raise Conflict(Code.VOTE_NOT_OPEN, "This vote is closed.")
-        try:
-            with transaction.atomic():
-                ProxyVoteCast.objects.create(
-                    vote=vote,
-                    principal=principal,
-                    holder=holder,
-                    choice=choice,
-                    weight=delegate_weight(meeting_id=vote.meeting_id, person_id=principal.pk),
-                )
-        except IntegrityError:
-            raise Conflict(Code.ALREADY_VOTED, f"You have already voted for {principal} on this.") from None
-    return None
 
 
 def open_vote_tally(*, vote: MeetingVote) -> tuple[int, int, int]:
-    """An open vote's figures: each name with its delegate's weight (1 at a
-    meeting without delegates) and each proxy vote, counted together by the
-    engine's weights."""
-    weights = dict(MeetingDelegate.objects.filter(meeting_id=vote.meeting_id).values_list("person_id", "weight"))
-    marks = [(choice, weights.get(voter_id, 1)) for voter_id, choice in vote.casts.values_list("voter_id", "choice")]
-    marks += list(ProxyVoteCast.objects.filter(vote=vote).values_list("choice", "weight"))
-    return weighted_tally(marks)
+    """An open vote's figures: each member's vote, cast in person or by
+    proxy, with the weight recorded when it was cast (a delegate's weight at
+    a delegate meeting, else 1), counted together by the engine's weights."""
+    return weighted_tally(list(vote.casts.values_list("choice", "weight")))
 
 
 def voting_strength(*, meeting: Meeting) -> int:

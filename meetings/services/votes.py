@@ -14,29 +14,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ballots.counting import Motion as EngineMotion
 from ballots.counting import Threshold, count
 from ballots.models import Ballot, Question, Result
-from ballots.services.casting import CastReceipt, vote_cast
+from ballots.services.casting import CastReceipt
 from ballots.services.lifecycle import ballot_close
 from ballots.services.room_ballots import room_motion_ballot_open
 from ballots.services.tallying import ballot_tally
 from ballots.thresholds import breakdown_allowed
 from core.audit import audit_record
-from core.errors import Conflict, DomainError, NotPermitted
+from core.errors import Conflict, DomainError
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import (
     amendment_for_update,
     meeting_for_update,
     motion_for_update,
     vote_for_update,
-    vote_get,
 )
-from meetings.models import AgendaItem, Amendment, Attendance, Meeting, MeetingVote, Motion, OpenVoteCast
+from meetings.models import AgendaItem, Amendment, Attendance, Meeting, MeetingVote, Motion
 from meetings.services.amendments import amendment_record_vote
+from meetings.services.casting import meeting_vote_record
 from meetings.services.meetings import require_officer
 from meetings.services.motions import motion_record_vote
 from meetings.services.proxies import open_vote_tally, proxy_roll_additions, proxy_tally, voting_strength
@@ -90,6 +90,7 @@ def meeting_vote_open(
         require_officer(user=actor, unit=meeting.unit, doing="call votes")
         if meeting.state != Meeting.State.IN_PROGRESS:
             raise Conflict(Code.NOT_IN_PROGRESS, "The meeting is not in progress.")
+        _settle_lapsed(meeting=meeting, actor=actor)
         if meeting.votes.filter(state=V.OPEN).exists():
             raise Conflict(Code.VOTE_ALREADY_OPEN, "Another vote is open: close it first.")
         text = ""
@@ -138,32 +139,11 @@ def meeting_vote_open(
 
 def meeting_vote_cast(*, vote_id: int, voter: Any, choice: str, idempotency_key: str = "") -> CastReceipt | None:
     """A member present votes from their phone. Open votes record the name;
-    secret votes go through ``vote_cast`` and return its receipt."""
-    if choice not in OpenVoteCast.Choice.values:
-        raise DomainError("invalid", "Vote for, against or abstain.")
-    vote = vote_get(vote_id=vote_id)
-    if not Attendance.objects.filter(meeting_id=vote.meeting_id, person=voter, checked_out_at__isnull=True).exists():
-        raise NotPermitted(Code.NOT_CHECKED_IN, "Check in to the meeting before you vote.")
-    if vote.mode == MeetingVote.Mode.HANDS:
-        raise DomainError(Code.VOTE_NOT_OPEN, "This is a show of hands: the chair counts it in the room.")
-    if vote.mode == MeetingVote.Mode.SECRET:
-        if vote.state != V.OPEN or vote.ballot_id is None:
-            raise Conflict(Code.VOTE_NOT_OPEN, "This vote is closed.")
-        question = Question.objects.get(ballot_id=vote.ballot_id)
-        option = question.options.get(choice=choice)
-        return vote_cast(
-            ballot_id=vote.ballot_id, voter=voter, answers={question.pk: [option.pk]}, idempotency_key=idempotency_key
-        )
-    with transaction.atomic():
-        vote = vote_for_update(vote_id=vote_id)
-        if vote.state != V.OPEN:
-            raise Conflict(Code.VOTE_NOT_OPEN, "This vote is closed.")
-        try:
-            with transaction.atomic():
-                OpenVoteCast.objects.create(vote=vote, voter=voter, choice=choice)
-        except IntegrityError:
-            raise Conflict(Code.ALREADY_VOTED, "You have already voted on this.") from None
-    return None
+    secret votes go through ``vote_cast`` and return its receipt. The same
+    recorder as a proxy's vote, so a member has one vote however cast."""
+    return meeting_vote_record(
+        vote_id=vote_id, principal_id=voter.pk, cast_by=voter, choice=choice, idempotency_key=idempotency_key
+    )
 
 
 def _count(vote: MeetingVote, votes_for: int, votes_against: int, abstentions: int) -> None:
@@ -242,38 +222,69 @@ def meeting_vote_close(
         require_officer(user=actor, unit=vote.meeting.unit, doing="close votes")
         if vote.state != V.OPEN:
             raise Conflict(Code.VOTE_NOT_OPEN, "This vote is already closed.")
-        vote.closed_at = timezone.now()
-        if vote.mode == MeetingVote.Mode.HANDS:
-            figures = [votes_for, votes_against, abstentions or 0]
-            if votes_for is None or votes_against is None or any(n < 0 for n in figures):  # type: ignore[operator]
-                raise DomainError(Code.BAD_FIGURES, "Enter the number for and against (and abstentions).")
-            by_proxy = proxy_tally(vote=vote)  # recorded apart, added to the room's hands
-            room = vote.present - sum(by_proxy)  # the votes left for hands in the room
-            if sum(figures) > room:  # type: ignore[arg-type]
-                raise DomainError(
-                    Code.BAD_FIGURES,
-                    f"{sum(figures)} hands counted, but only {room} can vote in the room"  # type: ignore[arg-type]
-                    + (f" ({sum(by_proxy)} proxy votes were cast on phones)." if any(by_proxy) else "."),
-                )
-            _count(vote, votes_for + by_proxy[0], votes_against + by_proxy[1], (abstentions or 0) + by_proxy[2])  # type: ignore[operator]
-            vote.result["by_proxy"] = dict(zip(("for", "against", "abstain"), by_proxy, strict=True))
-            _decide(vote)
-        elif vote.mode == MeetingVote.Mode.OPEN:
-            _count(vote, *open_vote_tally(vote=vote))  # names, proxies and delegates' weights
-            _decide(vote)
-        else:
-            vote.state = V.CLOSED
-            vote.save(update_fields=["state", "closed_at"])
-            ballot_close(ballot_id=vote.ballot_id, actor=actor)  # type: ignore[arg-type]
-            # Counted here, in the closing transaction, so the motion is
-            # decided by the close itself and the room sees the result at
-            # once. The papers are already shuffled into their final table;
-            # the tally ``ballot_close`` queues on commit recounts the same
-            # papers with the same seed and changes nothing.
-            ballot_tally(ballot_id=vote.ballot_id)  # type: ignore[arg-type]
-            _record_secret_result(vote)
+        _close(vote, actor=actor, hands=(votes_for, votes_against, abstentions))
         audit_record(actor=actor, action="meeting_vote_closed", obj=vote, unit=vote.meeting.unit)
     return vote
+
+
+def _close(vote: MeetingVote, *, actor: Any, hands: tuple[int | None, int | None, int | None]) -> None:
+    """Close and decide ``vote``; the caller holds its row lock and has
+    checked that it is open."""
+    votes_for, votes_against, abstentions = hands
+    vote.closed_at = timezone.now()
+    if vote.mode == MeetingVote.Mode.HANDS:
+        figures = [votes_for, votes_against, abstentions or 0]
+        if votes_for is None or votes_against is None or any(n < 0 for n in figures):  # type: ignore[operator]
+            raise DomainError(Code.BAD_FIGURES, "Enter the number for and against (and abstentions).")
+        by_proxy = proxy_tally(vote=vote)  # recorded apart, added to the room's hands
+        room = vote.present - sum(by_proxy)  # the votes left for hands in the room
+        if sum(figures) > room:  # type: ignore[arg-type]
+            raise DomainError(
+                Code.BAD_FIGURES,
+                f"{sum(figures)} hands counted, but only {room} can vote in the room"  # type: ignore[arg-type]
+                + (f" ({sum(by_proxy)} proxy votes were cast on phones)." if any(by_proxy) else "."),
+            )
+        _count(vote, votes_for + by_proxy[0], votes_against + by_proxy[1], (abstentions or 0) + by_proxy[2])  # type: ignore[operator]
+        vote.result["by_proxy"] = dict(zip(("for", "against", "abstain"), by_proxy, strict=True))
+        _decide(vote)
+    elif vote.mode == MeetingVote.Mode.OPEN:
+        _count(vote, *open_vote_tally(vote=vote))  # names, proxies and delegates' weights
+        _decide(vote)
+    else:
+        vote.state = V.CLOSED
+        vote.save(update_fields=["state", "closed_at"])
+        _secret_ballot_close(vote, actor=actor)
+        # Counted here, in the closing transaction, so the motion is
+        # decided by the close itself and the room sees the result at
+        # once. The papers are already shuffled into their final table;
+        # the tally ``ballot_close`` queues on commit recounts the same
+        # papers with the same seed and changes nothing. A ballot beat
+        # already counted is recounted the same way, to the same result.
+        ballot_tally(ballot_id=vote.ballot_id)  # type: ignore[arg-type]
+        _record_secret_result(vote)
+
+
+def _secret_ballot_close(vote: MeetingVote, *, actor: Any) -> None:
+    """Close a secret vote's ballot, unless beat's sweep already closed it
+    at its closing time (``ROOM_BALLOT_HOURS`` after it opened): a vote the
+    chair left open overnight must still close, not stick the meeting."""
+    try:
+        ballot_close(ballot_id=vote.ballot_id, actor=actor)  # type: ignore[arg-type]
+    except Conflict:
+        if Ballot.objects.filter(meeting_vote=vote, state=Ballot.State.OPEN).exists():
+            raise
+
+
+def _settle_lapsed(*, meeting: Meeting, actor: Any) -> None:
+    """Close every open secret vote of ``meeting`` whose ballot's closing
+    time has passed, recording the count of the papers cast before it: no
+    more votes can be cast in it, so it must never block the next vote. The
+    caller holds the meeting's row lock and has checked ``actor`` may."""
+    lapsed = meeting.votes.filter(state=V.OPEN, mode=MeetingVote.Mode.SECRET, ballot__closes_at__lte=timezone.now())
+    for vote_id in lapsed.values_list("pk", flat=True):
+        vote = vote_for_update(vote_id=vote_id)
+        _close(vote, actor=actor, hands=(None, None, None))
+        audit_record(actor=actor, action="meeting_vote_closed", obj=vote, unit=meeting.unit, detail={"lapsed": True})
 
 
 def _record_secret_result(vote: MeetingVote) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 
 from ballots.models import Participation
-from meetings.models import Meeting, MeetingVote, ProxyVoteCast
+from meetings.models import Meeting, MeetingVote, OpenVoteCast
 from meetings.selectors import is_checked_in, standing_orders_for
 from meetings.services.proxies import BEFORE_THE_MEETING, proxies_held, proxy_of
 
@@ -29,7 +29,7 @@ def proxy_votes(context: dict[str, Any], meeting: Meeting, vote: MeetingVote | N
             if vote.mode == MeetingVote.Mode.SECRET and vote.ballot_id is not None:
                 voted = Participation.objects.filter(ballot_id=vote.ballot_id, voter=principal).exists()
             else:
-                voted = ProxyVoteCast.objects.filter(vote=vote, principal=principal).exists()
+                voted = OpenVoteCast.objects.filter(vote=vote, voter=principal).exists()  # in person or by proxy
             rows.append(
                 {"principal": principal, "voted": voted, "present": is_checked_in(meeting=meeting, person=principal)}
             )

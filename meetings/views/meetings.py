@@ -4,6 +4,8 @@ and its JSON feed, and requisitions."""
 
 from __future__ import annotations
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -16,6 +18,7 @@ from meetings.models import Meeting, MeetingVote, Minutes, Requisition
 from meetings.services.attendance import attendance_check_in
 from meetings.services.requisitions import requisition_sign, requisition_start
 from meetings.services.votes import meeting_vote_cast
+from meetings.throttling import check_in_wait
 from meetings.views.common import act, unit_or_404
 
 
@@ -77,6 +80,16 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_check_in(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    wait = check_in_wait(request)  # the same limit as the API's check-in
+    if wait is not None:
+        response = render(
+            request,
+            "meetings/check_in_limited.html",
+            {"meeting_id": meeting_id, "minutes": math.ceil(wait / 60)},
+            status=429,
+        )
+        response["Retry-After"] = str(wait)
+        return response
     return act(
         request,
         lambda: attendance_check_in(meeting_id=meeting_id, person=request.user, room_code=request.POST.get("code", "")),

@@ -24,7 +24,7 @@ from meetings.services.proxies import (
     MAX_DELEGATE_WEIGHT,
     meeting_delegate_set,
     proxies_held,
-    proxy_appoint,
+    proxy_appoint_by_email,
     proxy_deadline,
     proxy_list,
     proxy_of,
@@ -72,12 +72,10 @@ def _proxy_page(request: HttpRequest, meeting: Meeting, form: Any, delegate_form
         status = 400
     if form.is_bound:
         if form.is_valid():
-            email = form.cleaned_data["holder_email"].strip()
-            holder = User.objects.filter(email__iexact=email, is_active=True).first()
             try:
-                if holder is None:
-                    raise DomainError("not_found", f"No member is registered with the e-mail address “{email}”.")
-                appointment = proxy_appoint(meeting_id=meeting.pk, principal=request.user, holder=holder)
+                appointment = proxy_appoint_by_email(
+                    meeting_id=meeting.pk, principal=request.user, holder_email=form.cleaned_data["holder_email"]
+                )
             except DomainError as exc:
                 form.add_error("holder_email", exc.message)
                 status = exc.status

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from ballots.models import BallotPaper, Participation, RollEntry
 from core.errors import Conflict, DomainError, NotFound, NotPermitted
-from meetings.models import Meeting, MeetingDelegate, MeetingVote, ProxyAppointment, ProxyVoteCast, StandingOrders
+from meetings.models import Meeting, MeetingDelegate, MeetingVote, OpenVoteCast, ProxyAppointment, StandingOrders
 from meetings.services import meetings as svc
 from meetings.services.attendance import attendance_check_in_by_officer
 from meetings.services.proxies import proxy_appoint, proxy_revoke, proxy_vote_cast
@@ -80,7 +80,7 @@ def test_limits_per_holder_same_unit_and_no_chains(branch) -> None:
     outsider = MembershipFactory(unit=UnitFactory(name="Elsewhere", slug="elsewhere"), person=UserFactory()).person
     with pytest.raises(DomainError) as other_unit:
         proxy_appoint(meeting_id=meeting.pk, principal=c, holder=outsider)
-    assert other_unit.value.code == "not_eligible"
+    assert other_unit.value.code == "holder_unavailable"
     StandingOrders.objects.filter(unit=branch.unit).update(proxies_same_unit_only=False)
     assert proxy_appoint(meeting_id=meeting.pk, principal=c, holder=outsider).holder == outsider
     with pytest.raises(NotPermitted):  # not entitled to this meeting, so cannot appoint
@@ -131,8 +131,8 @@ def test_hands_vote_records_proxy_votes_apart_and_adds_them(branch) -> None:
     vote.refresh_from_db()
     assert (vote.votes_for, vote.votes_against, vote.abstentions) == (3, 2, 1)
     assert vote.result["by_proxy"] == {"for": 0, "against": 1, "abstain": 0}
-    cast = ProxyVoteCast.objects.get(vote=vote)
-    assert (cast.principal, cast.holder, cast.choice) == (principal, holder, "against")
+    cast = OpenVoteCast.objects.get(vote=vote)
+    assert (cast.voter, cast.holder, cast.choice) == (principal, holder, "against")
     svc.meeting_close(meeting_id=meeting.pk, actor=branch.secretary)
     drafted = meeting.minutes.versions.get(number=1).text
     assert f"Proxies: {principal} (held by {holder})." in drafted
@@ -176,7 +176,7 @@ def test_secret_vote_one_paper_per_principal_and_nothing_links_them(branch) -> N
         proxy_vote_cast(vote_id=vote.pk, holder=holder, principal_id=principal.pk, choice="for")
     meeting_vote_cast(vote_id=vote.pk, voter=branch.members[0], choice="for")
     meeting_vote_cast(vote_id=vote.pk, voter=branch.secretary, choice="against")
-    assert not ProxyVoteCast.objects.exists()  # a secret proxy vote is a paper, nothing else
+    assert not OpenVoteCast.objects.exists()  # a secret proxy vote is a paper, nothing else
     meeting_vote_close(vote_id=vote.pk, actor=branch.secretary)
     vote = meeting_vote_refresh(vote_id=vote.pk)
     assert vote.state == MeetingVote.State.DECIDED
@@ -215,7 +215,7 @@ def test_proxy_page_form_errors_appoint_and_revoke(branch) -> None:
     bad = c.post(url, {"holder_email": "not an e-mail"})
     assert bad.status_code == 400 and "Enter a valid email address." in bad.content.decode()
     unknown = c.post(url, {"holder_email": "nobody@example.org"})
-    assert unknown.status_code == 400 and "No member is registered" in unknown.content.decode()
+    assert unknown.status_code == 400 and "cannot hold your proxy" in unknown.content.decode()
     itself = c.post(url, {"holder_email": principal.email})
     assert itself.status_code == 400 and "cannot be your own proxy" in itself.content.decode()
     ok = c.post(url, {"holder_email": holder.email.upper()}, follow=True)
@@ -251,9 +251,9 @@ def test_holder_sees_a_vote_per_principal_and_votes_from_the_page(branch) -> Non
     page = c.get(f"/meetings/{meeting.pk}/").content.decode()
     assert "Your proxy votes" in page and f'aria-label="Vote for {principal}"' in page
     assert "Your proxy votes" not in client_for(branch.secretary).get(f"/meetings/{meeting.pk}/").content.decode()
-    before = ProxyVoteCast.objects.count()
+    before = OpenVoteCast.objects.count()
     c.get(f"/meetings/{meeting.pk}/")
-    assert ProxyVoteCast.objects.count() == before  # GET writes nothing
+    assert OpenVoteCast.objects.count() == before  # GET writes nothing
     r = c.post(f"/meetings/votes/{vote.pk}/proxy-cast/", {"principal": str(principal.pk), "choice": "for"}, follow=True)
     assert "The proxy vote is recorded." in r.content.decode() and "vote recorded." in r.content.decode()
     bad = c.post(f"/meetings/votes/{vote.pk}/proxy-cast/", {"principal": "x", "choice": "for"}, follow=True)
@@ -271,7 +271,7 @@ def test_proxy_api(branch) -> None:
     assert api.get(f"/api/meetings/{meeting.pk}/proxy/").json()["holder"] is None
     assert api.post(f"/api/meetings/{meeting.pk}/proxy/", {"holder_email": "x"}, format="json").status_code == 400
     missing = api.post(f"/api/meetings/{meeting.pk}/proxy/", {"holder_email": "no@example.org"}, format="json")
-    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    assert missing.status_code == 400 and missing.json()["code"] == "holder_unavailable"
     made = api.post(f"/api/meetings/{meeting.pk}/proxy/", {"holder_email": holder.email}, format="json")
     assert made.status_code == 201 and made.json()["holder"] == str(holder)
     api.force_authenticate(holder)
