@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from ballots import publication, selectors
 from ballots.forms import answers_from_post
 from ballots.models import Ballot, PublishedFile
-from ballots.permissions import can_declare
+from ballots.permissions import can_declare, can_see_ballot, public_state
 from ballots.services import receipts
 from ballots.services.casting import receipt_tracker, vote_cast, voting_closed_message
 from core.errors import DomainError
@@ -33,11 +33,15 @@ def ballot_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _get_ballot(ballot_id: int) -> Ballot:
+def _get_ballot(request: HttpRequest, ballot_id: int) -> Ballot:
+    """The ballot, or 404 also for a draft the user may not run (``can_see_ballot``)."""
     try:
-        return selectors.ballot_for_voting_page(ballot_id=ballot_id)
+        ballot = selectors.ballot_for_voting_page(ballot_id=ballot_id)
     except Ballot.DoesNotExist:
         raise Http404("There is no such ballot.") from None
+    if not can_see_ballot(user=request.user, ballot=ballot):
+        raise Http404("There is no such ballot.")
+    return ballot
 
 
 def _paper(ballot: Ballot, data: QueryDict | None) -> list[dict[str, Any]]:
@@ -79,7 +83,7 @@ def ballot_vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
     any other POST (the check page's button, or a client posting the paper
     directly) casts it. A refused paper comes back filled in as it was sent.
     """
-    ballot = _get_ballot(ballot_id)
+    ballot = _get_ballot(request, ballot_id)
     on_roll, voted = selectors.voter_status(ballot=ballot, user=request.user)
     data = request.POST if request.method == "POST" else None
     context: dict[str, Any] = {
@@ -87,6 +91,7 @@ def ballot_vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "on_roll": on_roll,
         "voted": voted,
         "can_declare": can_declare(user=request.user, ballot=ballot),
+        "state_label": public_state(user=request.user, ballot=ballot)[1],
         # The close is a time: past it the vote function refuses, whether or
         # not beat has closed the ballot yet.
         "voting_closed": voting_closed_message(ballot.closes_at)
@@ -127,7 +132,7 @@ def receipt_email(request: HttpRequest, ballot_id: int) -> HttpResponse:
     page shown after voting). Nothing about it is stored."""
     if not request.user.is_authenticated:
         return redirect(f"/accounts/login/?next=/ballots/{ballot_id}/")
-    ballot = _get_ballot(ballot_id)
+    ballot = _get_ballot(request, ballot_id)
     receipt = request.POST.get("receipt", "")
     try:
         address = receipts.receipt_email(ballot=ballot, voter=request.user, receipt=receipt)
