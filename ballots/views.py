@@ -8,8 +8,8 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.utils.cache import get_conditional_response
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ballots import publication, selectors
@@ -187,7 +187,9 @@ NOT_BUILT_RETRY_AFTER = 60  # beat's ballots.publish_missing_result_files runs e
 PUBLISHED_MAX_AGE = 300
 
 
-def _published(request: HttpRequest, ballot: Ballot, kind: str, filename: str, question_id: int | None = None) -> HttpResponse:
+def _published(
+    request: HttpRequest, ballot: Ballot, kind: str, filename: str, question_id: int | None = None
+) -> HttpResponse:
     """Serve a built public file from storage with its SHA-256 as a strong
     ETag; 304 to a matching ``If-None-Match``; 503 with ``Retry-After`` when
     it is not built yet (building is never a GET's work)."""

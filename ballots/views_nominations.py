@@ -30,10 +30,21 @@ def nominations(request: HttpRequest, ballot_id: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
             return render(
-                request, "ballots/nominations.html", {"ballot": ballot, "questions": questions, "state_label": public_state(user=request.user, ballot=ballot)[1]}, status=exc.status
+                request,
+                "ballots/nominations.html",
+                {
+                    "ballot": ballot,
+                    "questions": questions,
+                    "state_label": public_state(user=request.user, ballot=ballot)[1],
+                },
+                status=exc.status,
             )
         return redirect("ballots:nominations", ballot_id=ballot.pk)
-    return render(request, "ballots/nominations.html", {"ballot": ballot, "questions": questions, "state_label": public_state(user=request.user, ballot=ballot)[1]})
+    return render(
+        request,
+        "ballots/nominations.html",
+        {"ballot": ballot, "questions": questions, "state_label": public_state(user=request.user, ballot=ballot)[1]},
+    )
 
 
 def _act(request: HttpRequest, ballot: Ballot) -> None:

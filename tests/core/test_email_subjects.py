@@ -13,7 +13,7 @@ from django.conf import settings
 
 from core.emails import render_subject
 
-HOSTILE = "Tom & Jerry's <Party> \"Vote\""
+HOSTILE = 'Tom & Jerry\'s <Party> "Vote"'
 TEMPLATES = sorted((Path(settings.BASE_DIR) / "templates" / "emails").rglob("*.subject.txt"))
 
 

@@ -21,7 +21,9 @@ class Command(BaseCommand):
     help = "Build and store the public files of declared ballots (all missing ones, or the ballots named)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("ballot_ids", nargs="*", type=int, help="Rebuild these ballots (default: every one missing).")
+        parser.add_argument(
+            "ballot_ids", nargs="*", type=int, help="Rebuild these ballots (default: every one missing)."
+        )
         parser.add_argument("--dry-run", action="store_true", help="List the ballots, build nothing.")
 
     def handle(self, *args: Any, ballot_ids: list[int], dry_run: bool = False, **options: Any) -> None:
