@@ -130,7 +130,10 @@ def ballot_progress(*, ballot: Ballot) -> dict[str, Any]:
 def published_file(*, ballot: Ballot, kind: str, question_id: int | None = None) -> PublishedFile | None:
     """A built public file's description (kind, hash, size), without its
     bytes: a conditional GET answered 304 never reads them."""
-    return PublishedFile.objects.filter(ballot=ballot, kind=kind, question_id=question_id).defer("content").first()
+    files = PublishedFile.objects.filter(ballot=ballot, kind=kind).defer("content")
+    if question_id is None:
+        return files.filter(question__isnull=True).first()
+    return files.filter(question__pk=question_id).first()
 
 
 def published_file_content(*, published: PublishedFile) -> bytes:

@@ -200,9 +200,9 @@ def _published(
         return response
     headers = {"ETag": f'"{published.sha256}"', "Cache-Control": f"public, max-age={PUBLISHED_MAX_AGE}"}
     unconditional = HttpResponse(headers=headers)
-    response = get_conditional_response(request, etag=headers["ETag"], response=unconditional)
-    if response is not unconditional:
-        return response  # 304 (or 412 to a failed If-Match), with the ETag
+    conditional = get_conditional_response(request, etag=headers["ETag"], response=unconditional)
+    if conditional is not None and conditional is not unconditional:
+        return conditional  # 304 (or 412 to a failed If-Match), with the ETag
     content = selectors.published_file_content(published=published)
     response = HttpResponse(content, content_type=published.content_type, headers=headers)
     response["Content-Length"] = str(len(content))

@@ -65,7 +65,7 @@ class PageRateThrottle(SimpleRateThrottle):
 
     def get_rate(self) -> str:
         """Read per request, so the setting can change (tests, a reload) without a restart."""
-        return str(settings.PAGE_THROTTLE_RATES[self.scope])
+        return str(settings.PAGE_THROTTLE_RATES[str(self.scope)])
 
     def get_ident(self, request: Any) -> str:
         return client_ip(request)
