@@ -312,3 +312,45 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question}: {self.outcome}"
+
+
+class PublishedFile(models.Model):
+    """A file of a declared result as the public downloads it, built once
+    (``ballots.services.publishing``) and served from storage with its
+    SHA-256 as a strong ETag: a busy result page costs a file read, not a
+    recount of the papers per request. It holds what is already public.
+
+    The bytes live in the database, not in file storage: the worker that
+    builds them and the web processes that serve them share the database and
+    nothing else (docker-compose.yml), the row commits or rolls back with
+    the build, and backups of the database carry the published record."""
+
+    class Kind(models.TextChoices):
+        BLT = "blt", "Ranked papers (BLT)"
+        CSV = "csv", "Papers (CSV)"
+        COUNT_SHEET = "sheet.json", "Count sheet (JSON)"
+        TRACKERS = "trackers.txt", "Trackers"
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="published_files")
+    # Papers are per question; the count sheet and trackers are the ballot's.
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=60)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ballot", "question", "kind"],
+                condition=Q(question__isnull=False),
+                name="published_file_one_per_question_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["ballot", "kind"], condition=Q(question__isnull=True), name="published_file_one_per_ballot_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ballot_id} {self.question_id or '-'} {self.kind}"

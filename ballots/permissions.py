@@ -31,3 +31,33 @@ def can_change_returning_officer(*, user: Any, ballot: Ballot) -> bool:
     """Naming a different returning officer is for those who may manage the
     unit, not for the returning officer alone."""
     return authority.may_manage_unit(user, ballot.unit)
+
+
+def can_see_ballot(*, user: Any, ballot: Ballot) -> bool:
+    """A draft is its officers' work in progress (title, questions and
+    candidates may all change), so only those who may run it see it; from
+    nominations on a ballot has been announced and anyone may see it."""
+    return ballot.state != Ballot.State.DRAFT or can_manage_ballot(user=user, ballot=ballot)
+
+
+COUNT_IN_PROGRESS = "closed", "Closed, count in progress"
+
+
+def public_state(*, user: Any, ballot: Ballot) -> tuple[str, str]:
+    """The ballot's state as ``user`` may see it: (value, label).
+
+    A counted ballot not yet declared is shown to the public as closed with
+    the count in progress: "counted" would say a result exists and is being
+    held, which is the returning officer's to announce. Those who may run
+    the ballot, and its scrutineers, see the real state."""
+    if ballot.state == Ballot.State.COUNTED and not (
+        can_manage_ballot(user=user, ballot=ballot) or _is_scrutineer(user=user, ballot=ballot)
+    ):
+        return COUNT_IN_PROGRESS
+    return ballot.state, ballot.get_state_display()
+
+
+def _is_scrutineer(*, user: Any, ballot: Ballot) -> bool:
+    from ballots.services.declaring import is_scrutineer
+
+    return is_scrutineer(user=user, ballot=ballot)

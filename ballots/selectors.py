@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from ballots.models import Ballot, Option, Participation, Question, Result, RollEntry, Tracker
+from ballots.models import Ballot, Option, Participation, PublishedFile, Question, Result, RollEntry, Tracker
 from core.models import OutboxEmail
 
 # A secret vote taken in a meeting is a Ballot too (``meetings.MeetingVote.ballot``,
@@ -125,3 +125,18 @@ def ballot_progress(*, ballot: Ballot) -> dict[str, Any]:
         "reminder_due_at": reminder_due,
         "reminder_queued_at": ballot.reminder_queued_at,
     }
+
+
+def published_file(*, ballot: Ballot, kind: str, question_id: int | None = None) -> PublishedFile | None:
+    """A built public file's description (kind, hash, size), without its
+    bytes: a conditional GET answered 304 never reads them."""
+    files = PublishedFile.objects.filter(ballot=ballot, kind=kind).defer("content")
+    if question_id is None:
+        return files.filter(question__isnull=True).first()
+    return files.filter(question__pk=question_id).first()
+
+
+def published_file_content(*, published: PublishedFile) -> bytes:
+    """The stored bytes of a built public file."""
+    content = PublishedFile.objects.filter(pk=published.pk).values_list("content", flat=True).get()
+    return bytes(content)

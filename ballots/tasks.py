@@ -6,7 +6,7 @@ are idempotent and beat runs them again."""
 
 from celery import shared_task
 
-from ballots.services import lifecycle, nominations, reminders, tallying
+from ballots.services import lifecycle, nominations, publishing, reminders, tallying
 
 
 @shared_task(name="ballots.open_due_ballots", soft_time_limit=120, time_limit=150)
@@ -41,3 +41,21 @@ def tally_ballot(ballot_id: int) -> str:
 @shared_task(name="ballots.send_due_reminders", soft_time_limit=120, time_limit=150)
 def send_due_reminders() -> int:
     return reminders.reminders_enqueue_due()
+
+
+# A 60,000-voter BLT takes under a second to build; a ballot has a few files per question.
+@shared_task(
+    name="ballots.publish_result_files",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    soft_time_limit=300,
+    time_limit=360,
+)
+def publish_result_files(ballot_id: int) -> int:
+    return publishing.result_files_build(ballot_id=ballot_id)
+
+
+@shared_task(name="ballots.publish_missing_result_files", soft_time_limit=300, time_limit=360)
+def publish_missing_result_files() -> int:
+    return publishing.result_files_build_missing(limit=5)

@@ -8,16 +8,18 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ballots import publication, selectors
 from ballots.forms import answers_from_post
-from ballots.models import Ballot
-from ballots.permissions import can_declare
+from ballots.models import Ballot, PublishedFile
+from ballots.permissions import can_declare, can_see_ballot, public_state
 from ballots.services import receipts
 from ballots.services.casting import receipt_tracker, vote_cast, voting_closed_message
 from core.errors import DomainError
+from core.rate_limits import anonymous_rate_limit
 
 
 def ballot_list(request: HttpRequest) -> HttpResponse:
@@ -31,11 +33,15 @@ def ballot_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _get_ballot(ballot_id: int) -> Ballot:
+def _get_ballot(request: HttpRequest, ballot_id: int) -> Ballot:
+    """The ballot, or 404 also for a draft the user may not run (``can_see_ballot``)."""
     try:
-        return selectors.ballot_for_voting_page(ballot_id=ballot_id)
+        ballot = selectors.ballot_for_voting_page(ballot_id=ballot_id)
     except Ballot.DoesNotExist:
         raise Http404("There is no such ballot.") from None
+    if not can_see_ballot(user=request.user, ballot=ballot):
+        raise Http404("There is no such ballot.")
+    return ballot
 
 
 def _paper(ballot: Ballot, data: QueryDict | None) -> list[dict[str, Any]]:
@@ -77,7 +83,7 @@ def ballot_vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
     any other POST (the check page's button, or a client posting the paper
     directly) casts it. A refused paper comes back filled in as it was sent.
     """
-    ballot = _get_ballot(ballot_id)
+    ballot = _get_ballot(request, ballot_id)
     on_roll, voted = selectors.voter_status(ballot=ballot, user=request.user)
     data = request.POST if request.method == "POST" else None
     context: dict[str, Any] = {
@@ -85,6 +91,7 @@ def ballot_vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "on_roll": on_roll,
         "voted": voted,
         "can_declare": can_declare(user=request.user, ballot=ballot),
+        "state_label": public_state(user=request.user, ballot=ballot)[1],
         # The close is a time: past it the vote function refuses, whether or
         # not beat has closed the ballot yet.
         "voting_closed": voting_closed_message(ballot.closes_at)
@@ -125,7 +132,7 @@ def receipt_email(request: HttpRequest, ballot_id: int) -> HttpResponse:
     page shown after voting). Nothing about it is stored."""
     if not request.user.is_authenticated:
         return redirect(f"/accounts/login/?next=/ballots/{ballot_id}/")
-    ballot = _get_ballot(ballot_id)
+    ballot = _get_ballot(request, ballot_id)
     receipt = request.POST.get("receipt", "")
     try:
         address = receipts.receipt_email(ballot=ballot, voter=request.user, receipt=receipt)
@@ -142,6 +149,7 @@ def _declared(ballot_id: int) -> Ballot:
         raise Http404("No declared result for this ballot.") from None
 
 
+@anonymous_rate_limit("public_pages")
 def ballot_result(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot = _declared(ballot_id)
     voters = ballot.turnout  # type: ignore[attr-defined]
@@ -169,6 +177,41 @@ PAPERS_WITHHELD = (
 )
 
 
+NOT_BUILT_YET = (
+    "This file is being prepared: the result was declared a moment ago, or before files were stored. "
+    "Please try again in a minute."
+)
+NOT_BUILT_RETRY_AFTER = 60  # beat's ballots.publish_missing_result_files runs every minute
+# Declared files never change, but a client should still revalidate now and
+# then (a 304 costs one indexed query).
+PUBLISHED_MAX_AGE = 300
+
+
+def _published(
+    request: HttpRequest, ballot: Ballot, kind: str, filename: str, question_id: int | None = None
+) -> HttpResponse:
+    """Serve a built public file from storage with its SHA-256 as a strong
+    ETag; 304 to a matching ``If-None-Match``; 503 with ``Retry-After`` when
+    it is not built yet (building is never a GET's work)."""
+    published = selectors.published_file(ballot=ballot, kind=kind, question_id=question_id)
+    if published is None:
+        response = HttpResponse(NOT_BUILT_YET, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(NOT_BUILT_RETRY_AFTER)
+        return response
+    headers = {"ETag": f'"{published.sha256}"', "Cache-Control": f"public, max-age={PUBLISHED_MAX_AGE}"}
+    unconditional = HttpResponse(headers=headers)
+    conditional = get_conditional_response(request, etag=headers["ETag"], response=unconditional)
+    if conditional is not None and conditional is not unconditional:
+        return conditional  # 304 (or 412 to a failed If-Match), with the ETag
+    content = selectors.published_file_content(published=published)
+    response = HttpResponse(content, content_type=published.content_type, headers=headers)
+    response["Content-Length"] = str(len(content))
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+@anonymous_rate_limit("result_downloads")
 def ballot_papers_download(request: HttpRequest, ballot_id: int, question_id: int, fmt: str) -> HttpResponse:
     """The anonymised papers of one question, where the ballot allows it."""
     if fmt not in {"blt", "csv"}:
@@ -179,17 +222,14 @@ def ballot_papers_download(request: HttpRequest, ballot_id: int, question_id: in
     question = next((q for q in ballot.questions.all() if q.pk == question_id), None)
     if question is None:
         raise Http404("No such question in this ballot.")
-    if fmt == "blt":
-        if not question.is_ranked:
-            raise Http404("BLT files are for ranked questions; download CSV instead.")
-        body, content_type = publication.papers_blt(question=question), "text/plain; charset=utf-8"
-    else:
-        body, content_type = publication.papers_csv(question=question), "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}-question-{question.pk}.{fmt}"'
-    return response
+    if fmt == "blt" and not question.is_ranked:
+        raise Http404("BLT files are for ranked questions; download CSV instead.")
+    filename = f"ballot-{ballot.pk}-question-{question.pk}.{fmt}"
+    return _published(request, ballot, fmt, filename, question_id=question.pk)
 
 
+@require_safe
+@anonymous_rate_limit("result_downloads")
 def ballot_trackers(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """The published trackers of a declared ballot, one SHA-256 per line.
 
@@ -197,41 +237,23 @@ def ballot_trackers(request: HttpRequest, ballot_id: int) -> HttpResponse:
     hash of their own receipt among them; nothing links a tracker to a
     voter or to a paper."""
     ballot = _declared(ballot_id)
-    body = "".join(f"{tracker}\n" for tracker in selectors.trackers_published(ballot=ballot))
-    response = HttpResponse(body, content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}-trackers.txt"'
-    return response
+    return _published(request, ballot, PublishedFile.Kind.TRACKERS, f"ballot-{ballot.pk}-trackers.txt")
 
 
-def ballot_count_sheet_json(request: HttpRequest, ballot_id: int) -> JsonResponse:
+@require_safe
+@anonymous_rate_limit("result_downloads")
+def ballot_count_sheet_json(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot = _declared(ballot_id)
     if not publication.breakdown_allowed(voters=ballot.turnout):  # type: ignore[attr-defined]
         return JsonResponse(
             {"code": "breakdown_withheld", "message": "Figures are not published when so few have voted."},
             status=403,
         )
-    return JsonResponse(
-        {
-            "ballot": ballot.title,
-            "questions": [
-                {
-                    "question": q.title,
-                    "method": q.method,
-                    "seats": q.seats,
-                    "papers_counted": q.result.papers_counted,
-                    "electorate": q.result.electorate,
-                    "seed": q.result.seed,
-                    "lots": q.result.count_sheet.get("lots", []),
-                    "count_sheet": q.result.count_sheet,
-                }
-                for q in ballot.questions.all()
-                if hasattr(q, "result")
-            ],
-        }
-    )
+    return _published(request, ballot, PublishedFile.Kind.COUNT_SHEET, f"ballot-{ballot.pk}-count-sheet.json")
 
 
 @require_http_methods(["GET", "POST"])
+@anonymous_rate_limit("public_pages")
 def receipt_check(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot = _declared(ballot_id)
     found = None

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from ballots.models import Ballot, Nomination, Question
+from ballots.permissions import can_see_ballot, public_state
 from ballots.services import nominations as service
 from core.errors import DomainError
 
@@ -18,7 +19,7 @@ from core.errors import DomainError
 @require_http_methods(["GET", "POST"])
 def nominations(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot = Ballot.objects.select_related("unit").filter(pk=ballot_id).first()
-    if ballot is None:
+    if ballot is None or not can_see_ballot(user=request.user, ballot=ballot):
         raise Http404("There is no such ballot.")
     questions = ballot.questions.filter(kind=Question.Kind.ELECTION).prefetch_related(
         "nominations__nominee", "nominations__seconders"
@@ -29,10 +30,21 @@ def nominations(request: HttpRequest, ballot_id: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
             return render(
-                request, "ballots/nominations.html", {"ballot": ballot, "questions": questions}, status=exc.status
+                request,
+                "ballots/nominations.html",
+                {
+                    "ballot": ballot,
+                    "questions": questions,
+                    "state_label": public_state(user=request.user, ballot=ballot)[1],
+                },
+                status=exc.status,
             )
         return redirect("ballots:nominations", ballot_id=ballot.pk)
-    return render(request, "ballots/nominations.html", {"ballot": ballot, "questions": questions})
+    return render(
+        request,
+        "ballots/nominations.html",
+        {"ballot": ballot, "questions": questions, "state_label": public_state(user=request.user, ballot=ballot)[1]},
+    )
 
 
 def _act(request: HttpRequest, ballot: Ballot) -> None:

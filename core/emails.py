@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection as db_connection
 from django.db import transaction
+from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -29,10 +30,21 @@ LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 
 
+def render_subject(template: str, context: dict[str, Any]) -> str:
+    """The subject line of ``emails/<template>.subject.txt``, on one line.
+
+    A subject is plain text, never HTML: it is rendered with autoescaping
+    off, so a ballot titled ``Tom & Jerry's`` is not sent as
+    ``Tom &amp; Jerry&#x27;s``. Done here, for every subject template, so a
+    new template cannot forget it."""
+    source = Engine.get_default().get_template(f"emails/{template}.subject.txt")
+    return " ".join(source.render(Context(context, autoescape=False)).split())
+
+
 def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
     """Render (subject, text, html) for an e-mail template triplet."""
     context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
+    subject = render_subject(template, context)
     text = render_to_string(f"emails/{template}.txt", context)
     html = render_to_string(f"emails/{template}.html", context)
     return subject, text, html

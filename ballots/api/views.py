@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from ballots import publication, selectors
 from ballots.models import Ballot
+from ballots.permissions import can_see_ballot, public_state
 from ballots.services import receipts
 from ballots.services.casting import vote_cast
 from core.api.errors import ERROR
@@ -64,7 +65,11 @@ class BallotDetailApi(APIView):
             ballot = selectors.ballot_for_voting_page(ballot_id=ballot_id)
         except Ballot.DoesNotExist:
             raise Http404 from None
-        return Response(BallotOutput(ballot).data)
+        if not can_see_ballot(user=request.user, ballot=ballot):
+            raise Http404  # a draft is its officers' alone
+        data = BallotOutput(ballot).data
+        data["state"] = public_state(user=request.user, ballot=ballot)[0]
+        return Response(data)
 
 
 MAX_RANKING = 200

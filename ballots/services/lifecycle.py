@@ -140,10 +140,20 @@ def _declare(ballot: Ballot, actor: Any) -> None:
     handover_for_ballot(ballot=ballot, actor=actor)
     audit_record(actor=actor, action="ballot_declared", obj=ballot, unit=ballot.unit)
     results_enqueue(ballot=ballot)
+    # robust: a broker outage must not undo a declaration; beat's
+    # ballots.publish_missing_result_files builds what was not queued.
+    from ballots.tasks import publish_result_files  # the tasks module imports this one
+
+    transaction.on_commit(lambda: publish_result_files.delay(ballot.pk), robust=True)
 
 
 def ballot_declare(*, ballot_id: int, actor: Any = None) -> Ballot:
-    """Counted → declared: publish, hand office to the winners, e-mail the result."""
+    """Counted → declared: publish, hand office to the winners, e-mail the result.
+
+    The public files (BLT, CSV, count sheet, trackers) are built by a task
+    queued on commit, so the declaration does not hold the ballot's lock
+    while a large ballot's papers are written out; until it has run the
+    downloads answer 503 with Retry-After (``ballots.services.publishing``)."""
     with transaction.atomic():
         ballot = ballot_for_update(ballot_id=ballot_id)
         _declare(ballot, actor)

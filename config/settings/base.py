@@ -223,6 +223,9 @@ CELERY_BEAT_SCHEDULE = {
     "ballots-open-due": {"task": "ballots.open_due_ballots", "schedule": BALLOTS_SWEEP_SECONDS},
     "ballots-close-nominations": {"task": "ballots.close_due_nominations", "schedule": BALLOTS_SWEEP_SECONDS},
     "ballots-reminders": {"task": "ballots.send_due_reminders", "schedule": BALLOTS_SWEEP_SECONDS * 4},
+    # Declared results left without their public files (declared before they
+    # were stored, or the build task lost): a few ballots per sweep.
+    "ballots-publish-missing-files": {"task": "ballots.publish_missing_result_files", "schedule": 60.0},
     "core-send-outbox": {"task": "core.send_pending_outbox", "schedule": BALLOTS_SWEEP_SECONDS * 4},
     "governance-roll-imports-resume": {"task": "governance.roll_imports_resume", "schedule": 60.0},
 }
@@ -257,6 +260,13 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
     },
+}
+# The same limit for the site's expensive public pages, per anonymous client
+# address (core.api.throttling.PageRateThrottle, core.rate_limits): a
+# declared result's page and its downloads, which anyone may fetch in a loop.
+PAGE_THROTTLE_RATES = {
+    "public_pages": env.str("PAGE_THROTTLE_PUBLIC_PAGES", default="60/min"),
+    "result_downloads": env.str("PAGE_THROTTLE_RESULT_DOWNLOADS", default="30/min"),
 }
 # Forms render through the design system's templates (templates/forms/,
 # templates/django/forms/widgets/): labels, hints, errors and classes in one place.

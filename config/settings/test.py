@@ -30,6 +30,8 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False  # type: ignore[no-redef]
+# Every test client is 127.0.0.1: the page limits' own tests set a low rate.
+PAGE_THROTTLE_RATES = {"public_pages": "100000/min", "result_downloads": "100000/min"}
 
 # In the test process itself tasks run inline; the integration tests start a
 # real worker and beat (with base settings) for the paths that need them.

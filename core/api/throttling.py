@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import caches
 from rest_framework import throttling
 from rest_framework.request import Request
@@ -49,3 +50,22 @@ class InProcessUserRateThrottle(UserRateThrottle):
         """Looked up per use, not at import: importing the API must not need
         the cache configured yet (tests swap ``CACHES``)."""
         return caches["in_process"]
+
+
+class PageRateThrottle(SimpleRateThrottle):
+    """The same counting for the site's pages (``core.rate_limits``): one
+    scope of ``PAGE_THROTTLE_RATES`` per kind of page, per client address.
+
+    It is handed Django's request, not DRF's: a page has no DRF request,
+    and the address is read from ``META`` either way."""
+
+    def __init__(self, scope: str) -> None:
+        self.scope = scope
+        super().__init__()
+
+    def get_rate(self) -> str:
+        """Read per request, so the setting can change (tests, a reload) without a restart."""
+        return str(settings.PAGE_THROTTLE_RATES[str(self.scope)])
+
+    def get_ident(self, request: Any) -> str:
+        return client_ip(request)
