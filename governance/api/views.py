@@ -81,6 +81,18 @@ def _slug_param(request: Request, name: str) -> str | None:
     return raw or None
 
 
+def _id_param(request: Request, name: str) -> int | None:
+    """A row id, or None when absent or empty. ASCII digits only: ``"²"`` and
+    ``"١"`` pass ``str.isdigit`` and ``"²"`` then breaks ``int`` (a 500 the
+    fuzz's junk strategy finds); 18 digits at most, within a bigint."""
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+        raise ValidationError({name: ["Must be an id (a whole number)."]})
+    return int(raw)
+
+
 def _text_param(request: Request, name: str) -> str:
     """A free-text query parameter; NUL is refused (PostgreSQL cannot compare it)."""
     raw = request.query_params.get(name, "")
@@ -222,17 +234,10 @@ class HoldingListApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Holding]:
-        ids = {}
-        for name in ("office", "body"):
-            raw = self.request.query_params.get(name)
-            if raw:
-                if not raw.isdigit():
-                    raise ValidationError({name: ["Must be an id."]})
-                ids[name] = int(raw)
         return selectors.holding_list(
             unit=_unit_param(self.request),
-            office_id=ids.get("office"),
-            body_id=ids.get("body"),
+            office_id=_id_param(self.request, "office"),
+            body_id=_id_param(self.request, "body"),
             current=_bool_param(self.request, "current"),
         )
 

@@ -8,6 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,7 +27,17 @@ from meetings.views.common import act, unit_or_404
 
 
 def motion_list(request: HttpRequest) -> HttpResponse:
-    unit = Unit.objects.filter(slug=request.GET.get("unit", "")).first()
+    """Motions, of one unit with ``?unit=<slug>``. A ``unit`` that is not a
+    slug (a NUL, which PostgreSQL refuses, or any other character a slug
+    cannot have) is a 400 with the page saying why, not a query."""
+    slug = request.GET.get("unit", "")
+    try:
+        validate_slug(slug or "-")
+    except ValidationError:
+        error = f"“{slug[:50]}” is not the address of a unit: use letters, digits, hyphens and underscores."
+        context = {"motions": [], "unit": None, "states": Motion.State.choices, "state": "", "error": error}
+        return render(request, "meetings/motion_list.html", context, status=400)
+    unit = Unit.objects.filter(slug=slug).first() if slug else None
     motions = selectors.motion_list(unit=unit, viewer=request.user)
     state = request.GET.get("state", "")
     if state in Motion.State.values:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from governance.access import mfa_enforced
 from meetings import limits, permissions, selectors
-from meetings.markdown import markdown_render
+from meetings.markdown import markdown_html
 from meetings.models import Minutes
 from meetings.papers import PAPERS, PdfUnavailableError, paper_html, pdf_from_html
 from meetings.views.console import _meeting_scope
@@ -33,7 +33,7 @@ def minutes_preview(request: HttpRequest, meeting_id: int) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    response = HttpResponse(markdown_render(text), content_type="text/html; charset=utf-8")
+    response = HttpResponse(markdown_html(text), content_type="text/html; charset=utf-8")
     response["Cache-Control"] = "no-store"
     return response
 

@@ -148,3 +148,13 @@ def test_schema_documents_the_endpoints(api: APIClient) -> None:
     ]:
         assert path in text
     assert "vacant" in text and "party_member" in text
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "1\x00", "𝟙"])
+def test_an_id_filter_that_is_not_ascii_digits_is_a_400_with_a_reason(api: APIClient, setup: dict, value: str) -> None:
+    """``"²".isdigit()`` is true but ``int("²")`` raises: it was a 500."""
+    for name in ("office", "body"):
+        response = api.get("/api/governance/holdings/", {name: value})
+        body = response.json()
+        assert response.status_code == 400, body
+        assert body["code"] == "invalid" and body["errors"] == {name: ["Must be an id (a whole number)."]}

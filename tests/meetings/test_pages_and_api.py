@@ -32,6 +32,15 @@ def test_motion_pages_escape_and_sanitise(branch) -> None:
     assert Client().get("/meetings/motions/?unit=stockport").status_code == 200
 
 
+@pytest.mark.parametrize("query", ["unit=%00", "unit=stock%00port", "unit=%C2%B2", "unit=a%20b"])
+def test_a_unit_filter_that_is_not_a_slug_is_a_400_page_saying_why(branch, query: str) -> None:
+    """A NUL reached PostgreSQL, which refuses it: the motions page was a 500."""
+    response = Client().get(f"/meetings/motions/?{query}")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "is not the address of a unit" in page and "<h1>Motions</h1>" in page
+
+
 def test_drafts_are_private_to_the_proposer(branch) -> None:
     motion = svc.motion_create(unit=branch.unit, proposer=branch.members[0], title="Draft", text="x")
     assert Client().get(f"/meetings/motions/{motion.pk}/").status_code == 404

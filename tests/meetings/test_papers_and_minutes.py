@@ -131,7 +131,7 @@ def test_minutes_preview_is_sanitised_for_officers_only_and_writes_nothing(branc
     response = secretary.post(url, {"text": "## Item\n\n**carried** <script>bad()</script> [x](javascript:evil)"})
     body = response.content.decode()
     assert response.status_code == 200 and "<strong>carried</strong>" in body and "<h2>Item</h2>" in body
-    assert "<script" not in body and "javascript:" not in body
+    assert "<script" not in body and "href" not in body  # the javascript: link is refused, its text inert
     assert secretary.post(url, {"text": "x" * 200_001}).status_code == 400
     assert secretary.get(url).status_code == 405
     assert client_for(branch.members[0]).post(url, {"text": "x"}).status_code == 403

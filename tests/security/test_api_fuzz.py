@@ -6,7 +6,10 @@ error responses. schemathesis then generates valid (positive) and invalid
 and an officer (API tokens), sends them to the WSGI application in this
 process, on the demo data, and checks: no 5xx, every status and content type
 documented, every body matching its schema, invalid input refused with a
-4xx, and every 4xx a JSON object ``{code, message}``.
+4xx, and every 4xx a JSON object ``{code, message}``. Then, because the
+generated cases are drawn from the schema and missed ``?office=²`` (a 500),
+every query parameter is sent each of ``JUNK_QUERY_VALUES`` (superscript and
+non-Latin digits, NUL) as each user: typed parameters must answer 4xx.
 
 Figures (printed with ``-s``): operations, cases sent, failures (must be 0).
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -234,12 +238,16 @@ def test_schemathesis_finds_no_server_errors_and_no_schema_violations(demo: Demo
                 if real and mode is GenerationMode.POSITIVE:
                     strategy = st.one_of(strategy, operation.as_strategy(generation_mode=mode, path_parameters=real))
                 _fuzz(strategy, user, headers, wsgi_app, checks, exceptions, sent, statuses, failures, users_by_key)
+        junk_started = time.process_time()
+        junk = _junk_query_cases(_schema(), schema, ids, user, headers, wsgi_app, exceptions, failures)
+        junk_cpu = time.process_time() - junk_started
     finally:
         got_request_exception.disconnect(on_exception)
     total = sum(sent.values())
     print(  # noqa: T201 - the figure
         f"\nschemathesis: {len(operations)} operations, {total} cases ({dict(sent)}), "
-        f"statuses {dict(sorted(statuses.items()))}, {len(failures)} failures"
+        f"statuses {dict(sorted(statuses.items()))}; {junk} junk query values in {junk_cpu:.1f} s CPU; "
+        f"{len(failures)} failures"
     )
     mine = {key: c for key, c in BY_OPERATION.items() if key.startswith(f"{user} ")}
     report = "\n".join(f"{key}: {dict(sorted(c.items()))}" for key, c in sorted(mine.items()))
@@ -249,3 +257,69 @@ def test_schemathesis_finds_no_server_errors_and_no_schema_violations(demo: Demo
     summary = "\n".join(f"{n:5d}  {kind}" for kind, n in kinds.most_common())
     assert not failures, summary + "\n\n" + "\n\n".join(failures[:5])
     assert len(operations) >= 30 and total >= len(operations) * 2 * 5
+    assert junk >= 20 * len(JUNK_QUERY_VALUES)
+
+
+# Values a generator from the schema rarely draws but a browser's address bar
+# sends: a superscript digit ("²".isdigit() is true and int("²") raises), other
+# scripts' digits (int("١٢") is 12), a NUL (PostgreSQL refuses it) alone and
+# after a digit. Every one of them is invalid for an integer, a boolean, an
+# enum or a slug pattern, and free text for a string.
+JUNK_QUERY_VALUES = ("²", "١٢", "\x00", "1\x00")
+
+
+def _typed(schema: dict[str, Any]) -> bool:
+    """True when the parameter's schema excludes every ``JUNK_QUERY_VALUES``."""
+    return schema.get("type") in {"integer", "number", "boolean"} or "enum" in schema or "pattern" in schema
+
+
+def _junk_query_cases(
+    raw_schema: dict[str, Any],
+    schema: Any,
+    ids: dict[str, Any],
+    user: str,
+    headers: dict[str, str],
+    app: Any,
+    exceptions: list[BaseException],
+    failures: list[str],
+) -> int:
+    """The generated cases above are drawn from the schema and missed
+    ``?office=²`` (a 500). This strategy is exhaustive instead of sampled:
+    every query parameter of every operation, one at a time, with each junk
+    value, the path's parameters real. A typed parameter must answer 4xx
+    with the error body; a free-text one may answer 200; none may 5xx.
+    Records failures; returns the number of requests sent."""
+    from schemathesis.checks import (
+        FailureGroup,
+        content_type_conformance,
+        not_a_server_error,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+    sent = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        spec = raw_schema["paths"][operation.path][operation.method.lower()]
+        typed = {p["name"]: _typed(p.get("schema", {})) for p in spec.get("parameters", []) if p["in"] == "query"}
+        path_parameters = {p.name: ids[p.name] for p in operation.path_parameters if ids.get(p.name) is not None}
+        for name in sorted(typed):
+            for value in JUNK_QUERY_VALUES:
+                cache.clear()  # the API throttles would answer 429
+                case = operation.Case(path_parameters=path_parameters, query={name: value})
+                before = len(exceptions)
+                response = case.call(app=app, headers=headers)
+                sent += 1
+                label = f"[{user}] {operation.label} ?{name}={value!r} (junk): {response.status_code}"
+                try:
+                    case.validate_response(response, checks=checks, headers=headers)
+                except FailureGroup as exc:
+                    failures.append(f"{label}: {exc}")
+                if len(exceptions) > before:
+                    failures.append(f"{label}: server exception {exceptions[-1]!r}")
+                if typed[name] and not 400 <= response.status_code < 500:
+                    failures.append(f"{label}: accepted a value its schema excludes")
+                if problem := _error_shape_problem(response):
+                    failures.append(f"{label}: {problem}")
+    return sent
