@@ -93,11 +93,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server, worker and beat share one SQLite file: wait for locks
-    # instead of failing, and let readers run beside the writer.
+    # instead of failing, and let readers run beside the writer. Deleted
+    # rows are overwritten with zeros (secure_delete), so the pending papers
+    # a close deletes leave nothing in the file; the close then truncates
+    # the WAL (ballots/services/storage.py).
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 30,
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -137,8 +137,31 @@ def _connected(database: Path) -> Iterator[None]:
         holder.wait(timeout=30)
 
 
+SECURE_DELETE_OFF = """
+import sqlite3
+
+_connect = sqlite3.dbapi2.connect
+
+
+def connect(*args, **kwargs):
+    connection = _connect(*args, **kwargs)
+    connection.execute("PRAGMA secure_delete=OFF")
+    return connection
+
+
+sqlite3.dbapi2.connect = sqlite3.connect = connect
+"""
+
+
 @pytest.fixture
 def embedded(tmp_path: Path) -> dict[str, str]:
+    """``make run``'s environment with no settings. SQLite builds differ in
+    ``secure_delete``'s default (Debian's is on, python.org's is off): the
+    processes start every connection with it off, as most builds do, so
+    only the settings can turn it on."""
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    (shim / "sitecustomize.py").write_text(SECURE_DELETE_OFF)
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY"}}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.local",
@@ -146,6 +169,7 @@ def embedded(tmp_path: Path) -> dict[str, str]:
         DEBUG="false",
         LOG_LEVEL="DEBUG",
         PYTHONUNBUFFERED="1",
+        PYTHONPATH=str(shim),
     )
     (tmp_path / "var" / "log").mkdir(parents=True)
     return env
@@ -181,7 +205,9 @@ def test_after_the_close_sqlite_its_wal_and_the_logs_hold_nothing_that_pairs_wit
 
         while_open = _files(var)
         in_clear = {
-            path.name: sum(data.count(t) for t in trackers) for path, data in while_open.items() if path.suffix != ".log"
+            path.name: sum(data.count(t) for t in trackers)
+            for path, data in while_open.items()
+            if path.suffix != ".log"
         }
         assert not any(in_clear.values()), f"trackers in the clear while open: {in_clear}"
 
