@@ -116,11 +116,6 @@ def paper_open(*, ballot_id: int, question_id: int, content: Any) -> tuple[Any, 
     )
 
 
-def paper_decrypt(*, ballot_id: int, question_id: int, content: Any) -> Any:
-    """A stored paper in the clear."""
-    return paper_open(ballot_id=ballot_id, question_id=question_id, content=content)[0]
-
-
 def papers_decrypt(*, ballot_id: int, rows: Iterable[tuple[int, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
     """(question id, stored content) rows → the papers in the clear
     (``{"question_id", "content"}``) and, apart, the trackers they carried."""

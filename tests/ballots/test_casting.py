@@ -7,7 +7,7 @@ import pytest
 from ballots.models import Ballot, BallotPaper, Participation, PendingPaper, PendingTracker, Tracker
 from ballots.services import lifecycle
 from ballots.services.casting import receipt_tracker, vote_cast
-from ballots.services.paper_crypto import paper_decrypt, paper_open
+from ballots.services.paper_crypto import paper_open
 from core.errors import DomainError
 from tests.factories import BallotFactory, MembershipFactory, UserFactory, election_question, motion_question, option
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def _clear(paper: PendingPaper) -> object:
     """A pending paper's content, decrypted as closing decrypts it."""
-    return paper_decrypt(ballot_id=paper.ballot_id, question_id=paper.question_id, content=paper.content)
+    return paper_open(ballot_id=paper.ballot_id, question_id=paper.question_id, content=paper.content)[0]
 
 
 @pytest.fixture
