@@ -9,8 +9,10 @@ under a key the database never holds (``services/paper_crypto.py``), and on
 PostgreSQL the three pending tables are partitioned per ballot (migration
 0005): closing copies the papers into ``BallotPaper`` in random order,
 rewrites the participations and drops the ballot's partitions, dead tuples
-and all (``services/storage.py``). Receipts follow the same path
-(``PendingTracker`` → ``Tracker``) and are never stored next to a paper.
+and all (``services/storage.py``). A vote's tracker travels sealed inside
+its first paper and is written to ``Tracker`` only at the close, shuffled,
+never next to a paper (``PendingTracker`` holds only trackers of votes cast
+before migration 0009).
 """
 
 from __future__ import annotations
@@ -274,7 +276,9 @@ class BallotPaper(models.Model):
 
 
 class PendingTracker(models.Model):
-    """A receipt's hash while open; shuffled into ``Tracker`` at close."""
+    """A receipt's hash while open, from votes cast before migration 0009
+    (since then the tracker is sealed inside the vote's first paper);
+    shuffled into ``Tracker`` at close."""
 
     id = models.UUIDField(primary_key=True, default=_random_id, editable=False)
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="pending_trackers")

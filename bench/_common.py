@@ -4,6 +4,7 @@ Celery worker processes on it."""
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -25,6 +26,8 @@ def fresh_database(default_name: str) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": base,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
+        # A database server needs a key given (config/settings/base.py); one per bench run.
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(60),
         "VAR_DIR": tempfile.mkdtemp(prefix="agora-bench-"),
     }
     Path(env["VAR_DIR"], "staticfiles").mkdir()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -137,6 +138,8 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": base,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
+        # A database server needs a key given (config/settings/base.py); one per bench run.
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(60),
         "VAR_DIR": tempfile.mkdtemp(),
         "CONN_MAX_AGE": "60",
     }

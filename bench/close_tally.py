@@ -30,8 +30,8 @@ from django.db import connection
 from django.utils import timezone
 from accounts.models import User
 from governance.models import Unit, Membership
-from ballots.models import Ballot, Question, Option, RollEntry, Participation, PendingPaper, PendingTracker
-from ballots.services.paper_crypto import paper_encrypt
+from ballots.models import Ballot, Question, Option, RollEntry, Participation, PendingPaper
+from ballots.services.paper_crypto import paper_encrypt, paper_size
 from ballots.services.storage import vote_storage_create
 unit = Unit.objects.create(name="Bench branch", slug="bench", kind="branch")
 n = {n}
@@ -46,11 +46,11 @@ rng = random.Random(1)
 vote_storage_create(ballot_id=b.pk)  # the ballot's own partitions, as opening creates them
 RollEntry.objects.bulk_create([RollEntry(ballot=b, voter=u) for u in users], batch_size=5000)
 Participation.objects.bulk_create([Participation(ballot=b, voter=u) for u in users], batch_size=5000)
-PendingPaper.objects.bulk_create(
+size = paper_size([ids])
+PendingPaper.objects.bulk_create(  # as a vote writes them: padded, the tracker inside
     [PendingPaper(ballot=b, question=q, content=paper_encrypt(ballot_id=b.pk, question_id=q.pk,
-        content=rng.sample(ids, rng.randint(1, len(ids))))) for _ in users],
+        content=rng.sample(ids, rng.randint(1, len(ids))), size=size, tracker=uuid.uuid4().hex * 2)) for _ in users],
     batch_size=5000)
-PendingTracker.objects.bulk_create([PendingTracker(ballot=b, tracker=uuid.uuid4().hex) for _ in users], batch_size=5000)
 print(b.pk)
 """
 

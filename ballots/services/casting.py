@@ -34,8 +34,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ballots.error_codes import BallotErrorCode as Code
-from ballots.models import Ballot, Option, Participation, PendingPaper, PendingTracker, Question, RollEntry
-from ballots.services.paper_crypto import paper_encrypt
+from ballots.models import Ballot, Option, Participation, PendingPaper, Question, RollEntry
+from ballots.services.paper_crypto import paper_encrypt, paper_size
 from core.db import prepared_cursor
 from core.errors import Conflict, DomainError, NotFound, NotPermitted
 
@@ -155,11 +155,10 @@ def _open_ballot_state(ballot_id: int) -> tuple[str, object, Any]:
     return row[0], row[1], closes_at
 
 
-def _write_vote(
-    *, ballot_id: int, voter_id: int, key_hash: str, sealed: str, papers: list[tuple[int, list[int]]], tracker: str
-) -> None:
-    """Insert the participation, the papers and the tracker (the embedded
-    SQLite path; PostgreSQL does all of a vote in ``VOTE_SQL``).
+def _write_vote(*, ballot_id: int, voter_id: int, key_hash: str, sealed: str, papers: list[tuple[int, str]]) -> None:
+    """Insert the participation and the sealed papers, the tracker inside
+    them (the embedded SQLite path; PostgreSQL does all of a vote in
+    ``VOTE_SQL``).
 
     Unique (ballot, voter) on the participation turns a second vote into an
     ``IntegrityError``, rolled back with everything else."""
@@ -175,16 +174,11 @@ def _write_vote(
         )
         values = ", ".join(["(%s, %s, %s, %s)"] * len(papers))
         params: list[Any] = []
-        for question_id, content in papers:
-            sealed_paper = paper_encrypt(ballot_id=ballot_id, question_id=question_id, content=content)
+        for question_id, sealed_paper in papers:
             params += [new_id(), ballot_id, question_id, json.dumps(sealed_paper)]
         cursor.execute(
             f"INSERT INTO {PendingPaper._meta.db_table} (id, ballot_id, question_id, content) VALUES {values}",  # noqa: S608
             params,
-        )
-        cursor.execute(
-            f"INSERT INTO {PendingTracker._meta.db_table} (id, ballot_id, tracker) VALUES (%s, %s, %s)",  # noqa: S608
-            [new_id(), ballot_id, tracker],
         )
 
 
@@ -197,13 +191,13 @@ VOTE_SQL = (
     "SELECT state, opened, on_roll, inserted, voted_key_hash, voted_sealed, closes, too_late FROM ballots_cast_vote("
     "%(ballot)s, %(opened)s, %(voter)s, %(key_hash)s, %(sealed)s, %(papers)s, %(tracker)s)"
 )
-"""The vote on PostgreSQL: ``ballots_cast_vote`` (migration 0005) takes the
-ballot's shared lock; checks state, opening, roll and the closing time by
-the database's clock; if the member has voted it returns that vote's
-idempotency-key hash and sealed receipt; otherwise it inserts the
-participation, the papers and the tracker (into the ballot's own
-partitions, ``services/storage.py``). One round trip, whatever the
-outcome."""
+"""The vote on PostgreSQL: ``ballots_cast_vote`` (migrations 0005, 0009)
+takes the ballot's shared lock; checks state, opening, roll and the closing
+time by the database's clock; if the member has voted it returns that
+vote's idempotency-key hash and sealed receipt; otherwise it inserts the
+participation and the sealed papers, the tracker inside the first (into
+the ballot's own partitions, ``services/storage.py``). One round trip,
+whatever the outcome."""
 
 
 def _execute_vote(params: dict[str, Any]) -> tuple[Any, ...]:
@@ -228,6 +222,25 @@ def _not_open(state: str, closes_at: dt.datetime | None = None) -> Conflict:
 
 def _not_on_roll() -> NotPermitted:
     return NotPermitted(Code.NOT_ON_ROLL, "You are not on the roll of voters for this ballot.")
+
+
+@lru_cache(maxsize=256)
+def _paper_size(rules: tuple[PaperRules, ...]) -> int:
+    return paper_size(r.options for r in rules)
+
+
+def _sealed_papers(
+    *, ballot_id: int, rules: tuple[PaperRules, ...], papers: list[tuple[int, list[int]]], receipt: str
+) -> list[tuple[int, str]]:
+    """Every paper encrypted and padded to the ballot's one size; the first
+    carries the vote's tracker, which is stored nowhere else while the
+    ballot is open (``paper_crypto.py``)."""
+    size = _paper_size(rules)
+    tracker = receipt_tracker(receipt)
+    return [
+        (q, paper_encrypt(ballot_id=ballot_id, question_id=q, content=c, size=size, tracker="" if i else tracker))
+        for i, (q, c) in enumerate(papers)
+    ]
 
 
 def _papers_from(rules: Sequence[PaperRules], answers: Mapping[int, Any]) -> list[tuple[int, list[int]]]:
@@ -266,11 +279,11 @@ def _cast_postgresql(
             "sealed": _seal(receipt, idempotency_key) if idempotency_key else "",
             "papers": json.dumps(
                 [
-                    {"question_id": q, "content": paper_encrypt(ballot_id=ballot_id, question_id=q, content=c)}
-                    for q, c in papers
+                    {"question_id": q, "content": sealed}
+                    for q, sealed in _sealed_papers(ballot_id=ballot_id, rules=rules, papers=papers, receipt=receipt)
                 ]
             ),
-            "tracker": receipt_tracker(receipt),
+            "tracker": "",  # inside the first paper (migration 0009 writes no tracker row for "")
         }
         state, opened_now, on_roll, inserted, voted_key_hash, voted_sealed, closes, too_late = _execute_vote(params)
         if too_late:
@@ -331,15 +344,15 @@ def vote_cast(*, ballot_id: int, voter: Any, answers: Mapping[int, Any], idempot
                 raise _not_open(state, closes_at)
             if not RollEntry.objects.filter(ballot_id=ballot_id, voter=voter).exists():
                 raise _not_on_roll()
-            papers = _papers_from(_ballot_rules(ballot_id, opened), answers)
+            rules = _ballot_rules(ballot_id, opened)
+            papers = _papers_from(rules, answers)
             receipt = _new_receipt()
             _write_vote(
                 ballot_id=ballot_id,
                 voter_id=voter.pk,
                 key_hash=key_hash,
                 sealed=_seal(receipt, idempotency_key) if idempotency_key else "",
-                papers=papers,
-                tracker=receipt_tracker(receipt),
+                papers=_sealed_papers(ballot_id=ballot_id, rules=rules, papers=papers, receipt=receipt),
             )
         return CastReceipt(receipt=receipt)
     except (IntegrityError, DomainError) as exc:

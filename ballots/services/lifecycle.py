@@ -25,7 +25,7 @@ from ballots.lock_objects import ballot_for_update
 from ballots.models import Ballot, RollEntry
 from ballots.services.handover import handover_for_ballot
 from ballots.services.notifications import results_enqueue
-from ballots.services.storage import vote_storage_create, vote_storage_seal
+from ballots.services.storage import vote_storage_create, vote_storage_flush, vote_storage_seal
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
 from governance import authority
@@ -123,6 +123,7 @@ def ballot_close(*, ballot_id: int, actor: Any = None, now: dt.datetime | None =
         ballot.save(update_fields=["state", "closed_at"])
         vote_storage_seal(ballot=ballot)
         audit_record(actor=actor, action="ballot_closed", obj=ballot, unit=ballot.unit)
+        transaction.on_commit(vote_storage_flush, robust=True)
         # robust: a broker outage must not turn a committed close into an
         # error; ballots_close_due re-queues tallies of ballots left closed.
         transaction.on_commit(lambda: tally_ballot.delay(ballot.pk), robust=True)

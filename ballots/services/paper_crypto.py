@@ -15,10 +15,21 @@ stays in ``SECRET_KEY_FALLBACKS`` until the ballot has closed: decryption
 tries each key, and the GCM tag tells the right one.
 
 A paper's content in ``ballots_pendingpaper`` is then a JSON string,
-``"v1:" + base64(nonce ‖ ciphertext ‖ tag)``, with the ballot and question
+``"v2:" + base64(nonce ‖ ciphertext ‖ tag)``, with the ballot and question
 ids as associated data so a ciphertext cannot be moved to another question.
-A JSON list is a paper stored in the clear before this (or by a tool that
-writes papers directly) and is read as it is.
+
+What is encrypted is ``{"c": content, "t": tracker}`` padded with spaces to
+one size for the whole ballot (``paper_size``: the longest paper any of its
+questions allows, a tracker included), so the length of a ciphertext says
+nothing about how many preferences it holds, nor which question it answers.
+The vote's tracker (the SHA-256 of its receipt) travels inside its first
+paper and nowhere else while the ballot is open: a reader of the database
+who pairs a voter with their vote's rows gets ciphertexts only, and the
+tracker list is written at the close from the decrypted papers, shuffled.
+
+``"v1:"`` (unpadded, no tracker) and a JSON list (a paper stored in the
+clear before encryption, or by a tool that writes papers directly) are read
+as they are.
 """
 
 from __future__ import annotations
@@ -36,7 +47,9 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
-PREFIX = "v1:"
+PREFIX = "v2:"
+PREFIX_V1 = "v1:"
+TRACKER_LENGTH = 64  # hex SHA-256
 
 
 def _secrets() -> tuple[str, ...]:
@@ -53,10 +66,26 @@ def _associated(ballot_id: int, question_id: int) -> bytes:
     return f"{ballot_id}:{question_id}".encode()
 
 
-def paper_encrypt(*, ballot_id: int, question_id: int, content: list[int]) -> str:
+def _plain(content: list[int], tracker: str) -> bytes:
+    return json.dumps({"c": content, "t": tracker}, separators=(",", ":")).encode()
+
+
+def paper_size(option_sets: Iterable[Iterable[int]]) -> int:
+    """The padded size of every paper of a ballot whose questions have these
+    options: the longest paper any question allows (every option, in any
+    order: JSON of the same ids has the same length) with a tracker."""
+    return max((len(_plain(sorted(options), "0" * TRACKER_LENGTH)) for options in option_sets), default=0)
+
+
+def paper_encrypt(*, ballot_id: int, question_id: int, content: list[int], size: int, tracker: str = "") -> str:
+    """Seal one paper, padded to ``size`` bytes (``paper_size``), with the
+    vote's tracker if this is the paper that carries it."""
+    plain = _plain(content, tracker)
+    if len(plain) > size:
+        raise ValueError(f"a paper of {len(plain)} bytes does not fit the ballot's size of {size}")
     nonce = os.urandom(12)
     sealed = _cipher(settings.SECRET_KEY, ballot_id).encrypt(
-        nonce, json.dumps(content).encode(), _associated(ballot_id, question_id)
+        nonce, plain.ljust(size, b" "), _associated(ballot_id, question_id)
     )
     return PREFIX + base64.b64encode(nonce + sealed).decode()
 
@@ -66,25 +95,35 @@ class PaperKeyMissing(RuntimeError):
     while the ballot was open without keeping the old one as a fallback."""
 
 
-def paper_decrypt(*, ballot_id: int, question_id: int, content: Any) -> Any:
-    if not (isinstance(content, str) and content.startswith(PREFIX)):
-        return content  # stored in the clear
-    raw = base64.b64decode(content[len(PREFIX) :])
+def paper_open(*, ballot_id: int, question_id: int, content: Any) -> tuple[Any, str]:
+    """(the paper in the clear, the tracker it carries or ``""``)."""
+    if not (isinstance(content, str) and content.startswith((PREFIX, PREFIX_V1))):
+        return content, ""  # stored in the clear
+    raw = base64.b64decode(content.split(":", 1)[1])
     nonce, sealed = raw[:12], raw[12:]
     for secret in _secrets():
         try:
             plain = _cipher(secret, ballot_id).decrypt(nonce, sealed, _associated(ballot_id, question_id))
         except InvalidTag:
             continue
-        return json.loads(plain)
+        if content.startswith(PREFIX_V1):
+            return json.loads(plain), ""
+        opened = json.loads(plain)  # the padding is JSON whitespace
+        return opened["c"], opened["t"]
     raise PaperKeyMissing(
         f"No key opens the papers of ballot {ballot_id}: put the SECRET_KEY it opened under back in "
         "SECRET_KEY_FALLBACKS and close it again."
     )
 
 
-def papers_decrypt(*, ballot_id: int, rows: Iterable[tuple[int, Any]]) -> list[dict[str, Any]]:
-    """(question id, stored content) rows → ``{"question_id", "content"}`` in the clear."""
-    return [
-        {"question_id": q, "content": paper_decrypt(ballot_id=ballot_id, question_id=q, content=c)} for q, c in rows
-    ]
+def papers_decrypt(*, ballot_id: int, rows: Iterable[tuple[int, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """(question id, stored content) rows → the papers in the clear
+    (``{"question_id", "content"}``) and, apart, the trackers they carried."""
+    papers: list[dict[str, Any]] = []
+    trackers: list[str] = []
+    for question_id, stored in rows:
+        content, tracker = paper_open(ballot_id=ballot_id, question_id=question_id, content=stored)
+        papers.append({"question_id": question_id, "content": content})
+        if tracker:
+            trackers.append(tracker)
+    return papers, trackers

@@ -21,18 +21,25 @@ recycled, and physical backups or replicas taken while the ballot was open
 (README, "Secrecy, by design").
 
 SQLite, the embedded default, keeps plain tables: closing copies shuffled
-and deletes, which unlinks the rows but not SQLite's free pages.
+and deletes. Every connection runs with ``secure_delete`` on (settings), so
+the deleted rows are overwritten with zeros, and once the close has
+committed ``vote_storage_flush`` checkpoints the WAL and truncates it, so
+the frames that held the open ballot's rows, in vote order, are gone too
+(``tests/ballots/test_embedded_storage_secrecy.py``).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import random
 
 from django.db import connection
 
 from ballots.models import Ballot, BallotPaper, PendingPaper, PendingTracker, Tracker
 from ballots.services.paper_crypto import papers_decrypt
+
+logger = logging.getLogger(__name__)
 
 PARTICIPATION = "ballots_participation"
 PAPER = "ballots_pendingpaper"
@@ -102,18 +109,20 @@ def vote_storage_seal(*, ballot: Ballot) -> None:
         # Papers were stored encrypted (``paper_crypto``): decrypt them here,
         # in the application, and let PostgreSQL shuffle them on the way in.
         cursor.execute(f"SELECT question_id, content::text FROM ({sources(PAPER, 'question_id, content')}) AS p")  # noqa: S608
-        papers = papers_decrypt(ballot_id=ballot.pk, rows=((q, json.loads(c)) for q, c in cursor.fetchall()))
+        papers, trackers = papers_decrypt(ballot_id=ballot.pk, rows=((q, json.loads(c)) for q, c in cursor.fetchall()))
         cursor.execute(
             f"INSERT INTO {BallotPaper._meta.db_table} (id, question_id, content) "  # noqa: S608 - our tables
             "SELECT gen_random_uuid(), p.question_id, p.content "
             "FROM jsonb_to_recordset(%s::jsonb) AS p(question_id bigint, content jsonb) ORDER BY gen_random_uuid()",
             [json.dumps(papers)],
         )
+        # Trackers came inside the papers; rows only from votes cast by
+        # code from before that (migration 0009).
         cursor.execute(
             f"INSERT INTO {Tracker._meta.db_table} (id, ballot_id, tracker) "  # noqa: S608 - our tables
-            f"SELECT gen_random_uuid(), %s, tracker FROM ({sources(TRACKER, 'tracker')}) AS t "
-            "ORDER BY gen_random_uuid()",
-            [ballot.pk],
+            f"SELECT gen_random_uuid(), %s, tracker FROM ({sources(TRACKER, 'tracker')} "
+            "UNION ALL SELECT jsonb_array_elements_text(%s::jsonb)) AS t ORDER BY gen_random_uuid()",
+            [ballot.pk, json.dumps(trackers)],
         )
         if has_own:
             participations = partition_name(PARTICIPATION, ballot.pk)
@@ -132,13 +141,31 @@ def vote_storage_seal(*, ballot: Ballot) -> None:
 def _shuffle_and_delete(ballot: Ballot) -> None:
     rng = random.SystemRandom()
     rows = PendingPaper.objects.filter(ballot=ballot).values_list("question_id", "content")
-    papers = papers_decrypt(ballot_id=ballot.pk, rows=rows)
+    papers, trackers = papers_decrypt(ballot_id=ballot.pk, rows=rows)
     rng.shuffle(papers)
     BallotPaper.objects.bulk_create(
         (BallotPaper(question_id=p["question_id"], content=p["content"]) for p in papers), batch_size=5000
     )
-    trackers = list(PendingTracker.objects.filter(ballot=ballot).values_list("tracker", flat=True))
+    trackers += PendingTracker.objects.filter(ballot=ballot).values_list("tracker", flat=True)
     rng.shuffle(trackers)
     Tracker.objects.bulk_create((Tracker(ballot=ballot, tracker=t) for t in trackers), batch_size=5000)
     PendingPaper.objects.filter(ballot=ballot).delete()
     PendingTracker.objects.filter(ballot=ballot).delete()
+
+
+def vote_storage_flush() -> None:
+    """After a close has committed, on SQLite: copy the WAL into the
+    database file and truncate it to nothing. Until then the WAL keeps the
+    page images each vote wrote, in vote order, deleted or not.
+
+    ``TRUNCATE`` waits (the connection's busy timeout) for readers on older
+    snapshots to finish. If one still holds on, the frames stay until the
+    next close or SQLite's own checkpoint when the last connection ends:
+    said in the log, which carries no ballot content."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy, _frames, _copied = cursor.fetchone()
+    if busy:
+        logger.warning("The SQLite WAL could not be truncated after a close: a reader held it open.")

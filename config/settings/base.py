@@ -9,6 +9,9 @@ SQLite, a filesystem Celery broker and e-mail written to a folder.
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from config.secret_key import GENERATE, secret_key_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -16,7 +19,19 @@ VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-local-development-key-change-me-0123456789abcdef")
+# No default: the embedded default makes a key of its own (local.py). With a
+# database server, every web and worker process must share one given key
+# (it also opens the papers of open ballots), and a public or weak one is
+# refused before anything reads or writes that database.
+SECRET_KEY = env.str("SECRET_KEY", default="")
+DATABASE_SERVER = not env.str("DATABASE_URL", default="sqlite:").startswith("sqlite:")
+if DATABASE_SERVER and not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is missing: with a database server (DATABASE_URL) every web and worker process must share "
+        f"one key, which signs sessions and opens the papers of open ballots. Set it; generate one with: {GENERATE}"
+    )
+if DATABASE_SERVER and (_problem := secret_key_problem(SECRET_KEY)):
+    raise ImproperlyConfigured(f"SECRET_KEY is not usable: {_problem}. Generate one with: {GENERATE}")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -93,11 +108,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server, worker and beat share one SQLite file: wait for locks
-    # instead of failing, and let readers run beside the writer.
+    # instead of failing, and let readers run beside the writer. Deleted
+    # rows are overwritten with zeros (secure_delete), so the pending papers
+    # a close deletes leave nothing in the file; the close then truncates
+    # the WAL (ballots/services/storage.py).
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 30,
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

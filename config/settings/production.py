@@ -4,6 +4,8 @@ broker, mail)."""
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.secret_key import GENERATE, secret_key_problem
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -13,28 +15,9 @@ if _missing:
     raise ImproperlyConfigured(f"Production settings need these environment variables: {', '.join(_missing)}")
 
 SECRET_KEY = env.str("SECRET_KEY")
-WEAK_SECRET_MARKERS = ("change-me", "changeme", "insecure", "example", "secret-key", "django-insecure", "replace")
-
-
-def secret_key_problem(key: str) -> str | None:
-    """Why ``key`` is not fit to sign sessions and tokens, or None. Refuses
-    short keys, keys that look copied from an example, and keys with too
-    few distinct characters to be random."""
-    if len(key) < 50:
-        return "it is shorter than 50 characters"
-    lowered = key.lower()
-    if any(marker in lowered for marker in WEAK_SECRET_MARKERS):
-        return "it looks like a placeholder from an example"
-    if len(set(key)) < 20:
-        return "it has fewer than 20 distinct characters"
-    return None
-
-
+# Refused whatever the database (base.py refuses it only with a database server).
 if problem := secret_key_problem(SECRET_KEY):
-    raise ImproperlyConfigured(
-        f"SECRET_KEY is not usable: {problem}. Generate one with: "
-        "python -c 'import secrets; print(secrets.token_urlsafe(60))'"
-    )
+    raise ImproperlyConfigured(f"SECRET_KEY is not usable: {problem}. Generate one with: {GENERATE}")
 DEBUG = False
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

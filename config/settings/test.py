@@ -17,6 +17,13 @@ if _xdist_worker.startswith("gw") and os.environ.get("REDIS_URL"):
     _db = (int(_match.group(1)) if _match else 0) + 1 + int(_xdist_worker[2:])
     os.environ["REDIS_URL"] = (_url[: _match.start()] if _match else _url.rstrip("/")) + f"/{_db % 16}"
 
+# A random key for this run, set in the environment so that the worker and
+# beat processes the integration tests start (which inherit it) open the
+# papers this process seals.
+import secrets  # noqa: E402
+
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(60))
+
 from .base import *  # noqa: E402, F403
 from .base import env  # noqa: E402
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ballots.models import Ballot, Participation, PendingPaper, PendingTracker
+from ballots.models import Ballot, BallotPaper, Participation, PendingPaper, PendingTracker, Tracker
 from ballots.services import lifecycle
 from ballots.services.casting import receipt_tracker, vote_cast
-from ballots.services.paper_crypto import paper_decrypt
+from ballots.services.paper_crypto import paper_open
 from core.errors import DomainError
 from tests.factories import BallotFactory, MembershipFactory, UserFactory, election_question, motion_question, option
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def _clear(paper: PendingPaper) -> object:
     """A pending paper's content, decrypted as closing decrypts it."""
-    return paper_decrypt(ballot_id=paper.ballot_id, question_id=paper.question_id, content=paper.content)
+    return paper_open(ballot_id=paper.ballot_id, question_id=paper.question_id, content=paper.content)[0]
 
 
 @pytest.fixture
@@ -36,9 +36,12 @@ def test_vote_is_recorded_apart_from_the_voter(open_ballot: tuple[Ballot, list])
     assert len(receipt.receipt) == 19
     assert Participation.objects.filter(ballot=ballot, voter=voters[0]).exists()
     paper = PendingPaper.objects.get(ballot=ballot)
-    assert isinstance(paper.content, str) and paper.content.startswith("v1:"), "stored encrypted while open"
+    assert isinstance(paper.content, str) and paper.content.startswith("v2:"), "stored encrypted while open"
     assert _clear(paper) == [option(question, "For").pk]
-    assert PendingTracker.objects.get(ballot=ballot).tracker == receipt_tracker(receipt.receipt)
+    assert not PendingTracker.objects.filter(ballot=ballot).exists(), "the tracker travels inside the paper"
+    assert paper_open(ballot_id=ballot.pk, question_id=question.pk, content=paper.content)[1] == receipt_tracker(
+        receipt.receipt
+    )
     field_names = {f.name for f in PendingPaper._meta.get_fields()}
     assert not field_names & {"voter", "participation", "created_at", "at"}
 
@@ -152,3 +155,30 @@ def test_a_different_key_is_a_second_vote_and_refused(open_ballot: tuple[Ballot,
         with pytest.raises(DomainError) as exc:
             vote_cast(ballot_id=ballot.pk, voter=voters[0], answers=answers, idempotency_key=key)
         assert exc.value.code == "already_voted"
+
+
+def test_every_ciphertext_of_a_ballot_has_one_length_whatever_the_paper() -> None:
+    """A paper's length must not tell how many preferences it holds, which
+    question it answers, or whether it carries the vote's tracker."""
+    ballot = BallotFactory()
+    names = [f"Candidate {i}" for i in range(1, 13)]
+    election = election_question(ballot, names, method="stv", seats=3)
+    motion = motion_question(ballot)
+    voters = [MembershipFactory(unit=ballot.unit).person for _ in names]
+    lifecycle.ballot_open(ballot_id=ballot.pk)
+    candidates = [option(election, name).pk for name in names]
+    receipts = []
+    for n, voter in enumerate(voters, 1):  # 1 to 12 preferences
+        answers = {election.pk: candidates[:n], motion.pk: [option(motion, "For").pk]}
+        receipts.append(vote_cast(ballot_id=ballot.pk, voter=voter, answers=answers).receipt)
+    stored = list(PendingPaper.objects.filter(ballot=ballot).values_list("content", flat=True))
+    assert len(stored) == 2 * len(voters)
+    assert {len(c) for c in stored} == {len(stored[0])}, sorted({len(c) for c in stored})
+
+    lifecycle.ballot_close(ballot_id=ballot.pk)
+    assert sorted(Tracker.objects.filter(ballot=ballot).values_list("tracker", flat=True)) == sorted(
+        receipt_tracker(r) for r in receipts
+    ), "every voter's receipt is found among the trackers published at the close"
+    assert sorted(len(p) for p in BallotPaper.objects.filter(question=election).values_list("content", flat=True)) == (
+        list(range(1, 13))
+    )

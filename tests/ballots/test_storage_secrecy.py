@@ -25,7 +25,7 @@ import pytest
 from django.db import connection
 
 from ballots.services import lifecycle
-from ballots.services.casting import vote_cast
+from ballots.services.casting import receipt_tracker, vote_cast
 from tests.factories import BallotFactory, MembershipFactory, election_question, option
 
 pytestmark = [
@@ -128,6 +128,7 @@ class Votes:
     truth: dict[int, str]  # voter id → their paper, as JSON text
     xids: set[str]  # the transaction id of each vote
     wal_from: str  # the WAL position before the first vote
+    trackers: list[bytes]  # each vote's tracker (its receipt's SHA-256), as hex text
 
 
 def _thirty_votes() -> Votes:
@@ -153,11 +154,13 @@ def _thirty_votes() -> Votes:
     # Voter i ranks C(i) then C(i+1).
     truth: dict[int, str] = {}
     xids: set[str] = set()
+    trackers: list[bytes] = []
     order = list(range(VOTERS))
     random.Random(13).shuffle(order)
     for i in order:
         ranking = [ids[i], ids[(i + 1) % VOTERS]]
-        vote_cast(ballot_id=ballot.pk, voter=voters[i], answers={question.pk: ranking})
+        receipt = vote_cast(ballot_id=ballot.pk, voter=voters[i], answers={question.pk: ranking}).receipt
+        trackers.append(receipt_tracker(receipt).encode())
         truth[voters[i].pk] = "[" + ", ".join(map(str, ranking)) + "]"
         with connection.cursor() as cursor:
             cursor.execute(
@@ -166,7 +169,7 @@ def _thirty_votes() -> Votes:
             )
             xids.add(cursor.fetchone()[0])
     assert len(xids) == VOTERS, "each vote is its own transaction"
-    return Votes(ballot_id=ballot.pk, truth=truth, xids=xids, wal_from=wal_from)
+    return Votes(ballot_id=ballot.pk, truth=truth, xids=xids, wal_from=wal_from, trackers=trackers)
 
 
 @dataclass
@@ -176,6 +179,7 @@ class Scan:
     voter_tuples: list[tuple[Tuple, int]]  # tuples of this ballot naming a voter, with that voter
     tuples_of_votes: list[Tuple]  # tuples carrying a vote's transaction id
     index_pages_with_papers: list[str]
+    tracker_places: list[str]  # relations (tuples or index pages) holding a vote's tracker in the clear
 
 
 def _scan(votes: Votes, contents: list[str], bodies: list[bytes]) -> Scan:
@@ -186,21 +190,26 @@ def _scan(votes: Votes, contents: list[str], bodies: list[bytes]) -> Scan:
         assert len(hits) <= 1
         return hits[0] if hits else None
 
-    scan = Scan(0, [], [], [], [])
+    def tracker_in(data: bytes) -> bool:
+        return any(tracker in data for tracker in votes.trackers)
+
+    scan = Scan(0, [], [], [], [], [])
     for oid, name, relkind, blocks in _relations():
         if blocks == 0:
             continue
         scan.pages += blocks
         if relkind == "i":
-            scan.index_pages_with_papers += [
-                f"{name} block {b}" for b, page in enumerate(_raw_pages(name, blocks)) if content_in(page)
-            ]
+            pages = _raw_pages(name, blocks)
+            scan.index_pages_with_papers += [f"{name} block {b}" for b, page in enumerate(pages) if content_in(page)]
+            scan.tracker_places += [name for page in pages if tracker_in(page)]
             continue
         for t in _heap_tuples(oid, name, blocks):
             if t.xmin in votes.xids or t.xmax in votes.xids:
                 scan.tuples_of_votes.append(t)
             if (content := content_in(t.data)) is not None:
                 scan.paper_tuples.append((t, content))
+            if tracker_in(t.data):
+                scan.tracker_places.append(name)
         scan.voter_tuples += _voter_tuples(oid, name, blocks, votes.ballot_id)
     return scan
 
@@ -231,13 +240,15 @@ def test_while_open_a_reader_pairs_each_voter_with_a_ciphertext_only() -> None:
     while a ballot is open. What they pair a voter with is a ciphertext: no
     page and no WAL written since the ballot opened holds a paper in the
     clear, because papers are encrypted under a key the database never
-    holds (``ballots/services/paper_crypto.py``)."""
+    holds (``ballots/services/paper_crypto.py``). Nor does any hold a
+    tracker in the clear: it travels inside the vote's first paper."""
     votes = _thirty_votes()
     wal = _wal_since(votes.wal_from)  # before the probe table writes the papers' bytes itself
     contents = sorted(set(votes.truth.values()))
     bodies = _stored_bodies(contents)
     scan = _scan(votes, contents, bodies)
     in_wal = [c for c, body in zip(contents, bodies, strict=True) if body in wal]
+    trackers_in_wal = sum(1 for tracker in votes.trackers if tracker in wal)
 
     participations = {t.xmin: voter for t, voter in scan.voter_tuples if t.relation.startswith("ballots_participation")}
     sealed = {t.xmin for t in scan.tuples_of_votes if t.relation.startswith("ballots_pendingpaper")}
@@ -245,12 +256,14 @@ def test_while_open_a_reader_pairs_each_voter_with_a_ciphertext_only() -> None:
     summary = (
         f"open: read {scan.pages} pages and {len(wal) // 1024} KiB of WAL; {len(scan.paper_tuples)} tuples and "
         f"{len(in_wal)} papers in the WAL hold a paper in the clear; {len(paired)}/{VOTERS} voters paired by "
-        f"xmin with an encrypted paper"
+        f"xmin with an encrypted paper; trackers in the clear: {len(scan.tracker_places)} tuples or index pages, "
+        f"{trackers_in_wal} in the WAL"
     )
     print(summary)  # noqa: T201 - the figures for the record
     assert len(wal) > 0, summary
     assert not scan.paper_tuples, summary
     assert not in_wal, summary
+    assert not scan.tracker_places and not trackers_in_wal, summary
     assert len(paired) == VOTERS, "the measurement finds what a reader can pair: " + summary
 
 

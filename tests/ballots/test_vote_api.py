@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from accounts.services import api_token_issue
 from ballots.models import Ballot, Participation, PendingPaper
 from ballots.services import lifecycle
-from ballots.services.paper_crypto import paper_decrypt
+from ballots.services.paper_crypto import paper_open
 from tests.factories import BallotFactory, MembershipFactory, motion_question, option
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_option_ids_sent_as_numeric_strings_are_accepted(world: dict) -> None:
     response = _api(world["voters"][1]).post(_url(world["ballot"]), body, format="json")
     assert response.status_code == 201, response.content
     paper = PendingPaper.objects.get(ballot=world["ballot"])
-    assert paper_decrypt(ballot_id=paper.ballot_id, question_id=paper.question_id, content=paper.content) == [
+    assert paper_open(ballot_id=paper.ballot_id, question_id=paper.question_id, content=paper.content)[0] == [
         option(question, "Against").pk
     ]
 

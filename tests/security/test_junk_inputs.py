@@ -83,11 +83,11 @@ def test_vote_endpoint_survives_junk_and_stores_only_valid_papers() -> None:
 
     run()
     # Every stored paper names only options of its own question, each at most once.
-    from ballots.services.paper_crypto import paper_decrypt  # papers are sealed while the ballot is open
+    from ballots.services.paper_crypto import paper_open  # papers are sealed while the ballot is open
 
     papers = list(PendingPaper.objects.filter(ballot=ballot).select_related("question"))
     options = {q.pk: set(q.options.values_list("pk", flat=True)) for q in ballot.questions.all()}
-    contents = [(p, paper_decrypt(ballot_id=ballot.pk, question_id=p.question_id, content=p.content)) for p in papers]
+    contents = [(p, paper_open(ballot_id=ballot.pk, question_id=p.question_id, content=p.content)[0]) for p in papers]
     bad = [p for p, c in contents if not set(c) <= options[p.question_id] or len(set(c)) != len(c)]
     assert len(papers) <= 2 * len(voters) and not bad, bad
     assert Ballot.objects.get(pk=ballot.pk).state == Ballot.State.OPEN
