@@ -81,6 +81,6 @@ def backward(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ballots", "0008_option_choice")]
+    dependencies = [("ballots", "0009_published_file")]
 
     operations = [migrations.RunPython(forward, backward)]
