@@ -21,6 +21,7 @@ class Rejection(StrEnum):
     BAD_INDIVIDUAL_PROOF = "bad_individual_proof"  # a choice is not proven to be 0 or 1
     BAD_BLANK_PROOF = "bad_blank_proof"  # not proven to be either blank or not blank
     BAD_OVERALL_PROOF = "bad_overall_proof"  # the number of choices is not proven within min..max
+    BAD_ENCRYPTION_PROOF = "bad_encryption_proof"  # a ranking's maker did not prove knowing its randomness
 
 
 @dataclass(frozen=True)
