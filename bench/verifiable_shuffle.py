@@ -13,7 +13,8 @@ tool compute the encrypted tally. Then, from that same tally:
 
 It refuses to print figures unless every output was accepted: the tool's
 shuffle by our check, and our shuffle by our check and by the tool's verify
-(the script exits otherwise). Times are CPU seconds (ours: this process;
+(the script exits otherwise), and our shuffle's output, decrypted with
+both trustees' keys by our code, must be exactly the rankings cast. Times are CPU seconds (ours: this process;
 the tool's: its child processes, process start included), so a busy
 machine skews neither side. Needs ``belenios-tool`` on the PATH. Run from
 the repository root::
@@ -37,9 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ballots.verifiable.archive import owned, read_board
 from ballots.verifiable.ballot import create_ballot
-from ballots.verifiable.decryption import read_encrypted_tally
+from ballots.verifiable.decryption import decrypt_rankings, partial_decryption, read_encrypted_tally, read_private_key
 from ballots.verifiable.election import read_election
-from ballots.verifiable.shuffle import check_shuffle, nh_ciphertexts, shuffle
+from ballots.verifiable.shuffle import check_shuffle, merge_nh_ciphertexts, nh_ciphertexts, read_shuffle, shuffle
+from ballots.verifiable.trustees import read_trustees
 from bench.verifiable_ballots import children_cpu, tool
 
 QUESTION = {
@@ -74,6 +76,26 @@ def timed_tool(args: list[str], directory: Path, stdin: str | None = None) -> tu
     return out, children_cpu() - start
 
 
+def check_rankings(directory: Path, uuid: str, cast: list[tuple[int, ...]]) -> None:
+    """Decrypt our shuffle's output from the board with both trustees' keys: it must be the rankings cast."""
+    board = read_board(directory / f"{uuid}.bel")
+    election = read_election(board.election)
+    if board.encrypted_tally is None or len(board.shuffles) != 1:
+        sys.exit("the board lacks the encrypted tally or our shuffle")
+    tally = read_encrypted_tally(board.encrypted_tally)
+    merged = merge_nh_ciphertexts(election, tally, read_shuffle(board.shuffles[0]).ciphertexts)
+    keys = [read_private_key(k.read_text(), election) for k in sorted(directory.glob("*.privkey"))]
+    g, p = election.group.g, election.group.p
+    by_key = {t.public_key: t for t in read_trustees(board.trustees, election.group)}
+    public = [pow(g, k, p) for k in keys]
+    if set(public) != set(by_key):
+        sys.exit("the private keys are not the trustees'")
+    partials = [partial_decryption(election, k, merged) for k in keys]
+    (rankings,) = decrypt_rankings(election, public, merged, partials)
+    if sorted(rankings) != cast:
+        sys.exit("the decrypted rankings are not the rankings cast")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ballots", type=int, default=200, help="ranked ballots to shuffle")
@@ -84,9 +106,11 @@ def main() -> None:
         uuid, credentials = setup(closed, n)
         election = read_election(read_board(closed / f"{uuid}.bel").election)
         rng = random.Random(n)
+        cast = []
         for credential in credentials:
             ranks = list(range(1, 11))
             rng.shuffle(ranks)
+            cast.append(tuple(ranks))
             ballot = create_ballot(election, credential, [ranks])
             tool(["archive", "add-event", "--type=Ballot"], closed, stdin=ballot + "\n")
         tool(["archive", "add-event", "--type=EndBallots"], closed, stdin="")
@@ -112,8 +136,10 @@ def main() -> None:
         tool(["archive", "add-event", "--type=Shuffle"], ours_dir, stdin=f"{ours}\n{owned(1, ours)}\n")
         _, verify_ours = timed_tool(["election", "verify", "--dir", "."], ours_dir)  # exits if refused
         tool_check = verify_ours - verify_closed
+        check_rankings(ours_dir, uuid, sorted(cast))
 
-    print(f"One shuffle of {n} ranked ballots (10 candidates, {GROUP}); every shuffle accepted by both checks.")
+    print(f"One shuffle of {n} ranked ballots (10 candidates, {GROUP}); every shuffle accepted by both checks,")
+    print("and our shuffle's output, decrypted by both trustees (our code), is exactly the rankings cast.")
     print(f"{'CPU seconds':<12} {'ours':>8} {'belenios-tool':>14} {'ratio':>6}")
     for name, mine, tools in (("shuffle", our_shuffle, tool_shuffle), ("check", our_check, tool_check)):
         ratio = mine / tools if tools > 0 else float("nan")
