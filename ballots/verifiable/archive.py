@@ -4,7 +4,10 @@ The board is a tar archive that only grows: a ``BELENIOS`` header, then
 data files named by the SHA-256 of their content and events that point to
 their parent event and to a payload by that hash. The setup event's
 payload names the election, trustees and public credentials; each
-``Ballot`` event's payload is one ballot's exact text.
+``Ballot`` event's payload is one ballot's exact text. After the close, the
+``EncryptedTally`` event's payload names the encrypted tally, and each
+``Shuffle`` event's payload (``owned_shuffle``) names a shuffle and the
+trustee who made it.
 
 This reader checks that every file's name is the hash of its content, so a
 changed byte is noticed, and returns the texts, unparsed: the election's
@@ -29,6 +32,8 @@ class Board:
     trustees: str
     public_credentials: str
     ballots: tuple[str, ...]
+    encrypted_tally: str | None = None
+    shuffles: tuple[str, ...] = ()
 
 
 def read_board(path: Path) -> Board:
@@ -52,9 +57,19 @@ def read_board(path: Path) -> Board:
     if len(setup) != 1:
         raise FormatError("the board must have exactly one Setup event")
     roots = json.loads(data[str(setup[0]["payload"])])
+    tallies = [json.loads(data[str(e["payload"])]) for e in events if e.get("type") == "EncryptedTally"]
+    owned = [json.loads(data[str(e["payload"])]) for e in events if e.get("type") == "Shuffle"]
     return Board(
         election=data[roots["election"]],
         trustees=data[roots["trustees"]],
         public_credentials=data[roots["credentials"]],
         ballots=tuple(data[str(e["payload"])] for e in events if e.get("type") == "Ballot"),
+        encrypted_tally=data[tallies[0]["encrypted_tally"]] if tallies else None,
+        shuffles=tuple(data[o["payload"]] for o in owned),
     )
+
+
+def owned(owner: int, payload: str) -> str:
+    """The ``owned`` wrapper a trustee's shuffle or partial decryption is posted in: owner and hash."""
+    digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return json.dumps({"owner": owner, "payload": digest}, separators=(",", ":"))

@@ -13,8 +13,10 @@ secret credential. ``check_ballot`` proves, in this order:
    one signed, and the signature is a Schnorr proof that whoever signed
    knows the secret exponent behind the credential. Without the secret
    credential nobody (the server included) can add or alter a ballot;
-5. every answer's proofs (see ``answers``): each choice 0 or 1, the number
-   of choices within the question's bounds, blank only if allowed.
+5. every answer's proofs: for a homomorphic question (see ``answers``) each
+   choice 0 or 1, the number of choices within the question's bounds, blank
+   only if allowed; for a non-homomorphic one (a ranking, see
+   ``nonhomomorphic``) that the voter's device encrypted it itself.
 
 It does not prove the ballot is the voter's latest, nor that it was
 counted: those are properties of the board and the tally.
@@ -28,13 +30,50 @@ from typing import Any
 from ballots.verifiable import jsonfields as jf
 from ballots.verifiable.answers import EncryptedAnswer, check_answer, check_plain_answer, encrypt_answer, read_answer
 from ballots.verifiable.credentials import credential_secret
-from ballots.verifiable.election import Election
+from ballots.verifiable.election import AnyQuestion, Election, NonHomomorphicQuestion, Question
 from ballots.verifiable.errors import FormatError
+from ballots.verifiable.nonhomomorphic import (
+    NonHomomorphicAnswer,
+    check_nh_answer,
+    check_plain_nh_answer,
+    encrypt_nh_answer,
+    read_nh_answer,
+)
 from ballots.verifiable.proofs import Proof, prove_exponent, read_proof, verify_exponent
 from ballots.verifiable.rejection import ACCEPTED, Rejection, Verdict
 
+AnyAnswer = EncryptedAnswer | NonHomomorphicAnswer
 
-def _unsigned(uuid: str, election_hash: str, credential: int, answers: Sequence[EncryptedAnswer]) -> dict[str, Any]:
+
+def _check_plain(election: Election, question: AnyQuestion, plain: Sequence[int], where: str) -> None:
+    if isinstance(question, NonHomomorphicQuestion):
+        check_plain_nh_answer(election.group, question, plain, where)
+    else:
+        check_plain_answer(question, plain, where)
+
+
+def _encrypt(election: Election, question: AnyQuestion, s0: str, plain: Sequence[int]) -> AnyAnswer:
+    if isinstance(question, NonHomomorphicQuestion):
+        return encrypt_nh_answer(election, s0, plain)
+    return encrypt_answer(election, question, s0, plain)
+
+
+def _read_answer(value: object, where: str) -> AnyAnswer:
+    """An answer by its shape: a non-homomorphic one has one ciphertext and a ``proof``."""
+    if isinstance(value, dict) and "proof" in value:
+        return read_nh_answer(value, where)
+    return read_answer(value, where)
+
+
+def _check(election: Election, question: AnyQuestion, s0: str, answer: AnyAnswer) -> Verdict:
+    if isinstance(question, NonHomomorphicQuestion) and isinstance(answer, NonHomomorphicAnswer):
+        return check_nh_answer(election, s0, answer)
+    if isinstance(question, Question) and isinstance(answer, EncryptedAnswer):
+        return check_answer(election, question, s0, answer)
+    return Verdict(Rejection.MALFORMED, "the answer's shape is not the question's kind")
+
+
+def _unsigned(uuid: str, election_hash: str, credential: int, answers: Sequence[AnyAnswer]) -> dict[str, Any]:
     return {
         "election_uuid": uuid,
         "election_hash": election_hash,
@@ -48,7 +87,7 @@ def _signature_prefix(ballot_hash: str) -> str:
 
 
 def create_ballot(election: Election, credential: str, choices: Sequence[Sequence[int]]) -> str:
-    """Encrypt ``choices`` (one list of 0/1 per question) into a signed ballot, as its exact text.
+    """Encrypt ``choices`` (per question, a list of 0/1, or of ranks for a non-homomorphic one) into a signed ballot, as its exact text.
 
     ``credential`` is the voter's secret credential. Raises ``FormatError``
     for choices the questions do not allow: a device must never produce a
@@ -57,12 +96,12 @@ def create_ballot(election: Election, credential: str, choices: Sequence[Sequenc
     if len(choices) != len(election.questions):
         raise FormatError(f"expected choices for {len(election.questions)} questions")
     for i, (question, plain) in enumerate(zip(election.questions, choices, strict=True)):
-        check_plain_answer(question, plain, f"question {i}")
+        _check_plain(election, question, plain, f"question {i}")
     group = election.group
     secret = credential_secret(group, election.uuid, credential)
     public = pow(group.g, secret, group.p)
     s0 = f"{election.fingerprint}|{public}"
-    answers = [encrypt_answer(election, q, s0, plain) for q, plain in zip(election.questions, choices, strict=True)]
+    answers = [_encrypt(election, q, s0, plain) for q, plain in zip(election.questions, choices, strict=True)]
     ballot = _unsigned(election.uuid, election.fingerprint, public, answers)
     ballot_hash = jf.sha256_b64(jf.canonical_json(ballot))
     proof = prove_exponent(group, [group.g], secret, _signature_prefix(ballot_hash))
@@ -70,7 +109,7 @@ def create_ballot(election: Election, credential: str, choices: Sequence[Sequenc
     return jf.canonical_json(ballot)
 
 
-def _read(raw: str) -> tuple[str, str, int, list[EncryptedAnswer], str, Proof]:
+def _read(raw: str) -> tuple[str, str, int, list[AnyAnswer], str, Proof]:
     data = jf.obj(jf.parse_json(raw, "the ballot"), "the ballot")
     signature = jf.obj(jf.field(data, "signature", "the ballot"), "the signature")
     answers = jf.seq(jf.field(data, "answers", "the ballot"), "answers")
@@ -78,7 +117,7 @@ def _read(raw: str) -> tuple[str, str, int, list[EncryptedAnswer], str, Proof]:
         jf.text(jf.field(data, "election_uuid", "the ballot"), "election_uuid"),
         jf.text(jf.field(data, "election_hash", "the ballot"), "election_hash"),
         jf.big_int(jf.field(data, "credential", "the ballot"), "credential"),
-        [read_answer(a, f"answers[{i}]") for i, a in enumerate(answers)],
+        [_read_answer(a, f"answers[{i}]") for i, a in enumerate(answers)],
         jf.text(jf.field(signature, "hash", "the signature"), "the signature's hash"),
         read_proof(jf.field(signature, "proof", "the signature"), "the signature's proof"),
     )
@@ -109,7 +148,7 @@ def check_ballot(election: Election, raw: str, public_credentials: Mapping[int, 
         return Verdict(Rejection.MALFORMED, f"expected {len(election.questions)} answers")
     s0 = f"{election.fingerprint}|{credential}"
     for i, (question, answer) in enumerate(zip(election.questions, answers, strict=True)):
-        verdict = check_answer(election, question, s0, answer)
+        verdict = _check(election, question, s0, answer)
         if not verdict.accepted:
             return Verdict(verdict.reason, f"question {i}" + (f", {verdict.detail}" if verdict.detail else ""))
     return ACCEPTED

@@ -10,6 +10,10 @@ cannot skew the result by publishing a wrong factor, and, bound to the
 election's fingerprint, a proof cannot be reused in another election.
 Dividing ``beta`` by the product of all trustees' factors gives
 ``g ** count``, from which the count is found by trying small numbers.
+
+For a non-homomorphic question the tally holds, after the shuffles, one
+ciphertext per ballot, and the same division gives the packed ranking
+itself (``decrypt_rankings``), in the shuffled order.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from collections.abc import Sequence
 
 from ballots.verifiable import jsonfields as jf
 from ballots.verifiable.answers import Ciphertext, read_ciphertext
-from ballots.verifiable.election import Election
+from ballots.verifiable.election import Election, NonHomomorphicQuestion
 from ballots.verifiable.errors import FormatError
+from ballots.verifiable.nonhomomorphic import decode
 from ballots.verifiable.proofs import prove_exponent, read_proof, verify_exponent
 
 EncryptedTally = tuple[tuple[Ciphertext, ...], ...]
@@ -78,3 +83,36 @@ def check_partial_decryption(election: Election, public_key: int, tally: Encrypt
     except (FormatError, ValueError):
         return False
     return len(rows) == len(tally)
+
+
+def decrypt_rankings(
+    election: Election, public_keys: Sequence[int], tally: EncryptedTally, partial_decryptions: Sequence[str]
+) -> tuple[tuple[tuple[int, ...], ...], ...]:
+    """Per non-homomorphic question, every answer's integers, from all trustees' partial decryptions.
+
+    ``tally`` is the tally after the shuffles (``merge_nh_ciphertexts``);
+    ``public_keys[i]`` is the trustee whose text is ``partial_decryptions[i]``
+    ("Single" trustees: all are needed). Every partial decryption is checked
+    first: one wrong factor would turn a ranking into noise.
+    """
+    if len(public_keys) != len(partial_decryptions) or not public_keys:
+        raise FormatError("one partial decryption per trustee is needed")
+    group = election.group
+    factors: list[list[list[int]]] = []
+    for i, (key, raw) in enumerate(zip(public_keys, partial_decryptions, strict=True)):
+        if not check_partial_decryption(election, key, tally, raw):
+            raise FormatError(f"trustee {i + 1}'s partial decryption does not verify")
+        data = jf.parse_json(raw, "the partial decryption")
+        factors.append([[int(f) for f in row] for row in data["decryption_factors"]])
+    results = []
+    for q, (question, row) in enumerate(zip(election.questions, tally, strict=True)):
+        if not isinstance(question, NonHomomorphicQuestion):
+            continue
+        answers = []
+        for j, c in enumerate(row):
+            combined = 1
+            for trustee in factors:
+                combined = combined * trustee[q][j] % group.p
+            answers.append(decode(group, question.width, c.beta * pow(combined, -1, group.p) % group.p))
+        results.append(tuple(answers))
+    return tuple(results)

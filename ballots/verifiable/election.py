@@ -5,10 +5,16 @@ is the Base64 SHA-256 of exactly the text published, and every ballot
 carries that fingerprint and hashes it into its proofs. Re-serialising a
 parsed election would change the fingerprint, so we never do.
 
-Only homomorphic questions are read (choose between ``min`` and ``max`` of
-the answers, optionally blank): their result is the count per answer and
-nothing else. Non-homomorphic questions (ranked or graded answers, shuffled
-then decrypted one by one) are refused with a clear message for now.
+Two kinds of question are read:
+
+* homomorphic (choose between ``min`` and ``max`` of the answers,
+  optionally blank): their result is the count per answer and nothing else;
+* non-homomorphic (``{"type": "NonHomomorphic", "value": ...}``): each
+  answer is a vector of small integers, such as a ranking, encrypted as one
+  group element; the ballots are shuffled and then decrypted one by one,
+  so the result is the list of answers in an order nobody knows. They need
+  a group with an embedding (RFC-3526-2048); an election that puts one in
+  BELENIOS-2048 is refused, as belenios-tool cannot encode its answers.
 """
 
 from __future__ import annotations
@@ -37,6 +43,22 @@ class Question:
 
 
 @dataclass(frozen=True)
+class NonHomomorphicQuestion:
+    """A question whose answer is one small integer per answer (a rank, a grade), revealed after shuffling."""
+
+    text: str
+    answers: tuple[str, ...]
+
+    @property
+    def width(self) -> int:
+        """How many integers an answer holds: one per answer."""
+        return len(self.answers)
+
+
+AnyQuestion = Question | NonHomomorphicQuestion
+
+
+@dataclass(frozen=True)
 class Election:
     """The public parameters every ballot is made and checked against."""
 
@@ -46,13 +68,28 @@ class Election:
     name: str
     group: Group
     public_key: int
-    questions: tuple[Question, ...]
+    questions: tuple[AnyQuestion, ...]
 
 
-def _read_question(value: object, where: str) -> Question:
+def _read_nh_question(data: dict[str, object], group: Group, where: str) -> NonHomomorphicQuestion:
+    if group.embedding is None:
+        raise FormatError(f"{where} is non-homomorphic, which group {group.name} cannot encode; use RFC-3526-2048")
+    value = jf.obj(jf.field(data, "value", where), f"{where}.value")
+    answers = tuple(jf.text(a, f"{where}.answers[]") for a in jf.seq(jf.field(value, "answers", where), where))
+    if not answers:
+        raise FormatError(f"{where} has no answers")
+    if (len(answers) * group.embedding.bits_per_int + group.embedding.padding) >= group.q.bit_length():
+        raise FormatError(f"{where} has too many answers to encode in one group element")
+    text = jf.text(jf.field(value, "question", where), f"{where}.question")
+    return NonHomomorphicQuestion(text=text, answers=answers)
+
+
+def _read_question(value: object, group: Group, where: str) -> AnyQuestion:
     data = jf.obj(value, where)
     if "type" in data:
-        raise FormatError(f"{where} is a {data['type']!r} question; only homomorphic questions are supported")
+        if data["type"] != "NonHomomorphic":
+            raise FormatError(f"{where} is a {data['type']!r} question, which Belenios 2.0 does not know")
+        return _read_nh_question(data, group, where)
     answers = tuple(jf.text(a, f"{where}.answers[]") for a in jf.seq(jf.field(data, "answers", where), where))
     blank = data.get("blank", False)
     if not isinstance(blank, bool):
@@ -76,7 +113,7 @@ def read_election(raw: str) -> Election:
     if not group.is_element(public_key):
         raise FormatError("the election's public_key is not in its group")
     questions = tuple(
-        _read_question(q, f"questions[{i}]")
+        _read_question(q, group, f"questions[{i}]")
         for i, q in enumerate(jf.seq(jf.field(data, "questions", "the election"), "questions"))
     )
     return Election(

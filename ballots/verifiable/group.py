@@ -33,6 +33,19 @@ from ballots.verifiable.errors import FormatError
 
 
 @dataclass(frozen=True)
+class Embedding:
+    """How a non-homomorphic answer (small integers) becomes one group element.
+
+    Each integer takes ``bits_per_int`` bits; ``padding`` low bits are left
+    free so that some value of them makes the number a group element (about
+    half of all numbers are, so 8 bits fail with odds of 2 ** -256).
+    """
+
+    padding: int
+    bits_per_int: int
+
+
+@dataclass(frozen=True)
 class Group:
     """A prime-order subgroup of the integers modulo ``p``."""
 
@@ -40,6 +53,7 @@ class Group:
     p: int
     q: int
     g: int
+    embedding: Embedding | None = None
 
     def is_element(self, x: int) -> bool:
         """Whether ``x`` is in the subgroup (not merely a number below ``p``).
@@ -135,7 +149,10 @@ _RFC_3526_P = _from_hex(
     DE2BCBF6 95581718 3995497C EA956AE5 15D22618 98FA0510
     15728E5A 8AACAA68 FFFFFFFF FFFFFFFF"""
 )
-RFC_3526_2048 = Group(name="RFC-3526-2048", p=_RFC_3526_P, q=(_RFC_3526_P - 1) // 2, g=2)
+# Belenios 2.0 gives this group the embedding of its specification, section 5.2.
+RFC_3526_2048 = Group(
+    name="RFC-3526-2048", p=_RFC_3526_P, q=(_RFC_3526_P - 1) // 2, g=2, embedding=Embedding(padding=8, bits_per_int=8)
+)
 
 GROUPS: dict[str, Group] = {group.name: group for group in (BELENIOS_2048, RFC_3526_2048)}
 

@@ -21,13 +21,27 @@ class Rejection(StrEnum):
     BAD_INDIVIDUAL_PROOF = "bad_individual_proof"  # a choice is not proven to be 0 or 1
     BAD_BLANK_PROOF = "bad_blank_proof"  # not proven to be either blank or not blank
     BAD_OVERALL_PROOF = "bad_overall_proof"  # the number of choices is not proven within min..max
+    BAD_ENCRYPTION_PROOF = "bad_encryption_proof"  # a ranking's maker did not prove knowing its randomness
+
+
+class ShuffleRejection(StrEnum):
+    """Why a shuffle is refused: which equation of the proof of shuffle failed (see ``shuffle``)."""
+
+    MALFORMED = "shuffle_malformed"  # not JSON, or not the shape of a Belenios shuffle
+    WRONG_COUNT = "shuffle_wrong_count"  # not as many questions or ciphertexts out as in
+    BAD_ELEMENT = "shuffle_bad_element"  # a ciphertext or commitment outside the group, a response not reduced
+    BAD_PERMUTATION_COMMITMENT = "shuffle_bad_permutation_commitment"  # t1: not one 1 per column
+    BAD_COMMITMENT_CHAIN = "shuffle_bad_commitment_chain"  # t2: challenges not permuted, only changed
+    BAD_CHALLENGE_COMMITMENT = "shuffle_bad_challenge_commitment"  # t3: the committed matrix does not permute
+    BAD_REENCRYPTION = "shuffle_bad_reencryption"  # t4: outputs are not re-encryptions of the inputs
+    BAD_CHAIN_LINK = "shuffle_bad_chain_link"  # a t-hat: one link of the commitment chain is wrong
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of checking one ballot: accepted, or the reason and where."""
+    """The outcome of checking a ballot or a shuffle: accepted, or the reason and where."""
 
-    reason: Rejection | None = None
+    reason: Rejection | ShuffleRejection | None = None
     detail: str = ""
 
     @property

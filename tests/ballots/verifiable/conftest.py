@@ -35,3 +35,16 @@ def other_election(tmp_path_factory: pytest.TempPathFactory) -> ToolElection:
 def board_of(election: ToolElection) -> tuple[Board, Election]:
     board = read_board(election.board)
     return board, read_election(board.election)
+
+
+# A ranked question (rank 1, 2, ... per candidate; 0 = not ranked) next to a homomorphic one.
+RANKED_QUESTIONS: list[dict[str, object]] = [
+    {"type": "NonHomomorphic", "value": {"answers": ["Ana", "Ben", "Cleo", "Dev"], "question": "Rank the committee"}},
+    {"answers": ["Yes", "No"], "min": 1, "max": 1, "question": "Motion 4?"},
+]
+
+
+@pytest.fixture(scope="session")
+def ranked_election(tmp_path_factory: pytest.TempPathFactory) -> ToolElection:
+    """Non-homomorphic questions need RFC 3526's group (Belenios encodes a whole ranking as one element)."""
+    return make_election(tmp_path_factory.mktemp("belenios") / "ranked", "RFC-3526-2048", RANKED_QUESTIONS, voters=8)
