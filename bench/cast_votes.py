@@ -1,13 +1,23 @@
 """Cast-vote throughput over HTTP: gunicorn + PostgreSQL on loopback.
 
-Creates a throwaway database, N members with API tokens and an open motion
-ballot, starts gunicorn, and drives ``POST /api/ballots/<id>/votes/`` with
-wrk (each request a different member's token and its own Idempotency-Key),
-alternating rounds with a bare Django view that inserts one row. Prints each
-side's median round (votes/s, p50/p99) and the ratio, and checks afterwards
-that no member has two participations or papers.
+Creates a throwaway database, N members with API tokens (issued by the real
+service, ``accounts.services.api_token_issue``, which stores only their
+digests) and an open motion ballot, starts gunicorn, and drives
+``POST /api/ballots/<id>/votes/`` with wrk and a Lua script (each request a
+different member's ``Authorization: Token`` header and its own
+Idempotency-Key), alternating rounds with a bare Django view that inserts one
+row. Prints each side's median round (votes/s, p50/p99) and the ratio.
+
+It checks its work before printing a figure, and stops with a message
+instead: every response of both sides must be 2xx (from gunicorn's access
+log), no round may send more votes than it has members, the votes stored
+(participations and papers) and the bare rows stored must equal the 2xx
+responses, and no member may have voted twice.
+
+Needs wrk (Debian: ``apt-get install -y wrk``) and psql.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/agora_bench .venv/bin/python bench/cast_votes.py
+    DATABASE_URL=… .venv/bin/python bench/cast_votes.py --members 9000 --seconds 5   # a quick run
 """
 
 from __future__ import annotations
@@ -53,6 +63,19 @@ request = function()
 end
 """
 
+# What the run stored: participations, papers, members with two votes, bare rows.
+STORED = """
+from django.db import connection
+from django.db.models import Count
+from ballots.models import Participation, PendingPaper
+p = Participation.objects.filter(ballot_id=BALLOT)
+with connection.cursor() as c:
+    c.execute("SELECT count(*) FROM bench_bare")
+    bare = c.fetchone()[0]
+print(p.count(), PendingPaper.objects.filter(ballot_id=BALLOT).count(),
+      p.values('voter').annotate(n=Count('id')).filter(n__gt=1).count(), bare)
+"""
+
 
 def sh(*args: str, env: dict[str, str]) -> str:
     proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
@@ -66,15 +89,15 @@ def setup(env: dict[str, str], members: int) -> tuple[int, int, int, Path]:
 import datetime as dt
 from django.db import connection
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from accounts.models import User
+from accounts.services import api_token_issue
 from governance.models import Unit, Membership
 from ballots.models import Ballot, Question, Option
 from ballots.services.lifecycle import ballot_open
 unit = Unit.objects.create(name="Bench branch", slug="bench", kind="branch")
 users = User.objects.bulk_create([User(email=f"v{{i}}@bench.test", full_name=f"V {{i}}") for i in range({members})])
 Membership.objects.bulk_create([Membership(person=u, unit=unit, joined_on=dt.date(2024, 1, 1)) for u in users])
-tokens = Token.objects.bulk_create([Token(user=u, key=Token.generate_key()) for u in users])
+tokens = [api_token_issue(user=u) for u in users]
 ro = User.objects.create(email="ro@bench.test", full_name="RO")
 b = Ballot.objects.create(unit=unit, title="Bench", returning_officer=ro, state="scheduled",
     opens_at=timezone.now() - dt.timedelta(minutes=1), closes_at=timezone.now() + dt.timedelta(days=1))
@@ -83,7 +106,7 @@ opts = [Option.objects.create(question=q, position=i, label=l) for i, l in enume
 ballot_open(ballot_id=b.pk)
 with connection.cursor() as c:
     c.execute("CREATE TABLE bench_bare (id bigserial primary key, payload text)")
-open("{{path}}", "w").write("\\n".join(t.key for t in tokens))
+open("{{path}}", "w").write("\\n".join(tokens))
 print(b.pk, q.pk, opts[0].pk)
 """
     tokens = Path(tempfile.mkdtemp()) / "tokens.txt"
@@ -107,6 +130,8 @@ def wrk(url: str, script: Path, seconds: int, connections: int) -> dict[str, flo
         value, unit = float(m.group(1)), m.group(2)
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
+    if not re.search(r"Requests/sec:\s+([\d.]+)", out):
+        sys.exit(f"wrk printed no figures:\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
@@ -179,12 +204,16 @@ def main() -> None:
         env=env,
     )
     try:
-        for _ in range(100):
+        for _ in range(600):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz")
                 break
             except OSError:
+                if web.poll() is not None:
+                    sys.exit(f"gunicorn exited:\n{(logs / 'error.log').read_text()[-3000:]}")
                 time.sleep(0.1)
+        else:
+            sys.exit("gunicorn did not answer /healthz within a minute")
         workdir = Path(tempfile.mkdtemp())
         # Each round votes with its own slice of the members, so no round
         # meets a member who voted in an earlier one.
@@ -231,15 +260,10 @@ def main() -> None:
         "manage.py",
         "shell",
         "-c",
-        f"""
-from django.db.models import Count
-from ballots.models import Participation, PendingPaper
-p = Participation.objects.filter(ballot_id={ballot})
-print(p.count(), PendingPaper.objects.filter(ballot_id={ballot}).count(),
-      p.values('voter').annotate(n=Count('id')).filter(n__gt=1).count())""",
+        STORED.replace("BALLOT", str(ballot)),
         env=env,
     ).split()
-    participations, papers, doubled = (int(x) for x in check[-3:])
+    participations, papers, doubled, bare_rows = (int(x) for x in check[-4:])
     statuses: dict[str, int] = {}
     for line in (logs / "access.log").read_text().splitlines():
         statuses[line] = statuses.get(line, 0) + 1
@@ -247,6 +271,20 @@ print(p.count(), PendingPaper.objects.filter(ballot_id={ballot}).count(),
     errors = (logs / "error.log").read_text()
     if "Traceback" in errors:
         print("server errors (last):", errors[-2000:])
+    vote_path, bare_path = f"/api/ballots/{ballot}/votes/", "/bench/bare-insert/"
+    failures = _check(
+        statuses,
+        vote_path=vote_path,
+        bare_path=bare_path,
+        participations=participations,
+        papers=papers,
+        doubled=doubled,
+        bare_rows=bare_rows,
+        share=args.members // args.rounds,
+        rounds=rounds,
+    )
+    if failures:
+        sys.exit("No figures: the benchmark's work failed.\n  " + "\n  ".join(failures))
     print(
         f"\nCast-vote throughput, gunicorn ({args.workers} workers) + PostgreSQL on loopback, "
         f"wrk {args.connections} connections, {args.rounds} alternating rounds x {args.seconds}s each, medians; "
@@ -255,18 +293,53 @@ print(p.count(), PendingPaper.objects.filter(ballot_id={ballot}).count(),
     for side in ("vote", "bare"):
         print(f"{side} rounds req/s: " + ", ".join(f"{r['rps']:.0f}" for r in rounds[side]))
     print()
-    print(f"{'endpoint':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>10}")
-    print(
-        f"{'POST votes (vote_cast)':<28}{vote['rps']:>10.0f}{vote['p50']:>10.1f}{vote['p99']:>10.1f}"
-        f"{sum(r['errors'] for r in rounds['vote']):>10}"
-    )
-    print(
-        f"{'bare insert view':<28}{bare['rps']:>10.0f}{bare['p50']:>10.1f}{bare['p99']:>10.1f}{sum(r['errors'] for r in rounds['bare']):>10}"
-    )
+    print(f"{'endpoint':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    print(f"{'POST votes (vote_cast)':<28}{vote['rps']:>10.0f}{vote['p50']:>10.1f}{vote['p99']:>10.1f}")
+    print(f"{'bare insert view':<28}{bare['rps']:>10.0f}{bare['p50']:>10.1f}{bare['p99']:>10.1f}")
     print(f"\nratio votes / bare insert: {vote['rps'] / bare['rps']:.0%}")
     print(f"votes stored: {participations} participations, {papers} papers, {doubled} members with two votes")
-    if any(r["requests"] > args.members // args.rounds for r in rounds["vote"]):
-        print("(a round sent more requests than its share of members: the rest were refused as already voted)")
+
+
+def _check(
+    statuses: dict[str, int],
+    *,
+    vote_path: str,
+    bare_path: str,
+    participations: int,
+    papers: int,
+    doubled: int,
+    bare_rows: int,
+    share: int,
+    rounds: dict[str, list[dict[str, float]]],
+) -> list[str]:
+    """What went wrong with the benchmark's own work, if anything: a figure
+    from requests that failed (a 401 for every vote once measured 109%) or
+    from votes that were not stored is no figure at all."""
+    failures = []
+
+    def count(path: str, ok: bool) -> int:
+        return sum(
+            n for line, n in statuses.items() if line.split()[0] == path and line.split()[1].startswith("2") == ok
+        )
+
+    voted, bare_ok = count(vote_path, True), count(bare_path, True)
+    for path in (vote_path, bare_path):
+        if bad := count(path, False):
+            failures.append(f"{bad} non-2xx responses to {path} (see the statuses above)")
+    if voted == 0 or bare_ok == 0:
+        failures.append(f"no successful requests: {voted} votes, {bare_ok} bare inserts")
+    for side, side_rounds in rounds.items():
+        if errors := sum(int(r["errors"]) for r in side_rounds):
+            failures.append(f"wrk counted {errors} non-2xx responses on the {side} side")
+    if any(r["requests"] > share for r in rounds["vote"]):
+        failures.append(f"a round sent more votes than its {share} members: raise --members or lower --seconds")
+    if participations != voted or papers != voted:
+        failures.append(f"{voted} votes accepted but {participations} participations and {papers} papers stored")
+    if doubled:
+        failures.append(f"{doubled} members have two votes")
+    if bare_rows != bare_ok:
+        failures.append(f"{bare_ok} bare inserts accepted but {bare_rows} rows stored")
+    return failures
 
 
 if __name__ == "__main__":

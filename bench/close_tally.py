@@ -63,6 +63,8 @@ ballot_close(ballot_id={ballot})
 closed = time.perf_counter()
 while Ballot.objects.get(pk={ballot}).state != "counted":
     time.sleep(0.02)
+    if time.perf_counter() - closed > 3600:
+        raise SystemExit("not counted within an hour: see the worker's log")
 done = time.perf_counter()
 r = Result.objects.get(question__ballot_id={ballot})
 print(f"{{closed - start:.3f}} {{done - closed:.3f}} {{done - start:.3f}} {{r.papers_counted}} {{len(r.count_sheet['stages'])}}")
@@ -104,6 +106,9 @@ def main() -> None:
         worker.terminate()
         worker.wait()
     close_s, tally_s, total_s, papers, stages = out[-3].split()
+    # A figure only for the work asked for: every paper counted, seats filled.
+    if int(papers) != args.ballots or len([name for name in out[-2].split(", ") if name]) != args.seats:
+        sys.exit(f"No figures: {papers} of {args.ballots:,} papers counted, elected: {out[-2]!r}")
     print(
         f"\nClose → counted, {args.method}, {args.seats} seats, {args.candidates} candidates, PostgreSQL + Redis + worker\n"
     )

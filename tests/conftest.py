@@ -18,6 +18,16 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every wait in the tests has a ceiling, there to end a broken test, never to
+# time a working one. One setting stretches them all on a slow or loaded
+# machine: AGORA_TEST_TIMEOUT_SCALE=3 triples every ceiling (the wait helpers
+# below, subprocess time-outs, Playwright's default time-outs).
+TIMEOUT_SCALE = float(os.environ.get("AGORA_TEST_TIMEOUT_SCALE") or 1)
+
+
+def scaled(seconds: float) -> float:
+    """A wait's ceiling in seconds, stretched by ``AGORA_TEST_TIMEOUT_SCALE``."""
+    return seconds * TIMEOUT_SCALE
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -80,7 +90,9 @@ class SmtpSink:
         self.controller.stop()
 
     def wait_for(self, predicate: Any, timeout: float = 60, count: int = 1) -> list[Message]:
-        """Wait until at least ``count`` received e-mails match ``predicate``."""
+        """Wait until at least ``count`` received e-mails match ``predicate``
+        (``timeout`` is scaled by ``AGORA_TEST_TIMEOUT_SCALE``)."""
+        timeout = scaled(timeout)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
@@ -111,7 +123,9 @@ def smtp_sink() -> Iterator[SmtpSink]:
 def wait_until(predicate: Any, timeout: float = 60, interval: float = 0.25, what: Any = "condition") -> Any:
     """Poll ``predicate`` until it is truthy. The ceiling is generous: it
     exists to end a broken test, not to time a working one. ``what`` may be a
-    callable, evaluated only on failure (e.g. to show a log's tail then)."""
+    callable, evaluated only on failure (e.g. to show a log's tail then).
+    ``timeout`` is scaled by ``AGORA_TEST_TIMEOUT_SCALE``."""
+    timeout = scaled(timeout)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
@@ -191,7 +205,7 @@ class CeleryProcesses:
     @staticmethod
     def _reap(proc: subprocess.Popen[bytes]) -> None:
         try:
-            proc.wait(timeout=20)
+            proc.wait(timeout=scaled(20))
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()

@@ -10,13 +10,21 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import scaled
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync Playwright in one thread
+# Playwright's ceilings for every action, navigation and expect(): generous,
+# to end a broken journey rather than time a working one (a click timed out
+# at 15 s on a loaded machine), and stretched by AGORA_TEST_TIMEOUT_SCALE.
+PAGE_TIMEOUT_MS = scaled(30) * 1000
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=PAGE_TIMEOUT_MS)
 
     executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     if not Path(executable).exists():
@@ -49,7 +57,7 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     either width is what the test is about."""
     context = browser.new_context(viewport=request.param)
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     yield page
     context.close()
 
@@ -60,7 +68,7 @@ def phone_page(browser: Any) -> Iterator[Any]:
     whose pages the a11y journey and the crawl check at both widths."""
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     yield page
     context.close()
 
@@ -82,7 +90,7 @@ def new_page(browser: Any) -> Iterator[Any]:
         context = browser.new_context(viewport=viewport)
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(PAGE_TIMEOUT_MS)
         return page
 
     yield open_page

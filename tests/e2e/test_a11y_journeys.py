@@ -27,7 +27,7 @@ from accounts.models import User
 from ballots.models import Ballot
 from governance.models import Unit
 from meetings.models import Meeting, Motion
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, PAGE_TIMEOUT_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -134,7 +134,7 @@ def test_every_journey_page_has_no_wcag22_aa_violation(browser: Any, live_server
     for role, pages in journeys().items():
         context = browser.new_context(viewport=VIEWPORTS[viewport], bypass_csp=True)
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(PAGE_TIMEOUT_MS)
         if role != "observer":
             _sign_in(page, live_server.url, {"member": "member@example.org", "officer": "secretary@example.org"}[role])
         for name, url in pages:
@@ -159,7 +159,7 @@ def test_ranked_ballot_works_with_the_keyboard_alone(browser: Any, live_server: 
     ballot = Ballot.objects.get(unit__slug="momentum-stockport", state=Ballot.State.OPEN)
     context = browser.new_context(viewport=VIEWPORTS["phone"])
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     _sign_in(page, live_server.url, "member@example.org")
     page.goto(f"{live_server.url}/ballots/{ballot.pk}/")
     # From the top of the page, Tab until the first control of the ballot paper.

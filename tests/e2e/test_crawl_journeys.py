@@ -39,7 +39,7 @@ from accounts.models import User
 from ballots.models import Ballot
 from governance.models import Unit
 from meetings.models import Meeting, Motion
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, PAGE_TIMEOUT_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -171,7 +171,7 @@ def test_every_page_a_role_uses_is_reachable_by_links_and_fits_the_screen(browse
     for role, email in ROLES.items():
         context = browser.new_context(viewport=VIEWPORTS["phone"])
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(PAGE_TIMEOUT_MS)
         if email:
             _sign_in(page, live_server.url, email)
         crawl = _crawl(page, live_server.url, role, must_reach[role])

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from core.models import OutboxEmail
 from governance.models import Holding
 from meetings.models import Meeting, Minutes, Motion, StandingOrders
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import PAGE_TIMEOUT_MS, screenshot
 from tests.factories import MembershipFactory, OfficeFactory, UnitFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,7 +35,7 @@ def person(unit, name: str, email: str):
 
 def sign_in(new_page, live_server, viewport, user, next_url: str):
     page = new_page(viewport)
-    page.set_default_timeout(15000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)

@@ -20,7 +20,7 @@ from meetings.services import meetings as svc
 from meetings.services import motions as motion_services
 from meetings.services.attendance import attendance_check_in_by_officer
 from meetings.services.votes import meeting_vote_close, meeting_vote_open
-from tests.e2e.conftest import ARTIFACTS, screenshot
+from tests.e2e.conftest import ARTIFACTS, PAGE_TIMEOUT_MS, screenshot
 from tests.factories import MembershipFactory, OfficeFactory, UnitFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -168,7 +168,7 @@ def test_proxy_and_paper_pages_have_no_wcag22_aa_violation(live_server, browser)
         ):
             context = browser.new_context(viewport=viewport, bypass_csp=True)
             page = context.new_page()
-            page.set_default_timeout(15000)
+            page.set_default_timeout(PAGE_TIMEOUT_MS)
             page.goto(f"{live_server.url}/accounts/login/")
             page.get_by_label("Email").fill(user.email)
             page.get_by_label("Password").fill(PASSWORD)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, CeleryProcesses, wait_until
+from tests.conftest import ROOT, CeleryProcesses, scaled, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -73,7 +73,7 @@ def _manage(env: dict[str, str], *args: str) -> str:
         capture_output=True,
         text=True,
         check=False,
-        timeout=120,
+        timeout=scaled(120),
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     lines = proc.stdout.strip().splitlines()

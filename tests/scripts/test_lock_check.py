@@ -7,6 +7,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from tests.conftest import scaled
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -29,7 +31,7 @@ def _venv_sh(project: Path) -> subprocess.CompletedProcess[str]:
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=scaled(120),
         check=False,
     )
 
@@ -53,7 +55,7 @@ def test_the_committed_lock_matches_pyproject(tmp_path: Path) -> None:
         cwd=project,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=scaled(120),
         check=False,
     )
     assert proc.returncode == 0, proc.stderr

@@ -1,7 +1,6 @@
 """Bodies an outsider can send: too large, too deep, too many digits, too many
-columns. Each is refused with a 4xx and a reason, quickly, never a 500.
-
-Figures: the status and time for each.
+columns. Each is refused with a 4xx and a reason, never a 500. How quickly
+is bench/body_limits.py's to measure.
 """
 
 from __future__ import annotations
@@ -9,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import time
 from urllib.parse import urlencode
 
 import pytest
@@ -36,9 +34,7 @@ def test_a_20_mb_json_body_is_refused_with_413(url: str) -> None:
     api = APIClient()
     api.force_login(member)
     body = json.dumps({"email": "x@example.org", "password": "a" * TWENTY_MB})
-    started = time.perf_counter()
     response = api.generic("POST", url, body, content_type="application/json")
-    print(f"\n{url}: 20 MB JSON -> {response.status_code} in {time.perf_counter() - started:.3f} s")  # noqa: T201 - the gate prints its figure
     assert response.status_code == 413
     assert response.json()["code"] == "payload_too_large" and "larger than" in response.json()["message"]
 
@@ -91,14 +87,10 @@ def test_a_web_ranking_of_thousands_of_digits_is_a_form_error() -> None:
     assert choice.status_code < 500
 
 
-def test_a_100000_column_roll_header_is_refused_in_under_a_second() -> None:
+def test_a_100000_column_roll_header_is_refused() -> None:
     header = ",".join(f"column{i}" for i in range(100_000))
     text = header + "\nann@example.org" + "," * 99_999 + "\n"
-    started = time.perf_counter()
     parsed = roll_csv.parse(text, today=dt.date(2026, 12, 1))
-    elapsed = time.perf_counter() - started
-    print(f"\n100,000-column header refused in {elapsed * 1000:.1f} ms")  # noqa: T201 - the gate prints its figure
-    assert elapsed < 1.0
     assert not parsed.rows and "100,000 columns" in parsed.errors[0].reason
     # A header naming a column twice is still refused by name, in one pass.
     twice = roll_csv.parse("email,joined_on,email\n", today=dt.date(2026, 12, 1))

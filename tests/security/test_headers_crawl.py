@@ -27,6 +27,7 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
+from tests.conftest import scaled
 from tests.security.conftest import Demo
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -188,7 +189,7 @@ def test_production_settings_give_hsts_and_cookie_flags_on_every_page(demo: Demo
 
 def test_deploy_check_under_production_settings_is_clean() -> None:
     result = subprocess.run(
-        ["bash", "scripts/check_deploy.sh"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+        ["bash", "scripts/check_deploy.sh"], cwd=ROOT, capture_output=True, text=True, timeout=scaled(120), check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout + result.stderr
