@@ -37,6 +37,7 @@ from meetings.lock_objects import (
 )
 from meetings.models import AgendaItem, Amendment, Attendance, Meeting, MeetingVote, Motion, OpenVoteCast
 from meetings.services.amendments import amendment_record_vote
+from meetings.services.live import room_changed, room_vote_cast
 from meetings.services.meetings import require_officer
 from meetings.services.motions import motion_record_vote
 from meetings.services.proxies import open_vote_tally, proxy_roll_additions, proxy_tally, voting_strength
@@ -133,6 +134,7 @@ def meeting_vote_open(
             vote.ballot = _secret_ballot_open(vote=vote, meeting=meeting, actor=actor, text=text)
             vote.save(update_fields=["ballot"])
         audit_record(actor=actor, action="meeting_vote_opened", obj=vote, unit=meeting.unit, detail={"mode": mode})
+    room_changed(meeting_id=vote.meeting_id)
     return vote
 
 
@@ -151,9 +153,11 @@ def meeting_vote_cast(*, vote_id: int, voter: Any, choice: str, idempotency_key:
             raise Conflict(Code.VOTE_NOT_OPEN, "This vote is closed.")
         question = Question.objects.get(ballot_id=vote.ballot_id)
         option = question.options.get(choice=choice)
-        return vote_cast(
+        receipt = vote_cast(
             ballot_id=vote.ballot_id, voter=voter, answers={question.pk: [option.pk]}, idempotency_key=idempotency_key
         )
+        room_vote_cast(meeting_id=vote.meeting_id)
+        return receipt
     with transaction.atomic():
         vote = vote_for_update(vote_id=vote_id)
         if vote.state != V.OPEN:
@@ -163,6 +167,7 @@ def meeting_vote_cast(*, vote_id: int, voter: Any, choice: str, idempotency_key:
                 OpenVoteCast.objects.create(vote=vote, voter=voter, choice=choice)
         except IntegrityError:
             raise Conflict(Code.ALREADY_VOTED, "You have already voted on this.") from None
+    room_vote_cast(meeting_id=vote.meeting_id)
     return None
 
 
@@ -273,6 +278,7 @@ def meeting_vote_close(
             ballot_tally(ballot_id=vote.ballot_id)  # type: ignore[arg-type]
             _record_secret_result(vote)
         audit_record(actor=actor, action="meeting_vote_closed", obj=vote, unit=vote.meeting.unit)
+    room_changed(meeting_id=vote.meeting_id)
     return vote
 
 
@@ -301,4 +307,5 @@ def meeting_vote_refresh(*, vote_id: int) -> MeetingVote:
     with transaction.atomic():
         vote = vote_for_update(vote_id=vote_id)
         _record_secret_result(vote)
+    room_changed(meeting_id=vote.meeting_id)
     return vote
