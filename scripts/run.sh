@@ -31,8 +31,7 @@ trap stop INT TERM EXIT
 pids+=($!)
 .venv/bin/celery -A config beat --loglevel=INFO --pidfile= >"$VAR_DIR/log/beat.log" 2>&1 &
 pids+=($!)
-.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
-  --access-logfile "$VAR_DIR/log/access.log" --error-logfile "$VAR_DIR/log/web.log" &
+.venv/bin/uvicorn config.asgi:application --host 127.0.0.1 --port "$PORT" --workers "$([ -n "${REDIS_URL:-}" ] && echo 2 || echo 1)" >"$VAR_DIR/log/web.log" 2>&1 &
 pids+=($!)
 
 cat <<MSG
