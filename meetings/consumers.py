@@ -26,7 +26,8 @@ from meetings.room import projector_live
 from meetings.selectors import live_state
 from meetings.services.live import officers_group, projector_group, public_group
 
-# Close codes (4000-4999 are the application's): the client stops retrying.
+# Close codes (4000-4999 are the application's). Closing before accepting
+# refuses the handshake: a browser sees HTTP 403 and no socket at all.
 REFUSED = 4403
 NOT_FOUND = 4404
 

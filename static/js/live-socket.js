@@ -7,7 +7,6 @@
 // Content-Security-Policy forbids inline script.
 (function () {
   "use strict";
-  var GIVE_UP = { 4403: true, 4404: true }; // refused or no such page: poll only
 
   function follow(opts) {
     var shown = 0, socket = null, pollTimer = null, delay = 1000;
@@ -57,7 +56,7 @@
         socket = null;
         opts.root.setAttribute("data-live", "poll");
         schedulePoll();
-        if (!GIVE_UP[event.code]) { reconnectLater(); }
+        reconnectLater(); // a refused socket (HTTP 403) too: at most every 30 s, while polling
       };
     }
 
