@@ -49,7 +49,7 @@ def _join(meeting_id: int, view: str, user: Any, token: str) -> tuple[str, str] 
 
 
 class MeetingConsumer(AsyncWebsocketConsumer):
-    """Sends states; reads nothing from the client."""
+    """Sends states; what a client sends is ignored (the base class's ``receive``)."""
 
     group: str | None = None
 
@@ -69,9 +69,6 @@ class MeetingConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        """Clients only listen; anything they send is ignored."""
 
     async def room_state(self, event: dict[str, Any]) -> None:
         """A state pushed to the group, already encoded once for everyone."""
