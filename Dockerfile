@@ -15,4 +15,4 @@ RUN useradd --system --home /app agora && mkdir -p /var/lib/agora && chown agora
  && DJANGO_SETTINGS_MODULE=config.settings.base python manage.py collectstatic --noinput -v0
 USER agora
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["uvicorn", "config.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "3", "--proxy-headers"]

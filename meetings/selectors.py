@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -156,47 +157,111 @@ def has_voted(*, vote: MeetingVote, person: Any) -> bool:
 
 
 def live_state(*, meeting: Meeting, chair_view: bool = False) -> dict[str, Any]:
-    """Everything the projector and the console poll for, as plain data.
+    """What the room sees, as plain data: the one view that phones, the
+    projector and the pushed messages (``meetings/services/live.py``) all
+    show, so that no screen tells more than another.
 
-    A secret vote shows nothing but its title and mode until its result: a
-    public counter ticking up shows the room who voted when. The chair
-    (``chair_view``, for the meeting's officers) sees how many have voted,
-    never how. A result's figures are absent when too few voted (they are
-    not stored: ``meetings/services/votes.py``)."""
+    The counter policy, decided here once: a secret vote's turnout ("N of M
+    have voted") is not in the public view until the vote is decided, on
+    phones and on the projector alike. The projector is the screen the whole
+    room watches; a counter ticking up there as a member taps their phone
+    shows the room who voted when, and whether someone voted at all, which
+    is part of what the secret ballot keeps. An open vote's counter stays:
+    its names are recorded and published anyway. The chair (``chair_view``,
+    for the meeting's officers, on the console) sees how many have voted,
+    never how, to know when everyone present has voted. A result's figures
+    appear only once decided, and not at all when too few voted (they are
+    not stored: ``meetings/services/votes.py``).
+
+    ``version`` orders states: it is taken before anything is read, so a
+    state with a higher version read the database no earlier, and a client
+    that has shown one ignores any pushed or polled state with a lower one."""
+    version = time.time_ns() // 1000  # microseconds: exact in a JavaScript number
     present = attendance_count(meeting=meeting)
     vote = vote_current(meeting=meeting)
-    current_item = meeting.agenda_items.filter(state=AgendaItem.State.CURRENT).first()
-    data: dict[str, Any] = {
+    item = meeting.agenda_items.filter(state=AgendaItem.State.CURRENT).select_related("motion").first()
+    return {
+        "version": version,
+        "meeting_id": meeting.pk,
         "meeting": meeting.title,
         "state": meeting.state,
+        "state_label": meeting.get_state_display(),
         "present": present,
         "quorum": meeting.quorum,
         "quorate": present >= meeting.quorum,
-        "current_item": current_item.title if current_item else None,
-        "speakers_waiting": _speakers_waiting(meeting=meeting, item=current_item),
-        "vote": None,
+        "current_item": item.title if item else None,
+        "item": {"title": item.title, "kind": item.get_kind_display(), "position": item.position} if item else None,
+        "motion": _live_motion(item),
+        "speakers_waiting": _speakers_waiting(meeting=meeting, item=item),
+        "vote": _live_vote(vote, chair_view=chair_view) if vote is not None else None,
         "at": timezone.now().isoformat(),
     }
-    if vote is not None:
-        secret = vote.mode == MeetingVote.Mode.SECRET
-        hide_count = secret and vote.state != MeetingVote.State.DECIDED and not chair_view
-        data["vote"] = {
-            "id": vote.pk,
-            "title": vote.title,
-            "mode": vote.mode,
-            "mode_label": vote.get_mode_display(),
-            "threshold": vote.threshold,
-            "state": vote.state,
-            "voted": None if hide_count else vote_cast_count(vote=vote),
-            "present": vote.present,
-            "votes_for": vote.votes_for,
-            "votes_against": vote.votes_against,
-            "abstentions": vote.abstentions,
-            "carried": vote.carried,
-            "figures_withheld": bool(vote.result.get("figures_withheld")),
-            "explanation": vote.result.get("explanation", ""),
+
+
+SHOWN_AMENDMENTS = [Amendment.State.SECONDED, Amendment.State.CARRIED, Amendment.State.LOST]
+
+
+def _live_motion(item: AgendaItem | None) -> dict[str, Any] | None:
+    """The current item's motion and its amendments (as text diffs)."""
+    from meetings.diffing import text_diff_html
+
+    motion = item.motion if item is not None else None
+    if motion is None:
+        return None
+    amendments = [
+        {
+            "summary": a.summary,
+            "state": a.get_state_display(),
+            "diff_html": str(text_diff_html(before=a.base_text, after=a.text)),
         }
+        for a in motion.amendments.filter(state__in=SHOWN_AMENDMENTS).order_by("created_at", "id")
+    ]
+    return {"title": motion.title, "text": motion.text, "state": motion.get_state_display(), "amendments": amendments}
+
+
+def _live_vote(vote: MeetingVote, *, chair_view: bool) -> dict[str, Any]:
+    decided = vote.state == MeetingVote.State.DECIDED
+    hide_count = (vote.mode == MeetingVote.Mode.SECRET and not decided and not chair_view) or (
+        vote.mode == MeetingVote.Mode.HANDS
+    )
+    figures_shown = decided and vote.votes_for is not None
+    data: dict[str, Any] = {
+        "id": vote.pk,
+        "title": vote.title,
+        "mode": vote.mode,
+        "mode_label": vote.get_mode_display(),
+        "threshold": vote.threshold,
+        "two_thirds": vote.threshold == MeetingVote.Threshold.TWO_THIRDS,
+        "state": vote.state,
+        "voted": None if hide_count else vote_cast_count(vote=vote),
+        "present": vote.present,
+        "votes_for": vote.votes_for if figures_shown else None,
+        "votes_against": vote.votes_against if figures_shown else None,
+        "abstentions": vote.abstentions if figures_shown else None,
+        "carried": vote.carried if decided else None,
+        "figures_withheld": bool(vote.result.get("figures_withheld")) if decided else False,
+        "explanation": vote.result.get("explanation", "") if decided else "",
+    }
+    data["status"], data["outcome"] = _vote_sentence(data)
     return data
+
+
+def _vote_sentence(data: dict[str, Any]) -> tuple[str, str]:
+    """What the screens say about the vote, and the outcome in one word."""
+    how = data["mode_label"] + (" · two-thirds required" if data["two_thirds"] else "")
+    if data["state"] == MeetingVote.State.OPEN:
+        if data["mode"] == MeetingVote.Mode.HANDS:
+            return f"Vote open: show of hands · {how}", ""
+        if data["voted"] is None:
+            return f"Vote open: vote on your phone · {how}", ""
+        return f"Vote open: {data['voted']} of {data['present']} present have voted · {how}", ""
+    if data["state"] == MeetingVote.State.CLOSED:
+        return f"Vote closed: counting · {how}", ""
+    outcome = "CARRIED" if data["carried"] else "LOST"
+    if data["votes_for"] is None:
+        return f"Figures withheld: too few voted · {how}", outcome
+    figures = f"{data['votes_for']} for, {data['votes_against']} against, {data['abstentions']} abstentions"
+    return f"{figures} · {how}", outcome
 
 
 def _speakers_waiting(*, meeting: Meeting, item: AgendaItem | None) -> int:

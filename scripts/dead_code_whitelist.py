@@ -275,6 +275,12 @@ _.motion_composite
 _.confirmed_by
 _.counted_at
 
+# meetings/consumers.py: Channels calls a consumer's connect/disconnect, and the
+# handler named by a group message's "type" ("room.state" -> room_state).
+_.connect
+_.disconnect
+_.room_state
+
 # meetings/services/proxies.py: model fields set here and saved with save(update_fields=[...]); read in templates and serializers.
 _.revoked_at
 

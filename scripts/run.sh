@@ -85,8 +85,11 @@ trap stop EXIT
 worker=$!
 .venv/bin/celery -A config beat --loglevel=INFO --pidfile= >"$VAR_DIR/log/beat.log" 2>&1 &
 beat=$!
-.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
-  --access-logfile "$VAR_DIR/log/access.log" --error-logfile "$VAR_DIR/log/web.log" &
+# uvicorn serves config/asgi.py: the pages, and the room's WebSockets. On the
+# embedded default the channel layer lives in memory, so one process; with
+# Redis, two processes share its publish/subscribe.
+.venv/bin/uvicorn config.asgi:application --host 127.0.0.1 --port "$PORT" \
+  --workers "$([ -n "${REDIS_URL:-}" ] && echo 2 || echo 1)" >"$VAR_DIR/log/web.log" 2>&1 &
 web=$!
 
 cat <<MSG

@@ -79,6 +79,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
 
 TEMPLATES = [
     {
@@ -331,6 +332,17 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Per-process counters with no round trip (core/api/throttling.py).
     "in_process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "in-process"},
+}
+
+# Pushing the room's state to its screens (meetings/services/live.py). With
+# Redis, every web process shares the groups through Redis' publish/subscribe
+# (one PUBLISH per group and message, each process fanning it out to its own
+# sockets); without it (the embedded default) the groups live in the one web
+# process that scripts/run.sh starts, which is where every room change is made.
+CHANNEL_LAYERS = {
+    "default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+    if REDIS_URL
+    else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 }
 
 # Security headers on every response; production adds HTTPS-only flags.

@@ -16,6 +16,7 @@ from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import meeting_for_update, meeting_get
 from meetings.models import AgendaItem, Attendance, Meeting
 from meetings.selectors import is_eligible
+from meetings.services.live import room_changed
 from meetings.services.meetings import require_officer
 
 
@@ -39,6 +40,7 @@ def _check_in(*, meeting_id: int, person: Any, method: str, by: Any = None) -> A
             attendance.method, attendance.checked_in_by = method, by
             attendance.save(update_fields=["checked_out_at", "method", "checked_in_by"])
         audit_record(actor=by or person, action="checked_in", obj=attendance, unit=meeting.unit)
+    room_changed(meeting_id=meeting_id)
     return attendance
 
 
@@ -73,4 +75,5 @@ def attendance_check_out(*, meeting_id: int, person: Any, actor: Any) -> Attenda
         attendance.checked_out_at = timezone.now()
         attendance.save(update_fields=["checked_out_at"])
         audit_record(actor=actor, action="checked_out", obj=attendance, unit=meeting.unit)
+    room_changed(meeting_id=meeting_id)
     return attendance

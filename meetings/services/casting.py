@@ -23,6 +23,7 @@ from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import vote_for_update, vote_get
 from meetings.models import MeetingDelegate, MeetingVote, OpenVoteCast, ProxyAppointment
 from meetings.selectors import is_checked_in
+from meetings.services.live import room_vote_cast
 
 
 def delegate_weight(*, meeting_id: int, person_id: int) -> int:
@@ -88,12 +89,14 @@ def meeting_vote_record(
             raise Conflict(Code.VOTE_NOT_OPEN, "This vote is closed.")
         question = Question.objects.get(ballot_id=vote.ballot_id)
         option = question.options.get(choice=choice)
-        return vote_cast(
+        receipt = vote_cast(
             ballot_id=vote.ballot_id,
             voter=principal,
             answers={question.pk: [option.pk]},
             idempotency_key=idempotency_key,
         )
+        room_vote_cast(meeting_id=vote.meeting_id)
+        return receipt
     with transaction.atomic():
         vote = vote_for_update(vote_id=vote_id)
         if vote.state != MeetingVote.State.OPEN:
@@ -109,4 +112,5 @@ def meeting_vote_record(
                 )
         except IntegrityError:
             raise _already_voted(vote=vote, principal=principal, cast_by=cast_by) from None
+    room_vote_cast(meeting_id=vote.meeting_id)  # self and proxy alike move the room's counter
     return None

@@ -23,6 +23,7 @@ from meetings.lock_objects import (
 )
 from meetings.models import AgendaItem, Meeting, MeetingVote, Minutes, Motion, Requisition
 from meetings.selectors import eligible_people, standing_orders_for
+from meetings.services.live import room_changed
 from meetings.services.notifications import notice_enqueue
 
 S = Meeting.State
@@ -168,6 +169,7 @@ def meeting_start(*, meeting_id: int, actor: Any, confirm_early: bool = False) -
         meeting.started_at = timezone.now()
         meeting.save(update_fields=["state", "started_at", "version"])
         audit_record(actor=actor, action="meeting_started", obj=meeting, unit=meeting.unit)
+    room_changed(meeting_id=meeting_id)
     return meeting
 
 
@@ -186,6 +188,7 @@ def meeting_close(*, meeting_id: int, actor: Any) -> Meeting:
         meeting.agenda_items.exclude(state=AgendaItem.State.DONE).update(state=AgendaItem.State.DONE)
         audit_record(actor=actor, action="meeting_closed", obj=meeting, unit=meeting.unit)
         minutes_draft(meeting_id=meeting.pk, actor=actor)
+    room_changed(meeting_id=meeting_id)
     return meeting
 
 
@@ -196,6 +199,7 @@ def meeting_cancel(*, meeting_id: int, actor: Any) -> Meeting:
         _transition(meeting, {S.SCHEDULED, S.NOTICE_SENT}, S.CANCELLED)
         meeting.save(update_fields=["state", "version"])
         audit_record(actor=actor, action="meeting_cancelled", obj=meeting, unit=meeting.unit)
+    room_changed(meeting_id=meeting_id)
     return meeting
 
 
@@ -273,6 +277,7 @@ def agenda_item_take(*, item_id: int, actor: Any) -> AgendaItem:
         meeting.agenda_items.filter(state=AgendaItem.State.CURRENT).update(state=AgendaItem.State.DONE)
         item.state = AgendaItem.State.CURRENT
         item.save(update_fields=["state"])
+    room_changed(meeting_id=item.meeting_id)
     return item
 
 

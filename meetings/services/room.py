@@ -11,6 +11,7 @@ from core.audit import audit_record
 from meetings.lock_objects import meeting_for_update
 from meetings.models import Meeting
 from meetings.models.meetings import new_projector_token, new_room_code
+from meetings.services.live import room_changed
 from meetings.services.meetings import require_officer
 
 
@@ -24,6 +25,7 @@ def room_code_show(*, meeting_id: int, actor: Any, shown: bool) -> Meeting:
         audit_record(
             actor=actor, action="room_code_shown" if shown else "room_code_hidden", obj=meeting, unit=meeting.unit
         )
+    room_changed(meeting_id=meeting_id)
     return meeting
 
 
@@ -37,6 +39,7 @@ def room_code_rotate(*, meeting_id: int, actor: Any) -> Meeting:
             meeting.room_code = new_room_code()
         meeting.save(update_fields=["room_code"])
         audit_record(actor=actor, action="room_code_rotated", obj=meeting, unit=meeting.unit)
+    room_changed(meeting_id=meeting_id)
     return meeting
 
 

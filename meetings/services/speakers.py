@@ -14,6 +14,7 @@ from core.errors import Conflict, DomainError, NotFound, NotPermitted
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import meeting_for_update
 from meetings.models import Attendance, Meeting, SpeakerRequest
+from meetings.services.live import room_changed
 from meetings.services.meetings import require_officer
 from meetings.speakers import current_item, policy_for, speaker_elapsed, speakers_queue
 
@@ -56,6 +57,7 @@ def speaker_request(*, meeting_id: int, person: Any, kind: str, gender: str = ""
                 )
         except IntegrityError:
             raise Conflict(Code.ALREADY_ASKED, "You are already on the list for this.") from None
+    room_changed(meeting_id=meeting_id)
     return request
 
 
@@ -70,6 +72,7 @@ def speaker_withdraw(*, request_id: int, actor: Any) -> SpeakerRequest:
             raise Conflict(Code.INVALID_TRANSITION, "Only a waiting request can be withdrawn.")
         request.state = R.State.WITHDRAWN
         request.save(update_fields=["state"])
+    room_changed(meeting_id=request.meeting_id)
     return request
 
 
@@ -107,6 +110,7 @@ def speaker_call_next(*, meeting_id: int, actor: Any) -> SpeakerRequest:
         nxt.state, nxt.started_at, nxt.clock_started_at = R.State.SPEAKING, now, now
         nxt.save(update_fields=["state", "started_at", "clock_started_at"])
         audit_record(actor=actor, action="speaker_called", obj=nxt, unit=meeting.unit)
+    room_changed(meeting_id=meeting_id)
     return nxt
 
 
@@ -119,6 +123,7 @@ def speaker_finish(*, meeting_id: int, actor: Any) -> SpeakerRequest:
         if current is None:
             raise Conflict(Code.NOT_SPEAKING, "Nobody is speaking.")
         _finish(current)
+    room_changed(meeting_id=meeting_id)
     return current
 
 
@@ -137,6 +142,7 @@ def speaker_clock(*, meeting_id: int, actor: Any, run: bool) -> SpeakerRequest:
             current.elapsed_seconds = speaker_elapsed(request=current, now=now)
             current.clock_started_at = None
         current.save(update_fields=["clock_started_at", "elapsed_seconds"])
+    room_changed(meeting_id=meeting_id)
     return current
 
 
@@ -157,4 +163,5 @@ def speaker_move(*, meeting_id: int, request_id: int, actor: Any, up: bool) -> S
         for position, row in enumerate(queue, start=1):
             SpeakerRequest.objects.filter(pk=row.pk).update(position=position)
         audit_record(actor=actor, action="speakers_reordered", obj=meeting, unit=meeting.unit)
+    room_changed(meeting_id=meeting_id)
     return SpeakerRequest.objects.get(pk=request_id)

@@ -37,6 +37,7 @@ from meetings.lock_objects import (
 from meetings.models import AgendaItem, Amendment, Attendance, Meeting, MeetingVote, Motion
 from meetings.services.amendments import amendment_record_vote
 from meetings.services.casting import meeting_vote_record
+from meetings.services.live import room_changed
 from meetings.services.meetings import require_officer
 from meetings.services.motions import motion_record_vote
 from meetings.services.proxies import open_vote_tally, proxy_roll_additions, proxy_tally, voting_strength
@@ -134,6 +135,7 @@ def meeting_vote_open(
             vote.ballot = _secret_ballot_open(vote=vote, meeting=meeting, actor=actor, text=text)
             vote.save(update_fields=["ballot"])
         audit_record(actor=actor, action="meeting_vote_opened", obj=vote, unit=meeting.unit, detail={"mode": mode})
+    room_changed(meeting_id=vote.meeting_id)
     return vote
 
 
@@ -224,6 +226,7 @@ def meeting_vote_close(
             raise Conflict(Code.VOTE_NOT_OPEN, "This vote is already closed.")
         _close(vote, actor=actor, hands=(votes_for, votes_against, abstentions))
         audit_record(actor=actor, action="meeting_vote_closed", obj=vote, unit=vote.meeting.unit)
+    room_changed(meeting_id=vote.meeting_id)
     return vote
 
 
@@ -312,4 +315,5 @@ def meeting_vote_refresh(*, vote_id: int) -> MeetingVote:
     with transaction.atomic():
         vote = vote_for_update(vote_id=vote_id)
         _record_secret_result(vote)
+    room_changed(meeting_id=vote.meeting_id)
     return vote

@@ -1,12 +1,14 @@
-// Live meeting state for the projector and the console: polls the JSON feed
-// named by [data-live-url] and updates [data-field] elements. External file
-// because the Content-Security-Policy forbids inline script.
+// Live meeting state on a member's phone and on the officers' console:
+// follows the state pushed over the socket named by [data-live-ws] (polling
+// [data-live-url] while the socket is down: live-socket.js) and updates
+// [data-field] elements. External file because the Content-Security-Policy
+// forbids inline script.
 (function () {
   "use strict";
   var holder = document.querySelector("[data-live-url]");
   if (!holder) { return; }
   var url = holder.getAttribute("data-live-url");
-  var every = parseInt(holder.getAttribute("data-poll-ms"), 10) || 2000;
+  var every = parseInt(holder.getAttribute("data-poll-ms"), 10) || 5000;
 
   function set(name, text) {
     var nodes = document.querySelectorAll('[data-field="' + name + '"]');
@@ -23,27 +25,32 @@
     }
     set("current_item", data.current_item || "—");
     if (typeof data.speakers_waiting === "number") { set("waiting", String(data.speakers_waiting)); }
+    holder.setAttribute("data-version", String(data.version));
     var v = data.vote;
     if (!v) { return; }
     set("vote-title", v.title);
     // A secret vote's count is null for the public view; figures of a
-    // result are null when too few voted.
+    // result are null when too few voted (selectors.live_state).
     if (v.voted !== null) { set("voted", String(v.voted)); }
-    var status = v.mode_label + " — ";
-    if (v.state === "open") { status += v.voted === null ? "voting" : v.voted + " voted"; }
-    else if (v.state === "closed") { status += "counting"; }
-    else if (v.votes_for === null) { status += "figures withheld: too few voted"; }
-    else { status += v.votes_for + " for, " + v.votes_against + " against, " + v.abstentions + " abstentions"; }
-    set("vote-status", status);
-    set("vote-outcome", v.state === "decided" ? (v.carried ? "CARRIED" : "LOST") : "");
+    set("vote-status", v.status);
+    set("vote-outcome", v.outcome);
+    // The page's vote form (or the console's close button) is for the vote
+    // it was drawn with: offer the new one rather than reloading every phone at once.
+    var changed = document.getElementById("live-changed");
+    if (changed) { changed.hidden = (v.id + ":" + v.state) === holder.getAttribute("data-vote"); }
+    var refresh = document.getElementById("speakers-refresh");
+    if (refresh && typeof data.speakers_waiting === "number") {
+      var stale = String(data.speakers_waiting) !== holder.getAttribute("data-waiting");
+      refresh.textContent = stale ? "Show the new list" : "Refresh the list";
+      refresh.className = "btn btn-sm " + (stale ? "btn-primary" : "btn-outline-primary");
+    }
   }
 
-  function poll() {
-    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (data) { if (data) { render(data); } })
-      .catch(function () { /* keep the last state; try again next tick */ })
-      .then(function () { window.setTimeout(poll, every); });
-  }
-  window.setTimeout(poll, every);
+  window.AgoraLive.follow({
+    root: holder,
+    wsPath: holder.getAttribute("data-live-ws"),
+    pollUrl: url,
+    pollMs: every,
+    onState: render
+  });
 })();

@@ -1,7 +1,9 @@
-// The projector: polls its JSON feed (at the secret address in
-// [data-projector-url]) and redraws the room's screen without reloading.
-// Between polls the speaker's clock counts down locally. External file:
-// the Content-Security-Policy forbids inline script.
+// The projector: follows the room's state (pushed over its socket at the
+// secret address in [data-projector-ws], or polled from
+// [data-projector-url] when the socket is down: live-socket.js) and redraws
+// the room's screen without reloading. Between states the speaker's clock
+// counts down locally. External file: the Content-Security-Policy forbids
+// inline script.
 (function () {
   "use strict";
   var root = document.querySelector("[data-projector-url]");
@@ -9,6 +11,7 @@
   var url = root.getAttribute("data-projector-url");
   var qrUrl = root.getAttribute("data-qr-url");
   var every = parseInt(root.getAttribute("data-poll-ms"), 10) || 1000;
+  var offline = document.getElementById("pj-offline");
   var clock = null; // {remaining, running, at}
   var lastCode = null;
   var itemTitle = null;
@@ -101,7 +104,7 @@
     set("present", String(d.present));
     set("quorate", d.quorate ? "quorate" : "not quorate");
     document.getElementById("pj-quorum").className = "pj-quorum " + (d.quorate ? "ok" : "bad");
-    set("item", d.item ? d.item.position + ". " + d.item.title : d.state);
+    set("item", d.item ? d.item.position + ". " + d.item.title : d.state_label);
     itemTitle = d.item ? d.item.title : null;
     drawMotion(d.motion);
     drawSpeakers(d.speakers);
@@ -111,16 +114,18 @@
     root.setAttribute("data-updated", String(Date.now()));
   }
 
-  function poll() {
-    fetch(url, { credentials: "omit", cache: "no-store", headers: { Accept: "application/json" } })
-      .then(function (r) {
-        if (r.status === 404) { document.getElementById("pj-offline").textContent = "This projector link is no longer valid: ask the chair for the new one."; return null; }
-        return r.ok ? r.json() : null;
-      })
-      .then(function (data) { if (data) { render(data); } })
-      .catch(function () { document.getElementById("pj-offline").textContent = "Reconnecting…"; })
-      .then(function () { window.setTimeout(poll, every); });
-  }
+  window.AgoraLive.follow({
+    root: root,
+    wsPath: root.getAttribute("data-projector-ws"),
+    pollUrl: url,
+    pollMs: every,
+    credentials: "omit",
+    onState: render,
+    onPollError: function (status) {
+      offline.textContent = status === 404
+        ? "This projector link is no longer valid: ask the chair for the new one."
+        : "Reconnecting…";
+    }
+  });
   window.setInterval(drawClock, 250);
-  poll();
 })();

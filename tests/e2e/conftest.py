@@ -96,3 +96,52 @@ def new_page(browser: Any) -> Iterator[Any]:
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def asgi_server(transactional_db: Any) -> Iterator[str]:
+    """The site served as it is in production (uvicorn, config/asgi.py:
+    HTTP and WebSockets), on a loopback port, over the test database and the
+    test Redis, for journeys that need pushes (pytest-django's live_server
+    speaks WSGI only). The socket is bound here and handed to uvicorn, so
+    the first request waits in its backlog instead of racing the start."""
+    import socket
+    import subprocess
+    import sys
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("collectstatic", "--noinput", "-v0")  # whitenoise serves STATIC_ROOT
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(128)
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "REDIS_URL": settings.REDIS_URL,
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "config.asgi:application",
+            "--fd",
+            str(listener.fileno()),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        pass_fds=[listener.fileno()],
+    )
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        listener.close()

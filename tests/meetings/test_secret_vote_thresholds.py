@@ -77,9 +77,9 @@ def test_secret_vote_with_two_present_shows_no_per_choice_figure_anywhere(
     _assert_live_has_no_figures("chair's live JSON while open", chair_live)
     projector_url = f"/meetings/{meeting.pk}/projector/{meeting.projector_token}/"
     projector = _client().get(projector_url).content.decode()
-    # The projector (a secret address, shown to the room) says how many of
-    # those present have voted, never how.
-    assert "2 of 2 present have voted" in projector
+    # The projector (a secret address, shown to the room) shows the public
+    # view: neither how many have voted nor how (selectors.live_state).
+    assert "Vote open: vote on your phone" in projector and "2 of 2 present" not in projector
     _assert_no_figures("projector while open", projector)
     _assert_no_figures("projector JSON while open", _client().get(projector_url + "live.json").content.decode())
     console = _client(chair).get(f"/meetings/{meeting.pk}/console/").content.decode()

@@ -1,0 +1,112 @@
+"""Pushing the room's state to its screens when it changes.
+
+Every service that changes what the room sees (a vote opened, closed or
+decided, attendance, the current item, the speakers' list, the check-in
+code shown or hidden) calls ``room_changed`` inside its transaction. When
+the transaction commits, the new states are computed once and sent,
+already encoded, to the three groups whose sockets
+``meetings/consumers.py`` holds: the public view (phones), the officers'
+view (the console) and the projector's. A thousand phones get one state
+read from the database, not a thousand.
+
+Pushing is best-effort: a change is committed before it is pushed, and a
+screen that missed a push (Redis down, a socket dropped) polls the same
+state from ``live.json``. So a failure to push is logged and never turns
+a committed vote into an error page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from functools import partial
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.cache import cache
+from django.db import transaction
+
+from meetings.models import Meeting
+from meetings.room import projector_extras
+from meetings.selectors import live_state, vote_current
+
+log = logging.getLogger(__name__)
+
+SEND_TIMEOUT_S = 0.5  # a Redis that hangs must not hold the chair's request
+CAST_PUSH_EVERY_S = 1  # votes cast move the counter: at most one public push a second
+
+
+def public_group(meeting_id: int) -> str:
+    return f"meeting-{meeting_id}"
+
+
+def officers_group(meeting_id: int) -> str:
+    return f"meeting-{meeting_id}-officers"
+
+
+def projector_group(meeting_id: int) -> str:
+    return f"meeting-{meeting_id}-projector"
+
+
+def room_changed(*, meeting_id: int) -> None:
+    """Push the room's new state once the current transaction commits
+    (at once outside a transaction)."""
+    transaction.on_commit(partial(room_publish, meeting_id=meeting_id), robust=True)
+
+
+def room_vote_cast(*, meeting_id: int) -> None:
+    """A vote was cast: the officers' counter moves; the public one too
+    for an open vote, but at most once a second per meeting (a thousand
+    votes in a minute must not be a million messages). A secret vote's
+    counter is not public (``selectors.live_state``), so its casts go to
+    the officers only."""
+    transaction.on_commit(partial(_vote_cast_publish, meeting_id=meeting_id), robust=True)
+
+
+def _vote_cast_publish(*, meeting_id: int) -> None:
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is None:
+        return
+    vote = vote_current(meeting=meeting)
+    public_moves = vote is not None and vote.mode == vote.Mode.OPEN
+    if public_moves and cache.add(f"meetings:live:{meeting_id}:cast", 1, timeout=CAST_PUSH_EVERY_S):
+        room_publish(meeting_id=meeting_id)
+    else:
+        room_publish(meeting_id=meeting_id, officers_only=True)
+
+
+def room_states(*, meeting: Meeting) -> dict[str, str]:
+    """The three views of one moment, each computed and encoded once: the
+    public state, the officers' (which differs only while a secret vote is
+    open: its turnout) and the projector's (the public state plus the code
+    and the speakers' names)."""
+    public = live_state(meeting=meeting)
+    vote = public["vote"]
+    secret_open = vote is not None and vote["mode"] == "secret" and vote["state"] == "open"
+    chair = live_state(meeting=meeting, chair_view=True) if secret_open else public
+    return {
+        public_group(meeting.pk): json.dumps(public),
+        officers_group(meeting.pk): json.dumps(chair),
+        projector_group(meeting.pk): json.dumps({**public, **projector_extras(meeting=meeting)}),
+    }
+
+
+def room_publish(*, meeting_id: int, officers_only: bool = False) -> None:
+    """Compute the room's states now and send them to the groups."""
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    layer = get_channel_layer()
+    if meeting is None or layer is None:
+        return
+    states = room_states(meeting=meeting)
+    if officers_only:
+        states = {officers_group(meeting_id): states[officers_group(meeting_id)]}
+    try:
+        async_to_sync(_send_all)(layer, states)
+    except Exception:  # a push that fails leaves the screens to poll; the change stands
+        log.exception("Could not push meeting %s's state", meeting_id)
+
+
+async def _send_all(layer: object, states: dict[str, str]) -> None:
+    sends = [layer.group_send(group, {"type": "room.state", "text": text}) for group, text in states.items()]  # type: ignore[attr-defined]
+    await asyncio.wait_for(asyncio.gather(*sends), timeout=SEND_TIMEOUT_S)
