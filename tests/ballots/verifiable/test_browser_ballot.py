@@ -12,6 +12,7 @@ audit is checked both in the browser and by ``ballots.verifiable.audit``.
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,28 @@ def test_the_browser_uses_the_same_groups(page: Any) -> None:
         }"""
     )
     assert groups == {name: [str(g.p), str(g.q), str(g.g)] for name, g in GROUPS.items()}
+
+
+@pytest.mark.parametrize("name", sorted(GROUPS))
+def test_the_browsers_powers_are_pythons(name: str, page: Any) -> None:
+    """The comb table and the sliding window, at the edges (0, q - 1, q, negative) and at random."""
+    group = GROUPS[name]
+    base = pow(group.g, secrets.randbelow(group.q), group.p)  # an element like the election key
+    exponents = [0, 1, 2, group.q - 1, group.q, group.q + 5, -3] + [secrets.randbelow(group.q) for _ in range(20)]
+    fixed, windowed = page.evaluate(
+        """async ([p, q, base, exponents]) => {
+          const { FixedBase, modPow } = await import("/static/js/verifiable/arithmetic.js");
+          const table = new FixedBase(BigInt(base), BigInt(p), BigInt(q));
+          const positive = exponents.filter((e) => !e.startsWith("-"));
+          return [
+            exponents.map((e) => table.pow(BigInt(e)).toString()),
+            positive.map((e) => modPow(BigInt(base), BigInt(e), BigInt(p)).toString()),
+          ];
+        }""",
+        [str(group.p), str(group.q), str(base), [str(e) for e in exponents]],
+    )
+    assert fixed == [str(pow(base, e % group.q, group.p)) for e in exponents]
+    assert windowed == [str(pow(base, e, group.p)) for e in exponents if e >= 0]
 
 
 @pytest.mark.slow
