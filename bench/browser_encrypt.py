@@ -12,7 +12,10 @@ would; Chromium's DevTools protocol throttles the CPU
   page, so the tables of powers of g and y are built inside the timing;
 * ``tables``: building those tables alone (a page can do it while the
   voter reads the paper, with ``warm``);
-* ``warm``: making a ballot once the tables exist.
+* ``warm``: making a ballot once the tables exist;
+* ``audit``: one Benaloh challenge with the tables built (encrypt, reveal
+  the randomness, re-encrypt to open it, encrypt afresh), whose record
+  ``ballots.verifiable.audit`` must open to the same choices.
 
 Medians of ``--runs`` runs, each on a reloaded page. Every ballot is
 checked by our Python verifier against the election and its roll of
@@ -41,6 +44,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ballots.verifiable.archive import read_board
+from ballots.verifiable.audit import open_audited_ballot, read_audit_record
 from ballots.verifiable.ballot import check_ballot
 from ballots.verifiable.credentials import read_public_credentials
 from ballots.verifiable.election import read_election
@@ -69,6 +73,16 @@ TIME_WARM = """async ([electionText, credential, choices]) => {
   const warmed = performance.now();
   const made = await v.createBallot(election, credential, choices);
   return { tables: warmed - start, ms: performance.now() - warmed, ballot: made.ballot };
+}"""
+
+
+TIME_AUDIT = """async ([electionText, credential, choices]) => {
+  const v = await import("/static/js/verifiable/index.js");
+  const election = await v.readElection(electionText);
+  v.warm(election);
+  const start = performance.now();
+  const { audited, held, matches, fresh } = await v.benalohChallenge(election, credential, choices);
+  return { ms: performance.now() - start, audited, held, matches, ballot: fresh.ballot };
 }"""
 
 
@@ -110,7 +124,9 @@ class QuietHandler(SimpleHTTPRequestHandler):
         return
 
 
-def measure(browser: Any, base: str, rate: float, board_path: str, credentials: list[str], blank: bool, runs: int):
+def measure(
+    browser: Any, base: str, rate: float, board_path: str, credentials: list[str], blank: bool, runs: int
+) -> tuple[float, float, float, float]:
     board = read_board(Path(board_path))
     election = read_election(board.election)
     roll = read_public_credentials(board.public_credentials, election.group)
@@ -119,7 +135,9 @@ def measure(browser: Any, base: str, rate: float, board_path: str, credentials: 
     page.set_default_timeout(600_000)
     page.route(f"{base}/bench/", lambda route: route.fulfill(content_type="text/html", body="<!doctype html><title>b"))
     cdp = context.new_cdp_session(page)
-    cold, warm, tables = [], [], []
+    cold: list[float] = []
+    warm: list[float] = []
+    tables: list[float] = []
     for run in range(runs):
         choices = choices_for(run, blank)
         for script, into in ((TIME_COLD, cold), (TIME_WARM, warm)):
@@ -134,8 +152,18 @@ def measure(browser: Any, base: str, rate: float, board_path: str, credentials: 
             into.append(out["ms"])
             if "tables" in out:
                 tables.append(out["tables"])
+    page.goto(f"{base}/bench/")
+    choices = choices_for(0, blank)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+    out = page.evaluate(TIME_AUDIT, [board.election, credentials[0], choices])
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+    opened = open_audited_ballot(election, read_audit_record(json.dumps(out["audited"])))
+    if not (out["matches"] and out["held"] == choices and opened == tuple(map(tuple, choices))):
+        sys.exit("the audited ballot does not open to the voter's choices; no figures")
+    if not check_ballot(election, out["ballot"], roll).accepted:
+        sys.exit("our verifier refused the ballot made after an audit; no figures")
     context.close()
-    return statistics.median(cold), statistics.median(tables), statistics.median(warm)
+    return statistics.median(cold), statistics.median(tables), statistics.median(warm), out["ms"]
 
 
 def main() -> None:
@@ -146,7 +174,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     server, base = serve_static()
-    rows = []
+    rows: list[tuple[str, str, float, float, float, float]] = []
     with tempfile.TemporaryDirectory(prefix="agora-browser-bench-") as tmp, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
@@ -163,9 +191,10 @@ def main() -> None:
     print(f"Chromium, CPU throttled {args.rate:g}x; median of {args.runs} ballots each, all accepted by check_ballot.")
     print("Milliseconds: cold = read the election and make the ballot on a fresh page (tables included);")
     print("tables = the powers of g and y alone (can be built while the voter reads); warm = the ballot after them.")
-    print(f"{'group':<15} {'question':<21} {'cold':>8} {'tables':>8} {'warm':>8}")
-    for group, label, cold, tables, warm in rows:
-        print(f"{group:<15} {label:<21} {cold:>8.0f} {tables:>8.0f} {warm:>8.0f}")
+    print("audit = one Benaloh challenge after the tables (two ballots and the opening; one run, not a median).")
+    print(f"{'group':<15} {'question':<21} {'cold':>8} {'tables':>8} {'warm':>8} {'audit':>8}")
+    for group, label, cold, tables, warm, audit in rows:
+        print(f"{group:<15} {label:<21} {cold:>8.0f} {tables:>8.0f} {warm:>8.0f} {audit:>8.0f}")
     print(f"(load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
 
 
