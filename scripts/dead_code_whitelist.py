@@ -307,3 +307,6 @@ _.MFAReauthenticateForm
 _.ends_at
 _.lifted_at
 _.lifted_by
+
+# bench/browser_encrypt.py: http.server calls its handler's log_message (silenced there).
+_.log_message
