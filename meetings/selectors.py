@@ -201,11 +201,9 @@ def live_state(*, meeting: Meeting, chair_view: bool = False) -> dict[str, Any]:
 
 def _speakers_waiting(*, meeting: Meeting, item: AgendaItem | None) -> int:
     """How many wait to speak on the current item (a count: the names are the room's)."""
-    from meetings.models import SpeakerRequest
+    from meetings.speakers import speakers_queue
 
-    waiting = SpeakerRequest.objects.filter(meeting=meeting, state=SpeakerRequest.State.WAITING)
-    on_item = waiting.filter(agenda_item=item) if item is not None else waiting.filter(agenda_item__isnull=True)
-    return on_item.count()
+    return len(speakers_queue(meeting=meeting, item=item))
 
 
 def minutes_for_meeting(*, meeting: Meeting) -> Minutes | None:

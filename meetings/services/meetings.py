@@ -262,14 +262,23 @@ def agenda_item_add(
     return item
 
 
-def agenda_item_take(*, item_id: int, actor: Any) -> AgendaItem:
-    """Move the meeting on to this item; the previous current one is done."""
+def agenda_item_take(*, item_id: int, actor: Any, confirm: bool = False) -> AgendaItem:
+    """Move the meeting on to this item; the previous current one is done.
+
+    Nobody on the speakers' list is lost without the chair knowing: those
+    who asked before the first item was taken wait for it; those still
+    waiting on the item being left make this refuse (``speakers_waiting``,
+    naming them) unless the chair confirms (``confirm``), and then their
+    requests are taken off the list (they may ask again on the new item)."""
+    from meetings.services.speakers import speakers_carry_or_lapse
+
     with transaction.atomic():
         item = agenda_item_for_update(item_id=item_id)
         meeting = meeting_for_update(meeting_id=item.meeting_id)
         require_officer(user=actor, unit=meeting.unit, doing="run the meeting")
         if meeting.state != S.IN_PROGRESS:
             raise Conflict(Code.NOT_IN_PROGRESS, "The meeting is not in progress.")
+        speakers_carry_or_lapse(meeting=meeting, to_item=item, actor=actor, confirm=confirm)
         meeting.agenda_items.filter(state=AgendaItem.State.CURRENT).update(state=AgendaItem.State.DONE)
         item.state = AgendaItem.State.CURRENT
         item.save(update_fields=["state"])
