@@ -47,3 +47,4 @@ class MeetingErrorCode(StrEnum):
     NOBODY_WAITING = "nobody_waiting"
     TOO_EARLY = "too_early"
     SPEAKERS_WAITING = "speakers_waiting"
+    NOT_ON_ROLL = "not_on_roll"

@@ -40,6 +40,7 @@ from meetings.services.votes import meeting_vote_close, meeting_vote_open
 from meetings.speakers import current_item, speaker_live, speakers_queue
 from meetings.views.common import act, unit_or_404
 from meetings.views.meetings import _meeting_or_404
+from meetings.voting_rights import voters_entitled
 
 User = get_user_model()
 
@@ -116,6 +117,7 @@ def meeting_console(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "meeting": meeting,
             "live": selectors.live_state(meeting=meeting, chair_view=True),
             "vote": vote,
+            "may_vote": voters_entitled(vote=vote) if vote is not None else None,
             "attendances": selectors.attendance_list(meeting=meeting),
             "motions_in_order": motions_in_order.exclude(pk__in=[m.pk for m in on_agenda if m]),
             "agenda_motions": [m for m in on_agenda if m and m.state == Motion.State.IN_ORDER],
