@@ -52,8 +52,8 @@
     for (var j = 0; j < m.amendments.length; j++) {
       var a = m.amendments[j], div = el("div", "pj-amendment");
       div.appendChild(el("p", "pj-label", "Amendment: " + a.summary + " · " + a.state));
-      var diff = el("p", "pj-diff");
-      diff.innerHTML = a.diff_html; // escaped by the server (meetings/diffing.py); only <ins>/<del> added
+      var diff = el("div", "pj-diff");
+      diff.innerHTML = a.diff_html; // sanitised by the server (meetings/diffing.py)
       div.appendChild(diff);
       list.appendChild(div);
     }
