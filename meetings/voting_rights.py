@@ -26,21 +26,22 @@ class VoteRight:
     may: bool
     code: str = ""
     reason: str = ""
-    status: int = 200
+    error: type[DomainError] = DomainError
 
     def refusal(self) -> DomainError:
-        return DomainError(self.code, self.reason, status=self.status)
+        """The refusal the casting service raises (its class gives the HTTP status)."""
+        return self.error(self.code, self.reason)
 
 
 def vote_right(*, vote: MeetingVote, person: Any) -> VoteRight:
     """Whether ``person`` may cast their own vote in ``vote`` now (whether
     they already have is ``selectors.has_voted``: that is not a right)."""
     if not getattr(person, "is_authenticated", False):
-        return VoteRight(False, Code.NOT_CHECKED_IN, "Sign in and check in to vote.", NotPermitted.status)
+        return VoteRight(False, Code.NOT_CHECKED_IN, "Sign in and check in to vote.", NotPermitted)
     if vote.state != MeetingVote.State.OPEN:
-        return VoteRight(False, Code.VOTE_NOT_OPEN, "This vote is closed.", Conflict.status)
+        return VoteRight(False, Code.VOTE_NOT_OPEN, "This vote is closed.", Conflict)
     if not is_checked_in(meeting=vote.meeting, person=person):
-        return VoteRight(False, Code.NOT_CHECKED_IN, "Check in to the meeting before you vote.", NotPermitted.status)
+        return VoteRight(False, Code.NOT_CHECKED_IN, "Check in to the meeting before you vote.", NotPermitted)
     if vote.mode == MeetingVote.Mode.HANDS:
         return VoteRight(False, Code.VOTE_NOT_OPEN, "This is a show of hands: the chair counts it in the room.")
     if vote.mode == MeetingVote.Mode.SECRET and not _on_roll(vote=vote, person=person):
@@ -49,7 +50,7 @@ def vote_right(*, vote: MeetingVote, person: Any) -> VoteRight:
             Code.NOT_ON_ROLL,
             "You checked in after this secret vote opened: its roll of voters was fixed when it opened, "
             "so you cannot vote in it. You can vote in the next one.",
-            NotPermitted.status,
+            NotPermitted,
         )
     return VoteRight(True)
 
