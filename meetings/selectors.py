@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ballots.models import Participation
@@ -75,10 +76,11 @@ def meeting_list_upcoming(*, unit: Unit | None = None) -> QuerySet[Meeting]:
 
 
 def meeting_list_past(*, unit: Unit | None = None) -> QuerySet[Meeting]:
+    """Closed meetings, the most recently held first (opened, or else called for)."""
     qs = Meeting.objects.filter(state=Meeting.State.CLOSED).select_related("unit", "minutes")
     if unit is not None:
         qs = qs.filter(unit=unit)
-    return qs.order_by("-starts_at", "id")
+    return qs.order_by(Coalesce("started_at", "starts_at").desc(), "id")
 
 
 def meeting_detail(*, meeting_id: int) -> Meeting:

@@ -112,8 +112,16 @@ class Meeting(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     notice_sent_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When the chair opened it.")
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="When the chair closed it.")
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The officer who opened the meeting and chaired it (for the minutes).",
+    )
     version = models.PositiveIntegerField(default=1, help_text="Bumped by every write, for optimistic locking.")
 
     class Meta:
@@ -122,6 +130,13 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def held_at(self) -> dt.datetime:
+        """When the meeting was held: when it was opened, or until then when
+        it is called for. Minutes and lists of past meetings use this, so a
+        meeting opened early is not filed under the day it was called for."""
+        return self.started_at or self.starts_at
 
     @property
     def notice_due_at(self) -> dt.datetime:

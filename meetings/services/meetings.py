@@ -166,7 +166,8 @@ def meeting_start(*, meeting_id: int, actor: Any, confirm_early: bool = False) -
             )
         _transition(meeting, {S.NOTICE_SENT}, S.IN_PROGRESS)
         meeting.started_at = timezone.now()
-        meeting.save(update_fields=["state", "started_at", "version"])
+        meeting.chair = actor
+        meeting.save(update_fields=["state", "started_at", "chair", "version"])
         audit_record(actor=actor, action="meeting_started", obj=meeting, unit=meeting.unit)
     return meeting
 
