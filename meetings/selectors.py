@@ -22,7 +22,9 @@ from meetings.models import (
     Motion,
     OpenVoteCast,
     StandingOrders,
+    StandingOrdersVersion,
 )
+from meetings.models.meetings import ORDERS_FIELDS
 
 User = get_user_model()
 
@@ -31,6 +33,20 @@ def standing_orders_for(*, unit: Unit) -> StandingOrders:
     """The unit's standing orders, or the defaults (unsaved) if it has none."""
     found = StandingOrders.objects.filter(unit=unit).first()
     return found if found is not None else StandingOrders(unit=unit)
+
+
+def standing_orders_of_meeting(*, meeting: Meeting) -> StandingOrders:
+    """The standing orders that govern ``meeting``: those it started with
+    once it has started (a change made during or after it applies from the
+    next meeting), else the unit's current ones. Unsaved when a snapshot."""
+    if meeting.standing_orders:
+        known = {k: v for k, v in meeting.standing_orders.items() if k in ORDERS_FIELDS}
+        return StandingOrders(unit_id=meeting.unit_id, **known)
+    return standing_orders_for(unit=meeting.unit)
+
+
+def standing_orders_versions(*, unit: Unit) -> QuerySet[StandingOrdersVersion]:
+    return StandingOrdersVersion.objects.filter(unit=unit).select_related("changed_by").order_by("-number")
 
 
 def motion_list(*, unit: Unit | None = None, viewer: Any = None) -> QuerySet[Motion]:

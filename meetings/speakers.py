@@ -25,7 +25,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from meetings.models import AgendaItem, Meeting, SpeakerRequest, StandingOrders
+from meetings.models import AgendaItem, Meeting, SpeakerRequest
+from meetings.selectors import standing_orders_of_meeting
 
 R = SpeakerRequest
 
@@ -46,7 +47,7 @@ class QueuePolicy:
 
 
 def policy_for(*, meeting: Meeting) -> QueuePolicy:
-    orders = StandingOrders.objects.filter(unit_id=meeting.unit_id).first() or StandingOrders()
+    orders = standing_orders_of_meeting(meeting=meeting)
     return QueuePolicy(
         first_time_first=orders.first_time_speakers_first,
         alternate=orders.alternate_by_gender,

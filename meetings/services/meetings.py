@@ -22,11 +22,17 @@ from meetings.lock_objects import (
     requisition_for_update,
 )
 from meetings.models import AgendaItem, Meeting, MeetingVote, Minutes, Motion, Requisition
+from meetings.models.meetings import ORDERS_FIELDS
 from meetings.selectors import eligible_people, standing_orders_for
 from meetings.services.notifications import notice_enqueue
 
 S = Meeting.State
 K = Meeting.Kind
+
+
+def standing_orders_values(orders: Any) -> dict[str, Any]:
+    """The numbers of a unit's standing orders, as stored in a version or a meeting."""
+    return {name: getattr(orders, name) for name in ORDERS_FIELDS}
 
 
 def require_officer(*, user: Any, unit: Unit, doing: str) -> None:
@@ -167,7 +173,8 @@ def meeting_start(*, meeting_id: int, actor: Any, confirm_early: bool = False) -
         _transition(meeting, {S.NOTICE_SENT}, S.IN_PROGRESS)
         meeting.started_at = timezone.now()
         meeting.chair = actor
-        meeting.save(update_fields=["state", "started_at", "chair", "version"])
+        meeting.standing_orders = standing_orders_values(standing_orders_for(unit=meeting.unit))
+        meeting.save(update_fields=["state", "started_at", "chair", "standing_orders", "version"])
         audit_record(actor=actor, action="meeting_started", obj=meeting, unit=meeting.unit)
     return meeting
 

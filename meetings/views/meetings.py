@@ -70,7 +70,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             and permissions.may_see_open_vote_names(
                 user=user,
                 unit=meeting.unit,
-                names_public=selectors.standing_orders_for(unit=meeting.unit).open_votes_public,
+                names_public=selectors.standing_orders_of_meeting(meeting=meeting).open_votes_public,
             )
             else None,
             "room_code_from_link": request.GET.get("code", "")[:8],
