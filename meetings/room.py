@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from meetings.diffing import text_diff_html
+from meetings.markdown import markdown_render
 from meetings.models import Amendment, Meeting, MeetingVote
 from meetings.selectors import attendance_count, vote_cast_count, vote_current
 from meetings.speakers import current_item, speaker_live
@@ -35,7 +36,13 @@ def _motion(item: Any) -> dict[str, Any] | None:
         }
         for a in motion.amendments.filter(state__in=SHOWN_AMENDMENTS).order_by("created_at", "id")
     ]
-    return {"title": motion.title, "text": motion.text, "state": motion.get_state_display(), "amendments": amendments}
+    return {
+        "title": motion.title,
+        "text": motion.text,
+        "text_html": str(markdown_render(motion.text)),  # rendered: the room never reads raw Markdown
+        "state": motion.get_state_display(),
+        "amendments": amendments,
+    }
 
 
 def _vote(vote: MeetingVote | None) -> dict[str, Any] | None:

@@ -301,3 +301,10 @@ _.MFAReauthenticateForm
 _.ends_at
 _.lifted_at
 _.lifted_by
+
+# meetings/models/meetings.py StandingOrdersVersion: fields written with create(...) and read by templates/meetings/standing_orders.html.
+_.changed_by
+_.changed_at
+
+# meetings/models/meetings.py Meeting.held_at: read by templates (minutes draft, lists of past meetings, the papers).
+_.held_at

@@ -6,26 +6,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0007_standing_orders_open_votes_public'),
+        ("meetings", "0007_standing_orders_open_votes_public"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='meeting',
-            name='chair',
-            field=models.ForeignKey(blank=True, help_text='The officer who opened the meeting and chaired it (for the minutes).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="meeting",
+            name="chair",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The officer who opened the meeting and chaired it (for the minutes).",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='meeting',
-            name='ended_at',
-            field=models.DateTimeField(blank=True, help_text='When the chair closed it.', null=True),
+            model_name="meeting",
+            name="ended_at",
+            field=models.DateTimeField(blank=True, help_text="When the chair closed it.", null=True),
         ),
         migrations.AlterField(
-            model_name='meeting',
-            name='started_at',
-            field=models.DateTimeField(blank=True, help_text='When the chair opened it.', null=True),
+            model_name="meeting",
+            name="started_at",
+            field=models.DateTimeField(blank=True, help_text="When the chair opened it.", null=True),
         ),
     ]

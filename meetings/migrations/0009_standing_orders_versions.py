@@ -6,33 +6,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0002_roll_documents_handover'),
-        ('meetings', '0008_meeting_chair'),
+        ("governance", "0002_roll_documents_handover"),
+        ("meetings", "0008_meeting_chair"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='meeting',
-            name='standing_orders',
-            field=models.JSONField(blank=True, default=dict, help_text='The standing orders the meeting started with (set at the start; later changes apply from the next).'),
+            model_name="meeting",
+            name="standing_orders",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="The standing orders the meeting started with (set at the start; later changes apply from the next).",
+            ),
         ),
         migrations.CreateModel(
-            name='StandingOrdersVersion',
+            name="StandingOrdersVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('values', models.JSONField()),
-                ('changed_at', models.DateTimeField(auto_now_add=True)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='standing_orders_versions', to='governance.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("values", models.JSONField()),
+                ("changed_at", models.DateTimeField(auto_now_add=True)),
+                ("note", models.CharField(blank=True, max_length=200)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="standing_orders_versions",
+                        to="governance.unit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['unit', '-number'],
-                'constraints': [models.UniqueConstraint(fields=('unit', 'number'), name='standing_orders_version_once')],
+                "ordering": ["unit", "-number"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("unit", "number"), name="standing_orders_version_once")
+                ],
             },
         ),
     ]

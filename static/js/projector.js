@@ -42,7 +42,8 @@
     if (!m) { return; }
     set("motion-title", m.title);
     $("motion-title").hidden = !!(itemTitle && itemTitle === m.title); // said once, as the item's title
-    set("motion-text", m.text);
+    var mt = $("motion-text"); // sanitised by the server (meetings/markdown.py)
+    if (mt && mt.getAttribute("data-source") !== m.text) { mt.innerHTML = m.text_html; mt.setAttribute("data-source", m.text); }
     var list = document.getElementById("pj-amendments");
     var html = "";
     for (var i = 0; i < m.amendments.length; i++) { html += m.amendments[i].summary + m.amendments[i].state + m.amendments[i].diff_html; }
