@@ -40,7 +40,11 @@ def load_demo(*, unit: Unit, members: list[Any], secretary: Any, chair: Any) -> 
         return
     now = timezone.now()
     with transaction.atomic():
-        StandingOrders.objects.get_or_create(unit=unit, defaults={"quorum": 5, "requisition_signatures": 10})
+        # Proxies allowed, so the demo's proxy journey works (appoint at /meetings/<id>/proxy/).
+        StandingOrders.objects.update_or_create(
+            unit=unit,
+            defaults={"quorum": 5, "requisition_signatures": 10, "proxies_allowed": True, "proxies_per_holder": 2},
+        )
         past = Meeting.objects.create(
             unit=unit, kind=Meeting.Kind.GENERAL, title=f"General meeting of {unit.name}",
             place=unit.meeting_place, starts_at=now - dt.timedelta(days=30), state=Meeting.State.IN_PROGRESS,

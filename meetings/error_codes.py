@@ -46,3 +46,5 @@ class MeetingErrorCode(StrEnum):
     ALREADY_ASKED = "already_asked"
     NOBODY_WAITING = "nobody_waiting"
     TOO_EARLY = "too_early"
+    SPEAKERS_WAITING = "speakers_waiting"
+    NOT_ON_ROLL = "not_on_roll"

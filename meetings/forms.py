@@ -8,7 +8,8 @@ from django import forms
 from django.conf import settings
 
 from meetings import limits
-from meetings.models import AgendaItem, Meeting, MeetingVote
+from meetings.models import AgendaItem, Meeting, MeetingVote, StandingOrders
+from meetings.models.meetings import ORDERS_FIELDS
 
 
 class MotionForm(forms.Form):
@@ -114,3 +115,42 @@ class SpeakForm(forms.Form):
         help_text="Only if you want to say: the chair alternates speakers by the gender they state, "
         "where the standing orders ask for it. Nobody's gender is guessed.",
     )
+
+
+class StandingOrdersForm(forms.ModelForm):
+    """The unit's standing orders, every number on one page (the service
+    checks them again and keeps the version)."""
+
+    note = forms.CharField(
+        required=False, max_length=200, label="Note on this change", help_text="For the record, e.g. the decision."
+    )
+
+    class Meta:
+        model = StandingOrders
+        fields = list(ORDERS_FIELDS)
+        labels = {
+            "seconders_required": "Seconders a motion needs",
+            "amendment_seconders_required": "Seconders an amendment needs",
+            "notice_days_agm": "Notice of an AGM (clear days)",
+            "notice_days_general": "Notice of a general meeting (clear days)",
+            "notice_days_extraordinary": "Notice of an extraordinary meeting (clear days)",
+            "notice_days_committee": "Notice of a committee meeting (clear days)",
+            "motion_deadline_days": "Motions close (days before the meeting)",
+            "amendment_deadline_days": "Amendments close (days before the meeting)",
+            "requisition_signatures": "Signatures to requisition a meeting",
+            "quorum": "Quorum of a general meeting",
+            "proxies_allowed": "Members may appoint proxies",
+            "proxies_per_holder": "Proxies one member may hold",
+            "proxies_same_unit_only": "A proxy must be a member of the unit",
+            "proxy_deadline_hours": "Proxies close (hours before the meeting)",
+            "speech_seconds": "Length of a speech (seconds)",
+            "first_time_speakers_first": "First-time speakers first",
+            "alternate_by_gender": "Alternate speakers by stated gender",
+            "open_votes_public": "Names in open votes are public",
+        }
+        widgets = {
+            "quorum": forms.NumberInput(attrs={"min": 1}),
+            "speech_seconds": forms.NumberInput(attrs={"min": 10, "step": 5}),
+            "proxies_per_holder": forms.NumberInput(attrs={"min": 1}),
+            "requisition_signatures": forms.NumberInput(attrs={"min": 1}),
+        }

@@ -22,7 +22,9 @@ PAPERS = {
     "agenda": "Agenda",
     "motions": "Motions book",
     "minutes": "Minutes",
+    "draft-minutes": "Draft minutes",
 }
+DRAFT_PAPERS = {"draft-minutes"}  # officers only: a draft is not public
 
 
 class PdfUnavailableError(Exception):
@@ -69,7 +71,8 @@ def motions_book(*, meeting: Meeting) -> list[Motion]:
 
 def paper_html(*, meeting: Meeting, paper: str) -> str:
     """The paper's HTML. ``paper`` is a key of ``PAPERS``; for "minutes" the
-    caller has checked that the minutes are approved."""
+    caller has checked that the minutes are approved, for "draft-minutes"
+    that the minutes exist and the reader is an officer."""
     context: dict[str, Any] = {"meeting": meeting, "paper_title": PAPERS[paper], "printed_at": timezone.now()}
     if paper == "agenda":
         context["items"] = list(
@@ -79,6 +82,10 @@ def paper_html(*, meeting: Meeting, paper: str) -> str:
         )
     elif paper == "motions":
         context["motions"] = motions_book(meeting=meeting)
+    elif paper == "draft-minutes":
+        minutes = Minutes.objects.get(meeting=meeting)
+        context["minutes"] = minutes
+        context["text"] = minutes.versions.order_by("-number").values_list("text", flat=True).first() or ""
     else:
         minutes = Minutes.objects.select_related("approved_at_meeting").get(meeting=meeting)
         context["minutes"] = minutes

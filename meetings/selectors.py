@@ -7,11 +7,13 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ballots.models import Participation
 from governance.models import Holding, Unit
 from governance.selectors import eligible_memberships
+from meetings.markdown import markdown_render
 from meetings.models import (
     AgendaItem,
     Amendment,
@@ -22,7 +24,9 @@ from meetings.models import (
     Motion,
     OpenVoteCast,
     StandingOrders,
+    StandingOrdersVersion,
 )
+from meetings.models.meetings import ORDERS_FIELDS
 
 User = get_user_model()
 
@@ -31,6 +35,20 @@ def standing_orders_for(*, unit: Unit) -> StandingOrders:
     """The unit's standing orders, or the defaults (unsaved) if it has none."""
     found = StandingOrders.objects.filter(unit=unit).first()
     return found if found is not None else StandingOrders(unit=unit)
+
+
+def standing_orders_of_meeting(*, meeting: Meeting) -> StandingOrders:
+    """The standing orders that govern ``meeting``: those it started with
+    once it has started (a change made during or after it applies from the
+    next meeting), else the unit's current ones. Unsaved when a snapshot."""
+    if meeting.standing_orders:
+        known = {k: v for k, v in meeting.standing_orders.items() if k in ORDERS_FIELDS}
+        return StandingOrders(unit_id=meeting.unit_id, **known)
+    return standing_orders_for(unit=meeting.unit)
+
+
+def standing_orders_versions(*, unit: Unit) -> QuerySet[StandingOrdersVersion]:
+    return StandingOrdersVersion.objects.filter(unit=unit).select_related("changed_by").order_by("-number")
 
 
 def motion_list(*, unit: Unit | None = None, viewer: Any = None) -> QuerySet[Motion]:
@@ -76,10 +94,11 @@ def meeting_list_upcoming(*, unit: Unit | None = None) -> QuerySet[Meeting]:
 
 
 def meeting_list_past(*, unit: Unit | None = None) -> QuerySet[Meeting]:
+    """Closed meetings, the most recently held first (opened, or else called for)."""
     qs = Meeting.objects.filter(state=Meeting.State.CLOSED).select_related("unit", "minutes")
     if unit is not None:
         qs = qs.filter(unit=unit)
-    return qs.order_by("-starts_at", "id")
+    return qs.order_by(Coalesce("started_at", "starts_at").desc(), "id")
 
 
 def meeting_detail(*, meeting_id: int) -> Meeting:
@@ -216,7 +235,13 @@ def _live_motion(item: AgendaItem | None) -> dict[str, Any] | None:
         }
         for a in motion.amendments.filter(state__in=SHOWN_AMENDMENTS).order_by("created_at", "id")
     ]
-    return {"title": motion.title, "text": motion.text, "state": motion.get_state_display(), "amendments": amendments}
+    return {
+        "title": motion.title,
+        "text": motion.text,
+        "text_html": str(markdown_render(motion.text)),  # rendered: the room never reads raw Markdown
+        "state": motion.get_state_display(),
+        "amendments": amendments,
+    }
 
 
 def _live_vote(vote: MeetingVote, *, chair_view: bool) -> dict[str, Any]:
@@ -266,11 +291,9 @@ def _vote_sentence(data: dict[str, Any]) -> tuple[str, str]:
 
 def _speakers_waiting(*, meeting: Meeting, item: AgendaItem | None) -> int:
     """How many wait to speak on the current item (a count: the names are the room's)."""
-    from meetings.models import SpeakerRequest
+    from meetings.speakers import speakers_queue
 
-    waiting = SpeakerRequest.objects.filter(meeting=meeting, state=SpeakerRequest.State.WAITING)
-    on_item = waiting.filter(agenda_item=item) if item is not None else waiting.filter(agenda_item__isnull=True)
-    return on_item.count()
+    return len(speakers_queue(meeting=meeting, item=item))
 
 
 def minutes_for_meeting(*, meeting: Meeting) -> Minutes | None:

@@ -25,7 +25,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from meetings.models import AgendaItem, Meeting, SpeakerRequest, StandingOrders
+from meetings.models import AgendaItem, Meeting, SpeakerRequest
+from meetings.selectors import standing_orders_of_meeting
 
 R = SpeakerRequest
 
@@ -46,7 +47,7 @@ class QueuePolicy:
 
 
 def policy_for(*, meeting: Meeting) -> QueuePolicy:
-    orders = StandingOrders.objects.filter(unit_id=meeting.unit_id).first() or StandingOrders()
+    orders = standing_orders_of_meeting(meeting=meeting)
     return QueuePolicy(
         first_time_first=orders.first_time_speakers_first,
         alternate=orders.alternate_by_gender,
@@ -91,10 +92,20 @@ def order_queue(
     return orders + threaded
 
 
+def on_the_list(*, meeting: Meeting, item: AgendaItem | None = None) -> QuerySet[SpeakerRequest]:
+    """Every request on the list as it stands: the current item's (or, before
+    the chair takes the first item, those waiting for it), and nothing once
+    the meeting is not in progress. The phone, the console and the projector
+    all read through here, so they cannot disagree."""
+    if meeting.state != Meeting.State.IN_PROGRESS:
+        return SpeakerRequest.objects.none()
+    item = item if item is not None else current_item(meeting=meeting)
+    return SpeakerRequest.objects.filter(meeting=meeting, **_item_filter(item))
+
+
 def speakers_queue(*, meeting: Meeting, item: AgendaItem | None = None) -> list[SpeakerRequest]:
     """Who waits to speak on the current item, in the order they will be called."""
-    item = item if item is not None else current_item(meeting=meeting)
-    on_item = SpeakerRequest.objects.filter(meeting=meeting, **_item_filter(item)).select_related("person")
+    on_item = on_the_list(meeting=meeting, item=item).select_related("person")
     waiting = list(on_item.filter(state=R.State.WAITING))
     spoken_rows = list(on_item.filter(state__in=[R.State.DONE, R.State.SPEAKING]).order_by("started_at", "id"))
     last_gender = next((r.gender for r in reversed(spoken_rows) if r.gender), "")
@@ -103,7 +114,16 @@ def speakers_queue(*, meeting: Meeting, item: AgendaItem | None = None) -> list[
     )
 
 
+def waiting_sentence(queue: Sequence[SpeakerRequest], *, item: AgendaItem) -> str:
+    """Who still waits on ``item``, in a sentence (for the chair's confirmation)."""
+    names = ", ".join(f"{r.person} ({r.get_kind_display().lower()})" for r in queue)
+    many = "people wait" if len(queue) != 1 else "person waits"
+    return f"{len(queue)} {many} to speak on “{item.title}”: {names}."
+
+
 def speaker_current(*, meeting: Meeting) -> SpeakerRequest | None:
+    if meeting.state != Meeting.State.IN_PROGRESS:
+        return None
     return SpeakerRequest.objects.filter(meeting=meeting, state=R.State.SPEAKING).select_related("person").first()
 
 
@@ -120,7 +140,9 @@ def speaker_live(*, meeting: Meeting) -> dict[str, Any]:
     current = speaker_current(meeting=meeting)
     queue = speakers_queue(meeting=meeting)
     policy = policy_for(meeting=meeting)
+    item = current_item(meeting=meeting) if meeting.state == Meeting.State.IN_PROGRESS else None
     data: dict[str, Any] = {
+        "item": item.title if item is not None else None,
         "policy": policy.describe(),
         "queue": [{"id": r.pk, "name": str(r.person), "kind": r.get_kind_display()} for r in queue],
         "current": None,
@@ -150,7 +172,12 @@ def speakers_for_minutes(*, meeting: Meeting) -> QuerySet[SpeakerRequest]:
 
 
 def speaker_requests_of(*, meeting: Meeting, person: Any) -> QuerySet[SpeakerRequest]:
-    """A member's own requests still waiting or speaking (for their phone)."""
+    """A member's own requests on the list as it stands, waiting or speaking
+    (for their phone: the same rows the console and the projector show)."""
     if not getattr(person, "is_authenticated", False):
         return SpeakerRequest.objects.none()
-    return SpeakerRequest.objects.filter(meeting=meeting, person=person, state__in=[R.State.WAITING, R.State.SPEAKING])
+    waiting = on_the_list(meeting=meeting).filter(person=person, state=R.State.WAITING)
+    current = speaker_current(meeting=meeting)
+    if current is None or current.person_id != person.pk:
+        return waiting.order_by("requested_at", "id")
+    return (waiting | SpeakerRequest.objects.filter(pk=current.pk)).order_by("requested_at", "id")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from meetings.views import console, discussion, meetings, motions, paper, papers, proxies, room
+from meetings.views import console, discussion, meetings, motions, orders, paper, papers, proxies, room
 
 app_name = "meetings"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("discussion/posts/<int:post_id>/edit/", discussion.discussion_post_edit_view, name="discussion_edit"),
     path("discussion/posts/<int:post_id>/hide/", discussion.discussion_post_hide_view, name="discussion_hide"),
     path("schedule/<slug:unit_slug>/", console.meeting_schedule, name="schedule"),
+    path("standing-orders/<slug:unit_slug>/", orders.standing_orders_edit, name="standing_orders"),
     path("requisitions/<slug:unit_slug>/", meetings.requisition_list, name="requisitions"),
     path("requisition/<int:requisition_id>/sign/", meetings.requisition_sign_view, name="requisition_sign"),
     path("votes/<int:vote_id>/cast/", meetings.vote_cast, name="vote_cast"),

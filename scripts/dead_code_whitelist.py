@@ -310,3 +310,10 @@ _.lifted_by
 
 # bench/browser_encrypt.py: http.server calls its handler's log_message (silenced there).
 _.log_message
+
+# meetings/models/meetings.py StandingOrdersVersion: fields written with create(...) and read by templates/meetings/standing_orders.html.
+_.changed_by
+_.changed_at
+
+# meetings/models/meetings.py Meeting.held_at: read by templates (minutes draft, lists of past meetings, the papers).
+_.held_at

@@ -32,6 +32,7 @@ urlpatterns = [
     path("<int:meeting_id>/attendance/", views.AttendanceApi.as_view(), name="meetings-api-attendance"),
     path("<int:meeting_id>/check-in/", views.CheckInApi.as_view(), name="meetings-api-check-in"),
     path("votes/<int:vote_id>/cast/", views.VoteCastApi.as_view(), name="meetings-api-vote-cast"),
+    path("votes/<int:vote_id>/right/", views.VoteRightApi.as_view(), name="meetings-api-vote-right"),
     path("<int:meeting_id>/proxy/", proxies.ProxyApi.as_view(), name="meetings-api-proxy"),
     path("paper/<int:count_id>/", paper.PaperCountApi.as_view(), name="meetings-api-paper"),
     path("paper/<int:count_id>/papers/", paper.PaperEntryApi.as_view(), name="meetings-api-paper-entry"),

@@ -14,9 +14,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.errors import ERROR, ERRORS
+from core.errors import DomainError
 from governance.access import mfa_required_or_refuse
 from governance.models import Unit
 from meetings import selectors
+from meetings.lock_objects import vote_get
 from meetings.models import Meeting, Motion
 from meetings.services import amendments as amendment_services
 from meetings.services import motions as motion_services
@@ -24,6 +26,7 @@ from meetings.services.attendance import attendance_check_in
 from meetings.services.meetings import agenda_item_add
 from meetings.services.votes import meeting_vote_cast
 from meetings.throttling import CheckInRateThrottle
+from meetings.voting_rights import vote_right
 
 
 class AmendmentOutput(serializers.Serializer):
@@ -302,3 +305,24 @@ class VoteCastApi(APIView):
             idempotency_key=request.headers.get("Idempotency-Key", ""),
         )
         return Response({"receipt": receipt.receipt if receipt else None}, status=201)
+
+
+class VoteRightApi(APIView):
+    """Whether the signed-in member may vote in this meeting vote now, and if
+    not, why (the same answer as the page's and the casting service's)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    class VoteRightOutput(serializers.Serializer):
+        may_vote = serializers.BooleanField()
+        code = serializers.CharField(allow_blank=True)
+        reason = serializers.CharField(allow_blank=True)
+
+    @extend_schema(responses={200: VoteRightOutput, 404: ERROR})
+    def get(self, request: Request, vote_id: int) -> Response:
+        try:
+            vote = vote_get(vote_id=vote_id)
+        except DomainError as exc:
+            raise Http404(exc.message) from None
+        right = vote_right(vote=vote, person=request.user)
+        return Response(self.VoteRightOutput({"may_vote": right.may, "code": right.code, "reason": right.reason}).data)

@@ -5,7 +5,7 @@ Split by subject so each module stays small; everything is re-exported here so
 """
 
 from meetings.models.discussion import DiscussionPost
-from meetings.models.meetings import AgendaItem, Attendance, Meeting, StandingOrders
+from meetings.models.meetings import AgendaItem, Attendance, Meeting, StandingOrders, StandingOrdersVersion
 from meetings.models.minutes import Minutes, MinutesVersion, Requisition, RequisitionSignature
 from meetings.models.motions import Amendment, AmendmentSeconding, Motion, MotionFollow, Seconding
 from meetings.models.paper import PaperCount, PaperEntry
@@ -35,4 +35,5 @@ __all__ = [
     "Seconding",
     "SpeakerRequest",
     "StandingOrders",
+    "StandingOrdersVersion",
 ]

@@ -70,6 +70,38 @@ class StandingOrders(models.Model):
         return f"Standing orders of {self.unit}"
 
 
+ORDERS_FIELDS = (
+    "seconders_required", "amendment_seconders_required", "notice_days_agm", "notice_days_general",
+    "notice_days_extraordinary", "notice_days_committee", "motion_deadline_days", "amendment_deadline_days",
+    "requisition_signatures", "quorum", "proxies_allowed", "proxies_per_holder", "proxies_same_unit_only",
+    "proxy_deadline_hours", "speech_seconds", "first_time_speakers_first", "alternate_by_gender",
+    "open_votes_public",
+)  # fmt: skip
+
+
+class StandingOrdersVersion(models.Model):
+    """Every version of a unit's standing orders, kept: ``values`` holds the
+    numbers of ``ORDERS_FIELDS`` as they were from ``changed_at``. The live
+    row is ``StandingOrders``; this is its history, written by
+    ``services.standing_orders.standing_orders_update``."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="standing_orders_versions")
+    number = models.PositiveIntegerField()
+    values = models.JSONField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["unit", "-number"]
+        constraints = [models.UniqueConstraint(fields=["unit", "number"], name="standing_orders_version_once")]
+
+    def __str__(self) -> str:
+        return f"Standing orders of {self.unit}, version {self.number}"
+
+
 class Meeting(models.Model):
     class Kind(models.TextChoices):
         AGM = "agm", "Annual general meeting"
@@ -112,8 +144,21 @@ class Meeting(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     notice_sent_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When the chair opened it.")
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="When the chair closed it.")
+    standing_orders = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The standing orders the meeting started with (set at the start; later changes apply from the next).",
+    )
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The officer who opened the meeting and chaired it (for the minutes).",
+    )
     version = models.PositiveIntegerField(default=1, help_text="Bumped by every write, for optimistic locking.")
 
     class Meta:
@@ -122,6 +167,13 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def held_at(self) -> dt.datetime:
+        """When the meeting was held: when it was opened, or until then when
+        it is called for. Minutes and lists of past meetings use this, so a
+        meeting opened early is not filed under the day it was called for."""
+        return self.started_at or self.starts_at
 
     @property
     def notice_due_at(self) -> dt.datetime:

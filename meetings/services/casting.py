@@ -24,6 +24,7 @@ from meetings.lock_objects import vote_for_update, vote_get
 from meetings.models import MeetingDelegate, MeetingVote, OpenVoteCast, ProxyAppointment
 from meetings.selectors import is_checked_in
 from meetings.services.live import room_vote_cast
+from meetings.voting_rights import vote_right
 
 
 def delegate_weight(*, meeting_id: int, person_id: int) -> int:
@@ -37,10 +38,9 @@ def _principal_for(*, vote: MeetingVote, principal_id: int, cast_by: Any) -> Any
     they are in the room; a principal whose active proxy they hold, if they
     are in the room and the principal is not."""
     if principal_id == cast_by.pk:
-        if not is_checked_in(meeting=vote.meeting, person=cast_by):
-            raise NotPermitted(Code.NOT_CHECKED_IN, "Check in to the meeting before you vote.")
-        if vote.mode == MeetingVote.Mode.HANDS:
-            raise DomainError(Code.VOTE_NOT_OPEN, "This is a show of hands: the chair counts it in the room.")
+        right = vote_right(vote=vote, person=cast_by)
+        if not right.may:
+            raise right.refusal()
         return cast_by
     appointment = (
         ProxyAppointment.objects.filter(

@@ -22,12 +22,18 @@ from meetings.lock_objects import (
     requisition_for_update,
 )
 from meetings.models import AgendaItem, Meeting, MeetingVote, Minutes, Motion, Requisition
+from meetings.models.meetings import ORDERS_FIELDS
 from meetings.selectors import eligible_people, standing_orders_for
 from meetings.services.live import room_changed
 from meetings.services.notifications import notice_enqueue
 
 S = Meeting.State
 K = Meeting.Kind
+
+
+def standing_orders_values(orders: Any) -> dict[str, Any]:
+    """The numbers of a unit's standing orders, as stored in a version or a meeting."""
+    return {name: getattr(orders, name) for name in ORDERS_FIELDS}
 
 
 def require_officer(*, user: Any, unit: Unit, doing: str) -> None:
@@ -167,7 +173,9 @@ def meeting_start(*, meeting_id: int, actor: Any, confirm_early: bool = False) -
             )
         _transition(meeting, {S.NOTICE_SENT}, S.IN_PROGRESS)
         meeting.started_at = timezone.now()
-        meeting.save(update_fields=["state", "started_at", "version"])
+        meeting.chair = actor
+        meeting.standing_orders = standing_orders_values(standing_orders_for(unit=meeting.unit))
+        meeting.save(update_fields=["state", "started_at", "chair", "standing_orders", "version"])
         audit_record(actor=actor, action="meeting_started", obj=meeting, unit=meeting.unit)
     room_changed(meeting_id=meeting_id)
     return meeting
@@ -266,14 +274,23 @@ def agenda_item_add(
     return item
 
 
-def agenda_item_take(*, item_id: int, actor: Any) -> AgendaItem:
-    """Move the meeting on to this item; the previous current one is done."""
+def agenda_item_take(*, item_id: int, actor: Any, confirm: bool = False) -> AgendaItem:
+    """Move the meeting on to this item; the previous current one is done.
+
+    Nobody on the speakers' list is lost without the chair knowing: those
+    who asked before the first item was taken wait for it; those still
+    waiting on the item being left make this refuse (``speakers_waiting``,
+    naming them) unless the chair confirms (``confirm``), and then their
+    requests are taken off the list (they may ask again on the new item)."""
+    from meetings.services.speakers import speakers_carry_or_lapse
+
     with transaction.atomic():
         item = agenda_item_for_update(item_id=item_id)
         meeting = meeting_for_update(meeting_id=item.meeting_id)
         require_officer(user=actor, unit=meeting.unit, doing="run the meeting")
         if meeting.state != S.IN_PROGRESS:
             raise Conflict(Code.NOT_IN_PROGRESS, "The meeting is not in progress.")
+        speakers_carry_or_lapse(meeting=meeting, to_item=item, actor=actor, confirm=confirm)
         meeting.agenda_items.filter(state=AgendaItem.State.CURRENT).update(state=AgendaItem.State.DONE)
         item.state = AgendaItem.State.CURRENT
         item.save(update_fields=["state"])

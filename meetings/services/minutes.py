@@ -41,7 +41,9 @@ def minutes_speakers_by_item(*, meeting: Meeting) -> dict[int, list[str]]:
 
 
 def minutes_text_draft(*, meeting: Meeting) -> str:
-    """The first draft, in Markdown: attendance, then each item with who
+    """The first draft, in Markdown: the day it was held (when it was opened,
+    not the day it was called for), its chair and who was present (everyone
+    who checked in at any time), then each item with who
     spoke, what was decided and the figures of every vote taken on it."""
     items = []
     speakers = minutes_speakers_by_item(meeting=meeting)
@@ -52,6 +54,7 @@ def minutes_text_draft(*, meeting: Meeting) -> str:
             if v.state == MeetingVote.State.DECIDED
         ]
         items.append({"item": item, "votes": votes, "speakers": speakers.get(item.pk, [])})
+    present_names = sorted(str(a.person) for a in meeting.attendances.select_related("person"))
     loose = meeting.votes.filter(agenda_item__isnull=True, state=MeetingVote.State.DECIDED).order_by("opened_at", "id")
     return (
         render_to_string(
@@ -60,7 +63,8 @@ def minutes_text_draft(*, meeting: Meeting) -> str:
                 "meeting": meeting,
                 "items": items,
                 "loose_votes": list(loose),
-                "present": meeting.attendances.count(),
+                "present": len(present_names),
+                "present_names": present_names,
                 "paper_counts": list(
                     PaperCount.objects.filter(meeting=meeting, state=PaperCount.State.COUNTED).order_by(
                         "created_at", "id"

@@ -32,7 +32,7 @@ from governance.models import Unit
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import meeting_for_update
 from meetings.models import Attendance, Meeting, MeetingDelegate, MeetingVote, OpenVoteCast, ProxyAppointment
-from meetings.selectors import is_checked_in, is_eligible, standing_orders_for
+from meetings.selectors import is_checked_in, is_eligible, standing_orders_of_meeting
 from meetings.services.casting import meeting_vote_record
 from meetings.services.meetings import require_officer
 
@@ -42,12 +42,12 @@ BEFORE_THE_MEETING = {Meeting.State.SCHEDULED, Meeting.State.NOTICE_SENT}
 
 def proxy_deadline(*, meeting: Meeting) -> dt.datetime:
     """The last moment to appoint or revoke a proxy for ``meeting``."""
-    hours = standing_orders_for(unit=meeting.unit).proxy_deadline_hours
+    hours = standing_orders_of_meeting(meeting=meeting).proxy_deadline_hours
     return meeting.starts_at - dt.timedelta(hours=hours)
 
 
 def _check_window(meeting: Meeting, now: dt.datetime) -> None:
-    orders = standing_orders_for(unit=meeting.unit)
+    orders = standing_orders_of_meeting(meeting=meeting)
     if not orders.proxies_allowed:
         raise NotPermitted(Code.PROXIES_NOT_ALLOWED, f"The standing orders of {meeting.unit.name} allow no proxies.")
     if meeting.state not in BEFORE_THE_MEETING or now > proxy_deadline(meeting=meeting):
@@ -93,7 +93,7 @@ def proxy_appoint(
     with transaction.atomic():
         meeting = meeting_for_update(meeting_id=meeting_id)
         _check_window(meeting, now)
-        orders = standing_orders_for(unit=meeting.unit)
+        orders = standing_orders_of_meeting(meeting=meeting)
         if not is_eligible(meeting=meeting, person=principal):
             raise NotPermitted(Code.NOT_ELIGIBLE, "Only a member entitled to vote at this meeting appoints a proxy.")
         if holder is not None and holder.pk == principal.pk:

@@ -13,10 +13,10 @@ from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotFound, NotPermitted
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import meeting_for_update
-from meetings.models import Attendance, Meeting, SpeakerRequest
+from meetings.models import AgendaItem, Attendance, Meeting, SpeakerRequest
 from meetings.services.live import room_changed
 from meetings.services.meetings import require_officer
-from meetings.speakers import current_item, policy_for, speaker_elapsed, speakers_queue
+from meetings.speakers import current_item, policy_for, speaker_elapsed, speakers_queue, waiting_sentence
 
 R = SpeakerRequest
 
@@ -165,3 +165,33 @@ def speaker_move(*, meeting_id: int, request_id: int, actor: Any, up: bool) -> S
         audit_record(actor=actor, action="speakers_reordered", obj=meeting, unit=meeting.unit)
     room_changed(meeting_id=meeting_id)
     return SpeakerRequest.objects.get(pk=request_id)
+
+
+def speakers_carry_or_lapse(*, meeting: Meeting, to_item: AgendaItem, actor: Any, confirm: bool) -> int:
+    """Called by ``agenda_item_take`` under the meeting's lock, before the
+    current item changes. Requests made before any item was taken move onto
+    the item now taken (they were waiting for it). Requests still waiting on
+    the item being left refuse the move unless ``confirm``; confirmed, they
+    are withdrawn and audited. Returns how many were withdrawn."""
+    leaving = current_item(meeting=meeting)
+    if leaving is None:
+        SpeakerRequest.objects.filter(meeting=meeting, agenda_item__isnull=True, state=R.State.WAITING).update(
+            agenda_item=to_item
+        )
+        return 0
+    if leaving.pk == to_item.pk:
+        return 0
+    queue = speakers_queue(meeting=meeting, item=leaving)
+    if not queue:
+        return 0
+    if not confirm:
+        raise Conflict(
+            Code.SPEAKERS_WAITING,
+            f"{waiting_sentence(queue, item=leaving)} Taking “{to_item.title}” takes them off the list "
+            "(they may ask again on the new item): confirm to go on.",
+        )
+    SpeakerRequest.objects.filter(pk__in=[r.pk for r in queue]).update(state=R.State.WITHDRAWN)
+    audit_record(
+        actor=actor, action="speakers_lapsed", obj=leaving, unit=meeting.unit, detail={"withdrawn": len(queue)}
+    )
+    return len(queue)

@@ -9,7 +9,7 @@ from django import template
 
 from ballots.models import Participation
 from meetings.models import Meeting, MeetingVote, OpenVoteCast
-from meetings.selectors import is_checked_in, standing_orders_for
+from meetings.selectors import is_checked_in, standing_orders_of_meeting
 from meetings.services.proxies import BEFORE_THE_MEETING, proxies_held, proxy_of
 
 register = template.Library()
@@ -39,7 +39,7 @@ def proxy_votes(context: dict[str, Any], meeting: Meeting, vote: MeetingVote | N
 @register.inclusion_tag("meetings/_proxy_link.html", takes_context=True)
 def proxy_link(context: dict[str, Any], meeting: Meeting) -> dict[str, Any]:
     user = context["request"].user
-    allowed = meeting.state in BEFORE_THE_MEETING and standing_orders_for(unit=meeting.unit).proxies_allowed
+    allowed = meeting.state in BEFORE_THE_MEETING and standing_orders_of_meeting(meeting=meeting).proxies_allowed
     return {
         "meeting": meeting,
         "show": allowed and user.is_authenticated,

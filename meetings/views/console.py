@@ -22,6 +22,7 @@ from core.errors import DomainError
 from governance.access import mfa_enforced
 from governance.models import Unit
 from meetings import permissions, selectors
+from meetings.error_codes import MeetingErrorCode as Code
 from meetings.forms import AgendaItemForm, HandsForm, MeetingForm, VoteOpenForm
 from meetings.models import AgendaItem, Amendment, Attendance, Meeting, Minutes, Motion, Requisition
 from meetings.services import meetings as meeting_services
@@ -36,9 +37,10 @@ from meetings.services.speakers import (
     speaker_withdraw,
 )
 from meetings.services.votes import meeting_vote_close, meeting_vote_open
-from meetings.speakers import speaker_live
+from meetings.speakers import current_item, speaker_live, speakers_queue
 from meetings.views.common import act, unit_or_404
 from meetings.views.meetings import _meeting_or_404
+from meetings.voting_rights import voters_entitled
 
 User = get_user_model()
 
@@ -115,6 +117,7 @@ def meeting_console(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "meeting": meeting,
             "live": selectors.live_state(meeting=meeting, chair_view=True),
             "vote": vote,
+            "may_vote": voters_entitled(vote=vote) if vote is not None else None,
             "attendances": selectors.attendance_list(meeting=meeting),
             "motions_in_order": motions_in_order.exclude(pk__in=[m.pk for m in on_agenda if m]),
             "agenda_motions": [m for m in on_agenda if m and m.state == Motion.State.IN_ORDER],
@@ -185,7 +188,6 @@ def console_action(request: HttpRequest, meeting_id: int, action: str) -> HttpRe
             ),
             "The meeting is open; members can check in.",
         ),
-        "next-item": (lambda: _take_next_item(meeting, user), "Now on the next item."),
         "check-in-person": (
             lambda: attendance_check_in_by_officer(meeting_id=meeting_id, person=_person(post), actor=user),
             "Checked in.",
@@ -234,10 +236,6 @@ def console_action(request: HttpRequest, meeting_id: int, action: str) -> HttpRe
         ),
         "cancel": (lambda: meeting_services.meeting_cancel(meeting_id=meeting_id, actor=user), "Meeting cancelled."),
         "add-item": (lambda: _add_item(meeting, user, post), "Item added to the agenda."),
-        "take-item": (
-            lambda: meeting_services.agenda_item_take(item_id=_int(post.get("item")) or 0, actor=user),
-            "Now on this item.",
-        ),
         "decision": (
             lambda: meeting_services.agenda_item_record_decision(
                 item_id=_int(post.get("item")) or 0, actor=user, decision=post.get("decision", "")
@@ -261,6 +259,8 @@ def console_action(request: HttpRequest, meeting_id: int, action: str) -> HttpRe
             "Minutes approved as a true record.",
         ),
     }
+    if action in {"next-item", "take-item"}:
+        return _take_item(request, meeting, item_id=_int(post.get("item")) if action == "take-item" else None)
     if action not in actions:
         raise Http404("No such action.")
     fn, message = actions[action]
@@ -293,12 +293,40 @@ def _person(post: Any) -> Any:
     return person
 
 
-def _take_next_item(meeting: Meeting, user: Any) -> None:
-    meeting_services.require_officer(user=user, unit=meeting.unit, doing="take the next item")
-    item = meeting.agenda_items.filter(state=AgendaItem.State.PENDING).order_by("position", "id").first()
-    if item is None:
-        raise DomainError("not_found", "There is no item left on the agenda.")
-    meeting_services.agenda_item_take(item_id=item.pk, actor=user)
+def _take_item(request: HttpRequest, meeting: Meeting, *, item_id: int | None) -> HttpResponse:
+    """Take an item (the next one when ``item_id`` is None). With people still
+    waiting to speak on the current item, the first press shows who and what
+    happens to them; the chair's confirmation (``confirm=yes``) goes on."""
+    back = reverse("meetings:console", args=[meeting.pk])
+    confirm = request.POST.get("confirm") == "yes"
+    leaving = current_item(meeting=meeting)
+    waiting = speakers_queue(meeting=meeting) if leaving is not None else []
+    try:
+        meeting_services.require_officer(user=request.user, unit=meeting.unit, doing="take the next item")
+        item = (
+            AgendaItem.objects.filter(meeting=meeting, pk=item_id).first()
+            if item_id is not None
+            else meeting.agenda_items.filter(state=AgendaItem.State.PENDING).order_by("position", "id").first()
+        )
+        if item is None:
+            raise DomainError("not_found", "There is no such item left on the agenda.")
+        meeting_services.agenda_item_take(item_id=item.pk, actor=request.user, confirm=confirm)
+    except DomainError as exc:
+        if exc.code != Code.SPEAKERS_WAITING:
+            messages.error(request, exc.message)
+            return redirect(back)
+        return render(
+            request,
+            "meetings/take_item_confirm.html",
+            {"meeting": meeting, "leaving": leaving, "item": item, "waiting": waiting, "item_id": item_id},
+        )
+    lapsed = len(waiting) if confirm and leaving is not None and leaving.pk != item.pk else 0
+    said = f"Now on “{item.title}”."
+    if lapsed and leaving is not None:
+        whom = "request to speak" if lapsed == 1 else "requests to speak"
+        said += f" {lapsed} {whom} on “{leaving.title}” {'was' if lapsed == 1 else 'were'} taken off the list."
+    messages.success(request, said)
+    return redirect(back)
 
 
 def _check_in(meeting: Meeting, user: Any, email: str) -> None:

@@ -20,6 +20,7 @@ from meetings.services.requisitions import requisition_sign, requisition_start
 from meetings.services.votes import meeting_vote_cast
 from meetings.throttling import check_in_wait
 from meetings.views.common import act, unit_or_404
+from meetings.voting_rights import vote_right
 
 
 def meeting_index(request: HttpRequest) -> HttpResponse:
@@ -58,6 +59,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "checked_in": selectors.is_checked_in(meeting=meeting, person=user),
             "vote": vote,
             "has_voted": vote is not None and selectors.has_voted(vote=vote, person=user),
+            "vote_right": vote_right(vote=vote, person=user) if vote is not None else None,
             "is_officer": is_officer,
             "minutes": minutes if show_minutes else None,
             "minutes_text": minutes.versions.first().text if show_minutes and minutes else "",  # type: ignore[union-attr]
@@ -68,7 +70,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             and permissions.may_see_open_vote_names(
                 user=user,
                 unit=meeting.unit,
-                names_public=selectors.standing_orders_for(unit=meeting.unit).open_votes_public,
+                names_public=selectors.standing_orders_of_meeting(meeting=meeting).open_votes_public,
             )
             else None,
             "room_code_from_link": request.GET.get("code", "")[:8],

@@ -12,7 +12,7 @@ from governance.access import mfa_enforced
 from meetings import limits, permissions, selectors
 from meetings.markdown import markdown_html
 from meetings.models import Minutes
-from meetings.papers import PAPERS, PdfUnavailableError, paper_html, pdf_from_html
+from meetings.papers import DRAFT_PAPERS, PAPERS, PdfUnavailableError, paper_html, pdf_from_html
 from meetings.views.console import _meeting_scope
 from meetings.views.meetings import _meeting_or_404
 
@@ -41,7 +41,8 @@ def minutes_preview(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_GET
 def meeting_pdf(request: HttpRequest, meeting_id: int, paper: str) -> HttpResponse:
     """The agenda, the motions book or the approved minutes as an A4 PDF.
-    Public like the meeting's page; minutes only once approved."""
+    Public like the meeting's page; minutes only once approved. The draft
+    minutes, marked DRAFT on every page, only to the unit's officers."""
     if paper not in PAPERS:
         raise Http404("There is no such paper: the agenda, the motions book or the minutes.")
     meeting = _meeting_or_404(meeting_id)
@@ -49,6 +50,12 @@ def meeting_pdf(request: HttpRequest, meeting_id: int, paper: str) -> HttpRespon
         minutes = selectors.minutes_for_meeting(meeting=meeting)
         if minutes is None or minutes.state != Minutes.State.APPROVED:
             raise Http404("These minutes are not approved yet; only approved minutes are printed.")
+    if paper in DRAFT_PAPERS:
+        # A draft is the officers' to circulate; to anyone else it does not exist.
+        if not permissions.is_officer(user=request.user, unit=meeting.unit):
+            raise Http404("There is no such paper.")
+        if selectors.minutes_for_meeting(meeting=meeting) is None:
+            raise Http404("The minutes are drafted when the meeting closes.")
     try:
         pdf = pdf_from_html(paper_html(meeting=meeting, paper=paper))
     except PdfUnavailableError:
@@ -60,4 +67,6 @@ def meeting_pdf(request: HttpRequest, meeting_id: int, paper: str) -> HttpRespon
         )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}-{paper}.pdf"'
+    if paper in DRAFT_PAPERS:
+        response["Cache-Control"] = "private, no-store"
     return response

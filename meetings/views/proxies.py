@@ -19,7 +19,7 @@ from governance.access import mfa_enforced
 from governance.models import Unit
 from meetings import permissions
 from meetings.models import Meeting, MeetingDelegate, MeetingVote
-from meetings.selectors import is_eligible, standing_orders_for
+from meetings.selectors import is_eligible, standing_orders_of_meeting
 from meetings.services.proxies import (
     MAX_DELEGATE_WEIGHT,
     meeting_delegate_set,
@@ -84,7 +84,7 @@ def _proxy_page(request: HttpRequest, meeting: Meeting, form: Any, delegate_form
                 return redirect("meetings:proxy", meeting.pk)
         else:
             status = 400
-    orders = standing_orders_for(unit=meeting.unit)
+    orders = standing_orders_of_meeting(meeting=meeting)
     is_officer = permissions.is_officer(user=request.user, unit=meeting.unit)
     return render(
         request,

@@ -45,7 +45,8 @@
     if (!m) { return; }
     set("motion-title", m.title);
     $("motion-title").hidden = !!(itemTitle && itemTitle === m.title); // said once, as the item's title
-    set("motion-text", m.text);
+    var mt = $("motion-text"); // sanitised by the server (meetings/markdown.py)
+    if (mt && mt.getAttribute("data-source") !== m.text) { mt.innerHTML = m.text_html; mt.setAttribute("data-source", m.text); }
     var list = document.getElementById("pj-amendments");
     var html = "";
     for (var i = 0; i < m.amendments.length; i++) { html += m.amendments[i].summary + m.amendments[i].state + m.amendments[i].diff_html; }
@@ -55,8 +56,8 @@
     for (var j = 0; j < m.amendments.length; j++) {
       var a = m.amendments[j], div = el("div", "pj-amendment");
       div.appendChild(el("p", "pj-label", "Amendment: " + a.summary + " · " + a.state));
-      var diff = el("p", "pj-diff");
-      diff.innerHTML = a.diff_html; // escaped by the server (meetings/diffing.py); only <ins>/<del> added
+      var diff = el("div", "pj-diff");
+      diff.innerHTML = a.diff_html; // sanitised by the server (meetings/diffing.py)
       div.appendChild(diff);
       list.appendChild(div);
     }

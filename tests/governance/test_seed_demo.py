@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from governance.models import Body, DocumentVersion, Holding, Unit
+from meetings.models import StandingOrders
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,6 +33,8 @@ def test_seed_demo_loads_the_reference_group_and_an_elected_branch() -> None:
     assert Holding.objects.filter(body=committee, ends_on__isnull=True, ballot_question__isnull=False).count() == 3
     assert Body.objects.get(unit=manchester, kind=Body.Kind.REFERENCE_GROUP).mandate_ended_at is not None
     assert DocumentVersion.objects.filter(document__unit__slug="momentum-stockport", number=2, amends_number=1).exists()
+    orders = StandingOrders.objects.get(unit__slug="momentum-stockport")
+    assert orders.proxies_allowed is True, "the demo branch allows proxies, so the proxy journey works"
     call_command("seed_demo", stdout=out)
     assert "already loaded" in out.getvalue()
 

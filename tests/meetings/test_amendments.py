@@ -18,10 +18,14 @@ from tests.meetings.conftest import in_order_motion, running_meeting
 pytestmark = pytest.mark.django_db
 
 
-def test_diff_marks_deleted_and_inserted_words_and_escapes() -> None:
-    html = text_diff_html(before="We back all <b>renters</b>.", after="We back most <b>renters</b>.")
+def test_diff_marks_deleted_and_inserted_words_and_sanitises() -> None:
+    """The diff is of the rendered text (issue 24): allowed markup is kept as
+    markup, anything else removed as the sanitiser removes it."""
+    html = text_diff_html(
+        before="We back all <b>renters</b>.", after='We back most <b onclick="x()">renters</b><img src=x>.'
+    )
     assert "<del>all</del>" in html and "<ins>most</ins>" in html
-    assert "&lt;b&gt;renters&lt;/b&gt;" in html
+    assert "<b>renters</b>" in html and "onclick" not in html and "<img" not in html
 
 
 def test_amending_after_the_deadline_is_refused(branch) -> None:

@@ -178,7 +178,7 @@ def test_minutes_drafted_with_figures_versioned_and_approved_next_meeting(branch
     svc.meeting_close(meeting_id=meeting.pk, actor=branch.secretary)
     minutes = Minutes.objects.get(meeting=meeting)
     text = minutes.versions.get(number=1).text
-    assert "Present: 5 members" in text and "4 for, 1 against, 0 abstentions" in text and "carried" in text
+    assert "Present (5): " in text and "4 for, 1 against, 0 abstentions" in text and "carried" in text
     minutes_edit(minutes_id=minutes.pk, actor=branch.secretary, text=text + "\nApologies: none.", base_version=1)
     with pytest.raises(Conflict) as stale:
         minutes_edit(minutes_id=minutes.pk, actor=branch.secretary, text="overwrite", base_version=1)

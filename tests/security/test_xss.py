@@ -161,3 +161,20 @@ def test_payloads_render_inert_on_the_motion_statement_and_ballot_pages(demo: De
                 live.append(f"{place}: {payload!r} → {problem}")
     print(f"\nXSS: {len(PAYLOADS)} payloads × 4 pages = {checked} renders, {len(live)} live")  # noqa: T201
     assert not live, "\n".join(live[:20])
+
+
+def test_amendment_diff_makes_every_payload_inert() -> None:
+    """The diff of an amendment is rendered Markdown with marks added
+    (``meetings/diffing.py``): a payload on either side stays inert."""
+    from meetings.diffing import text_diff_html
+
+    live = [
+        (p, found)
+        for p in PAYLOADS
+        for found in [
+            inspect(str(text_diff_html(before=p, after=f"We resolve. {p} now"))),
+            inspect(str(text_diff_html(before="We resolve.", after=p))),
+        ]
+        if found
+    ]
+    assert not live, live
