@@ -30,6 +30,8 @@ urlpatterns += [
 from ballots.api import verifiable_views as vv  # noqa: E402 - appended with its routes
 
 urlpatterns += [
+    path("<int:ballot_id>/verifiable/enable/", vv.VerifiableEnableApi.as_view(), name="api-verifiable-enable"),
+    path("<int:ballot_id>/verifiable/shuffles/end/", vv.VerifiableShufflesEndApi.as_view(), name="api-verifiable-end"),
     path(
         "<int:ballot_id>/verifiable/election.json", vv.VerifiableElectionApi.as_view(), name="api-verifiable-election"
     ),

@@ -14,8 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ballots import selectors_verifiable
+from ballots.api.manage_views import _ballot, _member
 from ballots.error_codes_verifiable import VerifiableErrorCode as VCode
-from ballots.models import Ballot
+from ballots.models import Ballot, VerifiableElection
 from ballots.services import verifiable_box, verifiable_setup, verifiable_tally
 from core.api.errors import ERROR
 from core.api.parsers import JSONParser
@@ -37,6 +38,56 @@ def _public_election(ballot_id: int) -> Any:
     if not election.election or election.ballot.state not in PUBLIC_STATES:
         raise NotFound(VCode.NOT_VERIFIABLE, "This ballot's election is published when voting opens.")
     return election
+
+
+class VerifiableEnableApi(APIView):
+    """The returning officer makes a ballot being set up verifiable: trustees (by e-mail, in order), the
+    threshold (only "all of them" is supported), and the credential authority. The answer states the trust
+    the choice of credential authority asks for."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [JSONParser]
+
+    class Input(serializers.Serializer):
+        trustees = serializers.ListField(child=serializers.EmailField(), min_length=1, max_length=20)
+        threshold = serializers.IntegerField(required=False, allow_null=True)
+        credential_authority = serializers.ChoiceField(
+            choices=VerifiableElection.CredentialAuthority.choices,
+            default=VerifiableElection.CredentialAuthority.SERVER,
+        )
+        credential_authority_name = serializers.CharField(required=False, allow_blank=True, default="")
+        public_credentials = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(request=Input, responses={201: None, 400: ERROR, 403: ERROR, 409: ERROR})
+    def post(self, request: Request, ballot_id: int) -> Response:
+        ballot = _ballot(ballot_id, request)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        election = verifiable_setup.verifiable_enable(
+            ballot_id=ballot.pk,
+            actor=request.user,
+            trustees=[_member(e) for e in values["trustees"]],
+            threshold=values.get("threshold"),
+            credential_authority=values["credential_authority"],
+            credential_authority_name=values["credential_authority_name"],
+            public_credentials=values["public_credentials"],
+        )
+        server = election.credential_authority == VerifiableElection.CredentialAuthority.SERVER
+        trust = verifiable_setup.TRUST_STATEMENT if server else f"Credentials by {election.credential_authority_name}."
+        return Response({"uuid": election.uuid, "trust": trust}, status=201)
+
+
+class VerifiableShufflesEndApi(APIView):
+    """The returning officer ends the shuffles; the trustees' decryptions start."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: None, 403: ERROR, 409: ERROR})
+    def post(self, request: Request, ballot_id: int) -> Response:
+        ballot = _ballot(ballot_id, request)
+        verifiable_tally.verifiable_shuffles_end(ballot_id=ballot.pk, actor=request.user)
+        return Response({"shuffles_ended": True})
 
 
 class VerifiableElectionApi(APIView):

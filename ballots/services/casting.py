@@ -34,6 +34,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ballots.error_codes import BallotErrorCode as Code
+from ballots.error_codes_verifiable import VerifiableErrorCode
 from ballots.models import Ballot, Option, Participation, PendingPaper, Question, RollEntry, VerifiableElection
 from ballots.services.paper_crypto import paper_encrypt, paper_size
 from core.db import prepared_cursor
@@ -120,7 +121,7 @@ def _ballot_rules(ballot_id: int, opened: object) -> tuple[PaperRules, ...]:
     roll was frozen, so a ballot re-opened after changes is read afresh."""
     del opened
     if VerifiableElection.objects.filter(ballot_id=ballot_id).exists():  # once per opening: cached below
-        raise DomainError("ballot_is_verifiable", "This is a verifiable ballot: vote with your credential.")
+        raise DomainError(VerifiableErrorCode.IS_VERIFIABLE, "This is a verifiable ballot: vote with your credential.")
     options: dict[int, set[int]] = {}
     for question_id, option_id in Option.objects.filter(question__ballot_id=ballot_id, withdrawn=False).values_list(
         "question_id", "pk"

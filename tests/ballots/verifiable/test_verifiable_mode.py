@@ -86,7 +86,11 @@ def world() -> World:
     motion_q = motion_question(ballot)
     voters = [MembershipFactory(unit=ballot.unit).person for _ in VOTES]
     trustees = [MembershipFactory(unit=ballot.unit).person for _ in range(2)]
-    verifiable_enable(ballot_id=ballot.pk, actor=ballot.returning_officer, trustees=trustees)
+    enabled = _api(ballot.returning_officer).post(
+        f"/api/ballots/{ballot.pk}/verifiable/enable/", {"trustees": [t.email for t in trustees]}, format="json"
+    )
+    assert enabled.status_code == 201, enabled.content
+    assert "server generates each voter's credential" in enabled.json()["trust"]
     keys = [trustee_key() for _ in trustees]
     for person, (_, pubkey) in zip(trustees, keys, strict=True):
         response = _api(person).post(
@@ -147,7 +151,8 @@ def test_the_whole_verifiable_ballot(world: World, tmp_path, django_capture_on_c
         f"/api/ballots/{w.ballot.pk}/verifiable/trustee/shuffle/", {"shuffle": theirs}, format="json"
     )
     assert response.status_code == 201, response.content
-    verifiable_shuffles_end(ballot_id=w.ballot.pk, actor=w.ballot.returning_officer)
+    ended = _api(w.ballot.returning_officer).post(f"/api/ballots/{w.ballot.pk}/verifiable/shuffles/end/")
+    assert ended.status_code == 200, ended.content
 
     election_row.refresh_from_db()
     parsed, tally = decryption_input(election_row)
@@ -228,7 +233,9 @@ def test_tampered_ballots_are_refused_with_their_reasons(world: World) -> None:
     assert VerifiableBallot.objects.count() == 1
 
     with pytest.raises(DomainError) as plain:
-        vote_cast(ballot_id=w.ballot.pk, voter=w.voters[3], answers={w.motion_q.pk: [w.motion_q.options.first().pk]})
+        vote_cast(
+            ballot_id=w.ballot.pk, voter=w.voters[3], answers={w.motion_q.pk: [w.motion_q.options.get(choice="for").pk]}
+        )
     assert plain.value.code == "ballot_is_verifiable"
 
 
