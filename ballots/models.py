@@ -358,3 +358,7 @@ class PublishedFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ballot_id} {self.question_id or '-'} {self.kind}"
+
+
+# The verifiable ballot mode (Belenios), in its own module.
+from ballots.models_verifiable import VerifiableBallot, VerifiableElection, VerifiableShuffle, VerifiableTrustee  # noqa: E402, F401, I001

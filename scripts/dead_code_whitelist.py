@@ -60,6 +60,9 @@ _.returning_officers_require_mfa
 # ballots/api/manage_views.py: serializer fields: DRF reads the declared fields of a serializer class.
 _.reminder_hours
 
+# ballots/api/verifiable_views.py: serializer fields: DRF reads the declared fields of a serializer class.
+_.next_after
+
 # ballots/api/manage_views.py: set on an object for a serializer field's source= to read.
 _.option_labels
 

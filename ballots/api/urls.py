@@ -25,3 +25,24 @@ urlpatterns += [
     path("<int:ballot_id>/cancel/", manage_views.BallotCancelApi.as_view(), name="api-ballot-cancel"),
     path("<int:ballot_id>/reopen/", manage_views.BallotReopenApi.as_view(), name="api-ballot-reopen"),
 ]
+
+# The verifiable mode (ballots/api/verifiable_views.py).
+from ballots.api import verifiable_views as vv  # noqa: E402 - appended with its routes
+
+urlpatterns += [
+    path("<int:ballot_id>/verifiable/enable/", vv.VerifiableEnableApi.as_view(), name="api-verifiable-enable"),
+    path("<int:ballot_id>/verifiable/shuffles/end/", vv.VerifiableShufflesEndApi.as_view(), name="api-verifiable-end"),
+    path(
+        "<int:ballot_id>/verifiable/election.json", vv.VerifiableElectionApi.as_view(), name="api-verifiable-election"
+    ),
+    path("<int:ballot_id>/verifiable/ballots/", vv.VerifiableBallotCastApi.as_view(), name="api-verifiable-cast"),
+    path("<int:ballot_id>/verifiable/box/", vv.VerifiableBoxApi.as_view(), name="api-verifiable-box"),
+    path("<int:ballot_id>/verifiable/trustee/key/", vv.TrusteeKeyApi.as_view(), name="api-verifiable-trustee-key"),
+    path("<int:ballot_id>/verifiable/trustee/shuffle/", vv.TrusteeShuffleApi.as_view(), name="api-verifiable-shuffle"),
+    path(
+        "<int:ballot_id>/verifiable/trustee/decryption/",
+        vv.TrusteeDecryptionApi.as_view(),
+        name="api-verifiable-decryption",
+    ),
+    path("<int:ballot_id>/verifiable/board.bel", vv.VerifiableBoardApi.as_view(), name="api-verifiable-board"),
+]

@@ -34,7 +34,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ballots.error_codes import BallotErrorCode as Code
-from ballots.models import Ballot, Option, Participation, PendingPaper, Question, RollEntry
+from ballots.error_codes_verifiable import VerifiableErrorCode
+from ballots.models import Ballot, Option, Participation, PendingPaper, Question, RollEntry, VerifiableElection
 from ballots.services.paper_crypto import paper_encrypt, paper_size
 from core.db import prepared_cursor
 from core.errors import Conflict, DomainError, NotFound, NotPermitted
@@ -119,6 +120,8 @@ def _ballot_rules(ballot_id: int, opened: object) -> tuple[PaperRules, ...]:
     """The rules of every question of an open ballot. Keyed by the moment the
     roll was frozen, so a ballot re-opened after changes is read afresh."""
     del opened
+    if VerifiableElection.objects.filter(ballot_id=ballot_id).exists():  # once per opening: cached below
+        raise DomainError(VerifiableErrorCode.IS_VERIFIABLE, "This is a verifiable ballot: vote with your credential.")
     options: dict[int, set[int]] = {}
     for question_id, option_id in Option.objects.filter(question__ballot_id=ballot_id, withdrawn=False).values_list(
         "question_id", "pk"

@@ -26,6 +26,7 @@ from ballots.models import Ballot, RollEntry
 from ballots.services.handover import handover_for_ballot
 from ballots.services.notifications import results_enqueue
 from ballots.services.storage import vote_storage_create, vote_storage_flush, vote_storage_seal
+from ballots.services.verifiable_setup import verifiable_open
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
 from governance import authority
@@ -95,6 +96,7 @@ def ballot_open(
         else:
             entries = [RollEntry(ballot=ballot, voter_id=pk) for pk in dict.fromkeys(roll_person_ids)]
             size = len(RollEntry.objects.bulk_create(entries, batch_size=5000))
+        verifiable_open(ballot=ballot)  # a verifiable ballot's election and credentials, from the roll
         audit_record(actor=actor, action="ballot_opened", obj=ballot, unit=ballot.unit, detail={"roll": size})
         if send_notices:
             notices_enqueue(ballot=ballot)

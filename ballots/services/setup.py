@@ -30,6 +30,7 @@ from ballots.error_codes import BallotErrorCode as Code
 from ballots.lock_objects import ballot_for_update
 from ballots.models import Ballot, Option, Question
 from ballots.services import lifecycle, nominations
+from ballots.services.verifiable_setup import verifiable_ready_problems
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
 from core.text import plain_name
@@ -565,7 +566,7 @@ def ballot_ready_problems(*, ballot: Ballot, now: dt.datetime | None = None) -> 
             problems += _election_problems(question, list(question.options.all()))
     if ballot.closes_at <= now:
         problems.append("Voting would already have closed: move the closing time into the future.")
-    return problems
+    return problems + verifiable_ready_problems(ballot=ballot)
 
 
 def ballot_ready_check(*, ballot: Ballot, now: dt.datetime | None = None) -> None:

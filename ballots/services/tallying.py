@@ -155,7 +155,10 @@ def ballot_tally(*, ballot_id: int) -> str:
     (the returning officer's recount, with the same seed)."""
     # lifecycle queues the tally task, whose module imports this one: import here, not at the top.
     from ballots.services.lifecycle import ballot_declare_automatic
+    from ballots.services.verifiable_tally import verifiable_awaiting
 
+    if (awaiting := verifiable_awaiting(ballot_id=ballot_id)) is not None:
+        return awaiting  # a verifiable ballot is counted once its trustees have decrypted
     with transaction.atomic():
         ballot = ballot_for_update(ballot_id=ballot_id)
         if ballot.state not in {Ballot.State.CLOSED, Ballot.State.COUNTED}:

@@ -1,0 +1,226 @@
+"""Setting a ballot up in the verifiable mode (Belenios), and building its election when voting opens.
+
+The returning officer chooses the mode while the ballot is being set up,
+naming its trustees and who is the credential authority. Each trustee
+generates a key pair on their own device (``belenios-tool setup
+generate-trustee-key``) and uploads only the public half with its proof of
+knowledge, which is checked here: the server never holds a private key.
+Every trustee must take part in decrypting (Belenios "Single" trustees,
+threshold = number of trustees); a smaller threshold is refused, as
+``ballots.verifiable`` does not implement Belenios' threshold trustees.
+
+When voting opens (``verifiable_open``, called by ``lifecycle.ballot_open``
+in its transaction, after the roll is frozen) the election text is built
+from the questions, and the credentials: by default **the server is the
+credential authority**: it generates one secret credential per voter on
+the roll, queues it to the voter by e-mail and keeps only the public
+credential. Whoever controls the server while the ballot is open could
+therefore vote with a credential it generated; that is the trust choice,
+said so on the setup page. The stronger choice is a named person who runs
+``belenios-tool setup generate-credentials`` themselves, sends the voters
+their credentials, and uploads only the public list. The e-mails'
+bodies are blanked at the close (``verifiable_tally``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+
+from ballots import permissions
+from ballots.error_codes import BallotErrorCode as Code
+from ballots.error_codes_verifiable import VerifiableErrorCode as VCode
+from ballots.lock_objects import ballot_for_update
+from ballots.models import Ballot, Question, RollEntry, VerifiableElection, VerifiableTrustee
+from ballots.verifiable import setup_texts
+from ballots.verifiable.credentials import public_credential
+from ballots.verifiable.errors import FormatError
+from ballots.verifiable.group import group_named
+from core.audit import audit_record
+from core.emails import outbox_enqueue
+from core.errors import Conflict, DomainError, NotFound, NotPermitted
+
+S = Ballot.State
+M = Question.Method
+GROUP = "RFC-3526-2048"
+"""Ranked answers need a group with an embedding; Belenios' own choice for them."""
+SETUP_STATES = frozenset({S.DRAFT, S.NOMINATIONS})
+KEY_STATES = frozenset({S.DRAFT, S.NOMINATIONS, S.SCHEDULED})
+RANKED = frozenset({M.IRV, M.SCOTTISH_STV, M.MEEK_STV, M.ERS97})
+CREDENTIAL_EMAIL_KEY = "verifiable-credential:{ballot}:"
+TRUST_STATEMENT = (
+    "With the server as credential authority, this server generates each voter's credential, e-mails it "
+    "and keeps only the public half; whoever controls the server while voting is open could vote with a "
+    "credential it generated. Name a credential authority who generates the credentials with belenios-tool "
+    "and uploads only the public list to remove that trust."
+)
+
+
+def verifiable_election_of(*, ballot_id: int) -> VerifiableElection:
+    election = VerifiableElection.objects.filter(ballot_id=ballot_id).first()
+    if election is None:
+        raise NotFound(VCode.NOT_VERIFIABLE, "This ballot is not a verifiable ballot.")
+    return election
+
+
+def verifiable_enable(
+    *,
+    ballot_id: int,
+    actor: Any,
+    trustees: Sequence[Any],
+    threshold: int | None = None,
+    credential_authority: str = VerifiableElection.CredentialAuthority.SERVER,
+    credential_authority_name: str = "",
+    public_credentials: str = "",
+) -> VerifiableElection:
+    """Make a ballot still being set up verifiable, with its trustees (in order) and credential authority."""
+    people = list(trustees)
+    if not people or len({p.pk for p in people}) != len(people) or not all(p.is_active for p in people):
+        raise DomainError(VCode.INVALID_TRUSTEES, "Name at least one trustee, each an active member, once.")
+    if threshold is not None and threshold != len(people):
+        raise DomainError(
+            VCode.THRESHOLD_NOT_SUPPORTED,
+            f"Every trustee must decrypt (threshold {len(people)} of {len(people)}): threshold trustees, "
+            "where fewer suffice, are not supported yet.",
+        )
+    authority = VerifiableElection.CredentialAuthority
+    if credential_authority not in authority.values:
+        raise DomainError(VCode.INVALID_CREDENTIALS, "Choose who generates the voters' credentials.")
+    name = credential_authority_name.strip()
+    if credential_authority == authority.UPLOADED:
+        if not name:
+            raise DomainError(VCode.INVALID_CREDENTIALS, "Name the person who generated the credentials.")
+        try:
+            setup_texts.parse_public_credentials(public_credentials, group_named(GROUP))
+        except FormatError as error:
+            raise DomainError(VCode.INVALID_CREDENTIALS, f"The public credentials are not usable: {error}") from None
+    with transaction.atomic():
+        ballot = ballot_for_update(ballot_id=ballot_id)
+        if not permissions.can_manage_ballot(user=actor, ballot=ballot):
+            raise NotPermitted(Code.NOT_BALLOT_MANAGER, "Only the returning officer and the unit's officers can.")
+        if ballot.state not in SETUP_STATES:
+            raise Conflict(Code.NOT_EDITABLE, "The mode of a ballot is chosen while it is being set up.")
+        if VerifiableElection.objects.filter(ballot=ballot).exists():
+            raise Conflict(VCode.ALREADY_VERIFIABLE, "This ballot is already verifiable.")
+        election = VerifiableElection.objects.create(
+            ballot=ballot,
+            uuid=setup_texts.new_uuid(),
+            group=GROUP,
+            credential_authority=credential_authority,
+            credential_authority_name=name,
+            uploaded_public_credentials=public_credentials.strip()
+            if credential_authority == authority.UPLOADED
+            else "",
+        )
+        VerifiableTrustee.objects.bulk_create(
+            VerifiableTrustee(election=election, position=i, person=p) for i, p in enumerate(people, 1)
+        )
+        audit_record(
+            actor=actor,
+            action="ballot_made_verifiable",
+            obj=ballot,
+            unit=ballot.unit,
+            detail={"trustees": [p.pk for p in people], "credential_authority": credential_authority},
+        )
+    return election
+
+
+def trustee_key_upload(*, ballot_id: int, actor: Any, public_key: str) -> VerifiableTrustee:
+    """A trustee's public key (the ``.pubkey`` text), accepted only with a valid proof of knowledge."""
+    with transaction.atomic():
+        ballot = ballot_for_update(ballot_id=ballot_id)
+        election = verifiable_election_of(ballot_id=ballot.pk)
+        trustee = election.trustee_rows.filter(person=actor).first()
+        if trustee is None:
+            raise NotPermitted(VCode.NOT_TRUSTEE, "Only this ballot's trustees upload keys.")
+        if ballot.state not in KEY_STATES:
+            raise Conflict(Code.NOT_EDITABLE, "Keys are uploaded before voting opens.")
+        try:
+            _, text = setup_texts.read_trustee_public_key(public_key, group_named(election.group))
+        except FormatError as error:
+            raise DomainError(VCode.INVALID_TRUSTEE_KEY, f"This is not a usable trustee key: {error}") from None
+        trustee.public_key = text
+        trustee.save(update_fields=["public_key"])
+        audit_record(actor=actor, action="trustee_key_uploaded", obj=ballot, unit=ballot.unit)
+    return trustee
+
+
+def verifiable_ready_problems(*, ballot: Ballot) -> list[str]:
+    """Why a verifiable ballot cannot open yet (empty for an ordinary ballot)."""
+    election = VerifiableElection.objects.filter(ballot=ballot).first()
+    if election is None:
+        return []
+    missing = [str(t.person) for t in election.trustee_rows.select_related("person") if not t.public_key]
+    return [f"Trustees have not uploaded their keys yet: {', '.join(missing)}."] if missing else []
+
+
+def _question_specs(ballot: Ballot) -> tuple[list[setup_texts.QuestionSpec], list[dict[str, Any]]]:
+    """Each question as Belenios states it, and the map back to our questions and options.
+
+    Ranked methods are non-homomorphic (a rank per candidate); approval and
+    block votes too (a 0/1 mark per candidate), so their real papers can be
+    counted. Motions and single-seat plurality are homomorphic, exactly one
+    choice: only the totals are ever decrypted, and since each paper is one
+    choice, the totals are the papers."""
+    specs, mapping = [], []
+    for question in ballot.questions.prefetch_related("options").order_by("position", "id"):
+        options = [o for o in question.options.all() if not o.withdrawn]
+        labels = tuple(o.label for o in options)
+        homomorphic = question.method == M.MOTION or (question.method == M.PLURALITY and question.seats == 1)
+        kind = "choice" if homomorphic else ("ranks" if question.method in RANKED else "marks")
+        specs.append(setup_texts.QuestionSpec(question.title, labels, ranked=not homomorphic))
+        mapping.append({"question": question.pk, "options": [o.pk for o in options], "kind": kind})
+    return specs, mapping
+
+
+def verifiable_open(*, ballot: Ballot) -> None:
+    """Build the election and credentials as voting opens. Call in ``ballot_open``'s transaction, roll frozen.
+
+    Raises ``Conflict`` (the ballot stays scheduled) if a trustee's key is
+    missing or the uploaded credentials do not match the roll."""
+    election = VerifiableElection.objects.filter(ballot=ballot).first()
+    if election is None:
+        return
+    if problems := verifiable_ready_problems(ballot=ballot):
+        raise Conflict(Code.NOT_READY, " ".join(problems))
+    group = group_named(election.group)
+    trustees = setup_texts.trustees_text([t.public_key for t in election.trustee_rows.all()])
+    specs, mapping = _question_specs(ballot)
+    try:
+        text = setup_texts.election_text(
+            uuid=election.uuid,
+            name=ballot.title,
+            description=ballot.description,
+            group_name=election.group,
+            trustees=trustees,
+            questions=specs,
+        )
+    except FormatError as error:
+        raise Conflict(VCode.TOO_MANY_ANSWERS, f"The election cannot be built: {error}") from None
+    voters = list(RollEntry.objects.filter(ballot=ballot).select_related("voter").order_by("?"))
+    if election.credential_authority == VerifiableElection.CredentialAuthority.UPLOADED:
+        public = setup_texts.parse_public_credentials(election.uploaded_public_credentials, group)
+        if len(public) != len(voters):
+            raise Conflict(
+                VCode.INVALID_CREDENTIALS,
+                f"{len(public)} public credentials were uploaded for a roll of {len(voters)}: they must match.",
+            )
+    else:
+        public = []
+        key = CREDENTIAL_EMAIL_KEY.format(ballot=ballot.pk)
+        for entry in voters:
+            credential = setup_texts.new_credential()
+            public.append(public_credential(group, election.uuid, credential))
+            outbox_enqueue(
+                key=f"{key}{entry.voter_id}",
+                recipient=entry.voter,
+                template="ballots/verifiable_credential",
+                context={"ballot": ballot, "credential": credential, "uuid": election.uuid},
+            )
+    election.election = text
+    election.trustees = trustees
+    election.public_credentials = setup_texts.public_credentials_text(public)
+    election.question_map = mapping
+    election.save(update_fields=["election", "trustees", "public_credentials", "question_map"])
