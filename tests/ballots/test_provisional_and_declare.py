@@ -140,7 +140,7 @@ def test_lot_is_shown_on_result_page_json_and_email_and_recount_reproduces(tmp_p
         assert lot in page
         assert lot in email.body_text
 
-    command = re.search(r"<code>(python -m ballots\.counting [^<]+)</code>", page)
+    command = re.search(r"<code>(python3 -m ballots\.counting [^<]+)</code>", page)
     assert command is not None
     args = command.group(1).split()[3:]
     assert "--seed" in args
