@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts import attention
@@ -135,7 +135,12 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
 
 
 def motions_proposed(*, user: User) -> QuerySet[Motion]:
-    return Motion.objects.filter(proposer=user).select_related("unit").order_by("-created_at", "-id")
+    return (
+        Motion.objects.filter(proposer=user)
+        .annotate(seconder_count=Count("secondings"))
+        .select_related("unit")
+        .order_by("-created_at", "-id")
+    )
 
 
 def motions_seconded(*, user: User) -> QuerySet[Seconding]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.glossary import vote_figures
 from meetings.diffing import text_diff_html
 from meetings.models import Amendment, Meeting, MeetingVote
 from meetings.selectors import attendance_count, vote_cast_count, vote_current
@@ -73,7 +74,7 @@ def _vote_sentence(data: dict[str, Any], vote: MeetingVote) -> tuple[str, str]:
     figures = data["figures"]
     if figures is None:
         return f"Figures withheld: too few voted · {how}", outcome
-    return f"{figures['for']} for, {figures['against']} against, {figures['abstain']} abstentions · {how}", outcome
+    return f"{vote_figures(figures['for'], figures['against'], figures['abstain'])} · {how}", outcome
 
 
 def projector_live(*, meeting: Meeting) -> dict[str, Any]:
