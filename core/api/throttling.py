@@ -68,4 +68,4 @@ class PageRateThrottle(SimpleRateThrottle):
         return str(settings.PAGE_THROTTLE_RATES[str(self.scope)])
 
     def get_ident(self, request: Any) -> str:
-        return client_ip(request)
+        return client_address_bucket(request)
