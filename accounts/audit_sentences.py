@@ -110,7 +110,10 @@ KINDS: dict[str, tuple[str, Link | None]] = {
     "meetings.motion": ("motion", lambda o: reverse("meetings:motion", args=[o.pk])),
     "meetings.amendment": ("amendment", lambda o: reverse("meetings:motion", args=[o.motion_id])),
     "meetings.meeting": ("meeting", lambda o: reverse("meetings:meeting", args=[o.pk])),
-    "meetings.minutes": ("minutes", lambda o: reverse("meetings:meeting", args=[o.meeting_id])),
+    "meetings.minutes": ("meeting", lambda o: reverse("meetings:meeting", args=[o.meeting_id])),
+    "meetings.agendaitem": ("agenda item", lambda o: reverse("meetings:meeting", args=[o.meeting_id])),
+    "meetings.meetingvote": ("vote", lambda o: reverse("meetings:meeting", args=[o.meeting_id])),
+    "meetings.papercount": ("paper ballot", lambda o: reverse("meetings:paper_count", args=[o.pk])),
     "meetings.requisition": ("requisition", None),
     "governance.unit": ("unit", lambda o: reverse("governance:unit", args=[o.slug])),
     "governance.body": ("body", lambda o: reverse("governance:body", args=[o.unit.slug, o.pk])),
@@ -119,7 +122,15 @@ KINDS: dict[str, tuple[str, Link | None]] = {
     "governance.rollimport": ("roll import", None),
     "accounts.user": ("member", None),
 }
-SELECT_RELATED = {"governance.body": ["unit"], "governance.office": ["unit"], "governance.governingdocument": ["unit"]}
+# What to call an object in a sentence, where its own name would repeat the
+# verb: "approved the minutes of the meeting “AGM”", not "of the minutes “Minutes of AGM”".
+NAMES: dict[str, Callable[[Any], str]] = {"meetings.minutes": lambda o: str(o.meeting)}
+SELECT_RELATED = {
+    "meetings.minutes": ["meeting"],
+    "governance.body": ["unit"],
+    "governance.office": ["unit"],
+    "governance.governingdocument": ["unit"],
+}
 
 
 @dataclass(frozen=True)
@@ -129,6 +140,14 @@ class AuditLine:
     verb: str
     object_name: str
     object_url: str
+
+
+def _kind_in_words(object_type: str) -> str:
+    """A model's verbose name ("agenda item"), never its label ("agendaitem")."""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type.split(".")[-1]
 
 
 def _verb(action: str) -> str:
@@ -160,12 +179,13 @@ def audit_lines(entries: Iterable[AuditEntry]) -> list[AuditLine]:
     objects = _objects(entries)
     lines = []
     for entry in entries:
-        kind, link = KINDS.get(entry.object_type, (entry.object_type.split(".")[-1], None))
+        kind, link = KINDS.get(entry.object_type, (_kind_in_words(entry.object_type), None))
         obj = objects.get((entry.object_type, str(entry.object_id)))
         if obj is None:
             name, url = f"{kind} {entry.object_id} (since deleted)", ""
         else:
-            name = f"the {kind} “{obj}”" if entry.object_type != "accounts.user" else str(obj)
+            shown = NAMES.get(entry.object_type, str)(obj)
+            name = f"the {kind} “{shown}”" if entry.object_type != "accounts.user" else shown
             try:
                 url = link(obj) if link else ""
             except NoReverseMatch:

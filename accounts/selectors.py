@@ -9,9 +9,10 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from accounts import attention
 from accounts.models import Invitation, User
 from ballots import selectors as ballot_selectors
 from ballots.models import Ballot
@@ -134,24 +135,16 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
 
 
 def motions_proposed(*, user: User) -> QuerySet[Motion]:
-    return Motion.objects.filter(proposer=user).select_related("unit").order_by("-created_at", "-id")
+    return (
+        Motion.objects.filter(proposer=user)
+        .annotate(seconder_count=Count("secondings"))
+        .select_related("unit")
+        .order_by("-created_at", "-id")
+    )
 
 
 def motions_seconded(*, user: User) -> QuerySet[Seconding]:
     return Seconding.objects.filter(seconder=user).select_related("motion__unit").order_by("-at", "-id")
-
-
-def motions_to_second(*, user: User, limit: int = 10) -> list[Motion]:
-    """Motions in the member's units that are seeking seconders, which they
-    neither proposed nor have seconded yet."""
-    unit_ids = Membership.objects.filter(person=user, status=Membership.Status.ACTIVE).values("unit_id")
-    return list(
-        Motion.objects.filter(unit_id__in=unit_ids, state=Motion.State.SUBMITTED)
-        .exclude(proposer=user)
-        .exclude(secondings__seconder=user)
-        .select_related("unit")
-        .order_by("-created_at", "-id")[:limit]
-    )
 
 
 def officer_overview(*, user: User, limit: int = 20) -> dict[str, Any]:
@@ -166,6 +159,8 @@ def officer_overview(*, user: User, limit: int = 20) -> dict[str, Any]:
         .select_related("unit")
         .order_by("closes_at")[:limit]
     )
+    for ballot in ballots:
+        ballot.next_step = attention.ballot_next_step(ballot)  # type: ignore[attr-defined]
     meetings = list(
         Meeting.objects.filter(unit_id__in=unit_ids, starts_at__gte=timezone.now() - dt.timedelta(hours=12))
         .exclude(state__in=[Meeting.State.CLOSED, Meeting.State.CANCELLED])

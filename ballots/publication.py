@@ -68,7 +68,9 @@ class ChartRow:
 
 CHART_WIDTH = 560
 VALUE_WIDTH = 110  # room after the longest bar for its figure
-NAME_HEIGHT = 18  # each candidate's name on its own line above their bars, never cut short
+NAME_HEIGHT = (
+    26  # each candidate's name on its own line above their bars, never cut short (room for the phone's larger text)
+)
 BAR_HEIGHT = 10
 ROW_GAP = 12
 

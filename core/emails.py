@@ -116,6 +116,26 @@ def outbox_enqueue_many(
     return total
 
 
+def outbox_rewrite_pending(*, key_prefix: str, template: str, context: dict[str, Any]) -> set[int]:
+    """Re-render the queued, not yet sent e-mails under ``key_prefix`` with a
+    new context, and return their recipients' ids.
+
+    So a change made moments after a notice was queued goes out *in* that
+    notice, and the caller can leave those recipients out of a second
+    message. Call inside the caller's transaction. Rows a sender holds at
+    this moment are skipped (they are about to go out as they were), so
+    their recipients are not in the returned set and still get told."""
+    subject, text, html = render_email(template, context)
+    rows = (
+        OutboxEmail.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(key__startswith=f"{key_prefix}:", status=OutboxEmail.Status.PENDING)
+        .values_list("pk", "recipient_id")
+    )
+    found = list(rows)
+    OutboxEmail.objects.filter(pk__in=[pk for pk, _ in found]).update(subject=subject, body_text=text, body_html=html)
+    return {recipient for _, recipient in found if recipient is not None}
+
+
 def _kick_sender() -> None:
     """Ask the worker to send now. If the broker is down this is logged and
     skipped (``robust``): beat's periodic sweep sends the rows later."""

@@ -355,7 +355,12 @@ def document_detail(*, unit_slug: str, document_id: int) -> GoverningDocument:
 def motion_list_for_unit(*, unit: Unit) -> QuerySet[Motion]:
     """The unit's motions for its public page: never a draft (a draft is its
     proposer's private work, and so is the fact that they are writing one)."""
-    return Motion.objects.filter(unit=unit).exclude(state=Motion.State.DRAFT).select_related("proposer")
+    return (
+        Motion.objects.filter(unit=unit)
+        .exclude(state=Motion.State.DRAFT)
+        .annotate(seconder_count=Count("secondings"))  # for its state in words (core.glossary)
+        .select_related("proposer")
+    )
 
 
 def unit_recent_results(*, unit: Unit) -> QuerySet[Any]:

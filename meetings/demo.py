@@ -83,7 +83,7 @@ def load_demo(*, unit: Unit, members: list[Any], secretary: Any, chair: Any) -> 
         OpenVoteCast.objects.bulk_create(
             OpenVoteCast(vote=vote, voter=p, choice=c) for p, c in zip(members[:9], choices, strict=True)
         )
-        note = "Carried: 7 for, 1 against, 1 abstentions (simple majority; open vote, names recorded)."
+        note = "Carried: 7 for, 1 against, 1 abstention (simple majority; open vote, names recorded)."
         Motion.objects.filter(pk=housing.pk).update(
             state=Motion.State.CARRIED, outcome_note=note, decided_at=now - dt.timedelta(days=30)
         )

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ballots.models import Participation
+from core.glossary import vote_figures
 from governance.models import Holding, Unit
 from governance.selectors import eligible_memberships
 from meetings.markdown import markdown_render
@@ -285,7 +286,7 @@ def _vote_sentence(data: dict[str, Any]) -> tuple[str, str]:
     outcome = "CARRIED" if data["carried"] else "LOST"
     if data["votes_for"] is None:
         return f"Figures withheld: too few voted · {how}", outcome
-    figures = f"{data['votes_for']} for, {data['votes_against']} against, {data['abstentions']} abstentions"
+    figures = vote_figures(data["votes_for"], data["votes_against"], data["abstentions"])
     return f"{figures} · {how}", outcome
 
 

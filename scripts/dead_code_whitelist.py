@@ -34,6 +34,12 @@ _.unit_name
 _.national_admin
 _.officer_of
 
+# accounts/attention.py: dataclass field read in templates/accounts/dashboard.html.
+_.meta
+
+# accounts/selectors.py: set on each ballot of officer_overview, read in templates/accounts/dashboard.html.
+_.next_step
+
 # accounts/audit_sentences.py: dataclass fields read in templates/accounts/audit_log.html.
 _.object_name
 _.object_url
@@ -186,9 +192,11 @@ _.ruling_reason
 _.outcome_note
 _.submit
 _.agenda
+_.state_phrase
 
 # meetings/api/views.py: DRF: a SerializerMethodField calls get_<field>.
 _.get_seconders
+_.get_state_phrase
 
 # meetings/models/discussion.py: model fields and choices: read by the ORM, forms, serializers and templates via strings, or stored values.
 _.edited_at

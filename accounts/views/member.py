@@ -11,14 +11,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from accounts import roles, selectors, services
+from accounts import attention, roles, selectors, services
 from accounts.forms import PreferencesForm
 from accounts.models import User
 from ballots import selectors as ballot_selectors
 from core.errors import DomainError
 from governance import selectors as governance_selectors
 from governance.models import Unit
-from meetings import selectors as meeting_selectors
 
 
 @login_required
@@ -33,8 +32,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "memberships": governance_selectors.membership_list_for_person(person=user),
         "offices": governance_selectors.office_holding_list_for_person(person=user),
         "motions": selectors.motions_proposed(user=user)[:20],
-        "to_second": selectors.motions_to_second(user=user),
-        "upcoming_meetings": list(meeting_selectors.meetings_for_person(person=user)[:10]),
+        "attention": attention.attention_items(user=user),
         "officer": selectors.officer_overview(user=user),
         "secondings": selectors.motions_seconded(user=user)[:20],
         "officer_units": officer_units,

@@ -6,7 +6,9 @@ time is still ahead: a ballot whose time has passed is closed, whatever the
 worker has done, and nobody can re-open the window by moving the clock. The
 change takes the ballot's lock exclusively, as every lifecycle step does, so
 it is ordered against votes; it is audited with both times and the reason,
-and everyone on the roll of an open ballot is told by e-mail.
+and everyone on the roll of an open ballot is told by e-mail, once: a
+notice of poll still queued carries the new time instead, and a change that
+makes the reminder due is itself the reminder.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from ballots.lock_objects import ballot_for_update
 from ballots.models import Ballot, RollEntry
 from ballots.services.casting import voting_closed_message
 from ballots.services.lifecycle import may_cancel_open
+from ballots.services.notifications import notice_context, notice_key_prefix
 from core.audit import audit_record
-from core.emails import outbox_enqueue_many
+from core.emails import outbox_enqueue_many, outbox_rewrite_pending
 from core.errors import Conflict, DomainError, NotPermitted
 
 CHANGEABLE = {Ballot.State.SCHEDULED, Ballot.State.OPEN}
@@ -64,7 +67,13 @@ def ballot_closing_time_change(
         old = ballot.closes_at
         ballot.closes_at = closes_at
         fields = ["closes_at"]
-        if ballot.reminder_queued_at is None or closes_at > old:
+        reminder_due = closes_at - ballot.reminder_before <= now
+        if ballot.state == Ballot.State.OPEN and ballot.reminder_queued_at is None and reminder_due:
+            # The new time makes the reminder due at once: this message is
+            # the reminder (it tells non-voters to vote), so beat sends none.
+            ballot.reminder_queued_at = now
+            fields.append("reminder_queued_at")
+        elif ballot.reminder_queued_at is None or closes_at > old:
             ballot.reminder_queued_at = None  # the reminder follows the new time
             fields.append("reminder_queued_at")
         ballot.save(update_fields=fields)
@@ -76,16 +85,26 @@ def ballot_closing_time_change(
             detail={"from": old.isoformat(), "to": closes_at.isoformat(), "reason": reason},
         )
         if ballot.state == Ballot.State.OPEN:
-            voters = (e.voter for e in RollEntry.objects.filter(ballot=ballot).select_related("voter").iterator(5000))
-            outbox_enqueue_many(
-                key_prefix=f"ballot-closing-time:{ballot.pk}:{closes_at:%Y%m%dT%H%M%S}",
-                recipients=voters,
-                template="ballots/closing_time",
-                context={
-                    "ballot": ballot,
-                    "old_closes_at": old,
-                    "reason": reason,
-                    "vote_url": f"{settings.SITE_URL}/ballots/{ballot.pk}/",
-                },
-            )
+            _tell_the_roll(ballot=ballot, old=old, reason=reason)
     return ballot
+
+
+def _tell_the_roll(*, ballot: Ballot, old: dt.datetime, reason: str) -> None:
+    """One message per person on the roll. Those whose notice of poll is
+    still queued get it with the new time and nothing else; the rest get the
+    change (which, for anyone who has not voted, is also the reminder)."""
+    told = outbox_rewrite_pending(
+        key_prefix=notice_key_prefix(ballot), template="ballots/notice", context=notice_context(ballot)
+    )
+    entries = RollEntry.objects.filter(ballot=ballot).exclude(voter_id__in=told).select_related("voter")
+    outbox_enqueue_many(
+        key_prefix=f"ballot-closing-time:{ballot.pk}:{ballot.closes_at:%Y%m%dT%H%M%S}",
+        recipients=(e.voter for e in entries.iterator(5000)),
+        template="ballots/closing_time",
+        context={
+            "ballot": ballot,
+            "old_closes_at": old,
+            "reason": reason,
+            "vote_url": f"{settings.SITE_URL}/ballots/{ballot.pk}/",
+        },
+    )

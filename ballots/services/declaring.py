@@ -19,12 +19,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 
 from ballots.error_codes import BallotErrorCode as Code
 from ballots.lock_objects import ballot_for_update
 from ballots.models import Ballot, Result
 from core.audit import audit_record
+from core.emails import outbox_enqueue
 from core.errors import DomainError
 
 if TYPE_CHECKING:
@@ -105,9 +108,30 @@ def scrutineer_add(*, ballot: Ballot, actor: Any, email: str) -> Any:
         raise DomainError(Code.SCRUTINEER_UNKNOWN, "No active account has that e-mail address.", status=400)
     if person.pk == ballot.returning_officer_id:
         raise DomainError(Code.SCRUTINEER_UNKNOWN, "The returning officer sees the result already.", status=400)
-    ballot.scrutineers.add(person)
-    audit_record(actor=actor, action="ballot_scrutineer_named", obj=ballot, unit=ballot.unit)
+    with transaction.atomic():
+        ballot.scrutineers.add(person)
+        audit_record(actor=actor, action="ballot_scrutineer_named", obj=ballot, unit=ballot.unit)
+        scrutineer_invite(ballot=ballot, person=person)
     return person
+
+
+def scrutineer_invite(*, ballot: Ballot, person: Any) -> None:
+    """E-mail a newly named scrutineer the link to the provisional result.
+
+    Without it a scrutineer learns of their role only by chance. One e-mail
+    per ballot and person (the outbox key), so naming them again after a
+    removal does not send a second."""
+    outbox_enqueue(
+        key=f"ballot-scrutineer:{ballot.pk}:{person.pk}",
+        recipient=person,
+        template="ballots/scrutineer",
+        context={
+            "ballot": ballot,
+            "returning_officer": ballot.returning_officer,
+            "counted": ballot.state == Ballot.State.COUNTED,
+            "provisional_url": settings.SITE_URL.rstrip("/") + reverse("ballots:provisional", args=[ballot.pk]),
+        },
+    )
 
 
 def scrutineer_remove(*, ballot: Ballot, actor: Any, person_id: int) -> None:

@@ -13,13 +13,21 @@ def _electorate(ballot: Ballot) -> QuerySet[RollEntry]:
     return RollEntry.objects.filter(ballot=ballot).select_related("voter")
 
 
+def notice_key_prefix(ballot: Ballot) -> str:
+    return f"ballot-notice:{ballot.pk}"
+
+
+def notice_context(ballot: Ballot) -> dict[str, object]:
+    return {"ballot": ballot, "vote_url": f"{settings.SITE_URL}/ballots/{ballot.pk}/"}
+
+
 def notices_enqueue(*, ballot: Ballot) -> int:
     """Notice of poll to everyone on the roll, queued in the opening transaction."""
     return outbox_enqueue_many(
-        key_prefix=f"ballot-notice:{ballot.pk}",
+        key_prefix=notice_key_prefix(ballot),
         recipients=(entry.voter for entry in _electorate(ballot).iterator(chunk_size=5000)),
         template="ballots/notice",
-        context={"ballot": ballot, "vote_url": f"{settings.SITE_URL}/ballots/{ballot.pk}/"},
+        context=notice_context(ballot),
     )
 
 

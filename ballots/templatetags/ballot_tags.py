@@ -38,3 +38,12 @@ METHOD_NAMES = {
 def method_name(method: str) -> str:
     """A counting method's engine name in words ("irv" → "the alternative vote")."""
     return METHOD_NAMES.get(str(method), str(method))
+
+
+@register.filter
+def elected_note(name: str) -> str:
+    """What a count sheet says beside a winner: "(elected)" for a person,
+    and for re-open nominations, which is nobody, that its seat opens again."""
+    if str(name).startswith("Re-open nominations"):
+        return " (wins: the seat is re-opened)"
+    return " (elected)"

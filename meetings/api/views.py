@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import glossary
 from core.api.errors import ERROR, ERRORS
 from core.errors import DomainError
 from governance.access import mfa_required_or_refuse
@@ -46,6 +47,7 @@ class MotionOutput(serializers.Serializer):
     text = serializers.CharField()
     original_text = serializers.CharField()
     state = serializers.CharField()
+    state_phrase = serializers.SerializerMethodField(help_text="The state in words, as every page says it.")
     proposer = serializers.CharField(source="proposer.__str__")
     seconders_required = serializers.IntegerField()
     seconders = serializers.SerializerMethodField()
@@ -55,7 +57,10 @@ class MotionOutput(serializers.Serializer):
     meeting = serializers.IntegerField(source="meeting_id", allow_null=True)
 
     def get_seconders(self, obj: Motion) -> int:
-        return obj.secondings.count()
+        return glossary.motion_seconders(obj)
+
+    def get_state_phrase(self, obj: Motion) -> str:
+        return glossary.motion_phrase(obj)
 
 
 def _motion(motion_id: int, request: Request) -> Motion:

@@ -27,6 +27,7 @@ from ballots.services.tallying import ballot_tally
 from ballots.thresholds import breakdown_allowed
 from core.audit import audit_record
 from core.errors import Conflict, DomainError
+from core.glossary import vote_figures
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import (
     amendment_for_update,
@@ -182,7 +183,7 @@ def _figures(vote: MeetingVote) -> str:
     if vote.result.get("figures_withheld"):
         return f"{outcome} ({rule}; secret ballot; figures withheld: too few voted to publish them)."
     return (
-        f"{outcome}: {vote.votes_for} for, {vote.votes_against} against, {vote.abstentions} abstentions "
+        f"{outcome}: {vote_figures(vote.votes_for or 0, vote.votes_against or 0, vote.abstentions or 0)} "
         f"({rule}; {vote.get_mode_display().lower()})."
     )
 

@@ -83,7 +83,7 @@ def test_motions_book_and_agenda_pdf_carry_the_motion_amendment_and_result(branc
     assert "Motions book: General meeting" in text
     assert "Back the renters' union" in text and "We back it." in text
     assert "State: Carried" in text and "carried, 4 for, 1 against, 0 abstentions" in text
-    assert "Add the tenants' federation" in text and "Lost: 1 for, 3 against, 1 abstentions" in text
+    assert "Add the tenants' federation" in text and "Lost: 1 for, 3 against, 1 abstention" in text
     assert "Page 1 of 1" in text
     agenda = Client().get(f"/meetings/{meeting.pk}/papers/agenda.pdf")
     assert agenda.status_code == 200

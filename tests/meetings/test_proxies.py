@@ -136,7 +136,7 @@ def test_hands_vote_records_proxy_votes_apart_and_adds_them(branch) -> None:
     svc.meeting_close(meeting_id=meeting.pk, actor=branch.secretary)
     drafted = meeting.minutes.versions.get(number=1).text
     assert f"Proxies: {principal} (held by {holder})." in drafted
-    assert "3 for, 2 against, 1 abstentions (by proxy: 0 for, 1 against, 0 abstentions)." in drafted
+    assert "3 for, 2 against, 1 abstention (by proxy: 0 for, 1 against, 0 abstentions)." in drafted
 
 
 def test_open_vote_counts_proxies_and_a_principal_present_votes_in_person(branch) -> None:

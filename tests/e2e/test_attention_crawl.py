@@ -1,0 +1,136 @@
+"""Issue 26, done when: for each role, Chromium starts at /me and completes
+every item under "Needs your attention" by following its link and doing
+the act on the page it leads to, until the list is empty. Screenshots of
+/me for each role at 390 and 1280 pixels go to tests/artifacts/.
+
+Roles: a member (vote, second), the secretary (rule), the returning officer
+(declare) and a scrutineer, whose item (read the provisional result) is
+not an act of theirs: it leaves their list when the returning officer
+declares, which the crawl checks last."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from ballots.models import Ballot
+from ballots.services import lifecycle, tallying
+from ballots.services.casting import vote_cast
+from governance.models import Holding
+from meetings.models import StandingOrders
+from meetings.services import motions as motion_services
+from tests.e2e.conftest import DESKTOP, PHONE, screenshot
+from tests.factories import BallotFactory, MembershipFactory, OfficeFactory, UnitFactory, motion_question, option
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+def _as(new_page: Any, live_server: Any, user: Any) -> Any:
+    page = new_page(PHONE)
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    return page
+
+
+def _items(page: Any, live_server: Any) -> list[dict[str, str]]:
+    page.goto(f"{live_server.url}/me/")
+    return page.eval_on_selector_all(
+        "#attention li[data-kind]",
+        "els => els.map(e => ({kind: e.dataset.kind, href: e.querySelector('a').getAttribute('href'), text: e.innerText}))",
+    )
+
+
+def _do(page: Any, live_server: Any, item: dict[str, str]) -> None:
+    """Follow the item's link, as a person would, and do the act on that page."""
+    page.goto(f"{live_server.url}/me/")
+    page.locator(f'#attention a[href="{item["href"]}"]').first.click()
+    page.wait_for_load_state()
+    if item["kind"] == "vote":
+        page.locator("input.form-check-input").first.check()
+        page.get_by_role("button", name="Check my vote").click()
+        page.get_by_role("button", name="Cast my vote").click()
+        page.locator("#receipt").wait_for()
+    elif item["kind"] == "second":
+        page.get_by_role("button", name="Second this motion").click()
+        page.get_by_text("You seconded this motion.").wait_for()
+    elif item["kind"] == "rule":
+        ruling = page.locator("#ruling")
+        assert ruling.is_visible()
+        ruling.get_by_role("button", name="Rule in order").click()
+        page.locator("#motion-state", has_text="Ruled in order").wait_for()
+    elif item["kind"] == "declare":
+        page.locator("#confirm").check()
+        page.get_by_role("button", name="Declare the result").click()
+        page.wait_for_url("**/result/")
+    else:
+        raise AssertionError(f"no act known for {item}")
+
+
+def _crawl(page: Any, live_server: Any, role: str, *, expect: set[str]) -> None:
+    """Complete every actionable item; the list must then hold none."""
+    for width in (PHONE, DESKTOP):
+        page.set_viewport_size(width)
+        page.goto(f"{live_server.url}/me/")
+        screenshot(page, f"me-{role}")
+    page.set_viewport_size(PHONE)
+    seen: set[str] = set()
+    for _ in range(10):
+        items = [i for i in _items(page, live_server) if i["kind"] not in {"attend", "scrutinise"}]
+        if not items:
+            break
+        seen.add(items[0]["kind"])
+        _do(page, live_server, items[0])
+    else:
+        raise AssertionError(f"{role}: the list never emptied")
+    assert seen == expect, (role, seen)
+    texts = page.locator("#attention").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), role
+    assert "Vote in" not in texts and "Rule on" not in texts and "Second" not in texts and "declare" not in texts
+
+
+def test_each_role_empties_their_list_by_following_its_links(live_server, new_page) -> None:
+    unit = UnitFactory(name="Stockport", slug="stockport")
+    StandingOrders.objects.create(unit=unit, seconders_required=2, quorum=3, requisition_signatures=3)
+    secretary = MembershipFactory(unit=unit).person
+    Holding.objects.create(
+        person=secretary, office=OfficeFactory(unit=unit), starts_on=dt.date(2024, 1, 1), authority="Appointed"
+    )
+    proposer, s1, member = (MembershipFactory(unit=unit).person for _ in range(3))
+    motion = motion_services.motion_create(unit=unit, proposer=proposer, title="Back the strike", text="We back it.")
+    motion_services.motion_submit(motion_id=motion.pk, actor=proposer)
+    motion_services.motion_second(motion_id=motion.pk, seconder=s1)
+
+    open_ballot = BallotFactory(unit=unit, title="Policy vote")
+    motion_question(open_ballot)
+    MembershipFactory(unit=unit)
+    lifecycle.ballot_open(ballot_id=open_ballot.pk)
+
+    counted = BallotFactory(unit=unit, title="Treasurer election", returning_officer=secretary)
+    q = motion_question(counted)
+    lifecycle.ballot_open(ballot_id=counted.pk)
+    for voter in (proposer, s1, member):
+        vote_cast(ballot_id=counted.pk, voter=voter, answers={q.pk: [option(q, "For").pk]})
+    lifecycle.ballot_close(ballot_id=counted.pk)
+    tallying.ballot_tally(ballot_id=counted.pk)
+    assert Ballot.objects.get(pk=counted.pk).state == Ballot.State.COUNTED
+    scrutineer = MembershipFactory(unit=unit).person
+    counted.scrutineers.add(scrutineer)
+
+    watcher = _as(new_page, live_server, scrutineer)
+    assert [i["kind"] for i in _items(watcher, live_server) if i["kind"] == "scrutinise"] == ["scrutinise"]
+    screenshot(watcher, "me-scrutineer")
+
+    _crawl(_as(new_page, live_server, member), live_server, "member", expect={"vote", "second"})
+    _crawl(
+        _as(new_page, live_server, secretary),
+        live_server,
+        "secretary-and-returning-officer",
+        expect={"rule", "declare", "vote"},
+    )
+    assert not [i for i in _items(watcher, live_server) if i["kind"] == "scrutinise"]  # declared: nothing to scrutinise
