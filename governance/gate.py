@@ -74,7 +74,7 @@ from governance import authority
 from governance.error_codes import AuthorityErrorCode as Code
 from governance.models import Unit
 
-MFA_MESSAGES = {
+MFA_MESSAGES: dict[str, str] = {
     Code.MFA_REQUIRED: "Two-factor authentication is required for this; set it up at /accounts/2fa/.",
     Code.MFA_NOT_VERIFIED: "Two-factor authentication is required for this, and this session or token did not pass "
     "it (it may be from before you set it up): sign in again with your authenticator code, or obtain a new token "
@@ -153,13 +153,14 @@ class Rule:
     group: Group
     mfa_scope: MFAScope
     doing: str
+    code: Code | None = None  # the refusal's code, where clients know the act by its own (else the group's)
 
 
 RULES: dict[Act, Rule] = {
     Act.MANAGE_UNIT: Rule(UNIT_MANAGER, "unit", "do this"),
     Act.LIFT_LOCKOUT: Rule(UNIT_MANAGER, "unit", "unlock this member's account"),
-    Act.SET_UP_BALLOT: Rule(UNIT_MANAGER, "unit", "set up its ballots"),
-    Act.NAME_RETURNING_OFFICER: Rule(UNIT_MANAGER, "ballot", "name a different returning officer"),
+    Act.SET_UP_BALLOT: Rule(UNIT_MANAGER, "unit", "set up its ballots", Code.NOT_BALLOT_MANAGER),
+    Act.NAME_RETURNING_OFFICER: Rule(UNIT_MANAGER, "ballot", "name another returning officer", Code.NOT_BALLOT_MANAGER),
     Act.RUN_BALLOT: Rule(BALLOT_RUNNER, "ballot", "manage this ballot"),
     Act.STOP_BALLOT: Rule(RETURNING_OFFICER_OR_NATIONAL_ADMIN, "ballot", "stop, re-open or re-time a poll"),
     Act.DECLARE: Rule(RETURNING_OFFICER, "ballot", "declare the result"),
@@ -210,7 +211,9 @@ def refusal(user: Any, act: Act, obj: Any, *, doing: str | None = None) -> NotPe
     rule = RULES[act]
     unit, ballot = _scope(obj)
     if not rule.group.test(user, unit, ballot):
-        return NotPermitted(rule.group.code, f"Only {rule.group.who} {unit.name} can {doing or rule.doing}.")
+        return NotPermitted(
+            rule.code or rule.group.code, f"Only {rule.group.who} {unit.name} can {doing or rule.doing}."
+        )
     scope = {"ballot": ballot} if rule.mfa_scope == "ballot" and ballot is not None else {"unit": unit}
     shortfall = authority.mfa_shortfall(user, mfa_verified=current_mfa_verified(), **scope)
     if shortfall is not None:
@@ -228,11 +231,6 @@ def require(user: Any, act: Act, obj: Any, *, doing: str | None = None) -> None:
     refused = refusal(user, act, obj, doing=doing)
     if refused is not None:
         raise refused
-
-
-def may(user: Any, act: Act, obj: Any) -> bool:
-    """Whether ``require`` would pass (for showing or hiding a button)."""
-    return refusal(user, act, obj) is None
 
 
 def is_mfa_refusal(error: Exception) -> bool:
