@@ -32,6 +32,7 @@ from core.audit import audit_record
 from core.emails import outbox_enqueue
 from core.errors import NotPermitted
 from governance import authority
+from governance.gate import Act, require
 from governance.models import Membership, Unit
 
 LOCKED_MESSAGE = (
@@ -121,6 +122,8 @@ def lockout_lift(*, user: User, actor: Any, ip_address: str | None = None) -> in
     units = _units_lifting(user=user, actor=actor)
     if not units and not getattr(actor, "is_superuser", False):
         raise NotPermitted("not_unit_officer", "Only an officer of this member's unit can unlock their account.")
+    for unit in units:  # MFA where any of the member's units that the actor manages demands it
+        require(actor, Act.LIFT_LOCKOUT, unit)
     with transaction.atomic():
         lifted = _in_force(user).update(lifted_at=timezone.now(), lifted_by=actor)
         if lifted:

@@ -27,12 +27,6 @@ def can_manage_ballot(*, user: Any, ballot: Ballot) -> bool:
     return authority.may_run_ballot(user, ballot)
 
 
-def can_change_returning_officer(*, user: Any, ballot: Ballot) -> bool:
-    """Naming a different returning officer is for those who may manage the
-    unit, not for the returning officer alone."""
-    return authority.may_manage_unit(user, ballot.unit)
-
-
 def can_see_ballot(*, user: Any, ballot: Ballot) -> bool:
     """A draft is its officers' work in progress (title, questions and
     candidates may all change), so only those who may run it see it; from

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ballots import publication
 from ballots.models import Ballot, Result
 from ballots.permissions import can_declare
+from ballots.services import declaring
 from ballots.services.declaring import (
     STATEMENT_MAX,
     ballot_declare_confirmed,
@@ -28,10 +29,9 @@ from ballots.services.declaring import (
     scrutineer_add,
     scrutineer_remove,
 )
-from ballots.services.tallying import ballot_tally
-from core.audit import audit_record
 from core.errors import DomainError
 from governance.access import mfa_enforced
+from governance.gate import is_mfa_refusal
 
 NOT_YOURS = "Only this ballot's returning officer can see the provisional result before it is declared."
 
@@ -160,14 +160,13 @@ def ballot_recount(request: HttpRequest, ballot_id: int) -> HttpResponse:
 
 @mfa_enforced(_scope)
 def _recount(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    ballot = _ballot(ballot_id)
-    if ballot.state != Ballot.State.COUNTED:
-        messages.error(request, "Only a counted ballot that is not yet declared can be recounted here.")
+    try:
+        before, after = declaring.ballot_recount(ballot_id=ballot_id, actor=request.user)
+    except DomainError as exc:
+        if is_mfa_refusal(exc):
+            raise
+        messages.error(request, exc.message)
         return redirect("ballots:provisional", ballot_id=ballot_id)
-    before = result_confirmation(ballot=ballot)
-    ballot_tally(ballot_id=ballot_id)
-    after = result_confirmation(ballot=ballot)
-    audit_record(actor=request.user, action="ballot_recounted", obj=ballot, unit=ballot.unit)
     if after == before:
         messages.success(request, "Recounted from the stored papers with the same seed: the result is unchanged.")
     else:
@@ -198,5 +197,7 @@ def _scrutineers(request: HttpRequest, ballot_id: int) -> HttpResponse:
             person = scrutineer_add(ballot=ballot, actor=request.user, email=request.POST.get("email", ""))
             messages.success(request, f"{person} may now read the provisional result.")
     except DomainError as exc:
+        if is_mfa_refusal(exc):
+            raise
         messages.error(request, exc.message)
     return redirect("ballots:provisional", ballot_id=ballot_id)

@@ -32,6 +32,7 @@ from rest_framework import permissions
 from accounts.authentication import request_mfa_verified
 from core.errors import NotPermitted
 from governance import authority
+from governance.gate import MFA_MESSAGES
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 ContextFn = Callable[..., dict[str, Any]]
@@ -41,12 +42,7 @@ MFA_VERIFY_MESSAGE = (
     "This page needs two-factor authentication, and this session signed in without it. "
     "Enter a code from your authenticator app to continue."
 )
-API_MESSAGES = {
-    "mfa_required": "Two-factor authentication is required for this; set it up at /accounts/2fa/.",
-    "mfa_not_verified": "Two-factor authentication is required for this, and this session or token did not pass it "
-    "(it may be from before you set it up): sign in again with your authenticator code, or obtain a new token "
-    "sending your code.",
-}
+API_MESSAGES: dict[str, str] = dict(MFA_MESSAGES)
 
 
 def mfa_shortfall(request: Any, *, unit: Any = None, ballot: Any = None) -> authority.MFAShortfall | None:
@@ -54,7 +50,9 @@ def mfa_shortfall(request: Any, *, unit: Any = None, ballot: Any = None) -> auth
     return authority.mfa_shortfall(request.user, mfa_verified=request_mfa_verified(request), unit=unit, ballot=ballot)
 
 
-def _mfa_redirect(request: HttpRequest, shortfall: authority.MFAShortfall) -> HttpResponse:
+def mfa_redirect(request: HttpRequest, shortfall: str) -> HttpResponse:
+    """Send the person to set up an authenticator (``mfa_required``) or to
+    enter a code (``mfa_not_verified``), then back here."""
     next_query = urlencode({"next": request.get_full_path()})
     if shortfall == "mfa_required":
         messages.warning(request, MFA_SETUP_MESSAGE)
@@ -78,7 +76,7 @@ def mfa_enforced(context: ContextFn | None = None) -> Callable[[View], View]:
             scope = context(request, *args, **kwargs) if context else {}
             shortfall = mfa_shortfall(request, **scope)
             if shortfall is not None:
-                return _mfa_redirect(request, shortfall)
+                return mfa_redirect(request, shortfall)
             return view(request, *args, **kwargs)
 
         return wrapped  # type: ignore[return-value]

@@ -119,6 +119,10 @@ _.ContentSecurityPolicyMiddleware
 _.ApiErrorsAsJsonMiddleware
 _.RequestBodyLimitMiddleware
 
+# governance/middleware.py: settings.MIDDLEWARE names it; Django calls process_exception.
+_.RequestMFAMiddleware
+_.process_exception
+
 # core/models.py: model fields read by the ORM, the admin and templates via strings.
 _.last_error
 _.sent_at

@@ -25,7 +25,6 @@ from ballots.models import Ballot, Question
 from ballots.permissions import can_create_ballot, can_manage_ballot
 from ballots.services import setup
 from core.errors import NotFound, NotPermitted
-from governance.access import mfa_required_or_refuse
 from governance.models import Body, Membership, Office, Unit
 
 REFUSALS: dict[int | str, Any] = {
@@ -48,7 +47,6 @@ def _ballot(ballot_id: int, request: Request) -> Ballot:
             Code.NOT_BALLOT_MANAGER,
             f"Only this ballot's returning officer and officers of {ballot.unit.name} can manage it.",
         )
-    mfa_required_or_refuse(request, unit=ballot.unit, ballot=ballot)
     return ballot
 
 
@@ -109,7 +107,6 @@ class BallotCreateApi(APIView):
             raise NotFound("not_found", "There is no such unit.")
         if not can_create_ballot(user=request.user, unit=unit):
             raise NotPermitted(Code.NOT_BALLOT_MANAGER, f"Only officers of {unit.name} can set up its ballots.")
-        mfa_required_or_refuse(request, unit=unit)
         values["reminder_before"] = dt.timedelta(hours=values.pop("reminder_hours"))
         ballot = setup.ballot_create(unit=unit, actor=request.user, **values)
         return Response(self.BallotCreateOutput(ballot).data, status=201)

@@ -24,11 +24,11 @@ from ballots.error_codes import BallotErrorCode as Code
 from ballots.lock_objects import ballot_for_update
 from ballots.models import Ballot, RollEntry
 from ballots.services.casting import voting_closed_message
-from ballots.services.lifecycle import may_cancel_open
 from ballots.services.notifications import notice_context, notice_key_prefix
 from core.audit import audit_record
 from core.emails import outbox_enqueue_many, outbox_rewrite_pending
-from core.errors import Conflict, DomainError, NotPermitted
+from core.errors import Conflict, DomainError
+from governance.gate import Act, require
 
 CHANGEABLE = {Ballot.State.SCHEDULED, Ballot.State.OPEN}
 MIN_AHEAD = dt.timedelta(minutes=5)
@@ -48,11 +48,7 @@ def ballot_closing_time_change(
     with transaction.atomic():
         ballot = ballot_for_update(ballot_id=ballot_id)
         now = now or timezone.now()
-        if not may_cancel_open(user=actor, ballot=ballot):
-            raise NotPermitted(
-                Code.NOT_RETURNING_OFFICER,
-                "Only the ballot's returning officer or a national administrator may change its closing time.",
-            )
+        require(actor, Act.STOP_BALLOT, ballot, doing="change its closing time")
         if ballot.state not in CHANGEABLE:
             raise Conflict(
                 Code.INVALID_TRANSITION,

@@ -29,6 +29,7 @@ from ballots.models import Ballot, Result
 from core.audit import audit_record
 from core.emails import outbox_enqueue
 from core.errors import DomainError
+from governance.gate import Act, require
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -66,6 +67,7 @@ def ballot_declare_confirmed(*, ballot_id: int, actor: Any, confirmation: str, s
         )
     with transaction.atomic():
         ballot = ballot_for_update(ballot_id=ballot_id)
+        require(actor, Act.DECLARE, ballot)
         if Ballot.objects.filter(pk=ballot.pk, meeting_vote__isnull=False).exists():
             raise DomainError(
                 Code.INVALID_TRANSITION,
@@ -91,6 +93,25 @@ def ballot_declare_confirmed(*, ballot_id: int, actor: Any, confirmation: str, s
         return ballot_declare(ballot_id=ballot.pk, actor=actor)
 
 
+def ballot_recount(*, ballot_id: int, actor: Any) -> tuple[str, str]:
+    """The returning officer orders a recount before declaring: the tally
+    again from the stored papers with the same seed. Returns the result's
+    confirmation line before and after, so the page can say if it changed."""
+    from ballots.services.tallying import ballot_tally
+
+    ballot = Ballot.objects.select_related("unit").get(pk=ballot_id)
+    require(actor, Act.RECOUNT, ballot)
+    if ballot.state != Ballot.State.COUNTED:
+        raise DomainError(
+            Code.INVALID_TRANSITION, "Only a counted ballot that is not yet declared can be recounted.", status=409
+        )
+    before = result_confirmation(ballot=ballot)
+    ballot_tally(ballot_id=ballot_id)
+    after = result_confirmation(ballot=ballot)
+    audit_record(actor=actor, action="ballot_recounted", obj=ballot, unit=ballot.unit)
+    return before, after
+
+
 def is_scrutineer(*, user: Any, ballot: Ballot) -> bool:
     """Whether ``user`` is one of the scrutineers the returning officer named for ``ballot``."""
     return bool(getattr(user, "is_authenticated", False)) and ballot.scrutineers.filter(pk=user.pk).exists()
@@ -99,8 +120,9 @@ def is_scrutineer(*, user: Any, ballot: Ballot) -> bool:
 def scrutineer_add(*, ballot: Ballot, actor: Any, email: str) -> Any:
     """Name a scrutineer (by the e-mail of their account) who may read the provisional result.
 
-    The caller must have checked that ``actor`` is the returning officer.
+    Only the returning officer (the gate, ``Act.NAME_SCRUTINEERS``).
     """
+    require(actor, Act.NAME_SCRUTINEERS, ballot)
     from django.contrib.auth import get_user_model
 
     person = get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
@@ -135,6 +157,7 @@ def scrutineer_invite(*, ballot: Ballot, person: Any) -> None:
 
 
 def scrutineer_remove(*, ballot: Ballot, actor: Any, person_id: int) -> None:
-    """Withdraw a scrutineer's access (the caller checked ``actor`` is the returning officer)."""
+    """Withdraw a scrutineer's access (the returning officer's act)."""
+    require(actor, Act.NAME_SCRUTINEERS, ballot)
     ballot.scrutineers.remove(person_id)
     audit_record(actor=actor, action="ballot_scrutineer_removed", obj=ballot, unit=ballot.unit)

@@ -28,8 +28,9 @@ from ballots.services.notifications import results_enqueue
 from ballots.services.storage import vote_storage_create, vote_storage_flush, vote_storage_seal
 from ballots.services.verifiable_setup import verifiable_open
 from core.audit import audit_record
-from core.errors import Conflict, DomainError, NotPermitted
+from core.errors import Conflict, DomainError
 from governance import authority
+from governance.gate import Act, require
 
 logger = logging.getLogger(__name__)
 S = Ballot.State
@@ -159,6 +160,7 @@ def ballot_declare(*, ballot_id: int, actor: Any = None) -> Ballot:
     downloads answer 503 with Retry-After (``ballots.services.publishing``)."""
     with transaction.atomic():
         ballot = ballot_for_update(ballot_id=ballot_id)
+        require(actor, Act.DECLARE, ballot)
         _declare(ballot, actor)
     return ballot
 
@@ -193,11 +195,8 @@ def ballot_cancel(*, ballot_id: int, actor: Any = None, reason: str = "") -> Bal
     """
     with transaction.atomic():
         ballot = ballot_for_update(ballot_id=ballot_id)
-        if ballot.state == S.OPEN and actor is not None and not may_cancel_open(user=actor, ballot=ballot):
-            raise NotPermitted(
-                Code.NOT_RETURNING_OFFICER,
-                "Only the returning officer (or a national administrator) can cancel a ballot that is open.",
-            )
+        if ballot.state == S.OPEN:
+            require(actor, Act.STOP_BALLOT, ballot, doing="cancel a ballot that is open")
         was_open = ballot.state == S.OPEN
         _transition(ballot, {S.DRAFT, S.NOMINATIONS, S.SCHEDULED, S.OPEN}, S.CANCELLED)
         ballot.save(update_fields=["state"])
@@ -219,11 +218,7 @@ def ballot_reopen(*, ballot_id: int, actor: Any = None, reason: str = "") -> Bal
     reason = reason.strip()
     with transaction.atomic():
         ballot = ballot_for_update(ballot_id=ballot_id)
-        if actor is not None and not may_cancel_open(user=actor, ballot=ballot):
-            raise NotPermitted(
-                Code.NOT_RETURNING_OFFICER,
-                "Only the returning officer (or a national administrator) can re-open a cancelled ballot.",
-            )
+        require(actor, Act.STOP_BALLOT, ballot, doing="re-open a cancelled ballot")
         if not reason:
             raise DomainError(Code.REASON_REQUIRED, "Say why the ballot is re-opened.")
         if ballot.state != S.CANCELLED or ballot.roll_frozen_at is None or ballot.closed_at is not None:

@@ -23,7 +23,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from ballots import permissions
 from ballots.counting.equality import MinimumsGuard
 from ballots.counting.types import CountingError, MinimumGroup
 from ballots.error_codes import BallotErrorCode as Code
@@ -32,9 +31,10 @@ from ballots.models import Ballot, Option, Question
 from ballots.services import lifecycle, nominations
 from ballots.services.verifiable_setup import verifiable_ready_problems
 from core.audit import audit_record
-from core.errors import Conflict, DomainError, NotPermitted
+from core.errors import Conflict, DomainError
 from core.text import plain_name
 from governance import authority
+from governance.gate import Act, require
 from governance.models import Membership, Unit
 from governance.selectors import eligible_memberships
 
@@ -87,11 +87,7 @@ QUESTION_FIELDS = (
 
 
 def _require_manager(actor: Any, ballot: Ballot) -> None:
-    if not permissions.can_manage_ballot(user=actor, ballot=ballot):
-        raise NotPermitted(
-            Code.NOT_BALLOT_MANAGER,
-            f"Only the returning officer and officers of {ballot.unit.name} can change this ballot.",
-        )
+    require(actor, Act.RUN_BALLOT, ballot, doing="change this ballot")
 
 
 def _require_editable(ballot: Ballot) -> None:
@@ -179,8 +175,7 @@ def ballot_create(
     now: dt.datetime | None = None,
 ) -> Ballot:
     """A draft ballot of ``unit``, set up by one of its officers."""
-    if not permissions.can_create_ballot(user=actor, unit=unit):
-        raise NotPermitted(Code.NOT_BALLOT_MANAGER, f"Only officers of {unit.name} can set up its ballots.")
+    require(actor, Act.SET_UP_BALLOT, unit)
     values: dict[str, Any] = {
         "title": plain_name(title, what="The ballot's title", code=Code.INVALID_SCHEDULE),
         "description": description.strip(),
@@ -234,10 +229,7 @@ def ballot_update(*, ballot_id: int, actor: Any, data: Mapping[str, Any], now: d
         if not values["title"]:
             raise DomainError(Code.INVALID_SCHEDULE, "Give the ballot a title.")
         if "returning_officer" in changed:
-            if not permissions.can_change_returning_officer(user=actor, ballot=ballot):
-                raise NotPermitted(
-                    Code.NOT_BALLOT_MANAGER, f"Only officers of {ballot.unit.name} can name another returning officer."
-                )
+            require(actor, Act.NAME_RETURNING_OFFICER, ballot)
             _check_returning_officer(ballot.unit, values["returning_officer"])
         _check_times(values, changed=changed, now=now or timezone.now())
         _check_eligibility(values)

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "governance.middleware.RequestMFAMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.ApiErrorsAsJsonMiddleware",
 ]

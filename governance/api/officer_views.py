@@ -18,7 +18,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance.access import HasRequiredMFA
 from governance.api import serializers as out
 from governance.api.views import ERROR
 from governance.models import Body, GoverningDocument, Holding, Office, Unit
@@ -30,23 +29,14 @@ from governance.services.holdings import holding_appoint, holding_end
 WRITE_ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 
 
-class HasRequiredMFAForUnit(HasRequiredMFA):
-    """MFA as the unit being managed demands it: checked on the unit, not before."""
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        return True
-
-
 class OfficerApi(APIView):
-    permission_classes = [permissions.IsAuthenticated, HasRequiredMFAForUnit]
-
-    def get_mfa_scope(self, obj: Unit) -> dict[str, Any]:
-        return {"unit": obj}
+    permission_classes = [permissions.IsAuthenticated]
 
     def managed_unit(self, request: Request, unit: Unit) -> Unit:
-        """Refuse anyone who may not manage ``unit`` (403), then check MFA on it."""
+        """Refuse at once anyone who may not manage ``unit`` (403, before
+        reading the body); the service's gate (``governance.gate``) decides,
+        MFA included."""
         unit_officer_required(user=request.user, unit=unit)
-        self.check_object_permissions(request, unit)
         return unit
 
 

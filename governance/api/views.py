@@ -299,7 +299,6 @@ class RollImportCreateApi(APIView):
     def post(self, request: Request, slug: str) -> Response:
         unit = get_object_or_404(Unit, slug=slug)
         unit_officer_required(user=request.user, unit=unit)
-        mfa_required_or_refuse(request, unit=unit)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.errors import Conflict, DomainError
 from core.text import plain_name, text_within
+from governance.gate import Act, require
 from governance.models import Body, Holding, Office, Unit
 
 # An authority is a sentence or two: the minute, motion or ballot it rests on.
@@ -88,6 +89,7 @@ def body_create(
     actor: Any = None,
 ) -> Body:
     """Set up a body (committee, reference group, board…) in ``unit``."""
+    require(actor, Act.MANAGE_UNIT, unit)
     data = _check_body_data(
         {
             "name": name,
@@ -113,6 +115,7 @@ def body_update(*, body: Body, data: dict[str, Any], actor: Any = None) -> Body:
     whose mandate has ended is history and is refused (409); so is cutting
     its seats below the people sitting on it now.
     """
+    require(actor, Act.MANAGE_UNIT, body.unit)
     data = _check_body_data(data)
     locked = Body.objects.select_for_update(of=("self",)).select_related("unit").get(pk=body.pk)
     if locked.mandate_ended_at is not None:
@@ -138,6 +141,7 @@ def body_mandate_end(*, body: Body, ends_on: dt.date, actor: Any = None) -> Body
     The body and the holdings stay, for history. Refuses a date in the future
     (that is ``mandate_ends_on``) and one before a current member's term began.
     """
+    require(actor, Act.MANAGE_UNIT, body.unit)
     today = timezone.localdate()
     if ends_on > today:
         raise DomainError("body_mandate_end_future", "A mandate can only be ended today or on a past date.")
@@ -194,6 +198,7 @@ def office_create(
     actor: Any = None,
 ) -> Office:
     """Set up an office (chair, treasurer, a seat on a body) in ``unit``; it starts vacant."""
+    require(actor, Act.MANAGE_UNIT, unit)
     data = _check_office_data(
         {"title": title, "term_months": term_months, "filled_by": filled_by, "seats": seats, "body": body}, unit=unit
     )
@@ -210,6 +215,7 @@ def office_update(*, office: Office, data: dict[str, Any], actor: Any = None) ->
     ``data`` holds only the fields to change (see ``OFFICE_FIELDS``). Seats
     cannot go below the number of current holders (409).
     """
+    require(actor, Act.MANAGE_UNIT, office.unit)
     locked = Office.objects.select_for_update(of=("self",)).select_related("unit").get(pk=office.pk)
     data = _check_office_data(data, unit=locked.unit)
     if "seats" in data:

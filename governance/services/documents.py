@@ -11,6 +11,7 @@ from django.db.models import Max
 from core.audit import audit_record
 from core.errors import Conflict, DomainError
 from core.text import text_within
+from governance.gate import Act, require
 from governance.models import DocumentVersion, GoverningDocument, Unit
 
 # A constitution with its schedules runs to tens of thousands of characters.
@@ -20,6 +21,7 @@ DOCUMENT_TEXT_MAX_CHARS = 200_000
 @transaction.atomic
 def document_create(*, unit: Unit, kind: str, title: str, actor: Any = None) -> GoverningDocument:
     """Create a unit's constitution or standing orders (one of each per unit), with no text yet."""
+    require(actor, Act.MANAGE_UNIT, unit)
     if kind not in GoverningDocument.Kind.values:
         raise DomainError("document_unknown_kind", f"“{kind}” is not a kind of governing document.")
     title = text_within(title, limit=GoverningDocument._meta.get_field("title").max_length or 200, what="The title")
@@ -51,6 +53,7 @@ def document_version_adopt(
     (409), so one motion never silently overwrites another's change. The
     document row is locked so two adoptions get consecutive numbers.
     """
+    require(actor, Act.MANAGE_UNIT, document.unit)
     text_within(text, limit=DOCUMENT_TEXT_MAX_CHARS, what="The text of the new version")
     text_within(authority, limit=2000, what="The authority")
     if not text.strip():

@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.errors import Conflict, DomainError
 from core.text import text_within
+from governance.gate import Act, require
 from governance.models import Body, Holding, Membership, Office, Unit
 from governance.services.bodies import AUTHORITY_MAX_CHARS
 
@@ -42,6 +43,7 @@ def holding_appoint(
     """
     if (office is None) == (body is None):
         raise DomainError("holding_needs_one_seat", "Appoint to exactly one office or body.")
+    require(actor, Act.MANAGE_UNIT, office or body)
     text_within(authority, limit=AUTHORITY_MAX_CHARS, what="The authority")
     if not authority.strip():
         raise DomainError("holding_authority_missing", "Say on whose authority the appointment is made.")
@@ -80,6 +82,7 @@ def holding_end(*, holding: Holding, ends_on: dt.date, actor: Any = None) -> Hol
     ``ends_on`` is today or earlier: a term ended in advance would already
     stop showing as current, so record it on the day.
     """
+    require(actor, Act.MANAGE_UNIT, holding.office or holding.body)
     if ends_on > timezone.localdate():
         raise DomainError("holding_ends_in_future", "A term can only be ended today or on a past date.")
     locked = (

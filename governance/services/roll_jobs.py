@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from governance import roll_csv
+from governance.gate import Act, require
 from governance.models import RollImport, Unit
 from governance.services.roll_import import RollRowsInvalid, roll_import
 
@@ -54,6 +55,7 @@ def roll_import_request(
     Refuses at once a file too large or not UTF-8, so the officer sees that on
     the form; everything else is reported row by row by the import.
     """
+    require(uploaded_by, Act.MANAGE_UNIT, unit, doing="import its roll")
     limit = getattr(settings, "GOVERNANCE_ROLL_MAX_BYTES", 50 * 1024 * 1024)
     if len(data) > limit:
         raise DomainError("roll_file_too_large", f"The file is larger than {limit // (1024 * 1024)} MB.")

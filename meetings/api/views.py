@@ -16,7 +16,6 @@ from rest_framework.views import APIView
 from core import glossary
 from core.api.errors import ERROR, ERRORS
 from core.errors import DomainError
-from governance.access import mfa_required_or_refuse
 from governance.models import Unit
 from meetings import selectors
 from meetings.lock_objects import vote_get
@@ -141,9 +140,6 @@ class MotionRuleApi(APIView):
     def post(self, request: Request, motion_id: int) -> Response:
         data = self.MotionRuleInput(data=request.data)
         data.is_valid(raise_exception=True)
-        motion_unit = Unit.objects.filter(motions__pk=motion_id).first()
-        if motion_unit is not None:
-            mfa_required_or_refuse(request, unit=motion_unit)
         motion = motion_services.motion_rule(motion_id=motion_id, actor=request.user, **data.validated_data)
         return Response(MotionOutput(motion).data)
 
@@ -237,9 +233,6 @@ class AgendaItemCreateApi(APIView):
     def post(self, request: Request, meeting_id: int) -> Response:
         data = self.AgendaItemCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        meeting_unit = Unit.objects.filter(meetings__pk=meeting_id).first()
-        if meeting_unit is not None:
-            mfa_required_or_refuse(request, unit=meeting_unit)
         d = data.validated_data
         item = agenda_item_add(
             meeting_id=meeting_id,

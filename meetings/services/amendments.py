@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
+from governance.gate import Act, require
 from meetings import limits, permissions
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import amendment_for_update, motion_for_update
@@ -159,8 +160,7 @@ def amendment_withdraw(*, amendment_id: int, actor: Any) -> Amendment:
 def amendment_rule_out_of_order(*, amendment_id: int, actor: Any, reason: str) -> Amendment:
     with transaction.atomic():
         amendment = amendment_for_update(amendment_id=amendment_id)
-        if not permissions.is_officer(user=actor, unit=amendment.motion.unit):
-            raise NotPermitted(Code.NOT_AN_OFFICER, "Only an officer can rule on amendments.")
+        require(actor, Act.RULE_ON_MOTION, amendment.motion.unit, doing="rule on amendments")
         reason = limits.long_text(reason, limit=limits.REASON, what="The reason")
         if not reason:
             raise DomainError(Code.REASON_REQUIRED, "Give the reason the amendment is out of order.")

@@ -26,6 +26,7 @@ from core.audit import audit_record
 from core.emails import outbox_enqueue, outbox_enqueue_many
 from core.errors import Conflict, DomainError, NotFound, NotPermitted
 from core.text import text_within
+from governance.gate import Act, require
 from governance.selectors import eligible_memberships
 from meetings import limits, permissions
 from meetings.error_codes import MeetingErrorCode as Code
@@ -168,8 +169,7 @@ def discussion_post_hide(*, post_id: int, actor: Any, reason: str) -> Discussion
     with transaction.atomic():
         post = _post_for_update(post_id)
         motion = Motion.objects.select_related("unit").get(pk=post.motion_id)
-        if not permissions.is_officer(user=actor, unit=motion.unit):
-            raise NotPermitted(Code.NOT_AN_OFFICER, f"Only an officer of {motion.unit.name} can hide posts.")
+        require(actor, Act.HIDE_POST, motion.unit)
         if post.is_hidden:
             raise Conflict(Code.POST_HIDDEN, "This post is already hidden.")
         post.hidden_at = timezone.now()

@@ -10,10 +10,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.audit import audit_record
-from core.errors import Conflict, DomainError, NotPermitted
+from core.errors import Conflict, DomainError
 from core.text import plain_name
+from governance.gate import Act, require
 from governance.models import Body, Unit
-from meetings import limits, permissions
+from meetings import limits
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import (
     agenda_item_for_update,
@@ -36,9 +37,9 @@ def standing_orders_values(orders: Any) -> dict[str, Any]:
     return {name: getattr(orders, name) for name in ORDERS_FIELDS}
 
 
-def require_officer(*, user: Any, unit: Unit, doing: str) -> None:
-    if not permissions.is_officer(user=user, unit=unit):
-        raise NotPermitted(Code.NOT_AN_OFFICER, f"Only an officer of {unit.name} can {doing}.")
+def require_officer(*, user: Any, unit: Unit, doing: str, act: Act = Act.RUN_MEETINGS) -> None:
+    """The gate (``governance.gate``) for an act on a meeting runner's authority, MFA included."""
+    require(user, act, unit, doing=doing)
 
 
 def _transition(meeting: Meeting, allowed: set[str], target: str) -> None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
+from governance.gate import Act, require
 from governance.models import Body, Unit
 from meetings import limits, permissions
 from meetings.error_codes import MeetingErrorCode as Code
@@ -35,8 +36,7 @@ def _require_member(user: Any, unit: Unit, doing: str) -> None:
 
 
 def _require_officer(user: Any, unit: Unit, doing: str) -> None:
-    if not permissions.is_officer(user=user, unit=unit):
-        raise NotPermitted(Code.NOT_AN_OFFICER, f"Only an officer of {unit.name} can {doing}.")
+    require(user, Act.RULE_ON_MOTION, unit, doing=doing)
 
 
 def motion_follow(*, motion: Motion, person: Any) -> None:

@@ -16,6 +16,7 @@ from ballots.counting import Ballot as EnginePaper
 from ballots.counting import CountingError, Election, count
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotFound, NotPermitted
+from governance.gate import Act
 from meetings import limits
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import meeting_get
@@ -46,7 +47,7 @@ def paper_count_create(
     """Set up a paper ballot of the meeting: the names as printed, the
     method and the seats."""
     meeting = meeting_get(meeting_id=meeting_id)
-    require_officer(user=actor, unit=meeting.unit, doing="enter paper ballots")
+    require_officer(user=actor, unit=meeting.unit, doing="enter paper ballots", act=Act.ENTER_PAPERS)
     if meeting.state not in {Meeting.State.IN_PROGRESS, Meeting.State.CLOSED}:
         raise Conflict(Code.NOT_IN_PROGRESS, "Paper ballots are entered once the meeting has started.")
     title = limits.title(title, what="The ballot's title").strip()
@@ -104,7 +105,7 @@ def paper_entry_add(*, count_id: int, actor: Any, marks: dict[int, str]) -> Pape
     """Enter one paper; it counts once a different officer confirms it."""
     with transaction.atomic():
         paper_count = _count_for_update(count_id)
-        require_officer(user=actor, unit=paper_count.meeting.unit, doing="enter paper ballots")
+        require_officer(user=actor, unit=paper_count.meeting.unit, doing="enter paper ballots", act=Act.ENTER_PAPERS)
         if paper_count.state != PaperCount.State.ENTERING:
             raise Conflict(Code.INVALID_TRANSITION, "These papers are counted: no more can be entered.")
         ranking = paper_ranking_clean(paper_count=paper_count, marks=marks)
@@ -116,7 +117,7 @@ def paper_entry_add(*, count_id: int, actor: Any, marks: dict[int, str]) -> Pape
 def _check(entry_id: int, actor: Any) -> tuple[PaperEntry, PaperCount]:
     entry = _entry_for_update(entry_id)
     paper_count = _count_for_update(entry.count_id)
-    require_officer(user=actor, unit=paper_count.meeting.unit, doing="check paper ballots")
+    require_officer(user=actor, unit=paper_count.meeting.unit, doing="check paper ballots", act=Act.ENTER_PAPERS)
     if paper_count.state != PaperCount.State.ENTERING:
         raise Conflict(Code.INVALID_TRANSITION, "These papers are counted already.")
     if entry.confirmed_by_id is not None or entry.rejected:
@@ -151,7 +152,7 @@ def paper_count_run(*, count_id: int, actor: Any) -> PaperCount:
     """Count the confirmed papers with the engine, once none awaits its check."""
     with transaction.atomic():
         paper_count = _count_for_update(count_id)
-        require_officer(user=actor, unit=paper_count.meeting.unit, doing="count paper ballots")
+        require_officer(user=actor, unit=paper_count.meeting.unit, doing="count paper ballots", act=Act.ENTER_PAPERS)
         if paper_count.state != PaperCount.State.ENTERING:
             raise Conflict(Code.INVALID_TRANSITION, "These papers are counted already.")
         entries = paper_count.entries.filter(rejected=False)

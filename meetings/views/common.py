@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from core.errors import DomainError
+from governance.gate import is_mfa_refusal
 from governance.models import Unit
 
 
@@ -23,6 +24,8 @@ def act(request: HttpRequest, action: Callable[[], Any], *, success: str, back: 
     try:
         action()
     except DomainError as exc:
+        if is_mfa_refusal(exc):
+            raise  # governance.middleware sends them to set up or pass MFA
         messages.error(request, exc.message)
     else:
         if success:

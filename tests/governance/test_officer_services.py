@@ -23,7 +23,8 @@ def _code(exc: pytest.ExceptionInfo[DomainError]) -> tuple[str, int]:
 
 
 def test_body_create_update_and_audit() -> None:
-    unit, actor = UnitFactory(), UserFactory()
+    unit = UnitFactory()
+    actor = HoldingFactory(office=OfficeFactory(unit=unit)).person  # the gate: an officer of the unit
     body = body_create(
         unit=unit,
         name="  Branch committee ",

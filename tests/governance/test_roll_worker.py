@@ -7,7 +7,7 @@ import pytest
 from governance.models import Membership, RollImport
 from governance.services.roll_jobs import roll_import_request
 from tests.conftest import wait_until
-from tests.factories import UnitFactory, UserFactory
+from tests.factories import HoldingFactory, OfficeFactory, UnitFactory
 from tests.governance.conftest import person_row, roll_csv
 
 pytestmark = [pytest.mark.integration]
@@ -18,9 +18,10 @@ def test_worker_imports_an_uploaded_roll(celery_processes, monkeypatch: pytest.M
 
     monkeypatch.setattr(app.conf, "task_always_eager", False)
     unit = UnitFactory(slug="stockport")
+    officer = HoldingFactory(office=OfficeFactory(unit=unit)).person  # the gate: an officer uploads
     celery_processes.start_worker()
     job = roll_import_request(
-        unit=unit, uploaded_by=UserFactory(), filename="roll.csv", data=roll_csv([person_row(i) for i in range(500)])
+        unit=unit, uploaded_by=officer, filename="roll.csv", data=roll_csv([person_row(i) for i in range(500)])
     )  # autocommit: the task is queued at once
 
     def finished() -> RollImport | None:

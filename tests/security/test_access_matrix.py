@@ -331,3 +331,320 @@ def test_no_authority_passes_without_mfa_where_the_unit_demands_it(demo: Demo) -
     figure = f"{len(officer_rows)} officer requests × {len(authorities)} authorities = {checked} checks"
     print(f"\nMFA: {figure}, {len(bypasses)} bypasses")  # noqa: T201
     assert not bypasses, "\n".join(bypasses)
+
+
+# --- The MFA column, generated from the URL conf ------------------------------
+#
+# Every URL pattern that accepts a state-changing method (POST, PUT, PATCH,
+# DELETE; a function view without a method decorator accepts them all) has a
+# row below, or a reasoned entry in ALLOWED_WITHOUT_AUTHORITY. Each row is an
+# act on someone's authority in Stockport, which demands MFA of its officers:
+# its secretary, with no authenticator, must be refused on every one (a page
+# sends them to set MFA up, or answers 403; the API answers 403 with an MFA
+# code), with a session and, for the API, with a token too.
+
+
+@dataclass
+class ActRow:
+    route: str  # the pattern as django.urls.get_resolver() spells it
+    method: str
+    path: Callable[[dict[str, Any]], str]
+    data: Callable[[dict[str, Any]], Any] = lambda o: {}
+    api: bool = True
+
+
+def _ballot_json(o: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "unit": o["slug"],
+        "title": "Delegates to conference",
+        "returning_officer": "secretary@example.org",
+        "opens_at": (timezone.now() + dt.timedelta(days=10)).isoformat(),
+        "closes_at": (timezone.now() + dt.timedelta(days=12)).isoformat(),
+    }
+
+
+def _soon() -> str:
+    return (timezone.localtime() + dt.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
+
+
+ACT_ROWS = [
+    # governance: the roll, offices, bodies, documents (unit manager)
+    ActRow("api/governance/units/<slug:slug>/roll-imports/", "post", lambda o: f"/api/governance/units/{o['slug']}/roll-imports/", lambda o: {"file": _csv(), "dry_run": "true"}),
+    ActRow("api/governance/units/<slug:slug>/bodies/", "post", lambda o: f"/api/governance/units/{o['slug']}/bodies/", lambda o: {"name": "Youth committee", "kind": "committee", "seats": 5, "mandate": "appointed", "mandate_authority": "AGM"}),
+    ActRow("api/governance/units/<slug:slug>/offices/", "post", lambda o: f"/api/governance/units/{o['slug']}/offices/", lambda o: {"title": "Youth officer"}),
+    ActRow("api/governance/units/<slug:slug>/documents/", "post", lambda o: f"/api/governance/units/{o['slug']}/documents/", lambda o: {"kind": "standing_orders", "title": "Standing orders"}),
+    ActRow("api/governance/bodies/<int:body_id>/", "patch", lambda o: f"/api/governance/bodies/{o['body'].pk}/", lambda o: {"seats": 7}),
+    ActRow("api/governance/bodies/<int:body_id>/end-mandate/", "post", lambda o: f"/api/governance/bodies/{o['body'].pk}/end-mandate/", lambda o: {"ends_on": timezone.localdate().isoformat()}),
+    ActRow("api/governance/bodies/<int:body_id>/holdings/", "post", lambda o: f"/api/governance/bodies/{o['body'].pk}/holdings/", lambda o: {"person": o["member"].pk, "starts_on": timezone.localdate().isoformat(), "authority": "AGM"}),
+    ActRow("api/governance/offices/<int:office_id>/", "patch", lambda o: f"/api/governance/offices/{o['office'].pk}/", lambda o: {"term_months": 24}),
+    ActRow("api/governance/offices/<int:office_id>/holdings/", "post", lambda o: f"/api/governance/offices/{o['office'].pk}/holdings/", lambda o: {"person": o["member"].pk, "starts_on": timezone.localdate().isoformat(), "authority": "AGM"}),
+    ActRow("api/governance/holdings/<int:holding_id>/end/", "post", lambda o: f"/api/governance/holdings/{o['holding'].pk}/end/", lambda o: {"ends_on": timezone.localdate().isoformat()}),
+    ActRow("api/governance/documents/<int:document_id>/versions/", "post", lambda o: f"/api/governance/documents/{o['document'].pk}/versions/", lambda o: {"text": "New text.", "adopted_on": timezone.localdate().isoformat(), "authority": "AGM"}),
+    ActRow("units/<slug:slug>/roll/", "post", lambda o: f"/units/{o['slug']}/roll/", lambda o: {"file": _csv(), "dry_run": "on"}, api=False),
+    ActRow("units/<slug:slug>/manage/bodies/new/", "post", lambda o: f"/units/{o['slug']}/manage/bodies/new/", lambda o: {"name": "Youth committee", "kind": "committee", "seats": 5}, api=False),
+    ActRow("units/<slug:slug>/manage/bodies/<int:body_id>/", "post", lambda o: f"/units/{o['slug']}/manage/bodies/{o['body'].pk}/", lambda o: {"seats": 7}, api=False),
+    ActRow("units/<slug:slug>/manage/bodies/<int:body_id>/appoint/", "post", lambda o: f"/units/{o['slug']}/manage/bodies/{o['body'].pk}/appoint/", api=False),
+    ActRow("units/<slug:slug>/manage/bodies/<int:body_id>/end-mandate/", "post", lambda o: f"/units/{o['slug']}/manage/bodies/{o['body'].pk}/end-mandate/", api=False),
+    ActRow("units/<slug:slug>/manage/offices/new/", "post", lambda o: f"/units/{o['slug']}/manage/offices/new/", lambda o: {"title": "Youth officer"}, api=False),
+    ActRow("units/<slug:slug>/manage/offices/<int:office_id>/", "post", lambda o: f"/units/{o['slug']}/manage/offices/{o['office'].pk}/", api=False),
+    ActRow("units/<slug:slug>/manage/offices/<int:office_id>/appoint/", "post", lambda o: f"/units/{o['slug']}/manage/offices/{o['office'].pk}/appoint/", api=False),
+    ActRow("units/<slug:slug>/manage/holdings/<int:holding_id>/end/", "post", lambda o: f"/units/{o['slug']}/manage/holdings/{o['holding'].pk}/end/", api=False),
+    ActRow("units/<slug:slug>/manage/documents/new/", "post", lambda o: f"/units/{o['slug']}/manage/documents/new/", api=False),
+    ActRow("units/<slug:slug>/manage/documents/<int:document_id>/", "post", lambda o: f"/units/{o['slug']}/manage/documents/{o['document'].pk}/", api=False),
+    # accounts: lifting a member's lockout (unit manager)
+    ActRow("api/accounts/people/<int:person_id>/lockout/lift/", "post", lambda o: f"/api/accounts/people/{o['member'].pk}/lockout/lift/"),
+    # meetings: motions, posts, meetings, minutes, delegates, paper ballots (meeting runner)
+    ActRow("api/meetings/motions/<int:motion_id>/rule/", "post", lambda o: f"/api/meetings/motions/{o['submitted'].pk}/rule/", lambda o: {"in_order": False, "reason": "No."}),
+    ActRow("api/meetings/discussion/<int:post_id>/hide/", "post", lambda o: f"/api/meetings/discussion/{o['post'].pk}/hide/", lambda o: {"reason": "Off topic."}),
+    ActRow("api/meetings/<int:meeting_id>/agenda/", "post", lambda o: f"/api/meetings/{o['agm'].pk}/agenda/", lambda o: {"kind": "aob", "title": "X"}),
+    ActRow("api/meetings/paper/<int:count_id>/papers/", "post", lambda o: f"/api/meetings/paper/{o['count'].pk}/papers/", lambda o: {"marks": ["1", "2", ""]}),
+    ActRow("api/meetings/paper/<int:count_id>/count/", "post", lambda o: f"/api/meetings/paper/{o['count'].pk}/count/"),
+    ActRow("api/meetings/paper/entries/<int:entry_id>/check/", "post", lambda o: f"/api/meetings/paper/entries/{o['entry'].pk}/check/", lambda o: {"matches": True}),
+    ActRow("meetings/motions/<int:motion_id>/<slug:action>/", "post", lambda o: f"/meetings/motions/{o['submitted'].pk}/rule-out-of-order/", lambda o: {"reason": "No."}, api=False),
+    ActRow("meetings/amendments/<int:amendment_id>/<slug:action>/", "post", lambda o: f"/meetings/amendments/{o['amendment'].pk}/rule-out-of-order/", lambda o: {"reason": "No."}, api=False),
+    ActRow("meetings/discussion/posts/<int:post_id>/hide/", "post", lambda o: f"/meetings/discussion/posts/{o['post'].pk}/hide/", lambda o: {"reason": "Off topic."}, api=False),
+    ActRow("meetings/schedule/<slug:unit_slug>/", "post", lambda o: f"/meetings/schedule/{o['slug']}/", lambda o: {"kind": "general", "title": "Branch meeting", "starts_at": _soon(), "location": "Hall"}, api=False),
+    ActRow("meetings/<int:meeting_id>/console/<slug:action>/", "post", lambda o: f"/meetings/{o['agm'].pk}/console/code-rotate/", api=False),
+    ActRow("meetings/<int:meeting_id>/minutes/", "post", lambda o: f"/meetings/{o['past'].pk}/minutes/", lambda o: {"text": "Minutes.", "base_version": 0}, api=False),
+    ActRow("meetings/<int:meeting_id>/minutes/preview/", "post", lambda o: f"/meetings/{o['past'].pk}/minutes/preview/", lambda o: {"text": "**x**"}, api=False),
+    ActRow("meetings/<int:meeting_id>/delegates/", "post", lambda o: f"/meetings/{o['agm'].pk}/delegates/", api=False),
+    ActRow("meetings/<int:meeting_id>/paper/", "post", lambda o: f"/meetings/{o['past'].pk}/paper/", lambda o: {"title": "Delegate", "method": "irv", "seats": 1, "candidates": "A\nB"}, api=False),
+    ActRow("meetings/<int:meeting_id>/paper/hands/", "post", lambda o: f"/meetings/{o['past'].pk}/paper/hands/", api=False),
+    ActRow("meetings/paper/<int:count_id>/", "post", lambda o: f"/meetings/paper/{o['count'].pk}/", lambda o: {"mark_0": "1", "mark_1": "2"}, api=False),
+    ActRow("meetings/paper/<int:count_id>/count/", "post", lambda o: f"/meetings/paper/{o['count'].pk}/count/", api=False),
+    ActRow("meetings/paper/entries/<int:entry_id>/<slug:action>/", "post", lambda o: f"/meetings/paper/entries/{o['entry'].pk}/confirm/", api=False),
+    # ballots: set-up and lifecycle (ballot runner), declaring (returning officer)
+    ActRow("api/ballots/create/", "post", lambda o: "/api/ballots/create/", _ballot_json),
+    ActRow("api/ballots/<int:ballot_id>/questions/", "post", lambda o: f"/api/ballots/{o['draft_ballot'].pk}/questions/", lambda o: {"kind": "motion", "title": "Shall we?"}),
+    ActRow("api/ballots/<int:ballot_id>/questions/<int:question_id>/options/", "post", lambda o: f"/api/ballots/{o['draft_ballot'].pk}/questions/{o['question'].pk}/options/", lambda o: {"name": "Candidate"}),
+    ActRow("api/ballots/<int:ballot_id>/schedule/", "post", lambda o: f"/api/ballots/{o['draft_ballot'].pk}/schedule/"),
+    ActRow("api/ballots/<int:ballot_id>/cancel/", "post", lambda o: f"/api/ballots/{o['draft_ballot'].pk}/cancel/", lambda o: {"reason": "Test."}),
+    ActRow("api/ballots/<int:ballot_id>/reopen/", "post", lambda o: f"/api/ballots/{o['ballot'].pk}/reopen/", lambda o: {"reason": "Test."}),
+    ActRow("ballots/new/<slug:unit_slug>/", "post", lambda o: f"/ballots/new/{o['slug']}/", api=False),
+    ActRow("ballots/<int:ballot_id>/manage/edit/", "post", lambda o: f"/ballots/{o['draft_ballot'].pk}/manage/edit/", api=False),
+    ActRow("ballots/<int:ballot_id>/manage/questions/", "post", lambda o: f"/ballots/{o['draft_ballot'].pk}/manage/questions/", api=False),
+    ActRow("ballots/<int:ballot_id>/manage/questions/<int:question_id>/", "post", lambda o: f"/ballots/{o['draft_ballot'].pk}/manage/questions/{o['question'].pk}/", api=False),
+    ActRow("ballots/<int:ballot_id>/manage/questions/<int:question_id>/remove/", "post", lambda o: f"/ballots/{o['draft_ballot'].pk}/manage/questions/{o['question'].pk}/remove/", api=False),
+    ActRow("ballots/<int:ballot_id>/manage/questions/<int:question_id>/options/", "post", lambda o: f"/ballots/{o['draft_ballot'].pk}/manage/questions/{o['question'].pk}/options/", api=False),
+    ActRow("ballots/<int:ballot_id>/manage/options/<int:option_id>/withdraw/", "post", lambda o: f"/ballots/{o['ballot'].pk}/manage/options/{o['option'].pk}/withdraw/", api=False),
+    ActRow("ballots/<int:ballot_id>/manage/cancel/", "post", lambda o: f"/ballots/{o['ballot'].pk}/manage/cancel/", lambda o: {"reason": "Test."}, api=False),
+    ActRow("ballots/<int:ballot_id>/manage/reopen/", "post", lambda o: f"/ballots/{o['ballot'].pk}/manage/reopen/", lambda o: {"reason": "Test."}, api=False),
+    ActRow("ballots/<int:ballot_id>/manage/closing-time/", "post", lambda o: f"/ballots/{o['ballot'].pk}/manage/closing-time/", api=False),
+    ActRow("ballots/<int:ballot_id>/manage/step/<slug:step>/", "post", lambda o: f"/ballots/{o['draft_ballot'].pk}/manage/step/schedule/", api=False),
+    ActRow("ballots/<int:ballot_id>/provisional/recount/", "post", lambda o: f"/ballots/{o['ballot'].pk}/provisional/recount/", api=False),
+    ActRow("ballots/<int:ballot_id>/provisional/scrutineers/", "post", lambda o: f"/ballots/{o['ballot'].pk}/provisional/scrutineers/", lambda o: {"email": o["member"].email}, api=False),
+    ActRow("ballots/<int:ballot_id>/declare/", "post", lambda o: f"/ballots/{o['ballot'].pk}/declare/", api=False),
+]  # fmt: skip
+
+# State-changing endpoints that act on nobody's authority, each with why.
+SELF = "a person acting for themselves (their own rules, e.g. on the roll or checked in, are the service's)"
+ALLOWED_WITHOUT_AUTHORITY = {
+    "accounts/": "allauth's sign-in, sign-up, password, e-mail and MFA pages: the person's own account",
+    "admin/": "the Django admin: read-only for records that change through services (core.admin_readonly), "
+    "staff model permissions for the rest; gives no network authority",
+    "api/accounts/token/": "issuing or revoking one's own API token (with a code where MFA is on)",
+    "api/accounts/me/": SELF,
+    "me/": "the member's own page, preferences, claim and unsubscribe links; the audit log pages are GET only",
+    "units/me/remove/": SELF,
+    "api/ballots/<int:ballot_id>/votes/": "the vote cast by the voter themselves, on the roll: " + SELF,
+    "api/ballots/<int:ballot_id>/receipt/email/": SELF,
+    "ballots/<int:ballot_id>/": "the vote cast by the voter themselves: " + SELF,
+    "ballots/<int:ballot_id>/receipt/": "checking a receipt: reads only",
+    "ballots/<int:ballot_id>/receipt/email/": SELF,
+    "ballots/<int:ballot_id>/nominations/": "nominating, seconding, accepting: members of the unit, " + SELF,
+    "api/meetings/motions/": "proposing a motion: " + SELF,
+    "api/meetings/motions/<int:motion_id>/second/": SELF,
+    "api/meetings/motions/<int:motion_id>/discussion/": "posting: " + SELF,
+    "api/meetings/discussion/<int:post_id>/": "the author editing their own post: " + SELF,
+    "api/meetings/motions/<int:motion_id>/amendments/": SELF,
+    "api/meetings/amendments/<int:amendment_id>/second/": SELF,
+    "api/meetings/<int:meeting_id>/check-in/": "checking oneself in with the room code: " + SELF,
+    "api/meetings/votes/<int:vote_id>/cast/": SELF,
+    "api/meetings/<int:meeting_id>/proxy/": "appointing or revoking one's own proxy: " + SELF,
+    "api/meetings/votes/<int:vote_id>/proxy-cast/": "casting the vote one holds as proxy: " + SELF,
+    "meetings/motions/new/<slug:unit_slug>/": SELF,
+    "meetings/motions/<int:motion_id>/amend/": SELF,
+    "meetings/discussion/motions/<int:motion_id>/": SELF,
+    "meetings/discussion/motions/<int:motion_id>/email/": SELF,
+    "meetings/discussion/posts/<int:post_id>/edit/": SELF,
+    "meetings/requisitions/<slug:unit_slug>/": "members requisitioning a meeting: " + SELF,
+    "meetings/requisition/<int:requisition_id>/sign/": SELF,
+    "meetings/votes/<int:vote_id>/cast/": SELF,
+    "meetings/<int:meeting_id>/check-in/": SELF,
+    "meetings/<int:meeting_id>/speak/": SELF,
+    "meetings/<int:meeting_id>/speak/<int:request_id>/withdraw/": "withdrawing one's own request ("
+    "withdrawing another's passes the gate's RUN_MEETINGS in the service)",
+    "meetings/<int:meeting_id>/check-out/": "checking oneself out (checking another out passes the gate)",
+    "meetings/<int:meeting_id>/proxy/": SELF,
+    "meetings/<int:meeting_id>/proxy/revoke/": SELF,
+    "meetings/votes/<int:vote_id>/proxy-cast/": SELF,
+    # Function views with no method decorator: they read only (a GET never writes).
+    "": "the home page: reads only",
+    "healthz": "the health check: reads only",
+    "units/": "the network's page: reads only",
+    "units/me/memberships/": "reads only",
+    "units/me/data.json": "reads only",
+    "units/<slug:slug>/": "reads only",
+    "units/<slug:slug>/bodies/<int:body_id>/": "reads only",
+    "units/<slug:slug>/offices/<int:office_id>/": "reads only",
+    "units/<slug:slug>/documents/<int:document_id>/": "reads only",
+    "units/<slug:slug>/roll/export.csv": "reads only (unit managers)",
+    "units/<slug:slug>/roll/imports/<int:import_id>/": "reads only (unit managers)",
+    "meetings/": "reads only",
+    "meetings/motions/": "reads only",
+    "meetings/motions/<int:motion_id>/": "reads only",
+    "meetings/<int:meeting_id>/": "reads only",
+    "meetings/<int:meeting_id>/live.json": "reads only",
+    "meetings/<int:meeting_id>/console/": "reads only (the console's buttons post to console/<action>/)",
+    "ballots/": "reads only",
+    "ballots/<int:ballot_id>/result/": "reads only",
+}
+STATE_CHANGING = {"post", "put", "patch", "delete"}
+
+
+def _patterns(resolver: Any, prefix: str = "") -> Any:
+    from django.urls import URLResolver
+
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _patterns(pattern, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern), pattern.callback
+
+
+def _accepted_methods(callback: Any) -> set[str]:
+    """The state-changing methods a view accepts: a class view's handlers,
+    or a function view's ``require_http_methods`` list (all of them if it
+    has none)."""
+    view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    if view_class is not None:
+        return {m for m in STATE_CHANGING if hasattr(view_class, m)}
+    function = callback
+    while function is not None:
+        for cell in function.__closure__ or ():
+            try:
+                value = cell.cell_contents
+            except ValueError:
+                continue
+            if isinstance(value, list | tuple) and value and all(isinstance(m, str) and m.isupper() for m in value):
+                return {m.lower() for m in value} & STATE_CHANGING
+        function = getattr(function, "__wrapped__", None)
+    return set(STATE_CHANGING)
+
+
+def _allowed_without_authority(route: str) -> bool:
+    return route in ALLOWED_WITHOUT_AUTHORITY or any(
+        route.startswith(prefix) for prefix in ("accounts/", "admin/", "me/")
+    )
+
+
+def test_every_state_changing_endpoint_has_a_row() -> None:
+    """Walks the URL conf: a new endpoint that changes state fails here until
+    it has a row in ACT_ROWS (and so is checked for MFA) or a reason in
+    ALLOWED_WITHOUT_AUTHORITY."""
+    from django.urls import get_resolver
+
+    rows = {row.route for row in ACT_ROWS}
+    missing = []
+    seen = 0
+    for route, callback in _patterns(get_resolver()):
+        if not _accepted_methods(callback):
+            continue
+        seen += 1
+        if route not in rows and not _allowed_without_authority(route):
+            missing.append(route)
+    stale = rows - {route for route, _ in _patterns(get_resolver())}
+    print(f"\nURL conf: {seen} state-changing patterns, {len(rows)} rows, {len(missing)} without a row")  # noqa: T201
+    assert not missing, "state-changing endpoints with no row in the access matrix:\n" + "\n".join(missing)
+    assert not stale, f"rows for routes that no longer exist: {stale}"
+
+
+def _act_objects(demo: Demo) -> dict[str, Any]:
+    from accounts.models import AccountLockout
+    from ballots.services.setup import ballot_create, option_add, question_add
+    from governance.models import GoverningDocument
+    from meetings.models import Amendment, DiscussionPost
+    from meetings.services.paper import paper_count_create, paper_entry_add
+
+    objects = _objects(demo)
+    past = objects["past"]
+    count = paper_count_create(
+        meeting_id=past.pk, actor=demo.secretary, title="Delegate", method="irv", seats=1, candidates=["A", "B", "C"]
+    )
+    entry = paper_entry_add(count_id=count.pk, actor=demo.secretary, marks={0: "1", 1: "2"})
+    draft_ballot = ballot_create(
+        unit=demo.stockport,
+        actor=demo.secretary,
+        title="A draft",
+        returning_officer=demo.secretary,
+        opens_at=timezone.now() + dt.timedelta(days=10),
+        closes_at=timezone.now() + dt.timedelta(days=12),
+    )
+    question = question_add(
+        ballot_id=draft_ballot.pk, actor=demo.secretary, kind="election", title="Delegate", method="irv", seats=1
+    )
+    option_add(ballot_id=draft_ballot.pk, question_id=question.pk, actor=demo.secretary, label="Someone")
+    AccountLockout.objects.filter(user=demo.member).delete()
+    return objects | {
+        "count": count,
+        "entry": entry,
+        "post": DiscussionPost.objects.filter(motion__unit=demo.stockport).order_by("pk").first(),
+        "amendment": Amendment.objects.filter(motion__unit=demo.stockport).order_by("pk").first(),
+        "document": GoverningDocument.objects.filter(unit=demo.stockport).first(),
+        "holding": Holding.objects.filter(office__unit=demo.stockport, person=demo.chair).first(),
+        "member": demo.member,
+        "draft_ballot": draft_ballot,
+        "question": question,
+        "option": demo.open_ballot.questions.first().options.first(),  # type: ignore[union-attr]
+    }
+
+
+MFA_CODES = {"mfa_required", "mfa_not_verified"}
+
+
+def _refused_for_mfa(response: Any, *, api: bool) -> bool:
+    if api:
+        return response.status_code == 403 and response.json().get("code") in MFA_CODES
+    if response.status_code == 403:
+        return True
+    return response.status_code == 302 and "/accounts/2fa/" in response.get("Location", "")
+
+
+def _send(client: Any, row: ActRow, objects: dict[str, Any]) -> Any:
+    data = row.data(objects)
+    send = getattr(client, row.method)
+    if row.api and not any(hasattr(v, "read") for v in data.values()):
+        return send(row.path(objects), data, format="json")
+    return send(row.path(objects), data)
+
+
+def test_no_state_changing_act_without_mfa_where_the_unit_demands_it(demo: Demo) -> None:
+    """The MFA column: Stockport demands MFA of its officers; its secretary
+    (who may do every one of these acts there) has no authenticator. Every
+    row is refused: web with a session, API with a session and with a token."""
+    objects = _act_objects(demo)
+    UnitAccessPolicy.objects.create(unit=demo.stockport, officers_require_mfa=True)
+    officer = demo.secretary
+    assert not roles_mfa_enabled(officer)
+    token = demo.token(officer)
+    bypasses: list[str] = []
+    checked = 0
+    for row in ACT_ROWS:
+        if row.api:
+            session: Any = APIClient()
+            session.force_login(officer)
+            by_token: Any = APIClient()
+            by_token.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+            clients = {"session": session, "token": by_token}
+        else:
+            web = Client()
+            web.force_login(officer)
+            clients = {"session": web}
+        for how, client in clients.items():
+            response = _send(client, row, objects)
+            checked += 1
+            if not _refused_for_mfa(response, api=row.api):
+                body = response.content[:200] if response.status_code != 302 else response.get("Location")
+                bypasses.append(f"{row.method.upper()} {row.route} ({how}): {response.status_code} {body!r}")
+    print(f"\nMFA column: {len(ACT_ROWS)} rows, {checked} requests, {len(bypasses)} not refused")  # noqa: T201
+    assert not bypasses, "\n".join(bypasses)
