@@ -29,7 +29,6 @@ from typing import Any
 
 from django.db import transaction
 
-from ballots import permissions
 from ballots.error_codes import BallotErrorCode as Code
 from ballots.error_codes_verifiable import VerifiableErrorCode as VCode
 from ballots.lock_objects import ballot_for_update
@@ -41,6 +40,7 @@ from ballots.verifiable.group import group_named
 from core.audit import audit_record
 from core.emails import outbox_enqueue
 from core.errors import Conflict, DomainError, NotFound, NotPermitted
+from governance.gate import Act, require
 
 S = Ballot.State
 M = Question.Method
@@ -98,8 +98,7 @@ def verifiable_enable(
             raise DomainError(VCode.INVALID_CREDENTIALS, f"The public credentials are not usable: {error}") from None
     with transaction.atomic():
         ballot = ballot_for_update(ballot_id=ballot_id)
-        if not permissions.can_manage_ballot(user=actor, ballot=ballot):
-            raise NotPermitted(Code.NOT_BALLOT_MANAGER, "Only the returning officer and the unit's officers can.")
+        require(actor, Act.RUN_BALLOT, ballot, doing="choose how this ballot is run")
         if ballot.state not in SETUP_STATES:
             raise Conflict(Code.NOT_EDITABLE, "The mode of a ballot is chosen while it is being set up.")
         if VerifiableElection.objects.filter(ballot=ballot).exists():

@@ -34,7 +34,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
-from ballots import permissions
 from ballots.error_codes import BallotErrorCode as Code
 from ballots.error_codes_verifiable import VerifiableErrorCode as VCode
 from ballots.lock_objects import ballot_for_update
@@ -58,6 +57,7 @@ from ballots.verifiable.trustees import read_trustees
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
 from core.models import OutboxEmail
+from governance.gate import Act, require
 
 S = Ballot.State
 SERVER_OWNER = 0
@@ -171,9 +171,9 @@ def verifiable_shuffle_upload(*, ballot_id: int, actor: Any, shuffle_text: str) 
 def verifiable_shuffles_end(*, ballot_id: int, actor: Any) -> VerifiableElection:
     """The returning officer ends the shuffles (trustees who have not shuffled will not); decryption starts."""
     with transaction.atomic():
+        # Authority first: who may not act learns nothing of the ballot's stage.
+        require(actor, Act.RUN_BALLOT, ballot_for_update(ballot_id=ballot_id), doing="end the shuffles")
         ballot, election = _locked(ballot_id)
-        if not permissions.can_manage_ballot(user=actor, ballot=ballot):
-            raise NotPermitted(Code.NOT_BALLOT_MANAGER, "Only the returning officer and the unit's officers can.")
         if election.shuffles_ended or not election.shuffle_rows.exists():
             raise Conflict(VCode.NOT_SHUFFLING, "There are no shuffles to end.")
         election.shuffles_ended = True

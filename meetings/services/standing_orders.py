@@ -11,6 +11,7 @@ from django.db import transaction
 
 from core.audit import audit_record
 from core.errors import DomainError
+from governance.gate import Act
 from governance.models import Unit
 from meetings import limits
 from meetings.models import StandingOrders, StandingOrdersVersion
@@ -32,7 +33,7 @@ def standing_orders_update(*, unit: Unit, actor: Any, values: dict[str, Any], no
         raise DomainError("invalid", f"No such standing order: {', '.join(sorted(unknown))}.")
     note = limits.title(note, what="The note on this change")
     with transaction.atomic():
-        require_officer(user=actor, unit=unit, doing="change the standing orders")
+        require_officer(user=actor, unit=unit, doing="change the standing orders", act=Act.MANAGE_UNIT)
         StandingOrders.objects.get_or_create(unit=unit)
         orders = StandingOrders.objects.select_for_update().get(unit=unit)
         before = standing_orders_values(orders)

@@ -402,6 +402,7 @@ ACT_ROWS = [
     ActRow("api/meetings/paper/entries/<int:entry_id>/check/", "post", lambda o: f"/api/meetings/paper/entries/{o['entry'].pk}/check/", lambda o: {"matches": True}),
     ActRow("meetings/motions/<int:motion_id>/<slug:action>/", "post", lambda o: f"/meetings/motions/{o['submitted'].pk}/rule-out-of-order/", lambda o: {"reason": "No."}, api=False),
     ActRow("meetings/amendments/<int:amendment_id>/<slug:action>/", "post", lambda o: f"/meetings/amendments/{o['amendment'].pk}/rule-out-of-order/", lambda o: {"reason": "No."}, api=False),
+    ActRow("meetings/standing-orders/<slug:unit_slug>/", "post", lambda o: f"/meetings/standing-orders/{o['slug']}/", lambda o: {"quorum": 5}, api=False),
     ActRow("meetings/discussion/posts/<int:post_id>/hide/", "post", lambda o: f"/meetings/discussion/posts/{o['post'].pk}/hide/", lambda o: {"reason": "Off topic."}, api=False),
     ActRow("meetings/schedule/<slug:unit_slug>/", "post", lambda o: f"/meetings/schedule/{o['slug']}/", lambda o: {"kind": "general", "title": "Branch meeting", "starts_at": _soon(), "location": "Hall"}, api=False),
     ActRow("meetings/<int:meeting_id>/console/<slug:action>/", "post", lambda o: f"/meetings/{o['agm'].pk}/console/code-rotate/", api=False),
@@ -415,6 +416,8 @@ ACT_ROWS = [
     ActRow("meetings/paper/entries/<int:entry_id>/<slug:action>/", "post", lambda o: f"/meetings/paper/entries/{o['entry'].pk}/confirm/", api=False),
     # ballots: set-up and lifecycle (ballot runner), declaring (returning officer)
     ActRow("api/ballots/create/", "post", lambda o: "/api/ballots/create/", _ballot_json),
+    ActRow("api/ballots/<int:ballot_id>/verifiable/enable/", "post", lambda o: f"/api/ballots/{o['draft_ballot'].pk}/verifiable/enable/", lambda o: {"trustees": ["secretary@example.org"]}),
+    ActRow("api/ballots/<int:ballot_id>/verifiable/shuffles/end/", "post", lambda o: f"/api/ballots/{o['ballot'].pk}/verifiable/shuffles/end/"),
     ActRow("api/ballots/<int:ballot_id>/questions/", "post", lambda o: f"/api/ballots/{o['draft_ballot'].pk}/questions/", lambda o: {"kind": "motion", "title": "Shall we?"}),
     ActRow("api/ballots/<int:ballot_id>/questions/<int:question_id>/options/", "post", lambda o: f"/api/ballots/{o['draft_ballot'].pk}/questions/{o['question'].pk}/options/", lambda o: {"name": "Candidate"}),
     ActRow("api/ballots/<int:ballot_id>/schedule/", "post", lambda o: f"/api/ballots/{o['draft_ballot'].pk}/schedule/"),
@@ -460,6 +463,11 @@ ALLOWED_WITHOUT_AUTHORITY = {
     "api/meetings/amendments/<int:amendment_id>/second/": SELF,
     "api/meetings/<int:meeting_id>/check-in/": "checking oneself in with the room code: " + SELF,
     "api/meetings/votes/<int:vote_id>/cast/": SELF,
+    "api/ballots/<int:ballot_id>/verifiable/ballots/": "the voter's own encrypted ballot, signed with their credential: "
+    + SELF,
+    "api/ballots/<int:ballot_id>/verifiable/trustee/key/": "a named trustee's own public key; the service checks they are this ballot's trustee",
+    "api/ballots/<int:ballot_id>/verifiable/trustee/shuffle/": "a named trustee's own shuffle, checked before it is stored; the service checks they are a trustee",
+    "api/ballots/<int:ballot_id>/verifiable/trustee/decryption/": "a named trustee's own partial decryption, checked against their key; the service checks they are a trustee",
     "api/meetings/<int:meeting_id>/proxy/": "appointing or revoking one's own proxy: " + SELF,
     "api/meetings/votes/<int:vote_id>/proxy-cast/": "casting the vote one holds as proxy: " + SELF,
     "meetings/motions/new/<slug:unit_slug>/": SELF,
