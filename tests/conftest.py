@@ -265,3 +265,41 @@ def celery_processes(celery_env: dict[str, str], tmp_path: Path) -> Iterator[Cel
     procs = CeleryProcesses(celery_env, tmp_path)
     yield procs
     procs.stop_all()
+
+
+# Playwright's ceilings for every action, navigation and expect(): generous,
+# to end a broken journey rather than time a working one (a click timed out
+# at 15 s on a loaded machine), and stretched by AGORA_TEST_TIMEOUT_SCALE.
+PAGE_TIMEOUT_MS = scaled(30) * 1000
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync Playwright in one thread
+
+
+# One Chromium per test process, for every test that drives a browser (the
+# journeys in tests/e2e/ and the verifiable ballots made in the browser): a
+# second sync Playwright in the same process would start inside the first's
+# event loop, which Playwright refuses.
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=PAGE_TIMEOUT_MS)
+
+    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        pytest.fail(f"Chromium not found at {executable}; install Debian's chromium or set CHROMIUM_PATH")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()

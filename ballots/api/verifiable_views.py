@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -48,7 +48,7 @@ class VerifiableEnableApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [JSONParser]
 
-    class Input(serializers.Serializer):
+    class VerifiableEnableInput(serializers.Serializer):
         trustees = serializers.ListField(child=serializers.EmailField(), min_length=1, max_length=20)
         threshold = serializers.IntegerField(required=False, allow_null=True)
         credential_authority = serializers.ChoiceField(
@@ -58,10 +58,10 @@ class VerifiableEnableApi(APIView):
         credential_authority_name = serializers.CharField(required=False, allow_blank=True, default="")
         public_credentials = serializers.CharField(required=False, allow_blank=True, default="")
 
-    @extend_schema(request=Input, responses={201: None, 400: ERROR, 403: ERROR, 409: ERROR})
+    @extend_schema(request=VerifiableEnableInput, responses={201: None, 400: ERROR, 403: ERROR, 409: ERROR})
     def post(self, request: Request, ballot_id: int) -> Response:
         ballot = _ballot(ballot_id, request)
-        data = self.Input(data=request.data)
+        data = self.VerifiableEnableInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         election = verifiable_setup.verifiable_enable(
@@ -107,13 +107,16 @@ class VerifiableBallotCastApi(APIView):
     parser_classes = [JSONParser]
     throttle_classes = [InProcessUserRateThrottle]
 
-    class Input(serializers.Serializer):
+    class VerifiableBallotInput(serializers.Serializer):
         ballot = serializers.CharField(help_text="The ballot exactly as the device wrote it (Belenios JSON text).")
 
-    class Output(serializers.Serializer):
+    class VerifiableBallotOutput(serializers.Serializer):
         tracker = serializers.CharField()
 
-    @extend_schema(request=Input, responses={201: Output, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR})
+    @extend_schema(
+        request=VerifiableBallotInput,
+        responses={201: VerifiableBallotOutput, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR},
+    )
     def post(self, request: Request, ballot_id: int) -> Response:
         tracker = verifiable_box.verifiable_ballot_cast(
             ballot_id=ballot_id, voter=request.user, ballot=_text(request.data, "ballot")
@@ -126,11 +129,11 @@ class VerifiableBoxApi(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    class Output(serializers.Serializer):
+    class VerifiableBoxOutput(serializers.Serializer):
         trackers = serializers.ListField(child=serializers.CharField())
         next_after = serializers.CharField(allow_null=True)
 
-    @extend_schema(responses={200: Output, 404: ERROR})
+    @extend_schema(responses={200: VerifiableBoxOutput, 404: ERROR})
     def get(self, request: Request, ballot_id: int) -> Response:
         election = _public_election(ballot_id)
         after = str(request.query_params.get("after", ""))[:44]
@@ -145,7 +148,16 @@ class TrusteeKeyApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [JSONParser]
 
-    @extend_schema(responses={201: None, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR})
+    @extend_schema(
+        request=inline_serializer("TrusteeKeyInput", {"public_key": serializers.CharField()}),
+        responses={
+            201: inline_serializer("TrusteeKeyOutput", {"trustee": serializers.IntegerField()}),
+            400: ERROR,
+            403: ERROR,
+            404: ERROR,
+            409: ERROR,
+        },
+    )
     def post(self, request: Request, ballot_id: int) -> Response:
         trustee = verifiable_setup.trustee_key_upload(
             ballot_id=ballot_id, actor=request.user, public_key=_text(request.data, "public_key")
@@ -159,7 +171,16 @@ class TrusteeShuffleApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [JSONParser]
 
-    @extend_schema(responses={201: None, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR})
+    @extend_schema(
+        request=inline_serializer("TrusteeShuffleInput", {"shuffle": serializers.CharField()}),
+        responses={
+            201: inline_serializer("TrusteeShuffleOutput", {"position": serializers.IntegerField()}),
+            400: ERROR,
+            403: ERROR,
+            404: ERROR,
+            409: ERROR,
+        },
+    )
     def post(self, request: Request, ballot_id: int) -> Response:
         row = verifiable_tally.verifiable_shuffle_upload(
             ballot_id=ballot_id, actor=request.user, shuffle_text=_text(request.data, "shuffle")
@@ -173,7 +194,16 @@ class TrusteeDecryptionApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [JSONParser]
 
-    @extend_schema(responses={201: None, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR})
+    @extend_schema(
+        request=inline_serializer("TrusteeDecryptionInput", {"partial_decryption": serializers.CharField()}),
+        responses={
+            201: inline_serializer("TrusteeDecryptionOutput", {"trustee": serializers.IntegerField()}),
+            400: ERROR,
+            403: ERROR,
+            404: ERROR,
+            409: ERROR,
+        },
+    )
     def post(self, request: Request, ballot_id: int) -> Response:
         trustee = verifiable_tally.verifiable_decryption_upload(
             ballot_id=ballot_id, actor=request.user, partial_decryption=_text(request.data, "partial_decryption")

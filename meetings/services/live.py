@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 from asgiref.sync import async_to_sync
@@ -102,9 +103,23 @@ def room_publish(*, meeting_id: int, officers_only: bool = False) -> None:
     if officers_only:
         states = {officers_group(meeting_id): states[officers_group(meeting_id)]}
     try:
-        async_to_sync(_send_all)(layer, states)
+        _run_send(layer, states)
     except Exception:  # a push that fails leaves the screens to poll; the change stands
         log.exception("Could not push meeting %s's state", meeting_id)
+
+
+def _run_send(layer: object, states: dict[str, str]) -> None:
+    """Send from this thread; or, where an event loop already runs in it (a
+    service called from async code, or beside a browser driven by
+    Playwright's sync API), from a short-lived thread of its own, since
+    ``async_to_sync`` cannot run inside a running loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(_send_all)(layer, states)
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(async_to_sync(_send_all), layer, states).result(timeout=SEND_TIMEOUT_S * 4)
 
 
 async def _send_all(layer: object, states: dict[str, str]) -> None:

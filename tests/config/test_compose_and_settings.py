@@ -73,7 +73,7 @@ def test_commands_start_what_the_project_defines() -> None:
     services = COMPOSE["services"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
-    assert "config.wsgi:application" in " ".join(services["web"]["command"])
+    assert "uvicorn config.asgi:application" in " ".join(services["web"]["command"])  # pages and the room's WebSockets
     env = _service_env("web", {"SECRET_KEY": "x"})
     assert env["DATABASE_URL"].startswith("postgres://") and "@postgres:5432/" in env["DATABASE_URL"]
     assert env["REDIS_URL"].startswith("redis://redis:6379")

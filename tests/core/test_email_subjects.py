@@ -15,6 +15,8 @@ from core.emails import render_subject
 
 HOSTILE = 'Tom & Jerry\'s <Party> "Vote"'
 TEMPLATES = sorted((Path(settings.BASE_DIR) / "templates" / "emails").rglob("*.subject.txt"))
+# A subject with no variable (the lockout notice) has nothing to escape.
+TEMPLATES_WITH_VALUES = [path for path in TEMPLATES if "{{" in path.read_text()]
 
 
 def _context(source: str) -> dict[str, Any]:
@@ -46,7 +48,7 @@ def test_there_are_subject_templates() -> None:
     assert len(TEMPLATES) >= 10
 
 
-@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(p.parents[1])))
+@pytest.mark.parametrize("path", TEMPLATES_WITH_VALUES, ids=lambda p: str(p.relative_to(p.parents[1])))
 def test_subject_is_not_html_escaped(path: Path) -> None:
     source = path.read_text()
     context = _context(source)

@@ -10,41 +10,11 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import scaled
+from tests.conftest import PAGE_TIMEOUT_MS
+
+__all__ = ["PAGE_TIMEOUT_MS"]  # the journeys import it from here; the session's `browser` is in tests/conftest.py
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync Playwright in one thread
-# Playwright's ceilings for every action, navigation and expect(): generous,
-# to end a broken journey rather than time a working one (a click timed out
-# at 15 s on a loaded machine), and stretched by AGORA_TEST_TIMEOUT_SCALE.
-PAGE_TIMEOUT_MS = scaled(30) * 1000
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=PAGE_TIMEOUT_MS)
-
-    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    if not Path(executable).exists():
-        pytest.fail(f"Chromium not found at {executable}; install Debian's chromium or set CHROMIUM_PATH")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=executable,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 DESKTOP = {"width": 1280, "height": 900}

@@ -6,6 +6,7 @@ projector receive them (``meetings/consumers.py``,
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 
 from config.asgi import application
@@ -32,6 +34,22 @@ def _session_cookie(user: Any) -> tuple[bytes, bytes]:
     client = Client()
     client.force_login(user)
     return (b"cookie", f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode())
+
+
+def _drive(scenario: Any) -> None:
+    """Run an async scenario to its end from a thread of its own: the main
+    thread of a test process may already hold a running event loop (the
+    session's Chromium, driven by Playwright's sync API), where
+    ``async_to_sync`` cannot run."""
+
+    def call() -> None:
+        try:
+            async_to_sync(scenario)()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(call).result()
 
 
 def _socket(path: str, cookie: tuple[bytes, bytes] | None = None) -> WebsocketCommunicator:
@@ -77,7 +95,7 @@ def test_a_vote_closed_by_the_chair_reaches_a_connected_phone_decided(branch: An
         assert seen[-1]["version"] > first["version"]
         await phone.disconnect()
 
-    async_to_sync(run)()
+    _drive(run)
 
 
 def test_only_officers_may_join_the_officers_group(branch: Any) -> None:
@@ -101,7 +119,7 @@ def test_only_officers_may_join_the_officers_group(branch: Any) -> None:
         )
         assert (await elsewhere.connect())[0] is False, "a page on another site opened a socket"
 
-    async_to_sync(run)()
+    _drive(run)
 
 
 def test_a_secret_votes_figures_are_never_public_before_it_is_decided(branch: Any) -> None:
@@ -148,7 +166,7 @@ def test_a_secret_votes_figures_are_never_public_before_it_is_decided(branch: An
         for socket in (phone, screen, chair):
             await socket.disconnect()
 
-    async_to_sync(run)()
+    _drive(run)
 
 
 def test_the_projector_shows_the_public_view_of_a_secret_vote(branch: Any) -> None:

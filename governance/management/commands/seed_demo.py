@@ -22,7 +22,7 @@ from accounts.models import User
 # The demo loader builds every app's data, so it reads upwards into ballots
 # and meetings (an exception the import contract in pyproject.toml names).
 from ballots.models import Ballot, Option, Question
-from ballots.services import casting, lifecycle, tallying
+from ballots.services import casting, lifecycle, publishing, tallying
 from governance.models import Body, GoverningDocument, Holding, Membership, Office, Unit
 from governance.services.documents import document_create, document_version_adopt
 from meetings.demo import load_demo as load_meetings_demo
@@ -361,6 +361,9 @@ class Command(BaseCommand):
         lifecycle.ballot_close(ballot_id=ballot.pk)
         tallying.ballot_tally(ballot_id=ballot.pk)
         lifecycle.ballot_declare(ballot_id=ballot.pk, actor=people[-1])
+        # The files a worker builds once the declaration commits: the demo is
+        # loaded before any worker runs, so it builds them itself.
+        publishing.result_files_build(ballot_id=ballot.pk)
 
     def _motions(self, unit: Unit, people: list[User]) -> None:
         texts = [
@@ -427,6 +430,9 @@ class Command(BaseCommand):
         lifecycle.ballot_close(ballot_id=ballot.pk)
         tallying.ballot_tally(ballot_id=ballot.pk)
         lifecycle.ballot_declare(ballot_id=ballot.pk, actor=ro)
+        # The files a worker builds once the declaration commits: the demo is
+        # loaded before any worker runs, so it builds them itself.
+        publishing.result_files_build(ballot_id=ballot.pk)
 
     def _open_ballot(self, unit: Unit, ro: User) -> None:
         now = timezone.now()

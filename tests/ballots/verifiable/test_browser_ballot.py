@@ -32,7 +32,6 @@ from tests.ballots.verifiable.belenios_tool import ToolElection, run_ok, tool_ve
 from tests.ballots.verifiable.browser_page import browser_ballot, open_page
 from tests.ballots.verifiable.conftest import board_of
 from tests.ballots.verifiable.test_ballot_check import TAMPERINGS, resign
-from tests.e2e.conftest import browser  # noqa: F401  (the session's Chromium)
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +48,7 @@ REVOTE = [[0, 0, 1], [0, 0, 1]]
 
 
 @pytest.fixture(scope="module")
-def page(browser: Any, live_server: Any) -> Iterator[Any]:  # noqa: F811
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
     page = open_page(browser, live_server.url)
     yield page
     page.context.close()
