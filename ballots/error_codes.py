@@ -5,6 +5,7 @@ from enum import StrEnum
 
 class BallotErrorCode(StrEnum):
     NOT_OPEN = "ballot_not_open"
+    NOT_FOUND = "ballot_not_found"
     NOT_ON_ROLL = "not_on_roll"
     ALREADY_VOTED = "already_voted"
     INVALID_PAPER = "invalid_paper"

@@ -58,6 +58,15 @@ TRUST_STATEMENT = (
 )
 
 
+def ballot_locked(*, ballot_id: int) -> Ballot:
+    """``ballot_for_update``, or a 404 refusal for an id that names no ballot
+    (an API client may send any number)."""
+    try:
+        return ballot_for_update(ballot_id=ballot_id)
+    except Ballot.DoesNotExist:
+        raise NotFound(Code.NOT_FOUND, "There is no such ballot.") from None
+
+
 def verifiable_election_of(*, ballot_id: int) -> VerifiableElection:
     election = VerifiableElection.objects.filter(ballot_id=ballot_id).first()
     if election is None:
@@ -97,7 +106,7 @@ def verifiable_enable(
         except FormatError as error:
             raise DomainError(VCode.INVALID_CREDENTIALS, f"The public credentials are not usable: {error}") from None
     with transaction.atomic():
-        ballot = ballot_for_update(ballot_id=ballot_id)
+        ballot = ballot_locked(ballot_id=ballot_id)
         require(actor, Act.RUN_BALLOT, ballot, doing="choose how this ballot is run")
         if ballot.state not in SETUP_STATES:
             raise Conflict(Code.NOT_EDITABLE, "The mode of a ballot is chosen while it is being set up.")
@@ -129,7 +138,7 @@ def verifiable_enable(
 def trustee_key_upload(*, ballot_id: int, actor: Any, public_key: str) -> VerifiableTrustee:
     """A trustee's public key (the ``.pubkey`` text), accepted only with a valid proof of knowledge."""
     with transaction.atomic():
-        ballot = ballot_for_update(ballot_id=ballot_id)
+        ballot = ballot_locked(ballot_id=ballot_id)
         election = verifiable_election_of(ballot_id=ballot.pk)
         trustee = election.trustee_rows.filter(person=actor).first()
         if trustee is None:

@@ -46,7 +46,7 @@ from ballots.models import (
     VerifiableShuffle,
     VerifiableTrustee,
 )
-from ballots.services.verifiable_setup import CREDENTIAL_EMAIL_KEY, verifiable_election_of
+from ballots.services.verifiable_setup import CREDENTIAL_EMAIL_KEY, ballot_locked, verifiable_election_of
 from ballots.verifiable.board_writer import Record, write_board
 from ballots.verifiable.decryption import EncryptedTally, check_partial_decryption, read_encrypted_tally
 from ballots.verifiable.election import Election, NonHomomorphicQuestion, read_election
@@ -136,7 +136,7 @@ def _trustee(election: VerifiableElection, actor: Any) -> VerifiableTrustee:
 
 
 def _locked(ballot_id: int) -> tuple[Ballot, VerifiableElection]:
-    ballot = ballot_for_update(ballot_id=ballot_id)
+    ballot = ballot_locked(ballot_id=ballot_id)
     election = verifiable_election_of(ballot_id=ballot.pk)
     if ballot.state != S.CLOSED or not election.encrypted_tally:
         raise Conflict(Code.INVALID_TRANSITION, "This is done after the close, once the box is tallied.")
@@ -172,7 +172,7 @@ def verifiable_shuffles_end(*, ballot_id: int, actor: Any) -> VerifiableElection
     """The returning officer ends the shuffles (trustees who have not shuffled will not); decryption starts."""
     with transaction.atomic():
         # Authority first: who may not act learns nothing of the ballot's stage.
-        require(actor, Act.RUN_BALLOT, ballot_for_update(ballot_id=ballot_id), doing="end the shuffles")
+        require(actor, Act.RUN_BALLOT, ballot_locked(ballot_id=ballot_id), doing="end the shuffles")
         ballot, election = _locked(ballot_id)
         if election.shuffles_ended or not election.shuffle_rows.exists():
             raise Conflict(VCode.NOT_SHUFFLING, "There are no shuffles to end.")
