@@ -58,16 +58,30 @@ class VerifiableEnableApi(APIView):
         credential_authority_name = serializers.CharField(required=False, allow_blank=True, default="")
         public_credentials = serializers.CharField(required=False, allow_blank=True, default="")
 
-    @extend_schema(request=VerifiableEnableInput, responses={201: None, 400: ERROR, 403: ERROR, 409: ERROR})
+    @extend_schema(
+        request=VerifiableEnableInput,
+        responses={
+            201: inline_serializer(
+                "VerifiableEnableOutput", {"uuid": serializers.CharField(), "trust": serializers.CharField()}
+            ),
+            400: ERROR,
+            403: ERROR,
+            409: ERROR,
+        },
+    )
     def post(self, request: Request, ballot_id: int) -> Response:
         ballot = _ballot(ballot_id, request)
         data = self.VerifiableEnableInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        try:
+            trustees = [_member(e) for e in values["trustees"]]
+        except serializers.ValidationError as error:  # said of the field, like any other invalid input
+            raise serializers.ValidationError({"trustees": error.detail}) from None
         election = verifiable_setup.verifiable_enable(
             ballot_id=ballot.pk,
             actor=request.user,
-            trustees=[_member(e) for e in values["trustees"]],
+            trustees=trustees,
             threshold=values.get("threshold"),
             credential_authority=values["credential_authority"],
             credential_authority_name=values["credential_authority_name"],
@@ -83,7 +97,14 @@ class VerifiableShufflesEndApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: None, 403: ERROR, 409: ERROR})
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer("VerifiableShufflesEndOutput", {"shuffles_ended": serializers.BooleanField()}),
+            403: ERROR,
+            409: ERROR,
+        },
+    )
     def post(self, request: Request, ballot_id: int) -> Response:
         ballot = _ballot(ballot_id, request)
         verifiable_tally.verifiable_shuffles_end(ballot_id=ballot.pk, actor=request.user)

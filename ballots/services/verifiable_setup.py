@@ -62,12 +62,21 @@ def ballot_locked(*, ballot_id: int) -> Ballot:
     """``ballot_for_update``, or a 404 refusal for an id that names no ballot
     (an API client may send any number)."""
     try:
+        if not 0 <= ballot_id <= MAX_ID:
+            raise Ballot.DoesNotExist
         return ballot_for_update(ballot_id=ballot_id)
     except Ballot.DoesNotExist:
         raise NotFound(Code.NOT_FOUND, "There is no such ballot.") from None
 
 
+MAX_ID = 2**63 - 1
+"""The largest id a database row can have: a larger number names no ballot
+(and would overflow the query), so it is refused like any unknown id."""
+
+
 def verifiable_election_of(*, ballot_id: int) -> VerifiableElection:
+    if not 0 <= ballot_id <= MAX_ID:
+        raise NotFound(VCode.NOT_VERIFIABLE, "This ballot is not a verifiable ballot.")
     election = VerifiableElection.objects.filter(ballot_id=ballot_id).first()
     if election is None:
         raise NotFound(VCode.NOT_VERIFIABLE, "This ballot is not a verifiable ballot.")
