@@ -233,8 +233,13 @@ class Participation(models.Model):
     link a voter to their published tracker.
     """
 
-    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="participations")
-    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="participations")
+    # No database constraints (migration 0011): closing a ballot writes its
+    # participations by the million, and PostgreSQL checks a foreign key with
+    # a trigger per row. Django applies ``on_delete`` itself.
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="participations", db_constraint=False)
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="participations", db_constraint=False
+    )
     idempotency_key_hash = models.CharField(max_length=64, blank=True)
     sealed_receipt = models.CharField(max_length=64, blank=True)
 
@@ -265,7 +270,9 @@ class BallotPaper(models.Model):
     """What was voted, after close: copied in random order, never linked to anyone."""
 
     id = models.UUIDField(primary_key=True, default=_random_id, editable=False)
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="papers")
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="papers", db_constraint=False
+    )  # no database constraint, as Participation's
     content = models.JSONField()
 
     class Meta:
@@ -292,7 +299,9 @@ class Tracker(models.Model):
     """Published after declaration: proves a paper was counted, not what it said."""
 
     id = models.UUIDField(primary_key=True, default=_random_id, editable=False)
-    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="trackers")
+    ballot = models.ForeignKey(
+        Ballot, on_delete=models.CASCADE, related_name="trackers", db_constraint=False
+    )  # no database constraint, as Participation's
     tracker = models.CharField(max_length=64)
 
     class Meta:

@@ -35,6 +35,7 @@ as they are.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -127,3 +128,61 @@ def papers_decrypt(*, ballot_id: int, rows: Iterable[tuple[int, Any]]) -> tuple[
         if tracker:
             trackers.append(tracker)
     return papers, trackers
+
+
+def papers_open_json(
+    *, ballot_id: int, rows: Iterable[tuple[bytes, bytes]]
+) -> tuple[list[tuple[bytes, bytes]], list[bytes]]:
+    """The close's bulk form of :func:`papers_decrypt`, for a million papers:
+    (question id, stored text) rows as bytes (``COPY`` text fields) → the
+    papers as (question id, JSON text of the paper) and, apart, the trackers.
+
+    No JSON is parsed per paper: a ``v2`` plaintext is our own compact
+    ``{"c":…,"t":"…"}`` padded with spaces, cut at its known places (and
+    parsed the slow way only if it is not in that form). A paper stored in
+    the clear is its JSON text already. Ciphers are built once, and the key
+    that opened the last paper is tried first."""
+    ciphers = [_cipher(secret, ballot_id) for secret in _secrets()]
+    associated: dict[bytes, bytes] = {}
+    papers: list[tuple[bytes, bytes]] = []
+    trackers: list[bytes] = []
+    v2, v1 = PREFIX.encode(), PREFIX_V1.encode()
+    for question_id, stored in rows:
+        if not stored.startswith((v2, v1)):
+            papers.append((question_id, stored))
+            continue
+        ad = associated.get(question_id)
+        if ad is None:
+            ad = associated[question_id] = b"%d:%s" % (ballot_id, question_id)
+        raw = binascii.a2b_base64(stored[3:])
+        plain = _open(ciphers, raw, ad, ballot_id)
+        if stored.startswith(v1):
+            papers.append((question_id, json.dumps(json.loads(plain), separators=(",", ":")).encode()))
+            continue
+        plain = plain.rstrip(b" ")
+        cut = plain.rfind(b',"t":"')
+        if plain.startswith(b'{"c":') and cut > 0 and plain.endswith(b'"}'):
+            content, tracker = plain[5:cut], plain[cut + 6 : -2]
+        else:  # not our compact form: parse it
+            opened = json.loads(plain)
+            content, tracker = json.dumps(opened["c"], separators=(",", ":")).encode(), opened["t"].encode()
+        papers.append((question_id, content))
+        if tracker:
+            trackers.append(tracker)
+    return papers, trackers
+
+
+def _open(ciphers: list[AESGCM], raw: bytes, associated: bytes, ballot_id: int) -> bytes:
+    nonce, sealed = raw[:12], raw[12:]
+    for i, cipher in enumerate(ciphers):
+        try:
+            plain = cipher.decrypt(nonce, sealed, associated)
+        except InvalidTag:
+            continue
+        if i:  # this key first from now on
+            ciphers.insert(0, ciphers.pop(i))
+        return plain
+    raise PaperKeyMissing(
+        f"No key opens the papers of ballot {ballot_id}: put the SECRET_KEY it opened under back in "
+        "SECRET_KEY_FALLBACKS and close it again."
+    )
