@@ -118,7 +118,7 @@ BEGIN
     inserted := true;
 END
 $$;
-"""
+"""  # noqa: S608 - our own table names
 
 
 def storage_create_sql(ballot_id: int) -> list[str]:
@@ -177,7 +177,7 @@ def forward(apps, schema_editor):  # type: ignore[no-untyped-def]
         return
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f"SELECT relkind FROM pg_class WHERE oid = to_regclass('{PARTICIPATION}')")
+        cursor.execute(f"SELECT relkind FROM pg_class WHERE oid = to_regclass('{PARTICIPATION}')")  # noqa: S608
         if cursor.fetchone()[0] != "p":
             raise RuntimeError(f"{PARTICIPATION} is not partitioned: apply 0005 first")
         # The ballots that have partitions of their own: set their partitions

@@ -130,12 +130,10 @@ def papers_decrypt(*, ballot_id: int, rows: Iterable[tuple[int, Any]]) -> tuple[
     return papers, trackers
 
 
-def papers_open_json(
-    *, ballot_id: int, rows: Iterable[tuple[bytes, bytes]]
-) -> tuple[list[tuple[bytes, bytes]], list[bytes]]:
+def papers_open_json(*, ballot_id: int, rows: Iterable[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[str]]:
     """The close's bulk form of :func:`papers_decrypt`, for a million papers:
-    (question id, stored text) rows as bytes (``COPY`` text fields) → the
-    papers as (question id, JSON text of the paper) and, apart, the trackers.
+    (question id, stored text) rows → the papers as (question id, JSON text
+    of the paper) and, apart, the trackers.
 
     No JSON is parsed per paper: a ``v2`` plaintext is our own compact
     ``{"c":…,"t":"…"}`` padded with spaces, cut at its known places (and
@@ -143,29 +141,27 @@ def papers_open_json(
     the clear is its JSON text already. Ciphers are built once, and the key
     that opened the last paper is tried first."""
     ciphers = [_cipher(secret, ballot_id) for secret in _secrets()]
-    associated: dict[bytes, bytes] = {}
-    papers: list[tuple[bytes, bytes]] = []
-    trackers: list[bytes] = []
-    v2, v1 = PREFIX.encode(), PREFIX_V1.encode()
+    associated: dict[int, bytes] = {}
+    papers: list[tuple[int, str]] = []
+    trackers: list[str] = []
     for question_id, stored in rows:
-        if not stored.startswith((v2, v1)):
+        if not stored.startswith((PREFIX, PREFIX_V1)):
             papers.append((question_id, stored))
             continue
         ad = associated.get(question_id)
         if ad is None:
-            ad = associated[question_id] = b"%d:%s" % (ballot_id, question_id)
-        raw = binascii.a2b_base64(stored[3:])
-        plain = _open(ciphers, raw, ad, ballot_id)
-        if stored.startswith(v1):
-            papers.append((question_id, json.dumps(json.loads(plain), separators=(",", ":")).encode()))
+            ad = associated[question_id] = _associated(ballot_id, question_id)
+        plain = _open(ciphers, binascii.a2b_base64(stored[3:]), ad, ballot_id)
+        if stored.startswith(PREFIX_V1):
+            papers.append((question_id, json.dumps(json.loads(plain), separators=(",", ":"))))
             continue
-        plain = plain.rstrip(b" ")
-        cut = plain.rfind(b',"t":"')
-        if plain.startswith(b'{"c":') and cut > 0 and plain.endswith(b'"}'):
-            content, tracker = plain[5:cut], plain[cut + 6 : -2]
+        text = plain.decode().rstrip(" ")
+        cut = text.rfind(',"t":"')
+        if text.startswith('{"c":') and cut > 0 and text.endswith('"}'):
+            content, tracker = text[5:cut], text[cut + 6 : -2]
         else:  # not our compact form: parse it
-            opened = json.loads(plain)
-            content, tracker = json.dumps(opened["c"], separators=(",", ":")).encode(), opened["t"].encode()
+            opened = json.loads(text)
+            content, tracker = json.dumps(opened["c"], separators=(",", ":")), opened["t"]
         papers.append((question_id, content))
         if tracker:
             trackers.append(tracker)
