@@ -6,10 +6,10 @@ foreign key, sequence, timestamp or ordering. While a ballot is open a pending
 paper and its participation are written in one transaction, so PostgreSQL's
 ``xmin`` and physical row order link them; the paper is therefore encrypted
 under a key the database never holds (``services/paper_crypto.py``), and on
-PostgreSQL the three pending tables are partitioned per ballot (migration
-0005): closing copies the papers into ``BallotPaper`` in random order,
-rewrites the participations and drops the ballot's partitions, dead tuples
-and all (``services/storage.py``). A vote's tracker travels sealed inside
+PostgreSQL an open ballot's votes are in tables of its own that inherit the
+shared ones (migration 0011): closing copies the papers into ``BallotPaper``
+in random order, rewrites the participations and drops the ballot's tables,
+dead tuples and all (``services/storage.py``). A vote's tracker travels sealed inside
 its first paper and is written to ``Tracker`` only at the close, shuffled,
 never next to a paper (``PendingTracker`` holds only trackers of votes cast
 before migration 0009).
