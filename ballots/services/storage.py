@@ -97,6 +97,19 @@ def vote_storage_create(*, ballot_id: int) -> bool:
     b = int(ballot_id)
     if _exists(participation_table(b)):
         return True
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM ONLY {PARTICIPATION} WHERE ballot_id = %s)", [b])  # noqa: S608
+        if cursor.fetchone()[0]:
+            return False
+        for table, own, default in (
+            (PARTICIPATION, participation_table(b), f"nextval('{PARTICIPATION}_id_seq')"),
+            (PAPER, paper_table(b), "gen_random_uuid()"),
+            (TRACKER, tracker_table(b), "gen_random_uuid()"),
+        ):
+            cursor.execute(f"CREATE TABLE {own} (CHECK (ballot_id = {b})) INHERITS ({table})")
+            cursor.execute(f"ALTER TABLE {own} ALTER COLUMN id SET DEFAULT {default}")
+        cursor.execute(f"CREATE UNIQUE INDEX {participation_table(b)}_voter ON {participation_table(b)} (voter_id)")
+    return True
 
 
 def vote_storage_seal(*, ballot: Ballot) -> None:
