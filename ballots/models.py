@@ -236,7 +236,10 @@ class Participation(models.Model):
     # No database constraints (migration 0011): closing a ballot writes its
     # participations by the million, and PostgreSQL checks a foreign key with
     # a trigger per row. Django applies ``on_delete`` itself.
-    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="participations", db_constraint=False)
+    # one_member_one_vote's index begins with the ballot: no index of its own.
+    ballot = models.ForeignKey(
+        Ballot, on_delete=models.CASCADE, related_name="participations", db_constraint=False, db_index=False
+    )
     voter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="participations", db_constraint=False
     )
@@ -300,8 +303,8 @@ class Tracker(models.Model):
 
     id = models.UUIDField(primary_key=True, default=_random_id, editable=False)
     ballot = models.ForeignKey(
-        Ballot, on_delete=models.CASCADE, related_name="trackers", db_constraint=False
-    )  # no database constraint, as Participation's
+        Ballot, on_delete=models.CASCADE, related_name="trackers", db_constraint=False, db_index=False
+    )  # no database constraint, as Participation's; tracker_unique's index starts with the ballot
     tracker = models.CharField(max_length=64)
 
     class Meta:

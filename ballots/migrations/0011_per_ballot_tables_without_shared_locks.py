@@ -160,7 +160,6 @@ def _plain_participation(cursor) -> None:  # type: ignore[no-untyped-def]
     cursor.execute(f"SELECT setval('{PARTICIPATION}_id_seq', %s, false)", [next_id])
     cursor.execute(f"ALTER TABLE {PARTICIPATION} ADD CONSTRAINT {PARTICIPATION}_pkey PRIMARY KEY (id)")
     cursor.execute(f"ALTER TABLE {PARTICIPATION} ADD CONSTRAINT one_member_one_vote UNIQUE (ballot_id, voter_id)")
-    cursor.execute(f"CREATE INDEX ballots_participation_ballot_id_46520abd ON {PARTICIPATION} (ballot_id)")
     cursor.execute(f"CREATE INDEX ballots_participation_voter_id_723b0ec3 ON {PARTICIPATION} (voter_id)")
 
 
@@ -278,6 +277,7 @@ class Migration(migrations.Migration):
                     name="ballot",
                     field=models.ForeignKey(
                         db_constraint=False,
+                        db_index=False,
                         on_delete=models.deletion.CASCADE,
                         related_name="participations",
                         to="ballots.ballot",
@@ -306,7 +306,11 @@ class Migration(migrations.Migration):
             model_name="tracker",
             name="ballot",
             field=models.ForeignKey(
-                db_constraint=False, on_delete=models.deletion.CASCADE, related_name="trackers", to="ballots.ballot"
+                db_constraint=False,
+                db_index=False,
+                on_delete=models.deletion.CASCADE,
+                related_name="trackers",
+                to="ballots.ballot",
             ),
         ),
     ]
