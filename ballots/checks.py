@@ -58,39 +58,26 @@ W003 = "ballots.W003"
 
 @register(Tags.database, deploy=True)
 def vote_storage_unlinkable(app_configs: Any, databases: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """Votes live in per-ballot partitions that closing drops (migration
-    0005, ``ballots/services/storage.py``). Warn when the tables are not
-    partitioned, or when a ballot that is neither open nor cancelled still
-    has partitions (or a ballot that no longer exists): their files hold
-    tuples that link its voters to its papers by transaction id and order."""
+    """Votes live in per-ballot tables that closing drops (migration 0011,
+    ``ballots/services/storage.py``). Warn when a ballot that is neither open
+    nor cancelled still has them (or a ballot that no longer exists): their
+    files hold tuples that link its voters to its papers by transaction id
+    and order."""
     found: list[CheckMessage] = []
     for alias in databases or ():
         connection = connections[alias]
         if connection.vendor != "postgresql":
             continue
         with connection.cursor() as cursor:
-            cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass('ballots_participation')")
-            row = cursor.fetchone()
-            if row is None:
+            cursor.execute("SELECT to_regclass('ballots_participation') IS NOT NULL")
+            if not cursor.fetchone()[0]:
                 continue  # not migrated yet: the migration checks say so
-            if row[0] != "p":
-                found.append(
-                    Warning(
-                        "Votes are not stored per ballot, so closing cannot drop the storage that links voters "
-                        "to papers.",
-                        hint="Apply the ballots migrations (0005 partitions the vote tables).",
-                        obj=f"database {alias!r}",
-                        id=W002,
-                    )
-                )
-                continue
-            # Partitions of the three tables whose ballot is neither open nor
+            # Tables of the three kinds whose ballot is neither open nor
             # cancelled, or no longer exists.
             cursor.execute(
                 "SELECT c.relname, substring(c.relname from '_b([0-9]+)$')::bigint AS ballot_id "
-                "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-                "WHERE i.inhparent IN ('ballots_participation'::regclass, 'ballots_pendingpaper'::regclass, "
-                "'ballots_pendingtracker'::regclass) AND c.relname ~ '_b[0-9]+$' "
+                "FROM pg_class c WHERE c.relkind IN ('r', 'p') "
+                "AND c.relname ~ '^ballots_(participation|pendingpaper|pendingtracker)_b[0-9]+$' "
                 "AND NOT EXISTS (SELECT 1 FROM ballots_ballot b WHERE b.id = "
                 "substring(c.relname from '_b([0-9]+)$')::bigint AND b.state IN ('open', 'cancelled')) "
                 "ORDER BY ballot_id DESC, c.relname"

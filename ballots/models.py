@@ -6,10 +6,10 @@ foreign key, sequence, timestamp or ordering. While a ballot is open a pending
 paper and its participation are written in one transaction, so PostgreSQL's
 ``xmin`` and physical row order link them; the paper is therefore encrypted
 under a key the database never holds (``services/paper_crypto.py``), and on
-PostgreSQL the three pending tables are partitioned per ballot (migration
-0005): closing copies the papers into ``BallotPaper`` in random order,
-rewrites the participations and drops the ballot's partitions, dead tuples
-and all (``services/storage.py``). A vote's tracker travels sealed inside
+PostgreSQL an open ballot's votes are in tables of its own that inherit the
+shared ones (migration 0011): closing copies the papers into ``BallotPaper``
+in random order, rewrites the participations and drops the ballot's tables,
+dead tuples and all (``services/storage.py``). A vote's tracker travels sealed inside
 its first paper and is written to ``Tracker`` only at the close, shuffled,
 never next to a paper (``PendingTracker`` holds only trackers of votes cast
 before migration 0009).
@@ -233,8 +233,16 @@ class Participation(models.Model):
     link a voter to their published tracker.
     """
 
-    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="participations")
-    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="participations")
+    # No database constraints (migration 0011): closing a ballot writes its
+    # participations by the million, and PostgreSQL checks a foreign key with
+    # a trigger per row. Django applies ``on_delete`` itself.
+    # one_member_one_vote's index begins with the ballot: no index of its own.
+    ballot = models.ForeignKey(
+        Ballot, on_delete=models.CASCADE, related_name="participations", db_constraint=False, db_index=False
+    )
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="participations", db_constraint=False
+    )
     idempotency_key_hash = models.CharField(max_length=64, blank=True)
     sealed_receipt = models.CharField(max_length=64, blank=True)
 
@@ -265,7 +273,9 @@ class BallotPaper(models.Model):
     """What was voted, after close: copied in random order, never linked to anyone."""
 
     id = models.UUIDField(primary_key=True, default=_random_id, editable=False)
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="papers")
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="papers", db_constraint=False
+    )  # no database constraint, as Participation's
     content = models.JSONField()
 
     class Meta:
@@ -292,7 +302,9 @@ class Tracker(models.Model):
     """Published after declaration: proves a paper was counted, not what it said."""
 
     id = models.UUIDField(primary_key=True, default=_random_id, editable=False)
-    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="trackers")
+    ballot = models.ForeignKey(
+        Ballot, on_delete=models.CASCADE, related_name="trackers", db_constraint=False, db_index=False
+    )  # no database constraint, as Participation's; tracker_unique's index starts with the ballot
     tracker = models.CharField(max_length=64)
 
     class Meta:

@@ -1,11 +1,11 @@
 """Close → counted for a large ballot on PostgreSQL, through the real worker.
 
-Builds an open ballot with N voters who have all voted (rows written in bulk
-into the ballot's own partitions, papers encrypted as votes write them: this
-measures closing and counting, not casting), starts a Celery worker on Redis,
-closes the ballot (decrypting, shuffling into the final table and dropping the
-partitions happen in the closing transaction), and times until the worker has
-stored the count.
+Builds an open ballot with N voters who have all voted (rows written in bulk,
+by ``COPY`` and ``INSERT … SELECT``, into the ballot's own tables, papers
+encrypted as votes write them: this measures closing and counting, not
+casting), starts a Celery worker on Redis, closes the ballot (decrypting,
+shuffling into the final table and dropping the ballot's tables happen in the
+closing transaction), and times until the worker has stored the count.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/agora_bench REDIS_URL=redis://127.0.0.1:6379/8 \\
         .venv/bin/python bench/close_tally.py --ballots 100000
@@ -29,13 +29,12 @@ import datetime as dt, random, uuid
 from django.db import connection
 from django.utils import timezone
 from accounts.models import User
-from governance.models import Unit, Membership
-from ballots.models import Ballot, Question, Option, RollEntry, Participation, PendingPaper
+from governance.models import Unit
+from ballots.models import Ballot, Question, Option
 from ballots.services.paper_crypto import paper_encrypt, paper_size
-from ballots.services.storage import vote_storage_create
+from ballots.services.storage import vote_storage_create, participation_table, paper_table
 unit = Unit.objects.create(name="Bench branch", slug="bench", kind="branch")
 n = {n}
-users = User.objects.bulk_create([User(email=f"v{{i}}@bench.test", full_name=f"V {{i}}") for i in range(n)], batch_size=5000)
 ro = User.objects.create(email="ro@bench.test", full_name="RO")
 b = Ballot.objects.create(unit=unit, title="Bench", returning_officer=ro, state="open",
     opens_at=timezone.now() - dt.timedelta(days=1), closes_at=timezone.now() + dt.timedelta(days=1))
@@ -43,14 +42,27 @@ q = Question.objects.create(ballot=b, kind="election", title="Committee", method
 opts = [Option.objects.create(question=q, position=i, label=f"Candidate {{i}}") for i in range(1, {candidates} + 1)]
 ids = [o.pk for o in opts]
 rng = random.Random(1)
-vote_storage_create(ballot_id=b.pk)  # the ballot's own partitions, as opening creates them
-RollEntry.objects.bulk_create([RollEntry(ballot=b, voter=u) for u in users], batch_size=5000)
-Participation.objects.bulk_create([Participation(ballot=b, voter=u) for u in users], batch_size=5000)
+vote_storage_create(ballot_id=b.pk)  # the ballot's own tables, as opening creates them
 size = paper_size([ids])
-PendingPaper.objects.bulk_create(  # as a vote writes them: padded, the tracker inside
-    [PendingPaper(ballot=b, question=q, content=paper_encrypt(ballot_id=b.pk, question_id=q.pk,
-        content=rng.sample(ids, rng.randint(1, len(ids))), size=size, tracker=uuid.uuid4().hex * 2)) for _ in users],
-    batch_size=5000)
+with connection.cursor() as c:
+    c.execute("INSERT INTO accounts_user (password, is_superuser, is_staff, is_active, date_joined, email, full_name, "
+              "optional_email) SELECT '!', false, false, true, now(), 'v' || i || '@bench.test', 'V ' || i, false "
+              "FROM generate_series(1, %s) AS i", [n])
+    c.execute("INSERT INTO ballots_rollentry (ballot_id, voter_id) SELECT %s, id FROM accounts_user WHERE id <> %s",
+              [b.pk, ro.pk])
+    # Participations and papers as votes write them: into the ballot's own
+    # tables, in an order of their own; papers padded, the tracker inside.
+    c.execute(f"INSERT INTO {{participation_table(b.pk)}} (ballot_id, voter_id, idempotency_key_hash, sealed_receipt) "
+              "SELECT ballot_id, voter_id, '', '' FROM ballots_rollentry WHERE ballot_id = %s ORDER BY random()", [b.pk])
+    with c.copy(f"COPY {{paper_table(b.pk)}} (ballot_id, question_id, content) FROM STDIN") as copy:
+        for start in range(0, n, 20000):
+            copy.write("".join(
+                f'{{b.pk}}\\t{{q.pk}}\\t"' + paper_encrypt(ballot_id=b.pk, question_id=q.pk,
+                    content=rng.sample(ids, rng.randint(1, len(ids))), size=size, tracker=uuid.uuid4().hex * 2) + '"\\n'
+                for _ in range(start, min(n, start + 20000))))
+    # Votes arrive over hours, with checkpoints in between: do not charge
+    # the close with flushing the gigabyte of WAL the setup just wrote.
+    c.execute("CHECKPOINT")
 print(b.pk)
 """
 

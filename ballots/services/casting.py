@@ -199,7 +199,7 @@ takes the ballot's shared lock; checks state, opening, roll and the closing
 time by the database's clock; if the member has voted it returns that
 vote's idempotency-key hash and sealed receipt; otherwise it inserts the
 participation and the sealed papers, the tracker inside the first (into
-the ballot's own partitions, ``services/storage.py``). One round trip,
+the ballot's own tables, ``services/storage.py``). One round trip,
 whatever the outcome."""
 
 

@@ -101,7 +101,7 @@ def ballot_open(
         audit_record(actor=actor, action="ballot_opened", obj=ballot, unit=ballot.unit, detail={"roll": size})
         if send_notices:
             notices_enqueue(ballot=ballot)
-        # Last: creating the partitions locks their parents until commit.
+        # The ballot's own vote tables; this locks nothing other ballots' votes wait for.
         vote_storage_create(ballot_id=ballot.pk)
     return ballot
 

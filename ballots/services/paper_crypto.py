@@ -35,6 +35,7 @@ as they are.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -127,3 +128,57 @@ def papers_decrypt(*, ballot_id: int, rows: Iterable[tuple[int, Any]]) -> tuple[
         if tracker:
             trackers.append(tracker)
     return papers, trackers
+
+
+def papers_open_json(*, ballot_id: int, rows: Iterable[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[str]]:
+    """The close's bulk form of :func:`papers_decrypt`, for a million papers:
+    (question id, stored text) rows → the papers as (question id, JSON text
+    of the paper) and, apart, the trackers.
+
+    No JSON is parsed per paper: a ``v2`` plaintext is our own compact
+    ``{"c":…,"t":"…"}`` padded with spaces, cut at its known places (and
+    parsed the slow way only if it is not in that form). A paper stored in
+    the clear is its JSON text already. Ciphers are built once, and the key
+    that opened the last paper is tried first."""
+    ciphers = [_cipher(secret, ballot_id) for secret in _secrets()]
+    associated: dict[int, bytes] = {}
+    papers: list[tuple[int, str]] = []
+    trackers: list[str] = []
+    for question_id, stored in rows:
+        if not stored.startswith((PREFIX, PREFIX_V1)):
+            papers.append((question_id, stored))
+            continue
+        ad = associated.get(question_id)
+        if ad is None:
+            ad = associated[question_id] = _associated(ballot_id, question_id)
+        plain = _open(ciphers, binascii.a2b_base64(stored[3:]), ad, ballot_id)
+        if stored.startswith(PREFIX_V1):
+            papers.append((question_id, json.dumps(json.loads(plain), separators=(",", ":"))))
+            continue
+        text = plain.decode().rstrip(" ")
+        cut = text.rfind(',"t":"')
+        if text.startswith('{"c":') and cut > 0 and text.endswith('"}'):
+            content, tracker = text[5:cut], text[cut + 6 : -2]
+        else:  # not our compact form: parse it
+            opened = json.loads(text)
+            content, tracker = json.dumps(opened["c"], separators=(",", ":")), opened["t"]
+        papers.append((question_id, content))
+        if tracker:
+            trackers.append(tracker)
+    return papers, trackers
+
+
+def _open(ciphers: list[AESGCM], raw: bytes, associated: bytes, ballot_id: int) -> bytes:
+    nonce, sealed = raw[:12], raw[12:]
+    for i, cipher in enumerate(ciphers):
+        try:
+            plain = cipher.decrypt(nonce, sealed, associated)
+        except InvalidTag:
+            continue
+        if i:  # this key first from now on
+            ciphers.insert(0, ciphers.pop(i))
+        return plain
+    raise PaperKeyMissing(
+        f"No key opens the papers of ballot {ballot_id}: put the SECRET_KEY it opened under back in "
+        "SECRET_KEY_FALLBACKS and close it again."
+    )

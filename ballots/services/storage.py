@@ -5,16 +5,32 @@ Papers are encrypted while open under a key the database never holds
 (``paper_crypto.py``), so what a reader of the open ballot's storage can
 pair with a voter is a ciphertext.
 
-On PostgreSQL, ``ballots_participation``, ``ballots_pendingpaper`` and
-``ballots_pendingtracker`` are partitioned by ballot (migration 0005).
-Opening a ballot creates its three partitions and votes write only there,
-so every tuple that carries a vote's transaction id (``xmin``) or sits in
-the order in which votes were cast is in a file of its own. Closing copies
-the papers and trackers, shuffled, into the final tables; rewrites the
-participations, in voter order, into the default partition; and drops the
-ballot's partitions: the files that held the linkable tuples, dead and
-alive, are gone from the database. ``tests/ballots/test_storage_secrecy.py``
-reads every page afterwards to prove it.
+On PostgreSQL every ballot has tables of its own while it is open
+(migration 0011): ``ballots_participation_b<ID>``,
+``ballots_pendingpaper_b<ID>`` and ``ballots_pendingtracker_b<ID>``,
+children that *inherit* the shared tables (table inheritance, not
+partitions), so every query on the models (has this member voted, turnout)
+still sees them. Votes write only there (``ballots_cast_vote`` names them),
+so every tuple that carries a vote's
+transaction id (``xmin``) or sits in the order in which votes were cast is
+in a file of its own. Closing copies the papers and trackers, in random
+order, into the final tables; rewrites the participations, in voter order,
+into ``ballots_participation`` itself; and drops the ballot's tables: the
+files that held the linkable tuples, dead and alive, are gone from the
+database. ``tests/ballots/test_storage_secrecy.py`` reads every page
+afterwards to prove it.
+
+Opening and closing lock nothing another ballot's votes wait for: a table
+that inherits, and ``NO INHERIT``, take ``SHARE UPDATE EXCLUSIVE`` on the
+parent, which conflicts with no read or write (only with other DDL and
+vacuum), and dropping a table that no longer inherits locks only itself
+(``bench/ballot_stall.py`` measures it). Partitions, before, took
+``ACCESS EXCLUSIVE`` on their parents.
+
+The close does its heavy work in bulk: the papers leave the database by
+``COPY``, are decrypted in one pass with no JSON parsed per paper
+(``paper_crypto.papers_open_json``) and go back by ``COPY``, already in
+their random order; the participations move in one ``INSERT … SELECT``.
 
 What this does not reach is outside the live database: the WAL until it is
 recycled, and physical backups or replicas taken while the ballot was open
@@ -30,36 +46,37 @@ the frames that held the open ballot's rows, in vote order, are gone too
 
 from __future__ import annotations
 
-import json
 import logging
+import os
 import random
+from collections.abc import Iterator
+from typing import Any
 
+import numpy as np
 from django.db import connection
 
 from ballots.models import Ballot, BallotPaper, PendingPaper, PendingTracker, Tracker
-from ballots.services.paper_crypto import papers_decrypt
+from ballots.services.paper_crypto import papers_decrypt, papers_open_json
 
 logger = logging.getLogger(__name__)
 
 PARTICIPATION = "ballots_participation"
 PAPER = "ballots_pendingpaper"
 TRACKER = "ballots_pendingtracker"
-PARTITIONED = (PARTICIPATION, PAPER, TRACKER)
-"""Always taken in this order, as votes do, so two lifecycle steps cannot
-deadlock on the parents' locks."""
+COPY_ROWS = 100_000
+"""Rows per block written to ``COPY``: bounds the memory of a large close."""
 
 
-def partition_name(table: str, ballot_id: int) -> str:
-    return f"{table}_b{int(ballot_id)}"
+def participation_table(ballot_id: int) -> str:
+    return f"{PARTICIPATION}_b{int(ballot_id)}"
 
 
-def _partitioned() -> bool:
-    if connection.vendor != "postgresql":
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [PARTICIPATION])
-        row = cursor.fetchone()
-    return row is not None and row[0] == "p"
+def paper_table(ballot_id: int) -> str:
+    return f"{PAPER}_b{int(ballot_id)}"
+
+
+def tracker_table(ballot_id: int) -> str:
+    return f"{TRACKER}_b{int(ballot_id)}"
 
 
 def _exists(name: str) -> bool:
@@ -69,17 +86,29 @@ def _exists(name: str) -> bool:
 
 
 def vote_storage_create(*, ballot_id: int) -> bool:
-    """Create the ballot's partitions, if missing. Call inside the opening
-    transaction, after the heavy work: creating a partition locks its parent
-    (and so every ballot's votes) until the transaction commits. Returns
-    whether the ballot has partitions of its own."""
-    if not _partitioned():
+    """Give the ballot its own vote tables, if missing (PostgreSQL). Returns
+    whether it has them.
+
+    A ballot that already has votes in the shared tables (opened without
+    them) keeps its votes there: they are never split over two places.
+    Creating the tables locks nothing other ballots' votes wait for."""
+    if connection.vendor != "postgresql":
         return False
+    b = int(ballot_id)
+    if _exists(participation_table(b)):
+        return True
     with connection.cursor() as cursor:
-        for table in PARTITIONED:
-            name = partition_name(table, ballot_id)
-            if not _exists(name):
-                cursor.execute(f"CREATE TABLE {name} PARTITION OF {table} FOR VALUES IN ({int(ballot_id)})")
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM ONLY {PARTICIPATION} WHERE ballot_id = %s)", [b])  # noqa: S608
+        if cursor.fetchone()[0]:
+            return False
+        for table, own, default in (
+            (PARTICIPATION, participation_table(b), f"nextval('{PARTICIPATION}_id_seq')"),
+            (PAPER, paper_table(b), "gen_random_uuid()"),
+            (TRACKER, tracker_table(b), "gen_random_uuid()"),
+        ):
+            cursor.execute(f"CREATE TABLE {own} (CHECK (ballot_id = {b})) INHERITS ({table})")
+            cursor.execute(f"ALTER TABLE {own} ALTER COLUMN id SET DEFAULT {default}")
+        cursor.execute(f"CREATE UNIQUE INDEX {participation_table(b)}_voter ON {participation_table(b)} (voter_id)")
     return True
 
 
@@ -88,54 +117,109 @@ def vote_storage_seal(*, ballot: Ballot) -> None:
     caller's transaction (which holds the ballot's lock, so no vote is in
     flight): papers and trackers copied in random order with fresh random
     ids, participations rewritten by the closing transaction, and the
-    per-ballot storage dropped."""
-    if not _partitioned():
+    ballot's own tables dropped."""
+    if connection.vendor != "postgresql":
         _shuffle_and_delete(ballot)
         return
-    own = [partition_name(table, ballot.pk) for table in PARTITIONED]
-    has_own = all(_exists(name) for name in own)
+    b = int(ballot.pk)
+    own = _exists(participation_table(b))
     with connection.cursor() as cursor:
-
-        def sources(table: str, columns: str) -> str:
-            """The ballot's rows: its own partition and, for a ballot opened
-            before its partitions could exist, the default partition."""
-            default = f"SELECT {columns} FROM ONLY {table}_default WHERE ballot_id = {int(ballot.pk)}"  # noqa: S608
-            if not has_own:
-                return default
-            return f"SELECT {columns} FROM {partition_name(table, ballot.pk)} UNION ALL {default}"  # noqa: S608
-
-        # Only the partitions are read here, never their parents, so the
-        # parents' locks are taken once, at the end, in a fixed order.
-        # Papers were stored encrypted (``paper_crypto``): decrypt them here,
-        # in the application, and let PostgreSQL shuffle them on the way in.
-        cursor.execute(f"SELECT question_id, content::text FROM ({sources(PAPER, 'question_id, content')}) AS p")  # noqa: S608
-        papers, trackers = papers_decrypt(ballot_id=ballot.pk, rows=((q, json.loads(c)) for q, c in cursor.fetchall()))
-        cursor.execute(
-            f"INSERT INTO {BallotPaper._meta.db_table} (id, question_id, content) "  # noqa: S608 - our tables
-            "SELECT gen_random_uuid(), p.question_id, p.content "
-            "FROM jsonb_to_recordset(%s::jsonb) AS p(question_id bigint, content jsonb) ORDER BY gen_random_uuid()",
-            [json.dumps(papers)],
+        # The ballot's own tables and, for a ballot opened without them, the
+        # parents; never the parents with their children, which would lock
+        # every other open ballot's tables on the way.
+        papers_sql = f"SELECT question_id, content #>> '{{}}' AS content FROM ONLY {PAPER} WHERE ballot_id = {b}"  # noqa: S608
+        trackers_sql = f"SELECT tracker FROM ONLY {TRACKER} WHERE ballot_id = {b}"  # noqa: S608
+        if own:
+            papers_sql = (
+                f"SELECT question_id, content #>> '{{}}' AS content FROM {paper_table(b)} UNION ALL {papers_sql}"  # noqa: S608
+            )
+            trackers_sql = f"SELECT tracker FROM {tracker_table(b)} UNION ALL {trackers_sql}"  # noqa: S608
+        # Decrypted here, in the application: the key never reaches the database.
+        papers, trackers = papers_open_json(ballot_id=b, rows=_in_blocks(cursor, papers_sql))
+        cursor.execute(trackers_sql)
+        trackers += [row[0] for row in cursor.fetchall()]
+        _copy_in(
+            cursor,
+            f"COPY {BallotPaper._meta.db_table} (id, question_id, content) FROM STDIN",
+            [f"{q}\t{content}" for q, content in papers],
+            shuffle=True,
         )
-        # Trackers came inside the papers; rows only from votes cast by
-        # code from before that (migration 0009).
-        cursor.execute(
-            f"INSERT INTO {Tracker._meta.db_table} (id, ballot_id, tracker) "  # noqa: S608 - our tables
-            f"SELECT gen_random_uuid(), %s, tracker FROM ({sources(TRACKER, 'tracker')} "
-            "UNION ALL SELECT jsonb_array_elements_text(%s::jsonb)) AS t ORDER BY gen_random_uuid()",
-            [ballot.pk, json.dumps(trackers)],
+        # Trackers go in the order of their values: hashes of random
+        # receipts, so an order that owes nothing to when anyone voted.
+        trackers.sort()
+        _copy_in(
+            cursor,
+            f"COPY {Tracker._meta.db_table} (id, ballot_id, tracker) FROM STDIN",
+            [f"{b}\t{t}" for t in trackers],
+            shuffle=False,
         )
-        if has_own:
-            participations = partition_name(PARTICIPATION, ballot.pk)
-            cursor.execute(f"ALTER TABLE {PARTICIPATION} DETACH PARTITION {participations}")
+        del papers, trackers
+        if own:
+            child = participation_table(b)
             cursor.execute(
                 f"INSERT INTO {PARTICIPATION} (ballot_id, voter_id, idempotency_key_hash, sealed_receipt) "  # noqa: S608
-                f"SELECT ballot_id, voter_id, idempotency_key_hash, sealed_receipt FROM {participations} "
-                "ORDER BY voter_id"
+                f"SELECT ballot_id, voter_id, idempotency_key_hash, sealed_receipt FROM {child} ORDER BY voter_id"
             )
-            for name in own:
-                cursor.execute(f"DROP TABLE {name}")
+            # Last, and only now the parents' locks (which no vote or read
+            # waits for), always in this order: the children's own locks,
+            # from here to the commit, hold up readers for moments only.
+            owned = ((PARTICIPATION, child), (PAPER, paper_table(b)), (TRACKER, tracker_table(b)))
+            for table, _ in owned:
+                cursor.execute(f"LOCK TABLE ONLY {table} IN SHARE UPDATE EXCLUSIVE MODE")
+            for table, name in owned:
+                cursor.execute(f"ALTER TABLE {name} NO INHERIT {table}")
+            cursor.execute(f"DROP TABLE {', '.join(name for _, name in owned)}")
         for table in (PAPER, TRACKER):
-            cursor.execute(f"DELETE FROM ONLY {table}_default WHERE ballot_id = %s", [ballot.pk])  # noqa: S608
+            cursor.execute(f"DELETE FROM ONLY {table} WHERE ballot_id = %s", [b])  # noqa: S608
+
+
+def _in_blocks(cursor: Any, sql: str) -> Iterator[tuple[int, str]]:
+    """The (question id, content) rows of ``sql``, fetched as some blocks of
+    many rows joined by the database (a row at a time costs a round of the
+    driver per paper). No stored content holds a newline: base64, or JSON
+    as ``jsonb`` prints it."""
+    cursor.execute(
+        "SELECT question_id, string_agg(content, E'\\n') FROM "  # noqa: S608 - our own query
+        f"(SELECT question_id, content, (row_number() OVER ()) / {COPY_ROWS} AS block FROM ({sql}) AS p) AS b "
+        "GROUP BY question_id, block"
+    )
+    for question_id, joined in cursor.fetchall():
+        for content in joined.split("\n"):
+            yield question_id, content
+
+
+def _random_ids(n: int) -> list[str]:
+    """``n`` random version-4 UUIDs (hex), ascending: rows written in this
+    order append to the primary key's index instead of landing all over it."""
+    high = np.frombuffer(os.urandom(8 * n), dtype=np.uint64)
+    low = np.frombuffer(os.urandom(8 * n), dtype=np.uint64)
+    high = np.sort((high & np.uint64(0xFFFFFFFFFFFF0FFF)) | np.uint64(0x4000))
+    low = (low & np.uint64(0x3FFFFFFFFFFFFFFF)) | np.uint64(0x8000000000000000)
+    both = np.empty((n, 2), dtype=">u8")  # big-endian: the bytes of a UUID in order
+    both[:, 0], both[:, 1] = high, low
+    raw = both.tobytes().hex()
+    return [raw[i : i + 32] for i in range(0, 32 * n, 32)]
+
+
+def _copy_in(cursor: Any, sql: str, rows: list[str], *, shuffle: bool) -> None:
+    """Write ``rows`` (tab-separated fields after the id) through ``COPY``,
+    each with a fresh random id; in a random order if ``shuffle``. The
+    order comes from the operating system's random source, and the ids
+    ascend in the written order."""
+    n = len(rows)
+    if not n:
+        return
+    ids = _random_ids(n)
+    order = np.argsort(np.frombuffer(os.urandom(8 * n), dtype=np.uint64), kind="stable") if shuffle else range(n)
+    with cursor.copy(sql) as copy:
+        block: list[str] = []
+        for position, row in enumerate(order):
+            block.append(f"{ids[position]}\t{rows[row]}\n")
+            if len(block) == COPY_ROWS:
+                copy.write("".join(block))
+                block.clear()
+        if block:
+            copy.write("".join(block))
 
 
 def _shuffle_and_delete(ballot: Ballot) -> None:

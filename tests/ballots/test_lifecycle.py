@@ -13,6 +13,7 @@ from django.utils import timezone
 from ballots.models import Ballot, BallotPaper, PendingPaper, Result, Tracker
 from ballots.services import lifecycle, tallying
 from ballots.services.casting import vote_cast
+from ballots.services.storage import paper_table
 from core.errors import DomainError
 from core.models import AuditEntry, OutboxEmail
 from governance.models import Holding
@@ -127,7 +128,7 @@ def test_no_link_from_xmin_or_row_order_after_close() -> None:
     for i, voter in enumerate(voters):
         vote_cast(ballot_id=ballot.pk, voter=voter, answers={question.pk: [ids[i]]})
     with connection.cursor() as cursor:
-        cursor.execute("SELECT xmin::text FROM ballots_pendingpaper")
+        cursor.execute(f"SELECT xmin::text FROM {paper_table(ballot.pk)}")  # noqa: S608 - the ballot's own table
         assert len({row[0] for row in cursor.fetchall()}) == 30  # the leak closing removes
     lifecycle.ballot_close(ballot_id=ballot.pk)
     with connection.cursor() as cursor:
@@ -137,6 +138,8 @@ def test_no_link_from_xmin_or_row_order_after_close() -> None:
         rows = cursor.fetchall()
         cursor.execute("SELECT count(*) FROM ballots_pendingpaper")
         assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT to_regclass(%s)", [paper_table(ballot.pk)])
+        assert cursor.fetchone()[0] is None, "the ballot's own table is dropped"
     assert len({xmin for xmin, _ in rows}) == 1
     physical = [ids.index(json.loads(content)[0] if isinstance(content, str) else content[0]) for _, content in rows]
     assert sorted(physical) == list(range(30))
