@@ -261,7 +261,7 @@ def backward(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ballots", "0010_vote_tracker_inside_paper"),
+        ("ballots", "0011_verifiable_mode"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
