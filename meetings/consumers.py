@@ -44,7 +44,7 @@ def _join(meeting_id: int, view: str, user: Any, token: str) -> tuple[str, str] 
     if view == "projector":
         if not secrets.compare_digest(meeting.projector_token.encode(), token.encode()):
             return NOT_FOUND
-        return projector_group(meeting.pk), json.dumps(projector_live(meeting=meeting))
+        return projector_group(meeting.pk, meeting.projector_token), json.dumps(projector_live(meeting=meeting))
     return public_group(meeting.pk), json.dumps(live_state(meeting=meeting))
 
 

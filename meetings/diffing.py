@@ -4,7 +4,7 @@ all show.
 
 Whole words are compared, not characters, because that is how a meeting
 reads an amendment: "delete 'all' and insert 'most'". The words compared are
-those of the rendered Markdown (``meetings.markdown.markdown_html``), not of
+those of the rendered Markdown (``meetings.markdown.markdown_render``, cached), not of
 the source: a member reads "affiliate to the trades council" in bold, never
 ``**affiliate…**``. The markup kept is the amended text's own (every tag of
 the new text, in order, and none of the deleted one), so the result is
@@ -21,7 +21,7 @@ import re
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 
-from meetings.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, markdown_html
+from meetings.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, markdown_render
 
 # A tag, a run of whitespace, or a word (anything else up to the next space or tag).
 _TOKEN = re.compile(r"<[^>]*>|\s+|[^\s<]+")
@@ -62,8 +62,8 @@ def _wrap(tokens: list[str], tag: str) -> str:
 def text_diff_html(*, before: str, after: str) -> SafeString:
     """The amended text rendered from Markdown, with ``<del>`` and ``<ins>``
     around the words changed; sanitised like any member's text."""
-    a = _TOKEN.findall(markdown_html(before))
-    b = _TOKEN.findall(markdown_html(after))
+    a = _TOKEN.findall(str(markdown_render(before)))  # cached: every state of the room shows the diffs
+    b = _TOKEN.findall(str(markdown_render(after)))
     parts: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op == "equal":

@@ -24,6 +24,7 @@ from meetings.models import (
     Minutes,
     Motion,
     OpenVoteCast,
+    SpeakerRequest,
     StandingOrders,
     StandingOrdersVersion,
 )
@@ -292,9 +293,9 @@ def _vote_sentence(data: dict[str, Any]) -> tuple[str, str]:
 
 def _speakers_waiting(*, meeting: Meeting, item: AgendaItem | None) -> int:
     """How many wait to speak on the current item (a count: the names are the room's)."""
-    from meetings.speakers import speakers_queue
+    from meetings.speakers import on_the_list
 
-    return len(speakers_queue(meeting=meeting, item=item))
+    return on_the_list(meeting=meeting, item=item).filter(state=SpeakerRequest.State.WAITING).count()
 
 
 def minutes_for_meeting(*, meeting: Meeting) -> Minutes | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from meetings.services.discussion import discussion_digests_send
+from meetings.services.live import room_publish
 from meetings.services.meetings import meetings_send_due_notices
 
 
@@ -18,3 +19,9 @@ def send_due_notices() -> int:
 def send_discussion_digests() -> int:
     """Beat's daily sweep: the digest of new discussion posts, to followers who chose it."""
     return discussion_digests_send()
+
+
+@shared_task(name="meetings.room_publish_later", soft_time_limit=20, time_limit=30)
+def room_publish_later(meeting_id: int) -> None:
+    """The room's state pushed once more, after votes the per-second limit held back."""
+    room_publish(meeting_id=meeting_id)

@@ -46,8 +46,11 @@ def officers_group(meeting_id: int) -> str:
     return f"meeting-{meeting_id}-officers"
 
 
-def projector_group(meeting_id: int) -> str:
-    return f"meeting-{meeting_id}-projector"
+def projector_group(meeting_id: int, token: str) -> str:
+    """The projector's group carries its secret address: when the chair
+    replaces the address, screens opened on the old one are left in a group
+    nobody sends to (the check-in code must not reach a leaked link)."""
+    return f"meeting-{meeting_id}-projector-{token}"
 
 
 def room_changed(*, meeting_id: int) -> None:
@@ -73,8 +76,14 @@ def _vote_cast_publish(*, meeting_id: int) -> None:
     public_moves = vote is not None and vote.mode == vote.Mode.OPEN
     if public_moves and cache.add(f"meetings:live:{meeting_id}:cast", 1, timeout=CAST_PUSH_EVERY_S):
         room_publish(meeting_id=meeting_id)
-    else:
-        room_publish(meeting_id=meeting_id, officers_only=True)
+        return
+    room_publish(meeting_id=meeting_id, officers_only=True)
+    if public_moves and cache.add(f"meetings:live:{meeting_id}:trail", 1, timeout=CAST_PUSH_EVERY_S):
+        # Votes held back by the limit are shown by one push at the end of
+        # the window, so the room's counter never stops short of the truth.
+        from meetings.tasks import room_publish_later  # the tasks module imports the services
+
+        room_publish_later.apply_async((meeting_id,), countdown=CAST_PUSH_EVERY_S)
 
 
 def room_states(*, meeting: Meeting) -> dict[str, str]:
@@ -89,7 +98,9 @@ def room_states(*, meeting: Meeting) -> dict[str, str]:
     return {
         public_group(meeting.pk): json.dumps(public),
         officers_group(meeting.pk): json.dumps(chair),
-        projector_group(meeting.pk): json.dumps({**public, **projector_extras(meeting=meeting)}),
+        projector_group(meeting.pk, meeting.projector_token): json.dumps(
+            {**public, **projector_extras(meeting=meeting)}
+        ),
     }
 
 
@@ -99,9 +110,10 @@ def room_publish(*, meeting_id: int, officers_only: bool = False) -> None:
     layer = get_channel_layer()
     if meeting is None or layer is None:
         return
-    states = room_states(meeting=meeting)
-    if officers_only:
-        states = {officers_group(meeting_id): states[officers_group(meeting_id)]}
+    if officers_only:  # a vote cast: only the officers' counter moves
+        states = {officers_group(meeting_id): json.dumps(live_state(meeting=meeting, chair_view=True))}
+    else:
+        states = room_states(meeting=meeting)
     try:
         _run_send(layer, states)
     except Exception:  # a push that fails leaves the screens to poll; the change stands

@@ -180,3 +180,19 @@ def test_the_projector_shows_the_public_view_of_a_secret_vote(branch: Any) -> No
     assert Client().get(projector + "live.json").json()["vote"]["voted"] is None
     assert "1 of 3 present" not in Client().get(projector).content.decode()
     assert Client().get(f"/meetings/{meeting.pk}/live.json").json()["vote"]["voted"] is None
+
+
+def test_a_replaced_projector_address_gets_no_more_states(branch: Any) -> None:
+    """The projector's group carries its secret address: after the chair
+    replaces it, states (the check-in code among them) go only to screens
+    opened on the new one."""
+    from meetings.services.live import projector_group, room_states
+    from meetings.services.room import projector_token_rotate
+
+    meeting = running_meeting(branch, present=2)
+    old = meeting.projector_token
+    projector_token_rotate(meeting_id=meeting.pk, actor=branch.secretary)
+    meeting.refresh_from_db()
+    groups = room_states(meeting=meeting)
+    assert projector_group(meeting.pk, meeting.projector_token) in groups
+    assert projector_group(meeting.pk, old) not in groups
