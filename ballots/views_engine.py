@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_safe
 
 from ballots.engine_package import engine_archive
@@ -17,10 +18,8 @@ def engine_download(request: HttpRequest, filename: str) -> HttpResponse:
     if filename != archive.filename:
         raise Http404(f"There is no {filename}; the engine of this server is {archive.filename}.")
     etag = f'"{archive.sha256}"'
-    if etag in request.headers.get("If-None-Match", ""):
-        return HttpResponseNotModified(headers={"ETag": etag})
     response = HttpResponse(archive.data, content_type="application/gzip")
     response["Content-Disposition"] = f'attachment; filename="{archive.filename}"'
     response["ETag"] = etag
     response["Cache-Control"] = "public, max-age=86400"
-    return response
+    return get_conditional_response(request, etag=etag, response=response) or response

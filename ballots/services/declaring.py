@@ -26,6 +26,7 @@ from django.urls import reverse
 from ballots.error_codes import BallotErrorCode as Code
 from ballots.lock_objects import ballot_for_update
 from ballots.models import Ballot, Result
+from ballots.services.tallying import count_and_store
 from core.audit import audit_record
 from core.emails import outbox_enqueue
 from core.errors import DomainError
@@ -96,19 +97,22 @@ def ballot_declare_confirmed(*, ballot_id: int, actor: Any, confirmation: str, s
 def ballot_recount(*, ballot_id: int, actor: Any) -> tuple[str, str]:
     """The returning officer orders a recount before declaring: the tally
     again from the stored papers with the same seed. Returns the result's
-    confirmation line before and after, so the page can say if it changed."""
-    from ballots.services.tallying import ballot_tally
+    confirmation line before and after, so the page can say if it changed.
 
-    ballot = Ballot.objects.select_related("unit").get(pk=ballot_id)
-    require(actor, Act.RECOUNT, ballot)
-    if ballot.state != Ballot.State.COUNTED:
-        raise DomainError(
-            Code.INVALID_TRANSITION, "Only a counted ballot that is not yet declared can be recounted.", status=409
-        )
-    before = result_confirmation(ballot=ballot)
-    ballot_tally(ballot_id=ballot_id)
-    after = result_confirmation(ballot=ballot)
-    audit_record(actor=actor, action="ballot_recounted", obj=ballot, unit=ballot.unit)
+    Counts under the ballot's lock, and only counts: it never declares (the
+    tally's resume rule would declare a counted ballot set to "declare
+    automatically"), and a declaration that lands first makes it a refusal."""
+    with transaction.atomic():
+        ballot = ballot_for_update(ballot_id=ballot_id)
+        require(actor, Act.RECOUNT, ballot)
+        if ballot.state != Ballot.State.COUNTED:
+            raise DomainError(
+                Code.INVALID_TRANSITION, "Only a counted ballot that is not yet declared can be recounted.", status=409
+            )
+        before = result_confirmation(ballot=ballot)
+        count_and_store(ballot)
+        after = result_confirmation(ballot=ballot)
+        audit_record(actor=actor, action="ballot_recounted", obj=ballot, unit=ballot.unit)
     return before, after
 
 

@@ -75,28 +75,23 @@ def question_motion(*, question: Question, electorate: int) -> ct.Motion:
     )
 
 
-def question_election(*, question: Question, as_array: bool = False) -> ct.Election:
+def question_election(*, question: Question) -> ct.Election:
     """The engine's input for an election question, from the stored papers.
 
-    Candidates are the question's options in ballot order; the same papers
-    feed the tally, the ``recount`` command and the published BLT file.
-    ``as_array`` hands the distinct papers to the engine as one padded
-    matrix with their counts (its fast path, which gives the very same count
-    sheet) instead of one ``Ballot`` object per distinct paper; the BLT file
-    is written from the objects, in their sorted order.
+    Candidates are the question's options in ballot order; the same input
+    feeds the tally, the ``recount`` command and the published BLT file.
+    The distinct papers go to the engine as one padded matrix with their
+    counts (its fast path), in sorted order, so the BLT lists them in a
+    canonical order too.
     """
     options = list(question.options.all())
     index = {o.pk: i for i, o in enumerate(options)}
     grouped = sorted(question_papers(question=question).items())
-    ballots: tuple[ct.Ballot, ...] | ct.BallotArray
-    if as_array:
-        width = max((len(paper) for paper, _ in grouped), default=0)
-        matrix = np.full((len(grouped), width), -1, dtype=np.int32)
-        for row, (paper, _) in enumerate(grouped):
-            matrix[row, : len(paper)] = [index[x] for x in paper]
-        ballots = ct.BallotArray(matrix, np.fromiter((n for _, n in grouped), dtype=np.int64, count=len(grouped)))
-    else:
-        ballots = tuple(ct.Ballot(ranking=tuple(index[x] for x in paper), weight=n) for paper, n in grouped)
+    width = max((len(paper) for paper, _ in grouped), default=0)
+    matrix = np.full((len(grouped), width), -1, dtype=np.int32)
+    for row, (paper, _) in enumerate(grouped):
+        matrix[row, : len(paper)] = [index[x] for x in paper]
+    ballots = ct.BallotArray(matrix, np.fromiter((n for _, n in grouped), dtype=np.int64, count=len(grouped)))
     groups: dict[str, set[int]] = {}
     for o in options:
         for g in o.groups:
@@ -124,7 +119,7 @@ def question_count(*, question: Question, electorate: int, seed: int) -> tuple[d
         outcome = ("Carried" if result.carried else "Not carried") + f": {result.explanation}"
         winners = [o.pk for o in options if o.choice == Option.Choice.FOR] if result.carried else []
         return result.to_json(), outcome, winners
-    sheet = counting.count(question.method, question_election(question=question, as_array=True), seed=seed)
+    sheet = counting.count(question.method, question_election(question=question), seed=seed)
     winners = [options[c].pk for c in sheet.elected]
     return sheet.to_json(), _election_outcome([options[c] for c in sheet.elected]), winners
 
@@ -164,13 +159,13 @@ def ballot_tally(*, ballot_id: int) -> str:
         if ballot.state not in {Ballot.State.CLOSED, Ballot.State.COUNTED}:
             return f"skipped: ballot is {ballot.state}"
         if not (ballot.state == Ballot.State.COUNTED and ballot.declare_automatically):
-            _count_and_store(ballot)
+            count_and_store(ballot)
     if ballot_declare_automatic(ballot_id=ballot.pk):
         return "counted and declared"
     return "counted"
 
 
-def _count_and_store(ballot: Ballot) -> None:
+def count_and_store(ballot: Ballot) -> None:
     """Count every question of ``ballot`` (locked by the caller), overwrite
     its one result per question, and mark it counted."""
     electorate = RollEntry.objects.filter(ballot=ballot).count()

@@ -52,7 +52,7 @@ def test_the_matrix_gives_the_sheet_of_the_papers_one_by_one(method: str) -> Non
     question.seats = 1 if method == "irv" else 2
     question.save()
     sheet, _, winners = question_count(question=question, electorate=300, seed=5)
-    as_array = question_election(question=question, as_array=True)
+    as_array = question_election(question=question)
     assert isinstance(as_array.ballots, ct.BallotArray)
     options = list(question.options.all())
     index = {o.pk: i for i, o in enumerate(options)}
