@@ -373,4 +373,10 @@ class PublishedFile(models.Model):
 
 
 # The verifiable ballot mode (Belenios), in its own module.
-from ballots.models_verifiable import VerifiableBallot, VerifiableElection, VerifiableShuffle, VerifiableTrustee  # noqa: E402, F401, I001
+from ballots.models_verifiable import (  # noqa: E402, F401
+    VerifiableBallot,
+    VerifiableElection,
+    VerifiableShuffle,
+    VerifiableSpentTracker,
+    VerifiableTrustee,
+)

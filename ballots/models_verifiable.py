@@ -112,3 +112,20 @@ class VerifiableBallot(models.Model):
 
     def __str__(self) -> str:
         return self.tracker
+
+
+class VerifiableSpentTracker(models.Model):
+    """The tracker of a ballot a re-vote replaced. A replaced ballot is still
+    validly signed, and anyone who saw it (on the public board, or a coercer
+    watching the voter) could send it again to undo the re-vote: the box
+    refuses a ballot whose tracker is here. No voter, no time."""
+
+    id = models.UUIDField(primary_key=True, default=_random_id, editable=False)
+    election = models.ForeignKey(VerifiableElection, on_delete=models.CASCADE, related_name="spent_trackers")
+    tracker = models.CharField(max_length=44)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["election", "tracker"], name="verifiable_spent_once")]
+
+    def __str__(self) -> str:
+        return self.tracker

@@ -55,7 +55,7 @@ class VerifiableEnableApi(APIView):
             choices=VerifiableElection.CredentialAuthority.choices,
             default=VerifiableElection.CredentialAuthority.SERVER,
         )
-        credential_authority_name = serializers.CharField(required=False, allow_blank=True, default="")
+        credential_authority_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
         public_credentials = serializers.CharField(required=False, allow_blank=True, default="")
 
     @extend_schema(

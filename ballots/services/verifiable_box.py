@@ -29,7 +29,14 @@ from django.utils import timezone
 from ballots.error_codes import BallotErrorCode as Code
 from ballots.error_codes_verifiable import VerifiableErrorCode as VCode
 from ballots.lock_objects import BALLOT_LOCK_NAMESPACE
-from ballots.models import Ballot, Participation, RollEntry, VerifiableBallot, VerifiableElection
+from ballots.models import (
+    Ballot,
+    Participation,
+    RollEntry,
+    VerifiableBallot,
+    VerifiableElection,
+    VerifiableSpentTracker,
+)
 from ballots.verifiable.ballot import check_ballot
 from ballots.verifiable.credentials import read_public_credentials
 from ballots.verifiable.election import Election, read_election
@@ -81,21 +88,31 @@ def verifiable_ballot_cast(*, ballot_id: int, voter: Any, ballot: str) -> str:
             detail = f" ({verdict.detail})" if verdict.detail else ""
             raise DomainError(str(verdict.reason), f"The ballot was refused: {verdict.reason}{detail}.")
         tracker = ballot_tracker(ballot)
-        if VerifiableBallot.objects.filter(election_id=row.pk, tracker=tracker).exists():
-            raise Conflict(VCode.DUPLICATE_BALLOT, "This exact ballot is already in the box.")
+        if (
+            VerifiableBallot.objects.filter(election_id=row.pk, tracker=tracker).exists()
+            or VerifiableSpentTracker.objects.filter(election_id=row.pk, tracker=tracker).exists()
+        ):
+            raise Conflict(VCode.DUPLICATE_BALLOT, "This exact ballot is already in the box, or a re-vote replaced it.")
         credential = json.loads(ballot)["credential"]
-        updated = VerifiableBallot.objects.filter(election_id=row.pk, credential=credential).update(
-            text=ballot, tracker=tracker
-        )
-        if not updated:
-            try:
-                with transaction.atomic():
-                    VerifiableBallot.objects.create(
-                        election_id=row.pk, credential=credential, text=ballot, tracker=tracker
-                    )
-            except IntegrityError:  # the same credential's ballot committed just now: this one is later
-                VerifiableBallot.objects.filter(election_id=row.pk, credential=credential).update(
-                    text=ballot, tracker=tracker
-                )
+        _replace(election_id=row.pk, credential=credential, text=ballot, tracker=tracker)
         Participation.objects.get_or_create(ballot_id=ballot_id, voter=voter)
     return tracker
+
+
+def _replace(*, election_id: int, credential: str, text: str, tracker: str) -> None:
+    """The credential's ballot becomes this one; the one it replaces is spent
+    for good (``VerifiableSpentTracker``), so it cannot be sent again."""
+    mine = VerifiableBallot.objects.select_for_update().filter(election_id=election_id, credential=credential)
+    previous = mine.values_list("tracker", flat=True).first()
+    if previous is None:
+        try:
+            with transaction.atomic():
+                VerifiableBallot.objects.create(
+                    election_id=election_id, credential=credential, text=text, tracker=tracker
+                )
+            return
+        except IntegrityError:  # the same credential's ballot committed just now: this one is later
+            previous = mine.values_list("tracker", flat=True).first()
+    mine.update(text=text, tracker=tracker)
+    if previous is not None and previous != tracker:
+        VerifiableSpentTracker.objects.get_or_create(election_id=election_id, tracker=previous)

@@ -62,7 +62,9 @@ def ballot_locked(*, ballot_id: int) -> Ballot:
     """``ballot_for_update``, or a 404 refusal for an id that names no ballot
     (an API client may send any number)."""
     try:
-        if not 0 <= ballot_id <= MAX_ID:
+        # Looked up before the lock: the advisory lock takes a 32-bit key, and
+        # an id no ballot has may be any number the client sends.
+        if not 0 <= ballot_id <= MAX_ID or not Ballot.objects.filter(pk=ballot_id).exists():
             raise Ballot.DoesNotExist
         return ballot_for_update(ballot_id=ballot_id)
     except Ballot.DoesNotExist:

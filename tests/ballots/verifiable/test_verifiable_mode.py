@@ -232,6 +232,14 @@ def test_tampered_ballots_are_refused_with_their_reasons(world: World) -> None:
     assert _api(w.voters[2]).post(url, {"ballot": "not json"}, format="json").json()["code"] == "malformed"
     assert VerifiableBallot.objects.count() == 1
 
+    # A re-vote replaces the first ballot, which stays spent: sending it again
+    # (it was on the public board) must not undo the re-vote.
+    revote = create_ballot(election, w.credentials[w.voters[0].pk], VOTES[1])
+    assert _api(w.voters[0]).post(url, {"ballot": revote}, format="json").status_code == 201
+    undo = _api(w.voters[2]).post(url, {"ballot": good}, format="json")
+    assert undo.status_code == 409 and undo.json()["code"] == "duplicate_ballot"
+    assert VerifiableBallot.objects.get().text == revote
+
     with pytest.raises(DomainError) as plain:
         vote_cast(
             ballot_id=w.ballot.pk, voter=w.voters[3], answers={w.motion_q.pk: [w.motion_q.options.get(choice="for").pk]}
