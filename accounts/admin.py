@@ -62,8 +62,8 @@ class AccountLockoutAdmin(ReadOnlyAdmin):
         for person in User.objects.filter(pk__in=queryset.values("user_id")):
             try:
                 lifted += lockouts.lockout_lift(user=person, actor=request.user, ip_address=client_ip(request))
-            except NotPermitted:
-                refused.append(person.email)
+            except NotPermitted as error:  # not theirs to unlock, or MFA first: say which
+                refused.append(f"{person.email}: {error.message}")
         self.message_user(request, f"{lifted} lockout(s) lifted.", messages.SUCCESS)
         if refused:
-            self.message_user(request, f"Not yours to unlock: {', '.join(refused)}.", messages.ERROR)
+            self.message_user(request, f"Not yours to unlock: {'; '.join(refused)}", messages.ERROR)

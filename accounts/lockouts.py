@@ -2,7 +2,7 @@
 
 Every path that checks a password or an authenticator code for an account
 (allauth's sign-in through ``accounts.adapters``, allauth's code forms
-through ``accounts.forms``, the token API) asks ``login_locked`` first and
+through ``accounts.mfa_forms``, the token API) asks ``login_locked`` first and
 calls ``failure_record`` on a wrong guess. Past the limit
 (``ACCOUNTS_LOCKOUT_PASSWORD_FAILURES`` or ``..._CODE_FAILURES`` within
 ``ACCOUNTS_LOCKOUT_WINDOW_SECONDS``) the account is locked for
@@ -32,7 +32,7 @@ from core.audit import audit_record
 from core.emails import outbox_enqueue
 from core.errors import NotPermitted
 from governance import authority
-from governance.gate import Act, require
+from governance.gate import MFA_MESSAGES, Act, current_mfa_verified, require
 from governance.models import Membership, Unit
 
 LOCKED_MESSAGE = (
@@ -124,6 +124,10 @@ def lockout_lift(*, user: User, actor: Any, ip_address: str | None = None) -> in
         raise NotPermitted("not_unit_officer", "Only an officer of this member's unit can unlock their account.")
     for unit in units:  # MFA where any of the member's units that the actor manages demands it
         require(actor, Act.LIFT_LOCKOUT, unit)
+    if not units:  # an administrator unlocking someone of no unit: MFA where it is asked of administrators
+        shortfall = authority.mfa_shortfall(actor, mfa_verified=current_mfa_verified())
+        if shortfall is not None:
+            raise NotPermitted(shortfall, MFA_MESSAGES[shortfall])
     with transaction.atomic():
         lifted = _in_force(user).update(lifted_at=timezone.now(), lifted_by=actor)
         if lifted:

@@ -62,9 +62,10 @@ def motion_seconders(motion: Any) -> int:
 
 def motion_phrase(motion: Any) -> str:
     """The one phrase for a motion's state, wherever it is shown."""
-    stage = motion_stage(
-        state=motion.state, seconders=motion_seconders(motion), seconders_required=motion.seconders_required
-    )
+    # Only a submitted motion's phrase depends on its seconders: count them
+    # only then (an agenda of motions would otherwise cost a query each).
+    seconders = motion_seconders(motion) if motion.state == "submitted" else 0
+    stage = motion_stage(state=motion.state, seconders=seconders, seconders_required=motion.seconders_required)
     return MOTION_STATES.get(stage, stage)
 
 

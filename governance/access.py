@@ -10,9 +10,10 @@ the API token must have been issued with a code
 allauth's TOTP set-up page if they have no authenticator, or to allauth's
 code page (``mfa_reauthenticate``) if this session has not passed it, with
 a message saying why. ``deny(reason)`` builds the ``PermissionDenied``
-whose reason the 403 page shows. ``HasRequiredMFA`` is the DRF permission
-(an API client cannot be redirected, so it gets a 403 with code
-``mfa_required`` or ``mfa_not_verified``).
+whose reason the 403 page shows. API views rely on the gate
+(``governance.gate``), which their services call: an API client cannot be
+redirected, so it gets a 403 with code ``mfa_required`` or
+``mfa_not_verified``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
-from rest_framework import permissions
 
 from accounts.authentication import request_mfa_verified
 from core.errors import NotPermitted
@@ -42,7 +42,6 @@ MFA_VERIFY_MESSAGE = (
     "This page needs two-factor authentication, and this session signed in without it. "
     "Enter a code from your authenticator app to continue."
 )
-API_MESSAGES: dict[str, str] = dict(MFA_MESSAGES)
 
 
 def mfa_shortfall(request: Any, *, unit: Any = None, ballot: Any = None) -> authority.MFAShortfall | None:
@@ -89,36 +88,10 @@ def deny(reason: str) -> PermissionDenied:
     return PermissionDenied(reason)
 
 
-class HasRequiredMFA(permissions.BasePermission):
-    """DRF: refuse officers who must use MFA and whose session or token has
-    not passed it (or who have no authenticator at all).
-
-    Checked per object too, so a view can narrow to the unit or ballot by
-    implementing ``get_mfa_scope(obj)``."""
-
-    message = API_MESSAGES["mfa_required"]
-    code = "mfa_required"
-
-    def _allowed(self, request: Any, scope: dict[str, Any]) -> bool:
-        if not request.user.is_authenticated:
-            return True
-        shortfall = mfa_shortfall(request, **scope)
-        if shortfall is None:
-            return True
-        self.code, self.message = shortfall, API_MESSAGES[shortfall]
-        return False
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        return self._allowed(request, {})
-
-    def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
-        return self._allowed(request, view.get_mfa_scope(obj) if hasattr(view, "get_mfa_scope") else {})
-
-
 def mfa_required_or_refuse(request: Any, *, unit: Any = None, ballot: Any = None) -> None:
     """For API views that find their unit inside the handler: raise the
     ``mfa_required`` or ``mfa_not_verified`` refusal (403) when this unit
     demands MFA that the user, or this request's session or token, lacks."""
     shortfall = mfa_shortfall(request, unit=unit, ballot=ballot)
     if shortfall is not None:
-        raise NotPermitted(shortfall, API_MESSAGES[shortfall])
+        raise NotPermitted(shortfall, MFA_MESSAGES[shortfall])
