@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import json
 import os
 import random
@@ -118,26 +119,28 @@ class Chair:
     def __init__(self, base: str, meeting: int, session: str) -> None:
         self.base, self.meeting = base, meeting
         self.cookies = {"sessionid": session}
-        self.opener = urllib.request.build_opener(_NoRedirect())
         status, _ = self.get(f"/meetings/{meeting}/console/")
         if status != 200 or "csrftoken" not in self.cookies:
             sys.exit(f"The chair's console answered {status} (no CSRF cookie): the chair is not signed in.")
 
     def _request(self, path: str, data: bytes | None = None) -> tuple[int, str, dict[str, str]]:
-        req = urllib.request.Request(self.base + path, data=data)  # noqa: S310 (loopback)
-        req.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        """One request, redirects not followed (a console action answers 302)."""
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         if data is not None:
-            req.add_header("X-CSRFToken", self.cookies["csrftoken"])
-            req.add_header("Origin", self.base)
-            req.add_header("Content-Type", "application/x-www-form-urlencoded")
+            headers |= {"X-CSRFToken": self.cookies["csrftoken"], "Origin": self.base,
+                        "Content-Type": "application/x-www-form-urlencoded"}  # fmt: skip
+        host = urllib.parse.urlsplit(self.base)
+        conn = http.client.HTTPConnection(host.hostname or "127.0.0.1", host.port, timeout=60)
         try:
-            resp = self.opener.open(req, timeout=30)
-        except urllib.error.HTTPError as exc:
-            resp = exc
+            conn.request("POST" if data is not None else "GET", path, body=data, headers=headers)
+            resp = conn.getresponse()
+            body = resp.read().decode(errors="replace")
+        finally:
+            conn.close()
         for header in resp.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]
-        return resp.status, resp.read().decode(errors="replace"), dict(resp.headers)
+        return resp.status, body, dict(resp.headers)
 
     def get(self, path: str) -> tuple[int, str]:
         status, body, _ = self._request(path)
@@ -154,11 +157,6 @@ class Chair:
         status, page = self.get(headers.get("Location", f"/meetings/{self.meeting}/console/"))
         if status != 200 or 'class="alert alert-danger' in page:
             sys.exit(f"The chair's {action} was refused:\n{page[:3000]}")
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
 
 
 # --- the phones ---------------------------------------------------------------------------------------
