@@ -108,6 +108,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # hot statements run through core.db.prepared_cursor (the vote, the API
     # token lookup) be prepared once per connection.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+    # A pool of at most DB_POOL_MAX_SIZE connections per process, set by the
+    # ASGI entry point (config/asgi.py): under uvicorn every request runs its
+    # views in a thread of its own, so "persistent" connections become one
+    # new connection per request in flight, and a burst of anonymous
+    # requests (a thousand phones polling) exhausts the server's
+    # max_connections for everyone (measured: bench/room_push.py). With a
+    # pool, requests beyond it wait their turn for DB_POOL_TIMEOUT seconds.
+    # Celery's worker and beat keep one persistent connection per process.
+    if (pool_max := env.int("DB_POOL_MAX_SIZE", default=0)) > 0:
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": 1,
+            "max_size": pool_max,
+            "timeout": env.float("DB_POOL_TIMEOUT", default=20.0),
+        }
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses a pool with persistent connections
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server, worker and beat share one SQLite file: wait for locks
     # instead of failing, and let readers run beside the writer. Deleted

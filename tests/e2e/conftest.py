@@ -94,6 +94,8 @@ def asgi_server(transactional_db: Any) -> Iterator[str]:
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "REDIS_URL": settings.REDIS_URL,
+        # Its connections are named, so a test can count them (test_connection_pool.py).
+        "PGAPPNAME": "agora-asgi-server",
     }
     server = subprocess.Popen(
         [
