@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESCCM
 from ballots.verifiable import jsonfields as jf
 from ballots.verifiable.credentials import BASE58
 from ballots.verifiable.errors import FormatError
+from ballots.verifiable.fastpow import FixedBase
 from ballots.verifiable.group import Group
 from ballots.verifiable.proofs import Proof, read_proof
 
@@ -44,6 +45,11 @@ _TAG_BYTES = 8
 
 def _sha256_int(text: str) -> int:
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest(), "big")
+
+
+def g_pow(group: Group, exponent: int) -> int:
+    """``g ** exponent`` by the fixed-base table the shuffle shares (a seed's keys are not reduced mod ``q``)."""
+    return FixedBase.of(group, group.g).pow(exponent % group.q)
 
 
 def new_seed() -> str:
@@ -98,7 +104,7 @@ def _sign_prefix(message: str) -> str:
 def sign(group: Group, signing_key: int, message: str) -> SignedMessage:
     """A Schnorr signature of ``message`` by ``signing_key``."""
     w = group.random_exponent()
-    challenge = group.hash_to_exponent(_sign_prefix(message), [pow(group.g, w, group.p)])
+    challenge = group.hash_to_exponent(_sign_prefix(message), [g_pow(group, w)])
     return SignedMessage(message, Proof(challenge=challenge, response=(w - signing_key * challenge) % group.q))
 
 
@@ -107,7 +113,7 @@ def verify(group: Group, verification_key: int, signed: SignedMessage) -> bool:
     c, r = signed.signature.challenge, signed.signature.response
     if not (group.is_exponent(c) and group.is_exponent(r) and group.is_element(verification_key)):
         return False
-    commitment = pow(group.g, r, group.p) * pow(verification_key, c, group.p) % group.p
+    commitment = g_pow(group, r) * pow(verification_key, c, group.p) % group.p
     return group.hash_to_exponent(_sign_prefix(signed.message), [commitment]) == c
 
 
@@ -120,8 +126,8 @@ def _aes(shared: int, alpha: int) -> tuple[AESCCM, bytes]:
 def encrypt(group: Group, encryption_key: int, plaintext: str) -> str:
     """``plaintext`` encrypted to ``encryption_key``: an ``encrypted_msg`` text."""
     r, s = group.random_exponent(), group.random_exponent()
-    alpha = pow(group.g, r, group.p)
-    shared = pow(group.g, s, group.p)
+    alpha = g_pow(group, r)
+    shared = g_pow(group, s)
     beta = pow(encryption_key, r, group.p) * shared % group.p
     cipher, nonce = _aes(shared, alpha)
     data = cipher.encrypt(nonce, plaintext.encode("utf-8"), None).hex()
@@ -157,6 +163,6 @@ def channel_receive(group: Group, decryption_key: int, sender: int, raw: str) ->
         raise FormatError("the channel message is not signed by its sender")
     inner = jf.obj(jf.parse_json(signed.message, "the channel message"), "the channel message")
     recipient = jf.big_int(jf.field(inner, "recipient", "it"), "recipient")
-    if recipient != pow(group.g, decryption_key, group.p):
+    if recipient != g_pow(group, decryption_key):
         raise FormatError("the channel message was addressed to someone else")
     return jf.text(jf.field(inner, "message", "it"), "message")

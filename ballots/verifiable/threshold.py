@@ -78,8 +78,8 @@ def certificate(group: Group, seed: str) -> str:
     """Step 1: the certificate text for ``seed`` (``setup generate-trustee-key-threshold --step 1``)."""
     keys = pki.TrusteeSecrets.from_seed(seed)
     cert_keys = {
-        "verification": str(pow(group.g, keys.signing, group.p)),
-        "encryption": str(pow(group.g, keys.decryption, group.p)),
+        "verification": str(pki.g_pow(group, keys.signing)),
+        "encryption": str(pki.g_pow(group, keys.decryption)),
     }
     return pki.sign(group, keys.signing, jf.canonical_json(cert_keys)).text()
 
@@ -117,7 +117,7 @@ def read_certificates(group: Group, raws: Sequence[str | object]) -> tuple[Certi
 
 def _my_position(group: Group, seed: str, certs: Sequence[Certificate]) -> tuple[int, pki.TrusteeSecrets]:
     keys = pki.TrusteeSecrets.from_seed(seed)
-    vk, ek = pow(group.g, keys.signing, group.p), pow(group.g, keys.decryption, group.p)
+    vk, ek = pki.g_pow(group, keys.signing), pki.g_pow(group, keys.decryption)
     for j, cert in enumerate(certs, 1):
         if cert.verification == vk and cert.encryption == ek:
             return j, keys
@@ -131,7 +131,7 @@ def polynomial(group: Group, seed: str, certs: Sequence[Certificate], threshold:
     """Step 3: a random polynomial of degree ``threshold - 1``, its shares sent to each trustee."""
     check_threshold(threshold, len(certs))
     _, keys = _my_position(group, seed, certs)
-    me = pow(group.g, keys.decryption, group.p)
+    me = pki.g_pow(group, keys.decryption)
     q = group.q
     coefficients = [group.random_exponent() for _ in range(threshold)]
     own = jf.canonical_json({"polynomial": [str(a) for a in coefficients]})
@@ -141,7 +141,7 @@ def polynomial(group: Group, seed: str, certs: Sequence[Certificate], threshold:
         for a in reversed(coefficients):  # Horner: f(j) mod q
             value = (value * j + a) % q
         shares.append(pki.channel_send(group, keys.signing, cert.encryption, jf.canonical_json({"secret": str(value)})))
-    coefexps = jf.canonical_json({"coefexps": [str(pow(group.g, a, group.p)) for a in coefficients]})
+    coefexps = jf.canonical_json({"coefexps": [str(pki.g_pow(group, a)) for a in coefficients]})
     return jf.canonical_json(
         {
             "polynomial": pki.channel_send(group, keys.signing, me, own),
@@ -281,11 +281,11 @@ def voutput(group: Group, seed: str, certs: Sequence[Certificate], vinput: str) 
             value = jf.big_int(jf.field(jf.obj(jf.parse_json(text, where), where), "secret", where), where)
         except FormatError as error:
             raise refuse(R.MALFORMED, str(error)) from None
-        if pow(group.g, value, group.p) != _committed_value(group, commitments, j):
+        if pki.g_pow(group, value) != _committed_value(group, commitments, j):
             raise refuse(R.BAD_SHARE, f"trustee {i}'s share is not on its committed polynomial")
         total += value
     secret = total % group.q
-    public_key = pow(group.g, secret, group.p)
+    public_key = pki.g_pow(group, secret)
     pok = prove_exponent(group, [group.g], secret, _pok_prefix(group, public_key))
     sealed = pki.channel_send(
         group, keys.signing, certs[j - 1].encryption, jf.canonical_json({"decryption_key": str(secret)})

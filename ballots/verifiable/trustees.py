@@ -18,6 +18,7 @@ owner its partial decryption is posted under.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ballots.verifiable import jsonfields as jf
 from ballots.verifiable.errors import FormatError
@@ -45,8 +46,13 @@ def _single(group: Group, body: object, where: str) -> TrusteeKey:
     return TrusteeKey(public_key)
 
 
+@lru_cache(maxsize=32)
 def read_trustee_kinds(raw: str, group: Group) -> tuple[TrusteeKind, ...]:
-    """Every item of ``trustees.json``, each checked (Single proofs; Pedersen parameters in full)."""
+    """Every item of ``trustees.json``, each checked (Single proofs; Pedersen parameters in full).
+
+    Cached by text: an election's trustees are read at every partial
+    decryption, and checking Pedersen parameters costs some ``n * t``
+    powers; the result is immutable and depends only on the text."""
     items: list[TrusteeKind] = []
     for i, item in enumerate(jf.seq(jf.parse_json(raw, "the trustees"), "the trustees")):
         where = f"trustee {i}"
