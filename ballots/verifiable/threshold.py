@@ -76,7 +76,7 @@ class Certificate:
 
 def certificate(group: Group, seed: str) -> str:
     """Step 1: the certificate text for ``seed`` (``setup generate-trustee-key-threshold --step 1``)."""
-    keys = pki.TrusteeSecrets.from_seed(seed)
+    keys = pki.TrusteeSecrets.from_seed(pki.read_seed(seed))
     cert_keys = {
         "verification": str(pki.g_pow(group, keys.signing)),
         "encryption": str(pki.g_pow(group, keys.decryption)),
@@ -116,7 +116,10 @@ def read_certificates(group: Group, raws: Sequence[str | object]) -> tuple[Certi
 
 
 def _my_position(group: Group, seed: str, certs: Sequence[Certificate]) -> tuple[int, pki.TrusteeSecrets]:
-    keys = pki.TrusteeSecrets.from_seed(seed)
+    try:
+        keys = pki.TrusteeSecrets.from_seed(pki.read_seed(seed))
+    except FormatError as error:
+        raise refuse(R.MALFORMED, str(error)) from None
     vk, ek = pki.g_pow(group, keys.signing), pki.g_pow(group, keys.decryption)
     for j, cert in enumerate(certs, 1):
         if cert.verification == vk and cert.encryption == ek:

@@ -67,8 +67,9 @@ def run_ceremony(ballot: Ballot, trustees: list[Any], threshold: int) -> dict[in
     for person in trustees:
         view = _ceremony(person, ballot)
         assert view["stage"] == "polynomials"
+        assert view["threshold"] == threshold  # the device takes t from the server, as a trustee's page will
         certs = th.read_certificates(group, view["certificates"])
-        text = th.polynomial(group, seeds[person.pk], certs, threshold)
+        text = th.polynomial(group, seeds[person.pk], certs, view["threshold"])
         assert _post(person, ballot, "polynomial", {"polynomial": text}).status_code == 201
     for person in trustees:
         view = _ceremony(person, ballot)
@@ -180,6 +181,18 @@ def test_ceremony_refusals_have_names(setup) -> None:
     assert stolen.status_code == 400 and stolen.json()["code"] == "threshold_bad_coefexps"
     degree = _post(trustees[1], ballot, "polynomial", {"polynomial": th.polynomial(group, seeds[1], certs, 3)})
     assert degree.status_code == 400 and degree.json()["code"] == "threshold_wrong_degree"
+    good = th.polynomial(group, seeds[1], certs, 2)
+    assert _post(trustees[1], ballot, "polynomial", {"polynomial": good}).status_code == 201
+    again = _post(trustees[1], ballot, "polynomial", {"polynomial": good})
+    assert again.status_code == 409 and again.json()["code"] == "threshold_ceremony_stage"
+    # A device refused a share: the returning officer restarts from the polynomials; certificates stay.
+    restart = f"/api/ballots/{ballot.pk}/verifiable/ceremony/restart/"
+    assert _api(trustees[0]).post(restart).status_code == 403
+    assert _api(ballot.returning_officer).post(restart).status_code == 200
+    view = _ceremony(ballot.returning_officer, ballot)
+    assert view["stage"] == "polynomials" and not any(t["polynomial"] for t in view["trustees"])
+    assert all(t["certificate"] for t in view["trustees"])
+    assert _post(trustees[1], ballot, "polynomial", {"polynomial": good}).status_code == 201
     stranger = _post(ballot.returning_officer, ballot, "certificate", {"certificate": certs_text[0]})
     assert stranger.status_code == 403 and stranger.json()["code"] == "not_trustee"
     outsider = MembershipFactory(unit=ballot.unit).person
