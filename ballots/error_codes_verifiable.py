@@ -8,7 +8,9 @@ class VerifiableErrorCode(StrEnum):
     NOT_VERIFIABLE = "ballot_not_verifiable"
     IS_VERIFIABLE = "ballot_is_verifiable"
     ALREADY_VERIFIABLE = "ballot_already_verifiable"
-    THRESHOLD_NOT_SUPPORTED = "threshold_not_supported"
+    INVALID_THRESHOLD = "threshold_invalid"  # the same name as ThresholdRejection.INVALID_THRESHOLD
+    NOT_THRESHOLD = "ballot_not_threshold"
+    CEREMONY_STAGE = "threshold_ceremony_stage"
     INVALID_TRUSTEES = "invalid_trustees"
     NOT_TRUSTEE = "not_trustee"
     INVALID_TRUSTEE_KEY = "invalid_trustee_key"

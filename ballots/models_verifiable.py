@@ -44,6 +44,12 @@ class VerifiableElection(models.Model):
         max_length=200, blank=True, help_text="Who generated the uploaded public credentials."
     )
     uploaded_public_credentials = models.TextField(blank=True)
+    threshold = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many trustees must decrypt, when fewer than all (Belenios' Pedersen trustees); "
+        "empty when every trustee must.",
+    )
     # Written when voting opens, then never changed: their hashes are the board's roots.
     election = models.TextField(blank=True, help_text="election.json, exactly as published.")
     trustees = models.TextField(blank=True)
@@ -62,12 +68,22 @@ class VerifiableElection(models.Model):
 
 
 class VerifiableTrustee(models.Model):
-    """A named person holding one share of the election key ("Single" trustee: all must decrypt)."""
+    """A named person holding one share of the election key.
+
+    Without a threshold the trustee is Belenios' "Single" (all must decrypt)
+    and uploads ``public_key``. With one, the trustee takes part in the key
+    ceremony (``ballots.verifiable.threshold``): ``certificate``, then
+    ``polynomial``, then ``voutput``, each checked before it is stored. The
+    polynomial's shares and the voutput's key are encrypted to trustees: the
+    server relays them and cannot read them."""
 
     election = models.ForeignKey(VerifiableElection, on_delete=models.CASCADE, related_name="trustee_rows")
     position = models.PositiveSmallIntegerField(help_text="Belenios' trustee number, from 1.")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     public_key = models.TextField(blank=True, help_text="The trustee's .pubkey text, its proof checked.")
+    certificate = models.TextField(blank=True, help_text="Threshold ceremony, step 1: the signed public keys.")
+    polynomial = models.TextField(blank=True, help_text="Step 3: commitments, and shares encrypted to each trustee.")
+    voutput = models.TextField(blank=True, help_text="Step 5: the verification key, and the share sealed to itself.")
     partial_decryption = models.TextField(blank=True)
 
     class Meta:

@@ -66,8 +66,14 @@ _.returning_officers_require_mfa
 # ballots/api/manage_views.py: serializer fields: DRF reads the declared fields of a serializer class.
 _.reminder_hours
 
-# ballots/api/verifiable_views.py: serializer fields: DRF reads the declared fields of a serializer class.
+# ballots/api/verifiable_views.py: serializer fields: DRF reads the declared fields of a serializer class
+# (and, from ballots/selectors_verifiable.py's TrusteeProgress, the attribute of the same name).
 _.next_after
+_.decrypted
+
+# ballots/verifiable/threshold.py: the trustee's side of a threshold decryption runs on the trustee's device
+# (belenios-tool's decrypt-threshold, or the browser); this reference is what the tests check both against.
+_.threshold_partial_decryption
 
 # ballots/api/manage_views.py: set on an object for a serializer field's source= to read.
 _.option_labels

@@ -44,5 +44,22 @@ urlpatterns += [
         vv.TrusteeDecryptionApi.as_view(),
         name="api-verifiable-decryption",
     ),
+    path("<int:ballot_id>/verifiable/ceremony/", vv.TrusteeCeremonyApi.as_view(), name="api-verifiable-ceremony"),
+    path(
+        "<int:ballot_id>/verifiable/ceremony/restart/",
+        vv.ThresholdCeremonyRestartApi.as_view(),
+        name="api-verifiable-ceremony-restart",
+    ),
+    path(
+        "<int:ballot_id>/verifiable/trustee/certificate/",
+        vv.TrusteeCertificateApi.as_view(),
+        name="api-verifiable-certificate",
+    ),
+    path(
+        "<int:ballot_id>/verifiable/trustee/polynomial/",
+        vv.TrusteePolynomialApi.as_view(),
+        name="api-verifiable-polynomial",
+    ),
+    path("<int:ballot_id>/verifiable/trustee/voutput/", vv.TrusteeVoutputApi.as_view(), name="api-verifiable-voutput"),
     path("<int:ballot_id>/verifiable/board.bel", vv.VerifiableBoardApi.as_view(), name="api-verifiable-board"),
 ]

@@ -17,7 +17,7 @@ from ballots import selectors_verifiable
 from ballots.api.manage_views import _ballot, _member
 from ballots.error_codes_verifiable import VerifiableErrorCode as VCode
 from ballots.models import Ballot, VerifiableElection
-from ballots.services import verifiable_box, verifiable_setup, verifiable_tally
+from ballots.services import verifiable_box, verifiable_setup, verifiable_tally, verifiable_threshold
 from core.api.errors import ERROR
 from core.api.parsers import JSONParser
 from core.api.throttling import InProcessUserRateThrottle
@@ -42,8 +42,8 @@ def _public_election(ballot_id: int) -> Any:
 
 class VerifiableEnableApi(APIView):
     """The returning officer makes a ballot being set up verifiable: trustees (by e-mail, in order), the
-    threshold (only "all of them" is supported), and the credential authority. The answer states the trust
-    the choice of credential authority asks for."""
+    threshold (how many must decrypt: 1 to the number of trustees; omitted, all of them), and the credential
+    authority. The answer states the trust the choice of credential authority asks for."""
 
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [JSONParser]
@@ -245,3 +245,145 @@ class VerifiableBoardApi(APIView):
         response = HttpResponse(data, content_type="application/x-tar")
         response["Content-Disposition"] = f'attachment; filename="{election.uuid}.bel"'
         return response
+
+
+# --- The threshold key ceremony (ballots/services/verifiable_threshold.py) ---
+
+
+class _CeremonyUpload(APIView):
+    """A trustee's message of one ceremony step; refused with the failed check's name."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [JSONParser]
+    field = ""
+
+    def store(self, request: Request, ballot_id: int, text: str) -> Any:
+        raise NotImplementedError
+
+    def post(self, request: Request, ballot_id: int) -> Response:
+        trustee = self.store(request, ballot_id, _text(request.data, self.field))
+        stage = selectors_verifiable.ceremony_stage(trustee.election, list(trustee.election.trustee_rows.all()))
+        return Response({"trustee": trustee.position, "stage": stage.value}, status=201)
+
+
+CEREMONY_OUTPUT = inline_serializer(
+    "TrusteeCeremonyStepOutput", {"trustee": serializers.IntegerField(), "stage": serializers.CharField()}
+)
+CEREMONY_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
+
+
+class TrusteeCertificateApi(_CeremonyUpload):
+    """Step 1: a trustee's certificate (``generate-trustee-key-threshold --step 1``'s ``.cert``)."""
+
+    field = "certificate"
+
+    @extend_schema(
+        request=inline_serializer("TrusteeCertificateInput", {"certificate": serializers.CharField()}),
+        responses={201: CEREMONY_OUTPUT, **CEREMONY_ERRORS},
+    )
+    def post(self, request: Request, ballot_id: int) -> Response:
+        return super().post(request, ballot_id)
+
+    def store(self, request: Request, ballot_id: int, text: str) -> Any:
+        return verifiable_threshold.trustee_certificate_upload(
+            ballot_id=ballot_id, actor=request.user, certificate=text
+        )
+
+
+class TrusteePolynomialApi(_CeremonyUpload):
+    """Step 2: a trustee's polynomial (``--step 3``'s output), once every certificate is in."""
+
+    field = "polynomial"
+
+    @extend_schema(
+        request=inline_serializer("TrusteePolynomialInput", {"polynomial": serializers.CharField()}),
+        responses={201: CEREMONY_OUTPUT, **CEREMONY_ERRORS},
+    )
+    def post(self, request: Request, ballot_id: int) -> Response:
+        return super().post(request, ballot_id)
+
+    def store(self, request: Request, ballot_id: int, text: str) -> Any:
+        return verifiable_threshold.trustee_polynomial_upload(ballot_id=ballot_id, actor=request.user, polynomial=text)
+
+
+class TrusteeVoutputApi(_CeremonyUpload):
+    """Step 3: a trustee's voutput (``--step 5``'s output), once every polynomial is in."""
+
+    field = "voutput"
+
+    @extend_schema(
+        request=inline_serializer("TrusteeVoutputInput", {"voutput": serializers.CharField()}),
+        responses={201: CEREMONY_OUTPUT, **CEREMONY_ERRORS},
+    )
+    def post(self, request: Request, ballot_id: int) -> Response:
+        return super().post(request, ballot_id)
+
+    def store(self, request: Request, ballot_id: int, text: str) -> Any:
+        return verifiable_threshold.trustee_voutput_upload(ballot_id=ballot_id, actor=request.user, voutput=text)
+
+
+class TrusteeCeremonyApi(APIView):
+    """The key ceremony's stage and each trustee's progress; for a trustee, what their next step needs
+    (the certificates, their vinput, their sealed key share). Trustees and the ballot's managers only."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    class TrusteeProgressOutput(serializers.Serializer):
+        position = serializers.IntegerField()
+        certificate = serializers.BooleanField()
+        polynomial = serializers.BooleanField()
+        voutput = serializers.BooleanField()
+        public_key = serializers.BooleanField()
+        decrypted = serializers.BooleanField()
+
+    class CeremonyOutput(serializers.Serializer):
+        stage = serializers.CharField()
+        group = serializers.CharField()
+        threshold = serializers.IntegerField()
+        trustees = serializers.ListField(child=serializers.DictField())
+        position = serializers.IntegerField(allow_null=True)
+        certificates = serializers.ListField(child=serializers.CharField())
+        vinput = serializers.CharField(allow_null=True)
+        sealed_key = serializers.CharField(allow_null=True)
+        problem = serializers.CharField()
+
+    @extend_schema(responses={200: CeremonyOutput, 403: ERROR, 404: ERROR})
+    def get(self, request: Request, ballot_id: int) -> Response:
+        election = verifiable_setup.verifiable_election_of(ballot_id=ballot_id)
+        if not election.trustee_rows.filter(person_id=request.user.pk).exists():
+            _ballot(ballot_id, request)  # not a trustee: the ballot's managers only
+        view = selectors_verifiable.threshold_ceremony(election=election, person=request.user)
+        progress = self.TrusteeProgressOutput
+        return Response(
+            {
+                "stage": view.stage.value,
+                "group": view.group,
+                "threshold": view.threshold,
+                "trustees": [progress(t).data for t in view.trustees],
+                "position": view.position,
+                "certificates": list(view.certificates),
+                "vinput": view.vinput,
+                "sealed_key": view.sealed_key,
+                "problem": view.problem,
+            }
+        )
+
+
+class ThresholdCeremonyRestartApi(APIView):
+    """The returning officer restarts the key ceremony from the polynomials (a trustee's device refused a
+    share it was sent); the certificates stay."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer("CeremonyRestartOutput", {"stage": serializers.CharField()}),
+            403: ERROR,
+            409: ERROR,
+        },
+    )
+    def post(self, request: Request, ballot_id: int) -> Response:
+        ballot = _ballot(ballot_id, request)
+        verifiable_threshold.threshold_ceremony_restart(ballot_id=ballot.pk, actor=request.user)
+        return Response({"stage": selectors_verifiable.CeremonyStage.POLYNOMIALS.value})

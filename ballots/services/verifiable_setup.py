@@ -5,9 +5,12 @@ naming its trustees and who is the credential authority. Each trustee
 generates a key pair on their own device (``belenios-tool setup
 generate-trustee-key``) and uploads only the public half with its proof of
 knowledge, which is checked here: the server never holds a private key.
-Every trustee must take part in decrypting (Belenios "Single" trustees,
-threshold = number of trustees); a smaller threshold is refused, as
-``ballots.verifiable`` does not implement Belenios' threshold trustees.
+Without a threshold (or with ``t = n``) every trustee must take part in
+decrypting (Belenios "Single" trustees). With a threshold ``t`` below the
+number of trustees ``n``, any ``t`` of them suffice: the trustees then run
+Belenios' key ceremony instead of uploading keys
+(``verifiable_threshold``). A threshold is refused only when ``t < 1`` or
+``t > n``.
 
 When voting opens (``verifiable_open``, called by ``lifecycle.ballot_open``
 in its transaction, after the roll is frozen) the election text is built
@@ -99,12 +102,14 @@ def verifiable_enable(
     people = list(trustees)
     if not people or len({p.pk for p in people}) != len(people) or not all(p.is_active for p in people):
         raise DomainError(VCode.INVALID_TRUSTEES, "Name at least one trustee, each an active member, once.")
-    if threshold is not None and threshold != len(people):
+    if threshold is not None and not 1 <= threshold <= len(people):
         raise DomainError(
-            VCode.THRESHOLD_NOT_SUPPORTED,
-            f"Every trustee must decrypt (threshold {len(people)} of {len(people)}): threshold trustees, "
-            "where fewer suffice, are not supported yet.",
+            VCode.INVALID_THRESHOLD,
+            f"The threshold is how many of the {len(people)} trustees must decrypt: between 1 and {len(people)}, "
+            f"not {threshold}.",
         )
+    # t = n is the "every trustee" mode: Single keys, the simpler ceremony for the same guarantee.
+    pedersen = threshold if threshold is not None and threshold < len(people) else None
     authority = VerifiableElection.CredentialAuthority
     if credential_authority not in authority.values:
         raise DomainError(VCode.INVALID_CREDENTIALS, "Choose who generates the voters' credentials.")
@@ -129,6 +134,7 @@ def verifiable_enable(
             group=GROUP,
             credential_authority=credential_authority,
             credential_authority_name=name,
+            threshold=pedersen,
             uploaded_public_credentials=public_credentials.strip()
             if credential_authority == authority.UPLOADED
             else "",
@@ -141,7 +147,11 @@ def verifiable_enable(
             action="ballot_made_verifiable",
             obj=ballot,
             unit=ballot.unit,
-            detail={"trustees": [p.pk for p in people], "credential_authority": credential_authority},
+            detail={
+                "trustees": [p.pk for p in people],
+                "threshold": pedersen or len(people),
+                "credential_authority": credential_authority,
+            },
         )
     return election
 
@@ -154,6 +164,8 @@ def trustee_key_upload(*, ballot_id: int, actor: Any, public_key: str) -> Verifi
         trustee = election.trustee_rows.filter(person=actor).first()
         if trustee is None:
             raise NotPermitted(VCode.NOT_TRUSTEE, "Only this ballot's trustees upload keys.")
+        if election.threshold:
+            raise Conflict(VCode.NOT_THRESHOLD, "This ballot's trustees run the threshold key ceremony instead.")
         if ballot.state not in KEY_STATES:
             raise Conflict(Code.NOT_EDITABLE, "Keys are uploaded before voting opens.")
         try:
@@ -171,7 +183,11 @@ def verifiable_ready_problems(*, ballot: Ballot) -> list[str]:
     election = VerifiableElection.objects.filter(ballot=ballot).first()
     if election is None:
         return []
-    missing = [str(t.person) for t in election.trustee_rows.select_related("person") if not t.public_key]
+    rows = list(election.trustee_rows.select_related("person"))
+    if election.threshold:
+        waiting = [str(t.person) for t in rows if not t.voutput]
+        return [f"The trustees' key ceremony is not finished; waiting for: {', '.join(waiting)}."] if waiting else []
+    missing = [str(t.person) for t in rows if not t.public_key]
     return [f"Trustees have not uploaded their keys yet: {', '.join(missing)}."] if missing else []
 
 
@@ -205,7 +221,12 @@ def verifiable_open(*, ballot: Ballot) -> None:
     if problems := verifiable_ready_problems(ballot=ballot):
         raise Conflict(Code.NOT_READY, " ".join(problems))
     group = group_named(election.group)
-    trustees = setup_texts.trustees_text([t.public_key for t in election.trustee_rows.all()])
+    if election.threshold:
+        from ballots.services.verifiable_threshold import threshold_trustees_text  # it imports this module
+
+        trustees = threshold_trustees_text(election)
+    else:
+        trustees = setup_texts.trustees_text([t.public_key for t in election.trustee_rows.all()])
     specs, mapping = _question_specs(ballot)
     try:
         text = setup_texts.election_text(

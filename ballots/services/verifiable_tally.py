@@ -5,8 +5,9 @@ tally is computed; the ranked ciphertexts are shuffled by the server (in
 the tally task) and then, if they wish, by trustees, each shuffle checked
 before it is stored; the shuffles are ended (by the returning officer, or
 when every trustee has shuffled); each trustee uploads a partial
-decryption of the result, checked against their public key. When the last
-is in, the result is decrypted and turned into ordinary ``BallotPaper``
+decryption of the result, checked against their public key (a threshold
+trustee's: its verification key). When the last is in (with a threshold
+``t``: the ``t``-th), the result is decrypted and turned into ordinary ``BallotPaper``
 rows, and the ordinary tally counts them, so review and declaration work
 as for any ballot.
 
@@ -52,8 +53,9 @@ from ballots.verifiable.decryption import EncryptedTally, check_partial_decrypti
 from ballots.verifiable.election import Election, NonHomomorphicQuestion, read_election
 from ballots.verifiable.errors import FormatError
 from ballots.verifiable.shuffle import check_shuffle, merge_nh_ciphertexts, nh_ciphertexts, read_shuffle, shuffle
-from ballots.verifiable.tally import decrypt_result, encrypted_tally, result_text, tally_text
-from ballots.verifiable.trustees import read_trustees
+from ballots.verifiable.tally import decrypt_result, decrypt_with_factors, encrypted_tally, result_text, tally_text
+from ballots.verifiable.threshold import Pedersen, combined_factors
+from ballots.verifiable.trustees import read_trustee_kinds, read_trustees
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotPermitted
 from core.models import OutboxEmail
@@ -202,9 +204,10 @@ def verifiable_decryption_upload(*, ballot_id: int, actor: Any, partial_decrypti
             raise Conflict(VCode.NOT_DECRYPTING, "Decryption starts once the shuffles are ended.")
         if trustee.partial_decryption:
             raise Conflict(VCode.ALREADY_DECRYPTED, "You have already decrypted.")
+        if election.result:
+            raise Conflict(VCode.NOT_DECRYPTING, "Enough trustees have decrypted: the result is decrypted.")
         parsed, tally = decryption_input(election)
-        (key,) = read_trustees(f'[["Single",{trustee.public_key}]]', parsed.group)
-        if not check_partial_decryption(parsed, key.public_key, tally, partial_decryption):
+        if not check_partial_decryption(parsed, _trustee_key(election, parsed, trustee), tally, partial_decryption):
             raise DomainError(
                 VCode.BAD_PARTIAL_DECRYPTION,
                 "The partial decryption does not verify against your public key and the shuffled tally.",
@@ -213,18 +216,41 @@ def verifiable_decryption_upload(*, ballot_id: int, actor: Any, partial_decrypti
         trustee.save(update_fields=["partial_decryption"])
         audit_record(actor=actor, action="verifiable_decrypted", obj=ballot, unit=ballot.unit)
         trustees = list(election.trustee_rows.order_by("position"))
-        if all(t.partial_decryption for t in trustees):
+        needed = election.threshold or len(trustees)
+        if sum(1 for t in trustees if t.partial_decryption) >= needed:
             _finish(election, parsed, tally, trustees)
             transaction.on_commit(lambda: tally_ballot.delay(ballot.pk), robust=True)
     return trustee
 
 
+def _trustee_key(election: VerifiableElection, parsed: Election, trustee: VerifiableTrustee) -> int:
+    """The key a trustee's partial decryption is checked against: its Single key, or its verification key."""
+    if not election.threshold:
+        (key,) = read_trustees(f'[["Single",{trustee.public_key}]]', parsed.group)
+        return key.public_key
+    return _pedersen(election, parsed).verification_keys[trustee.position - 1]
+
+
+def _pedersen(election: VerifiableElection, parsed: Election) -> Pedersen:
+    (item,) = read_trustee_kinds(election.trustees, parsed.group)
+    if not isinstance(item, Pedersen):  # never expected: a threshold election's trustees are one Pedersen item
+        raise RuntimeError("a threshold election's trustees are not a Pedersen item")
+    return item
+
+
 def _finish(
     election: VerifiableElection, parsed: Election, tally: EncryptedTally, trustees: Sequence[VerifiableTrustee]
 ) -> None:
-    keys = [k.public_key for k in read_trustees(election.trustees, parsed.group)]
+    """Decrypt the result (every trustee's factors, or any ``t`` combined by Lagrange) and store the papers."""
     try:
-        result = decrypt_result(parsed, keys, tally, [t.partial_decryption for t in trustees], election.num_tallied)
+        if election.threshold:
+            decryptions = {t.position: t.partial_decryption for t in trustees if t.partial_decryption}
+            combined = combined_factors(parsed, _pedersen(election, parsed), tally, decryptions)
+            result = decrypt_with_factors(parsed, tally, combined, election.num_tallied)
+        else:
+            keys = [k.public_key for k in read_trustees(election.trustees, parsed.group)]
+            decryptions_in_order = [t.partial_decryption for t in trustees]
+            result = decrypt_result(parsed, keys, tally, decryptions_in_order, election.num_tallied)
     except FormatError as error:
         raise DomainError(VCode.BAD_PARTIAL_DECRYPTION, f"The result cannot be decrypted: {error}") from None
     papers = papers_from_result(election.question_map, result, _seats(election))

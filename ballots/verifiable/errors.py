@@ -11,3 +11,12 @@ from __future__ import annotations
 
 class FormatError(ValueError):
     """A message that does not follow the Belenios 2.0 format; the text says where."""
+
+
+class ThresholdError(FormatError):
+    """A threshold-ceremony message refused for a named reason (``rejection.ThresholdRejection``)."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail

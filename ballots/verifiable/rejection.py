@@ -50,3 +50,22 @@ class Verdict:
 
 
 ACCEPTED = Verdict()
+
+
+class ThresholdRejection(StrEnum):
+    """Why a message of the threshold key ceremony (or a threshold decryption) is refused (see ``threshold``)."""
+
+    INVALID_THRESHOLD = "threshold_invalid"  # t < 1 or t > n: no t of the n trustees could decrypt
+    MALFORMED = "threshold_malformed"  # not JSON, or not the shape Belenios gives the message
+    BAD_CERTIFICATE = "threshold_bad_certificate"  # a certificate not signed by its own verification key
+    DUPLICATE_CERTIFICATE = "threshold_duplicate_certificate"  # two trustees sent the same keys
+    NOT_MY_CERTIFICATE = "threshold_not_my_certificate"  # this trustee's seed matches no certificate
+    BAD_COEFEXPS = "threshold_bad_coefexps"  # the commitments to a polynomial are not signed by its trustee
+    WRONG_DEGREE = "threshold_wrong_degree"  # a polynomial without exactly t coefficients
+    WRONG_SHARE_COUNT = "threshold_wrong_share_count"  # not one encrypted share per trustee
+    BAD_CHANNEL = "threshold_bad_channel"  # an encrypted message not signed by its sender, or not for us
+    BAD_SHARE = "threshold_bad_share"  # a share that does not lie on its sender's committed polynomial
+    BAD_PROOF = "threshold_bad_proof"  # a verification key without a valid proof of knowledge
+    WRONG_VERIFICATION_KEY = "threshold_wrong_verification_key"  # not the key the commitments give
+    NOT_ENOUGH_DECRYPTIONS = "threshold_not_enough_decryptions"  # fewer than t partial decryptions
+    BAD_PARTIAL_DECRYPTION = "threshold_bad_partial_decryption"  # a factor not proven against its key

@@ -21,7 +21,7 @@ from ballots.verifiable import jsonfields as jf
 from ballots.verifiable.credentials import BASE58, read_public_credentials
 from ballots.verifiable.errors import FormatError
 from ballots.verifiable.group import Group, group_named
-from ballots.verifiable.trustees import TrusteeKey, election_public_key, read_trustees
+from ballots.verifiable.trustees import TrusteeKind, election_public_key, read_trustee_kinds, read_trustees
 
 UUID_LENGTH = 14
 """``belenios-tool setup generate-token`` writes 14 Base58 characters."""
@@ -81,6 +81,11 @@ def trustees_text(keys: Sequence[str]) -> str:
     return "[" + ",".join(f'["Single",{key}]' for key in keys) + "]"
 
 
+def pedersen_trustees_text(parameters: str) -> str:
+    """``trustees.json`` for a threshold election: one Pedersen item (``threshold.threshold_parameters``)."""
+    return f'[["Pedersen",{parameters}]]'
+
+
 def public_credentials_text(credentials: Sequence[int]) -> str:
     """``public_creds.json``: each public credential (all of weight 1), sorted so the order says nothing."""
     return jf.canonical_json(sorted(str(c) for c in credentials))
@@ -89,11 +94,11 @@ def public_credentials_text(credentials: Sequence[int]) -> str:
 def election_text(
     *, uuid: str, name: str, description: str, group_name: str, trustees: str, questions: Sequence[QuestionSpec]
 ) -> str:
-    """``election.json``: its public key is the product of the trustees' (every trustee must decrypt)."""
+    """``election.json``: its public key is the product of the trustees' items' keys."""
     group = group_named(group_name)
     if any(q.ranked for q in questions) and group.embedding is None:
         raise FormatError(f"ranked questions need a group with an embedding, not {group_name}")
-    keys: tuple[TrusteeKey, ...] = read_trustees(trustees, group)
+    keys: tuple[TrusteeKind, ...] = read_trustee_kinds(trustees, group)
     if not keys:
         raise FormatError("an election needs at least one trustee")
     return jf.canonical_json(

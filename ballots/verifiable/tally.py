@@ -81,20 +81,37 @@ def decrypt_result(
 ) -> list[list[int] | list[list[int]]]:
     """Per question: the totals per answer (homomorphic) or every revealed vector (non-homomorphic).
 
-    ``tally`` is the tally after the shuffles; every trustee's decryption is
-    checked first. A total is found by trying ``g ** 0 .. g ** num_tallied``:
-    no answer can be chosen by more ballots than were counted."""
+    "Single" trustees: ``public_keys[i]`` decrypted ``partial_decryptions[i]``,
+    all are needed, and every one is checked first; their factors multiply
+    to ``alpha ** x`` for the election's private key ``x``."""
+    p = election.group.p
+    factors = _factors(election, public_keys, tally, partial_decryptions)
+    combined = []
+    for q, row in enumerate(tally):
+        out = []
+        for j in range(len(row)):
+            product = 1
+            for trustee in factors:
+                product = product * trustee[q][j] % p
+            out.append(product)
+        combined.append(out)
+    return decrypt_with_factors(election, tally, combined, num_tallied)
+
+
+def decrypt_with_factors(
+    election: Election, tally: EncryptedTally, combined: Sequence[Sequence[int]], num_tallied: int
+) -> list[list[int] | list[list[int]]]:
+    """The result from the combined factors ``alpha ** x`` of every ciphertext (checked by the caller:
+    the product of Single trustees' factors, or ``threshold.combined_factors``).
+
+    ``tally`` is the tally after the shuffles. A total is found by trying
+    ``g ** 0 .. g ** num_tallied``: no answer can be chosen by more ballots
+    than were counted."""
     group = election.group
     p, g = group.p, group.g
-    factors = _factors(election, public_keys, tally, partial_decryptions)
     result: list[list[int] | list[list[int]]] = []
     for q, (question, row) in enumerate(zip(election.questions, tally, strict=True)):
-        plains = []
-        for j, c in enumerate(row):
-            combined = 1
-            for trustee in factors:
-                combined = combined * trustee[q][j] % p
-            plains.append(c.beta * pow(combined, -1, p) % p)
+        plains = [c.beta * pow(combined[q][j], -1, p) % p for j, c in enumerate(row)]
         if isinstance(question, NonHomomorphicQuestion):
             result.append([list(decode(group, question.width, m)) for m in plains])
             continue

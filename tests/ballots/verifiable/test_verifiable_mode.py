@@ -276,8 +276,8 @@ def test_setup_refusals(world: World) -> None:
     ballot = BallotFactory(state=Ballot.State.DRAFT)
     people = [MembershipFactory(unit=ballot.unit).person for _ in range(3)]
     with pytest.raises(DomainError) as threshold:
-        verifiable_enable(ballot_id=ballot.pk, actor=ballot.returning_officer, trustees=people, threshold=2)
-    assert threshold.value.code == "threshold_not_supported"
+        verifiable_enable(ballot_id=ballot.pk, actor=ballot.returning_officer, trustees=people, threshold=4)
+    assert threshold.value.code == "threshold_invalid"
     verifiable_enable(ballot_id=ballot.pk, actor=ballot.returning_officer, trustees=people)
     _, pubkey = trustee_key()
     forged = dict(json.loads(pubkey), public_key=json.loads(trustee_key()[1])["public_key"])
