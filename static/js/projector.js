@@ -87,7 +87,7 @@
   function fitQueue() {
     var q = document.getElementById("pj-queue");
     var more = q.querySelector(".pj-more");
-    if (more) { more.remove(); }
+    if (more) { more.remove(); more = null; }
     var items = q.querySelectorAll("li");
     for (var i = 0; i < items.length; i++) { items[i].hidden = false; }
     var hidden = 0, shown = items.length;

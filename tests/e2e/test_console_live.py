@@ -143,10 +143,12 @@ def test_the_console_runs_the_room_without_a_reload(asgi_server: str, browser: A
     # Closing the meeting asks first; Go back leaves it running.
     console.get_by_role("button", name="Close the meeting and draft the minutes").click()
     expect(dialog).to_contain_text("Close the meeting now?")
+    dialog_violations = _axe(console)  # the page with its question open
     dialog.get_by_role("button", name="Go back").click()
     assert Meeting.objects.get(pk=meeting.pk).state == Meeting.State.IN_PROGRESS
     assert console.evaluate("window.__sameDocument === true"), "the console reloaded"
     violations = _axe(console)
     screenshot(console, "console-tablet")
     assert violations == [], violations
+    assert dialog_violations == [], dialog_violations
     console.context.close()

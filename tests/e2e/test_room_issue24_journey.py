@@ -22,6 +22,7 @@ from meetings.services import motions as motion_services
 from meetings.services.attendance import attendance_check_in_by_officer
 from meetings.services.votes import meeting_vote_open
 from tests.e2e.conftest import console_confirm, console_settled, screenshot
+from tests.e2e.test_meeting_room_journey import _axe
 from tests.factories import MembershipFactory, OfficeFactory, UnitFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,7 +74,7 @@ def test_issue_24_room_pages(browser: Any, live_server: Any) -> None:
     contexts: list[Any] = []
 
     def open_page(viewport: dict[str, int], user: Any, url: str) -> Any:
-        context = browser.new_context(viewport=viewport)
+        context = browser.new_context(viewport=viewport, bypass_csp=True)  # for axe's injected script only
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15000)
@@ -118,9 +119,17 @@ def test_issue_24_room_pages(browser: Any, live_server: Any) -> None:
         assert "after this secret vote opened" in late.locator("#vote-refused").inner_text()
         assert late.get_by_role("button", name="For", exact=True).count() == 0
         screenshot(late, "issue24-latecomer")
+        late_violations = _axe(late)
+        assert late_violations == [], late_violations
         console.goto(f"{live_server.url}/meetings/{meeting.pk}/console/")
         assert "4 may vote" in console.locator("#may-vote").inner_text()
         screenshot(console, "issue24-console-may-vote")
+        console.get_by_role("link", name="who may vote").click()
+        voters = console.locator("#voters li").all_inner_texts()
+        assert voters == ["Ann Adams", "Bob Brown", "Cat Cole", "Sol Secretary"], voters  # not Dan, the latecomer
+        voters_violations = _axe(console)
+        assert voters_violations == [], voters_violations
+        screenshot(console, "issue24-console-voters")
         assert vote.pk
 
         # The amendment's diff: rendered, no raw Markdown, words kept apart.
