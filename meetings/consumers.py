@@ -22,7 +22,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from meetings import permissions
 from meetings.models import Meeting
-from meetings.room import projector_live
+from meetings.room import officers_live, projector_live
 from meetings.selectors import live_state
 from meetings.services.live import officers_group, projector_group, public_group
 
@@ -40,7 +40,7 @@ def _join(meeting_id: int, view: str, user: Any, token: str) -> tuple[str, str] 
     if view == "officers":
         if not permissions.is_officer(user=user, unit=meeting.unit):
             return REFUSED
-        return officers_group(meeting.pk), json.dumps(live_state(meeting=meeting, chair_view=True))
+        return officers_group(meeting.pk), json.dumps(officers_live(meeting=meeting))
     if view == "projector":
         if not secrets.compare_digest(meeting.projector_token.encode(), token.encode()):
             return NOT_FOUND

@@ -24,6 +24,14 @@ def projector_live(*, meeting: Meeting) -> dict[str, Any]:
     return {**live_state(meeting=meeting), **projector_extras(meeting=meeting)}
 
 
+def officers_live(*, meeting: Meeting) -> dict[str, Any]:
+    """The console's state: the chair's view of the room (``live_state``
+    with ``chair_view``: a secret vote's turnout) and the speakers' list
+    and clock the projector shows, so the console can redraw its list and
+    run the speech clock from a push instead of a reload."""
+    return {**live_state(meeting=meeting, chair_view=True), "speakers": speaker_live(meeting=meeting)}
+
+
 def projector_extras(*, meeting: Meeting) -> dict[str, Any]:
     return {
         "speakers": speaker_live(meeting=meeting),

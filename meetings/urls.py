@@ -32,6 +32,7 @@ urlpatterns = [
     path("<int:meeting_id>/check-out/", room.check_out, name="check_out"),
     path("<int:meeting_id>/live.json", meetings.meeting_live_json, name="live"),
     path("<int:meeting_id>/console/", console.meeting_console, name="console"),
+    path("<int:meeting_id>/console/votes/<int:vote_id>/voters/", console.console_voters, name="console_voters"),
     path("<int:meeting_id>/console/<slug:action>/", console.console_action, name="console_action"),
     path("<int:meeting_id>/minutes/", console.minutes_edit_view, name="minutes"),
     path("<int:meeting_id>/minutes/preview/", papers.minutes_preview, name="minutes_preview"),

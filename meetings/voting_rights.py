@@ -15,7 +15,7 @@ from typing import Any
 from ballots.models import RollEntry
 from core.errors import Conflict, DomainError, NotPermitted
 from meetings.error_codes import MeetingErrorCode as Code
-from meetings.models import MeetingVote
+from meetings.models import Attendance, MeetingVote
 from meetings.selectors import is_checked_in
 
 
@@ -65,3 +65,16 @@ def voters_entitled(*, vote: MeetingVote) -> int:
     if vote.mode == MeetingVote.Mode.SECRET and vote.ballot_id is not None:
         return RollEntry.objects.filter(ballot_id=vote.ballot_id).count()
     return vote.present
+
+
+def voters_list(*, vote: MeetingVote) -> list[Any]:
+    """Who may vote, by name, for the chair (the same rule as ``vote_right``):
+    a secret vote's frozen roll, else the members checked in now. Who has
+    voted is not here: the chair sees how many, never who nor how."""
+    if vote.mode == MeetingVote.Mode.SECRET:
+        if vote.ballot_id is None:
+            return []
+        entries = RollEntry.objects.filter(ballot_id=vote.ballot_id).select_related("voter")
+        return sorted((e.voter for e in entries), key=lambda p: (p.full_name or "", p.pk))
+    present = Attendance.objects.filter(meeting_id=vote.meeting_id, checked_out_at__isnull=True)
+    return sorted((a.person for a in present.select_related("person")), key=lambda p: (p.full_name or "", p.pk))

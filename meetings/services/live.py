@@ -29,7 +29,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from meetings.models import Meeting
-from meetings.room import projector_extras
+from meetings.room import officers_live, projector_extras
 from meetings.selectors import live_state, vote_current
 
 log = logging.getLogger(__name__)
@@ -88,19 +88,19 @@ def _vote_cast_publish(*, meeting_id: int) -> None:
 
 def room_states(*, meeting: Meeting) -> dict[str, str]:
     """The three views of one moment, each computed and encoded once: the
-    public state, the officers' (which differs only while a secret vote is
-    open: its turnout) and the projector's (the public state plus the code
+    public state, the officers' (the chair's view, which differs only while
+    a secret vote is open: its turnout; and the speakers' list and clock)
+    and the projector's (the public state plus the code
     and the speakers' names)."""
     public = live_state(meeting=meeting)
     vote = public["vote"]
     secret_open = vote is not None and vote["mode"] == "secret" and vote["state"] == "open"
     chair = live_state(meeting=meeting, chair_view=True) if secret_open else public
+    extras = projector_extras(meeting=meeting)
     return {
         public_group(meeting.pk): json.dumps(public),
-        officers_group(meeting.pk): json.dumps(chair),
-        projector_group(meeting.pk, meeting.projector_token): json.dumps(
-            {**public, **projector_extras(meeting=meeting)}
-        ),
+        officers_group(meeting.pk): json.dumps({**chair, "speakers": extras["speakers"]}),
+        projector_group(meeting.pk, meeting.projector_token): json.dumps({**public, **extras}),
     }
 
 
@@ -111,7 +111,7 @@ def room_publish(*, meeting_id: int, officers_only: bool = False) -> None:
     if meeting is None or layer is None:
         return
     if officers_only:  # a vote cast: only the officers' counter moves
-        states = {officers_group(meeting_id): json.dumps(live_state(meeting=meeting, chair_view=True))}
+        states = {officers_group(meeting_id): json.dumps(officers_live(meeting=meeting))}
     else:
         states = room_states(meeting=meeting)
     try:

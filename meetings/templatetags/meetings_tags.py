@@ -1,4 +1,4 @@
-"""Template filters: safe Markdown, and an amendment's changes marked."""
+"""Template filters: safe Markdown, an amendment's changes marked, a speech clock."""
 
 from __future__ import annotations
 
@@ -19,3 +19,13 @@ def markdown_filter(text: str) -> SafeString:
 @register.simple_tag
 def text_diff(before: str, after: str) -> SafeString:
     return text_diff_html(before=before, after=after)
+
+
+@register.filter(name="speech_clock")
+def speech_clock(seconds: int | None) -> str:
+    """Seconds left of a speech as the clocks show them: ``1:05``, or
+    ``+0:12`` once over time (the same as ``static/js/projector.js``)."""
+    if seconds is None:
+        return ""
+    whole = abs(int(seconds))
+    return f"{'+' if seconds < 0 else ''}{whole // 60}:{whole % 60:02d}"

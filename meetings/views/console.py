@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -24,7 +25,7 @@ from governance.models import Unit
 from meetings import permissions, selectors
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.forms import AgendaItemForm, HandsForm, MeetingForm, VoteOpenForm
-from meetings.models import AgendaItem, Amendment, Attendance, Meeting, Minutes, Motion, Requisition
+from meetings.models import AgendaItem, Amendment, Attendance, Meeting, MeetingVote, Minutes, Motion, Requisition
 from meetings.services import meetings as meeting_services
 from meetings.services.attendance import attendance_check_in_by_officer, attendance_check_out
 from meetings.services.minutes import minutes_approve, minutes_draft, minutes_edit
@@ -40,7 +41,7 @@ from meetings.services.votes import meeting_vote_close, meeting_vote_open
 from meetings.speakers import current_item, speaker_live, speakers_queue
 from meetings.views.common import act, unit_or_404
 from meetings.views.meetings import _meeting_or_404
-from meetings.voting_rights import voters_entitled
+from meetings.voting_rights import voters_entitled, voters_list
 
 User = get_user_model()
 
@@ -142,6 +143,20 @@ def meeting_console(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
 
 
+@login_required
+@mfa_enforced(_meeting_scope)
+@require_http_methods(["GET"])
+def console_voters(request: HttpRequest, meeting_id: int, vote_id: int) -> HttpResponse:
+    """Who may vote in a meeting vote, for the chair (``voting_rights.voters_list``)."""
+    meeting = _meeting_or_404(meeting_id)
+    _officer_or_403(request, meeting)
+    vote = MeetingVote.objects.filter(pk=vote_id, meeting=meeting).first()
+    if vote is None:
+        raise Http404("There is no such vote in this meeting.")
+    voters = voters_list(vote=vote)
+    return render(request, "meetings/console_voters.html", {"meeting": meeting, "vote": vote, "voters": voters})
+
+
 def _find_people(meeting: Meeting, find: str) -> list[Any]:
     """Members entitled to attend whose name or e-mail contains ``find``
     (at least two characters), not in the room now; at most 20."""
@@ -176,7 +191,7 @@ def console_action(request: HttpRequest, meeting_id: int, action: str) -> HttpRe
     """Every console button posts here; the service decides and refuses."""
     meeting = _meeting_or_404(meeting_id)
     user, post = request.user, request.POST
-    back = f"/meetings/{meeting_id}/console/"
+    back = _console_url(meeting_id, find=post.get("find", ""))
     actions: dict[str, tuple[Callable[[], Any], str]] = {
         "send-notice": (
             lambda: meeting_services.meeting_notice_send(meeting_id=meeting_id, actor=user),
@@ -265,6 +280,14 @@ def console_action(request: HttpRequest, meeting_id: int, action: str) -> HttpRe
         raise Http404("No such action.")
     fn, message = actions[action]
     return act(request, fn, success=message, back=back)
+
+
+def _console_url(meeting_id: int, *, find: str = "") -> str:
+    """The console, with the chair's check-in search kept (so arrivals can
+    be checked in one after another without typing the name again)."""
+    url = reverse("meetings:console", args=[meeting_id])
+    find = find.strip()[:100]
+    return f"{url}?{urlencode({'find': find})}" if len(find) >= 2 else url
 
 
 def _add_item(meeting: Meeting, user: Any, post: Any) -> None:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.errors import DomainError
 from meetings import permissions, selectors
 from meetings.models import Meeting, MeetingVote, Minutes, Requisition
+from meetings.room import officers_live
 from meetings.services.attendance import attendance_check_in
 from meetings.services.requisitions import requisition_sign, requisition_start
 from meetings.services.votes import meeting_vote_cast
@@ -126,7 +127,8 @@ def meeting_live_json(request: HttpRequest, meeting_id: int) -> JsonResponse:
     and for a secret vote not even that, except to the meeting's officers."""
     meeting = _meeting_or_404(meeting_id)
     chair_view = permissions.is_officer(user=request.user, unit=meeting.unit)
-    response = JsonResponse(selectors.live_state(meeting=meeting, chair_view=chair_view))
+    state = officers_live(meeting=meeting) if chair_view else selectors.live_state(meeting=meeting)
+    response = JsonResponse(state)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -82,6 +82,24 @@
     }
   }
 
+  // A queue longer than its panel shows whom it can and says how many more
+  // wait, rather than cutting a name off unseen at the panel's edge.
+  function fitQueue() {
+    var q = document.getElementById("pj-queue");
+    var more = q.querySelector(".pj-more");
+    if (more) { more.remove(); more = null; }
+    var items = q.querySelectorAll("li");
+    for (var i = 0; i < items.length; i++) { items[i].hidden = false; }
+    var hidden = 0, shown = items.length;
+    while (shown > 0 && q.scrollHeight > q.clientHeight + 1) {
+      shown -= 1; hidden += 1;
+      items[shown].hidden = true;
+      if (!more) { more = el("li", "pj-more"); q.appendChild(more); }
+      more.textContent = "and " + hidden + " more";
+    }
+  }
+  window.addEventListener("resize", fitQueue);
+
   function drawVote(v) {
     var box = document.getElementById("pj-vote");
     box.hidden = !v;
@@ -111,6 +129,7 @@
     drawSpeakers(d.speakers);
     drawVote(d.vote);
     drawCode(d.room_code);
+    fitQueue(); // after everything that takes room from the queue's panel
     set("offline", "");
     root.setAttribute("data-updated", String(Date.now()));
   }

@@ -117,3 +117,18 @@ def asgi_server(transactional_db: Any) -> Iterator[str]:
         server.terminate()
         server.wait(timeout=10)
         listener.close()
+
+
+def console_settled(page: Any) -> None:
+    """Wait until the chair's console has drawn the answer to the action
+    just sent (static/js/console.js marks the page busy from the press
+    until the new regions are in; a state change loads a new page)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#console-root[aria-busy]")).to_have_count(0)
+
+
+def console_confirm(page: Any, button: str) -> None:
+    """Answer yes in the console's confirmation dialog, then wait for the answer."""
+    page.get_by_role("dialog").get_by_role("button", name=button).click()
+    console_settled(page)

@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 from allauth.account.models import EmailAddress
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from core.models import OutboxEmail
 from governance.models import Holding
@@ -34,7 +35,7 @@ from meetings.services import amendments as amendment_services
 from meetings.services import meetings as meeting_services
 from meetings.services import motions as motion_services
 from tests.conftest import CeleryProcesses, SmtpSink, log_count, wait_until
-from tests.e2e.conftest import PAGE_TIMEOUT_MS, screenshot
+from tests.e2e.conftest import PAGE_TIMEOUT_MS, console_confirm, console_settled, screenshot
 from tests.factories import MembershipFactory, OfficeFactory, UnitFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -132,6 +133,7 @@ def test_the_room_live(browser: Any, live_server: Any, celery_processes: CeleryP
         projector.evaluate("window.__sameDocument = true")  # gone if the page ever reloads
         assert projector.locator("#pj-code").is_hidden(), "the code is hidden until the chair shows it"
         console.get_by_role("button", name="Show the code on the projector").click()
+        console_settled(console)
         code = console.locator("#room-code").inner_text().strip()
         projector.wait_for_function(
             "code => document.querySelector('[data-pj=room-code]').textContent === code", arg=code
@@ -151,10 +153,12 @@ def test_the_room_live(browser: Any, live_server: Any, celery_processes: CeleryP
         console.get_by_label("Find a member to check in").fill("ell")
         console.get_by_role("button", name="Find", exact=True).click()
         console.get_by_role("button", name="Check in Eve Ellis").click()
+        console_settled(console)
         assert "checked in by Sol Chair" in console.locator("#attendance-list").inner_text()
         phones[eve.pk] = open_page(PHONE, eve, f"/meetings/{meeting.pk}/")
         projector.wait_for_function("document.querySelector('[data-pj=quorate]').textContent === 'quorate'")
         console.get_by_role("button", name="Hide the code").click()
+        console_settled(console)
         projector.wait_for_function("document.querySelector('#pj-code').hidden")
 
         # The motion is taken; Maya asks to speak against, Ali for; Bea raises a point of order.
@@ -181,10 +185,11 @@ def test_the_room_live(browser: Any, live_server: Any, celery_processes: CeleryP
         queue = projector.locator("#pj-queue li").all_inner_texts()
         assert [q.split(" ")[0] for q in queue] == ["Bea", "Maya", "Ali"], queue
 
-        # The console counts the requests live; the chair refreshes the list and calls Bea.
-        console.wait_for_function("document.querySelector('[data-field=waiting]').textContent === '3'")
-        console.get_by_role("button", name="Refresh the list").click()
+        # The console's list follows the requests (pushed); the chair calls Bea.
+        expect(console.locator("#console-queue li")).to_have_count(3)
+        expect(console.locator("#console-queue li").first).to_contain_text("Bea Brown")
         console.get_by_role("button", name="Call the next speaker: Bea Brown").click()
+        console_settled(console)
         projector.wait_for_function("document.querySelector('[data-pj=speaker]').textContent === 'Bea Brown'")
         first = projector.locator("#pj-clock").inner_text()
         projector.wait_for_function(
@@ -194,6 +199,7 @@ def test_the_room_live(browser: Any, live_server: Any, celery_processes: CeleryP
         assert projector.locator("#pj-clock").inner_text().startswith("1:"), "two minutes a speech, running"
         screenshot(projector, "room-projector-speaker")
         console.get_by_role("button", name="Call the next speaker: Maya Mills").click()
+        console_settled(console)
         projector.wait_for_function("document.querySelector('[data-pj=speaker]').textContent === 'Maya Mills'")
         console_violations = _axe(console)
         screenshot(console, "room-console")
@@ -202,6 +208,7 @@ def test_the_room_live(browser: Any, live_server: Any, celery_processes: CeleryP
         console.get_by_label("Vote on").select_option(label="Amendment to Fund a renters' union: Give £300")
         console.get_by_label("How", exact=True).select_option("secret")
         console.get_by_role("button", name="Open the vote").click()
+        console_settled(console)
         projector.wait_for_function(
             "document.querySelector('[data-pj=vote-status]').textContent.startsWith('Vote open: vote on your phone')"
         )
@@ -220,6 +227,7 @@ def test_the_room_live(browser: Any, live_server: Any, celery_processes: CeleryP
         tallies_before = log_count(celery_processes, "worker", "ballots.tally_ballot")
         started = time.monotonic()
         console.get_by_role("button", name="Close the vote").click()
+        console_confirm(console, "Close the vote")
         # The page's default time-out is the ceiling (tests/e2e/conftest.py):
         # how fast the result arrives is bench/projector_delay.py's to measure.
         projector.wait_for_function("document.querySelector('[data-pj=vote-outcome]').textContent === 'CARRIED'")
@@ -234,10 +242,12 @@ def test_the_room_live(browser: Any, live_server: Any, celery_processes: CeleryP
         console.get_by_label("Vote on").select_option(label="Motion: Fund a renters' union")
         console.get_by_label("How", exact=True).select_option("hands")
         console.get_by_role("button", name="Open the vote").click()
+        console_settled(console)
         console.get_by_label("For", exact=True).fill("5")
         console.get_by_label("Against", exact=True).fill("1")
         console.get_by_label("Abstentions").fill("0")
         console.get_by_role("button", name="Close the vote").click()
+        console_confirm(console, "Close the vote")
         assert "carried (5 for, 1 against" in console.locator("#last-vote").inner_text()
         projector.wait_for_function(
             "document.querySelector('[data-pj=vote-title]').textContent === \"Fund a renters' union\""
@@ -250,8 +260,7 @@ def test_the_room_live(browser: Any, live_server: Any, celery_processes: CeleryP
         phone.goto(f"{live_server.url}/meetings/{meeting.pk}/")
         phone.get_by_role("button", name="Check out (leave the meeting)").click()
         assert "You have checked out." in phone.locator(".messages").inner_text()
-        console.reload()
-        assert "Not quorate: 5 present" in console.locator("#quorum-warning").inner_text()
+        expect(console.locator("#quorum-warning")).to_contain_text("Not quorate: 5 present")  # pushed, no reload
         projector.wait_for_function("document.querySelector('[data-pj=quorate]').textContent === 'not quorate'")
         screenshot(projector, "room-projector-not-quorate")
         projector.set_viewport_size({"width": 1280, "height": 720})  # a small beamer: the same screen, scaled

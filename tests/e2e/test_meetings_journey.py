@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from core.models import OutboxEmail
 from governance.models import Holding
 from meetings.models import Meeting, Minutes, Motion, StandingOrders
-from tests.e2e.conftest import PAGE_TIMEOUT_MS, screenshot
+from tests.e2e.conftest import PAGE_TIMEOUT_MS, console_confirm, console_settled, screenshot
 from tests.factories import MembershipFactory, OfficeFactory, UnitFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -103,6 +103,7 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, new_page) -> None:
     officer.get_by_label("Kind").select_option("motion")
     officer.get_by_label("Motion (for a motion item)").select_option(str(motion.pk))
     officer.get_by_role("button", name="Add to the agenda").click()
+    console_settled(officer)
     officer.get_by_role("button", name="Send the notice now").click()
     notices = OutboxEmail.objects.filter(key__startswith=f"meeting-notice:{meeting.pk}:")
     assert {n.to_address for n in notices} == {u.email for u in (sol, maya, ali, bea, cal)}
@@ -123,6 +124,7 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, new_page) -> None:
     officer.get_by_label("Find a member to check in").fill("cal")
     officer.get_by_role("button", name="Find", exact=True).click()
     officer.get_by_role("button", name="Check in Cal C").click()
+    console_settled(officer)
     officer.wait_for_function(
         "document.querySelector('#quorum').textContent.includes('quorate') && !document.querySelector('#quorum').textContent.includes('not quorate')"
     )
@@ -130,23 +132,28 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, new_page) -> None:
 
     # The amendment is voted first (open vote on phones) and carried.
     officer.get_by_role("button", name="Take this item").first.click()
+    console_settled(officer)
     officer.get_by_label("Vote on").select_option(label="Amendment to Elect a welfare officer: Two welfare officers")
     officer.get_by_label("How", exact=True).select_option("open")
     officer.get_by_role("button", name="Open the vote").click()
+    console_settled(officer)
     for user in (maya, ali, bea):
         phones[user.pk].reload()
         phones[user.pk].get_by_role("button", name="For", exact=True).click()
     officer.get_by_role("button", name="Close the vote").click()
+    console_confirm(officer, "Close the vote")
     assert "carried (3 for, 0 against, 0 abstentions)" in officer.locator("#last-vote").inner_text()
 
     # The amended motion: show of hands counted by the chair, two-thirds needed.
     officer.get_by_label("Vote on").select_option(label="Motion: Elect a welfare officer")
     officer.get_by_label("How", exact=True).select_option("hands")
     officer.get_by_role("button", name="Open the vote").click()
+    console_settled(officer)
     officer.get_by_label("For", exact=True).fill("3")
     officer.get_by_label("Against", exact=True).fill("1")
     officer.get_by_label("Abstentions").fill("0")
     officer.get_by_role("button", name="Close the vote").click()
+    console_confirm(officer, "Close the vote")
     assert "carried (3 for, 1 against" in officer.locator("#last-vote").inner_text()
     projector_url = officer.locator("#projector-url").inner_text().strip()
     projector = new_page(DESKTOP)
@@ -155,6 +162,7 @@ def test_motion_to_carried_resolution_at_the_agm(live_server, new_page) -> None:
     screenshot(projector, "meetings-projector")
 
     officer.get_by_role("button", name="Close the meeting and draft the minutes").click()
+    console_confirm(officer, "Close the meeting")
     minutes = Minutes.objects.get(meeting=meeting).versions.get(number=1).text
     assert "3 for, 1 against, 0 abstentions" in minutes and "two-thirds required" in minutes
 

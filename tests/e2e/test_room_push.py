@@ -64,6 +64,7 @@ def test_the_projector_shows_the_result_pushed_when_the_chair_closes_the_vote(
     console.goto(f"{asgi_server}/meetings/{meeting.pk}/console/")
     expect(console.locator("[data-live=push]")).to_have_count(1)
     console.get_by_role("button", name="Close the vote").click()
+    console.get_by_role("dialog").get_by_role("button", name="Close the vote").click()
 
     expect(projector.locator("[data-pj=vote-outcome]")).to_have_text("CARRIED")
     expect(projector.locator("[data-pj=vote-status]")).to_contain_text("3 for, 0 against, 0 abstentions")
