@@ -101,6 +101,3 @@ def unsubscribe_token_read(*, token: str) -> tuple[User, str]:
         raise DomainError("unsubscribe_invalid", "This unsubscribe link is not valid.", status=404)
     return user, scope
 
-
-def unsubscribe_token_user(*, token: str) -> User:
-    return unsubscribe_token_read(token=token)[0]

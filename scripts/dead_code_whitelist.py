@@ -332,3 +332,9 @@ _.changed_at
 
 # meetings/models/meetings.py Meeting.held_at: read by templates (minutes draft, lists of past meetings, the papers).
 _.held_at
+
+# accounts/services.py: core.emails builds each e-mail's unsubscribe link with the function named in settings.OUTBOX_UNSUBSCRIBE_LINK.
+_.unsubscribe_link
+
+# accounts/selectors.py: a person's e-mail log as plain data, for the personal-data export (built by its own modules).
+_.emails_sent_to

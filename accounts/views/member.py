@@ -33,6 +33,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "offices": governance_selectors.office_holding_list_for_person(person=user),
         "motions": selectors.motions_proposed(user=user)[:20],
         "attention": attention.attention_items(user=user),
+        "emails": selectors.email_log_rows(person=user)[:5],
         "officer": selectors.officer_overview(user=user),
         "secondings": selectors.motions_seconded(user=user)[:20],
         "officer_units": officer_units,
