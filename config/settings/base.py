@@ -315,6 +315,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.exception_handler.document_error_responses",
+        # Every operation has a one-line summary (its own, or core.api.summaries').
+        "core.api.summaries.fill_summaries",
     ],
 }
 
