@@ -100,4 +100,3 @@ def unsubscribe_token_read(*, token: str) -> tuple[User, str]:
     if user is None:
         raise DomainError("unsubscribe_invalid", "This unsubscribe link is not valid.", status=404)
     return user, scope
-
