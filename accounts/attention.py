@@ -198,7 +198,7 @@ def _approve_minutes(run_ids: set[int]) -> list[AttentionItem]:
                     "approve_minutes",
                     "Put to the meeting the minutes of",
                     minutes.meeting.title,
-                    reverse("meetings:console", args=[meeting.pk]),
+                    reverse("meetings:console", args=[meeting.pk]) + "#minutes",
                     f"{meeting.unit.name}; to approve at {meeting.title}, in progress",
                 )
             )

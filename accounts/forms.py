@@ -69,8 +69,13 @@ class ClaimForm(SetPasswordForm):  # type: ignore[type-arg]
 class PreferencesForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = User
-        fields = ["optional_email"]
-        labels = {"optional_email": "Send me optional news by e-mail"}
+        fields = ["optional_email", "attention_digest"]
+        labels = {
+            "optional_email": "Send me optional news by e-mail",
+            "attention_digest": "E-mail me what needs my attention",
+        }
         help_texts = {
-            "optional_email": "Notices the rules require, such as notices of poll and results, are always sent."
+            "optional_email": "Notices the rules require, such as notices of poll and results, are always sent.",
+            "attention_digest": "At most one e-mail a day, and only when something new is on the list on your "
+            "page (a ballot to vote in, a motion to second, a result to declare). Separate from optional news.",
         }

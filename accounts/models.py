@@ -40,6 +40,10 @@ class User(AbstractUser):
     optional_email = models.BooleanField(
         default=True, help_text="Receive optional news; notices the rules require are always sent."
     )
+    attention_digest = models.BooleanField(
+        default=True,
+        help_text="Receive a daily e-mail when something new needs your attention (at most one a day).",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
@@ -149,3 +153,22 @@ class ApiTokenProof(models.Model):
 
     def __str__(self) -> str:
         return f"proof of a token of user {self.token.user_id}"
+
+
+class AttentionDigest(models.Model):
+    """What the last "needs your attention" e-mail to a person listed.
+
+    The daily digest is sent only when the list holds an item this one did
+    not (``accounts.digest``): the same items are not sent again every day.
+    ``items`` are the items' identities (``kind url``), never their wording,
+    so a changed phrase ("needs 1 more seconder") is not news. ``sent`` counts
+    digests sent, and names the next one's outbox key, so the sweep run twice
+    queues one e-mail."""
+
+    person = models.OneToOneField(User, on_delete=models.CASCADE, related_name="attention_digest_state")
+    items = models.JSONField(default=list, blank=True)
+    sent = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"attention digest state of user {self.person_id}"

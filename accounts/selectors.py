@@ -16,7 +16,7 @@ from accounts import attention
 from accounts.models import Invitation, User
 from ballots import selectors as ballot_selectors
 from ballots.models import Ballot
-from core.models import AuditEntry
+from core.models import AuditEntry, OutboxEmail
 from governance import authority
 from governance.models import Holding, Membership, Unit
 from meetings.models import Meeting, Motion, Seconding
@@ -168,3 +168,63 @@ def officer_overview(*, user: User, limit: int = 20) -> dict[str, Any]:
         .order_by("starts_at")[:limit]
     )
     return {"units": units, "ballots": ballots, "meetings": meetings}
+
+
+# What each kind of e-mail is, in the member's words (``OutboxEmail.kind`` is its template).
+EMAIL_KINDS: dict[str, str] = {
+    "accounts/invitation": "Invitation to claim the account",
+    "accounts/lockout": "Account locked after failed sign-ins",
+    "accounts/attention_digest": "Needs your attention",
+    "ballots/notice": "Notice of poll",
+    "ballots/reminder": "Reminder to vote",
+    "ballots/closing_time": "Closing time changed",
+    "ballots/result": "Result declared",
+    "ballots/scrutineer": "Named a scrutineer",
+    "ballots/verifiable_credential": "Voting credential",
+    "meetings/notice": "Notice of meeting",
+    "meetings/requisition_met": "Requisition met",
+    "meetings/motion_changed": "News of a followed motion",
+    "meetings/discussion_post": "New discussion post",
+    "meetings/discussion_digest": "Discussion digest",
+    "meetings/discussion_hidden": "Own post hidden",
+}
+EMAIL_STATUS_WORDS = {"pending": "queued", "sending": "being sent", "sent": "sent", "failed": "not delivered"}
+
+
+def email_kind_label(kind: str) -> str:
+    return EMAIL_KINDS.get(kind, kind or "Other")
+
+
+def email_log_rows(*, person: Any, exclude_kinds: tuple[str, ...] = ()) -> QuerySet[OutboxEmail]:
+    """The e-mails sent (or queued) to ``person``, newest first, without
+    their bodies: what kind, why (the subject names the ballot, meeting or
+    motion) and when. A receipt a member e-mails themselves is not here: it
+    is sent and forgotten (``ballots.services.receipts``), so nothing stored
+    ties them to a tracker. Rows of a recipient since deleted are dropped."""
+    return (
+        OutboxEmail.objects.filter(recipient_id=getattr(person, "pk", person))
+        .exclude(status=OutboxEmail.Status.DROPPED)
+        .exclude(kind__in=exclude_kinds)
+        .only("kind", "subject", "status", "created_at", "sent_at")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def email_log_entry(row: OutboxEmail) -> dict[str, Any]:
+    """One e-mail as plain data (for a page, the API or the data export)."""
+    return {
+        "kind": row.kind,
+        "what": email_kind_label(row.kind),
+        "why": row.subject,
+        "queued_at": row.created_at.isoformat(),
+        "sent_at": row.sent_at.isoformat() if row.sent_at else None,
+        "status": EMAIL_STATUS_WORDS.get(row.status, row.status),
+    }
+
+
+def emails_sent_to(*, person: Any) -> list[dict[str, Any]]:
+    """Every e-mail the platform sent or queued to ``person``, as plain data,
+    newest first (their own log; also for the personal-data export). Never
+    a body: a notice's text is the same for everyone, and a credential's is
+    theirs alone."""
+    return [email_log_entry(row) for row in email_log_rows(person=person).iterator(chunk_size=2000)]

@@ -40,10 +40,29 @@ def claim_url(*, user: User) -> str:
     return settings.SITE_URL + reverse("accounts:claim", args=[tokens.claim_token_make(user=user)])
 
 
-def unsubscribe_url(*, user: User) -> str:
-    """A link that turns optional mail off without signing in; for every
-    e-mail rendered per recipient."""
-    return settings.SITE_URL + reverse("accounts:unsubscribe", args=[tokens.unsubscribe_token_make(user=user)])
+def unsubscribe_url(*, user: User, scope: str = "optional") -> str:
+    """A link that turns optional mail (or, with ``scope="digest"``, the
+    attention digest) off without signing in; for every e-mail rendered per
+    recipient."""
+    token = tokens.unsubscribe_token_make(user=user, scope=scope)
+    return settings.SITE_URL + reverse("accounts:unsubscribe", args=[token])
+
+
+DIGEST_KIND = "accounts/attention_digest"
+UNSUBSCRIBE_FOOTERS = {
+    "optional": "Notices the rules require (notices of poll, results, meeting notices) always reach members on "
+    "the roll. To stop optional e-mail from this platform:",
+    "digest": "You get this when something new needs your attention, at most once a day. To stop these e-mails:",
+}
+
+
+def unsubscribe_link(*, user: User, kind: str) -> tuple[str, str]:
+    """The outbox's footer link and line for an e-mail of ``kind``
+    (``OUTBOX_UNSUBSCRIBE_LINK``): the digest's stops the digest alone,
+    every other e-mail's stops optional mail. Separate on purpose: someone
+    who wants no news may still want to be told what waits for them."""
+    scope = "digest" if kind == DIGEST_KIND else "optional"
+    return unsubscribe_url(user=user, scope=scope), UNSUBSCRIBE_FOOTERS[scope]
 
 
 def invitations_send(*, unit: Unit, actor: Any = None, dry_run: bool = False) -> InvitationRun:
@@ -132,16 +151,27 @@ def invitation_claim(*, token: str, password: str, ip_address: str | None = None
     return user
 
 
-def preferences_update(*, user: User, optional_email: bool) -> User:
-    User.objects.filter(pk=user.pk).update(optional_email=optional_email)
-    user.optional_email = optional_email
+def preferences_update(*, user: User, optional_email: bool | None = None, attention_digest: bool | None = None) -> User:
+    """Set the mail preferences given (``None`` leaves one as it is)."""
+    changes = {
+        name: value
+        for name, value in (("optional_email", optional_email), ("attention_digest", attention_digest))
+        if value is not None
+    }
+    if changes:
+        User.objects.filter(pk=user.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(user, name, value)
     return user
 
 
-def unsubscribe(*, token: str) -> User:
-    """Turn optional mail off for the person a signed link was made for."""
-    user = tokens.unsubscribe_token_user(token=token)
-    return preferences_update(user=user, optional_email=False)
+def unsubscribe(*, token: str) -> tuple[User, str]:
+    """Turn off what a signed link was made to stop (optional mail or the
+    attention digest) for the person it was made for; returns (person, scope)."""
+    user, scope = tokens.unsubscribe_token_read(token=token)
+    if scope == "digest":
+        return preferences_update(user=user, attention_digest=False), scope
+    return preferences_update(user=user, optional_email=False), scope
 
 
 def api_token_issue(*, user: User, mfa_verified: bool = False) -> str:

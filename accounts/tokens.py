@@ -5,7 +5,8 @@ Neither needs a table. A claim token carries a fingerprint of the account's
 password hash, last login and e-mail address, so it stops working the moment
 the account is claimed (or the address changes); it also expires after
 ``ACCOUNTS_INVITATION_MAX_AGE``. An unsubscribe token never expires: it only
-ever turns optional mail *off*, and must keep working in old e-mails.
+ever turns optional mail or the attention digest *off*, and must keep
+working in old e-mails.
 """
 
 from __future__ import annotations
@@ -72,16 +73,30 @@ def claim_token_user(*, token: str) -> User:
     return user
 
 
-def unsubscribe_token_make(*, user: User) -> str:
-    return signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
+UNSUBSCRIBE_SCOPES = ("optional", "digest")
 
 
-def unsubscribe_token_user(*, token: str) -> User:
+def unsubscribe_token_make(*, user: User, scope: str = "optional") -> str:
+    """A link's token that turns one kind of mail off: ``optional`` (optional
+    news) or ``digest`` (the daily "needs your attention" e-mail). An
+    optional-mail token is the user's id alone, as before scopes existed, so
+    links in e-mails already sent keep working."""
+    if scope not in UNSUBSCRIBE_SCOPES:
+        raise ValueError(f"unknown unsubscribe scope {scope!r}")
+    return signing.dumps(user.pk if scope == "optional" else {"u": user.pk, "s": scope}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_token_read(*, token: str) -> tuple[User, str]:
+    """(user, scope) of an unsubscribe token, or ``unsubscribe_invalid``."""
+    invalid = DomainError("unsubscribe_invalid", "This unsubscribe link is not valid.")
     try:
-        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature as exc:
-        raise DomainError("unsubscribe_invalid", "This unsubscribe link is not valid.") from exc
+        raise invalid from exc
+    pk, scope = (data.get("u"), data.get("s")) if isinstance(data, dict) else (data, "optional")
+    if scope not in UNSUBSCRIBE_SCOPES or not isinstance(pk, int):
+        raise invalid
     user = User.objects.filter(pk=pk).first()
     if user is None:
         raise DomainError("unsubscribe_invalid", "This unsubscribe link is not valid.", status=404)
-    return user
+    return user, scope

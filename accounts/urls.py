@@ -12,4 +12,7 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("units/<slug:slug>/audit/", views.audit_log, name="audit_log"),
     path("units/<slug:slug>/audit.csv", views.audit_log_csv, name="audit_log_csv"),
+    path("emails/", views.my_emails, name="my_emails"),
+    path("units/<slug:slug>/emails/", views.unit_emails, name="unit_emails"),
+    path("units/<slug:slug>/emails/<int:person_id>/", views.member_emails, name="member_emails"),
 ]

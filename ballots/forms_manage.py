@@ -11,6 +11,11 @@ from django.contrib.auth import get_user_model
 
 from ballots.models import Ballot, Question
 from governance.models import Body, Membership, Office, Unit
+from governance.selectors import eligible_memberships
+
+# Names offered as suggestions under the candidate's name field; a larger
+# unit's members are still found by typing the name in full.
+MEMBER_SUGGESTIONS = 1000
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -185,11 +190,45 @@ class QuestionForm(forms.Form):
         }
 
 
+class MemberNameInput(forms.TextInput):
+    """A text box with the unit's members' names as suggestions (an HTML
+    ``<datalist>``): the browser offers matching names as you type, screen
+    readers announce them, and with no suggestions shown (or no script at
+    all) typing the name in full still works."""
+
+    template_name = "ballots/manage/_member_name_input.html"
+
+    def __init__(self, names: list[str] | None = None) -> None:
+        super().__init__(attrs={"autocomplete": "off"})
+        self.names = names or []
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        list_id = f"{context['widget']['attrs'].get('id') or name}-members"
+        context["widget"]["attrs"]["list"] = list_id
+        context["list_id"] = list_id
+        context["names"] = self.names
+        return context
+
+
+def _unit_members(ballot: Ballot) -> Any:
+    return get_user_model().objects.filter(
+        pk__in=eligible_memberships(unit=ballot.unit, include_subunits=ballot.include_subunits).values("person_id"),
+        is_active=True,
+    )
+
+
 class OptionForm(forms.Form):
-    candidate_email = forms.EmailField(
-        label="Candidate's e-mail address (a member)",
+    candidate_name = forms.CharField(
+        label="Candidate (a member): their name",
         required=False,
-        help_text="Leave empty to put a name on the paper without an account.",
+        max_length=150,
+        help_text="Start typing and choose from the members' names. Or give the e-mail address below.",
+    )
+    candidate_email = forms.EmailField(
+        label="…or the candidate's e-mail address",
+        required=False,
+        help_text="Leave both empty to put a name on the paper without an account.",
     )
     label = forms.CharField(label="Name on the paper", max_length=200, required=False)
     statement = forms.CharField(
@@ -200,20 +239,51 @@ class OptionForm(forms.Form):
     )
     is_ron = forms.BooleanField(label="This is RON (re-open nominations)", required=False)
 
+    def __init__(self, *args: Any, ballot: Ballot | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ballot = ballot
+        names: list[str] = []
+        if ballot is not None:
+            names = list(
+                _unit_members(ballot)
+                .exclude(full_name="")
+                .order_by("full_name")
+                .values_list("full_name", flat=True)
+                .distinct()[:MEMBER_SUGGESTIONS]
+            )
+        self.fields["candidate_name"].widget = MemberNameInput(names)
+
     def clean_candidate_email(self) -> Any:
         email = self.cleaned_data.get("candidate_email") or ""
         return _member_by_email(email) if email else None
 
+    def clean_candidate_name(self) -> Any:
+        """The unit's one member of that name; two of the same name must be
+        told apart by e-mail address."""
+        name = " ".join((self.cleaned_data.get("candidate_name") or "").split())
+        if not name or self.ballot is None:
+            return None
+        found = list(_unit_members(self.ballot).filter(full_name__iexact=name)[:2])
+        if not found:
+            raise forms.ValidationError(f"No member of {self.ballot.unit.name} is called {name}.")
+        if len(found) > 1:
+            raise forms.ValidationError(f"More than one member is called {name}: give the e-mail address instead.")
+        return found[0]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        named = data.get("is_ron") or data.get("candidate_email") or (data.get("label") or "").strip()
+        by_name, by_email = data.get("candidate_name"), data.get("candidate_email")
+        if by_name is not None and by_email is not None and by_name != by_email:
+            raise forms.ValidationError("The name and the e-mail address are of two different members: give one.")
+        named = data.get("is_ron") or by_name or by_email or (data.get("label") or "").strip()
         if not named and not self.errors:
-            raise forms.ValidationError("Give a member's e-mail address, a name, or tick RON.")
+            raise forms.ValidationError("Give a member's name or e-mail address, a name for the paper, or tick RON.")
         return data
 
     def service_kwargs(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
-        data["candidate"] = data.pop("candidate_email")
+        by_name, by_email = data.pop("candidate_name"), data.pop("candidate_email")
+        data["candidate"] = by_name or by_email
         data["groups"] = [g for g in (data.get("groups") or "").split(",") if g.strip()]
         return data
 

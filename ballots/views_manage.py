@@ -121,7 +121,7 @@ def _manage_page(request: HttpRequest, ballot: Ballot, *, status: int = 200, **f
                 "options": list(q.options.all()),
                 "edit_form": forms.get(f"edit_{q.pk}")
                 or QuestionForm(unit=ballot.unit, kind=q.kind, prefix=f"q{q.pk}", initial=QuestionForm.initial_for(q)),
-                "option_form": forms.get(f"option_{q.pk}") or OptionForm(prefix=f"o{q.pk}"),
+                "option_form": forms.get(f"option_{q.pk}") or OptionForm(prefix=f"o{q.pk}", ballot=ballot),
             }
         )
     has_election = any(item["question"].kind == Question.Kind.ELECTION for item in questions)
@@ -252,7 +252,7 @@ def question_remove(request: HttpRequest, ballot_id: int, question_id: int) -> H
 def option_add(request: HttpRequest, ballot_id: int, question_id: int) -> HttpResponse:
     ballot = _managed_ballot(request, ballot_id)
     question = _question(ballot, question_id)
-    form = OptionForm(request.POST, prefix=f"o{question.pk}")
+    form = OptionForm(request.POST, prefix=f"o{question.pk}", ballot=ballot)
     status = 400
     if form.is_valid():
         try:

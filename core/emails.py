@@ -20,6 +20,7 @@ from django.db import transaction
 from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.module_loading import import_string
 
 from core.models import OutboxEmail
@@ -58,6 +59,7 @@ def outbox_enqueue(*, key: str, recipient: Any, template: str, context: dict[str
         [
             OutboxEmail(
                 key=key,
+                kind=template,
                 recipient=recipient,
                 to_address=recipient.email,
                 subject=subject,
@@ -98,6 +100,7 @@ def outbox_enqueue_many(
         rows.append(
             OutboxEmail(
                 key=f"{key_prefix}:{user.pk}",
+                kind=template,
                 recipient=user,
                 to_address=user.email,
                 subject=subject,
@@ -215,14 +218,17 @@ def _mark_sent(row: OutboxEmail) -> None:
         )
 
 
-def _preferences_url(row: OutboxEmail) -> str | None:
-    """The recipient's own link to turn optional mail off (built by the
-    function named in ``OUTBOX_PREFERENCES_URL``, so core needs no import
-    of the accounts app)."""
-    builder = getattr(settings, "OUTBOX_PREFERENCES_URL", "")
+def _unsubscribe_link(row: OutboxEmail) -> tuple[str, str] | None:
+    """The recipient's own one-click link to stop this kind of e-mail, and
+    the footer line that says what it stops; built by the function named in
+    ``OUTBOX_UNSUBSCRIBE_LINK`` (so core needs no import of the accounts
+    app), which is given the row's ``kind``: the attention digest's link
+    stops the digest, every other link stops optional mail."""
+    builder = getattr(settings, "OUTBOX_UNSUBSCRIBE_LINK", "")
     if not builder or row.recipient is None:
         return None
-    return str(import_string(builder)(user=row.recipient))
+    url, footer = import_string(builder)(user=row.recipient, kind=row.kind)
+    return str(url), str(footer)
 
 
 def _message(row: OutboxEmail, connection: Any) -> EmailMultiAlternatives:
@@ -234,25 +240,20 @@ def _message(row: OutboxEmail, connection: Any) -> EmailMultiAlternatives:
     domain = settings.SITE_URL.split("//")[-1]
     headers = {"Message-ID": f"<{row.key.replace(':', '.')}@{domain}>"}
     text, html = row.body_text, row.body_html
-    url = _preferences_url(row)
-    if url:
+    link = _unsubscribe_link(row)
+    if link:
+        url, footer = link
         headers["List-Unsubscribe"] = f"<{url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        text = f"{text.rstrip()}\n\n--\n{FOOTER}\n{url}\n"
+        text = f"{text.rstrip()}\n\n--\n{footer}\n{url}\n"
         if html:
-            html = f'{html}\n<hr><p><small>{FOOTER} <a href="{url}">Manage or unsubscribe</a></small></p>'
+            html = f'{html}\n<hr><p><small>{escape(footer)} <a href="{url}">Manage or unsubscribe</a></small></p>'
     message = EmailMultiAlternatives(
         subject=row.subject, body=text, to=[row.to_address], connection=connection, headers=headers
     )
     if html:
         message.attach_alternative(html, "text/html")
     return message
-
-
-FOOTER = (
-    "Notices the rules require (notices of poll, results, meeting notices) always reach members on the roll. "
-    "To stop optional e-mail from this platform:"
-)
 
 
 def _release(rows: list[OutboxEmail], error: str) -> None:

@@ -20,6 +20,9 @@ class OutboxEmail(models.Model):
         DROPPED = "dropped", "Dropped (recipient gone)"
 
     key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(
+        max_length=60, blank=True, help_text="The e-mail's template (ballots/notice, …): what kind of e-mail it is."
+    )
     recipient = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="outbox_emails")
     to_address = models.EmailField()
     subject = models.CharField(max_length=250)

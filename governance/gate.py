@@ -131,6 +131,7 @@ class Act(StrEnum):
 
     MANAGE_UNIT = "manage_unit"  # roll, offices, bodies, documents, handover
     LIFT_LOCKOUT = "lift_lockout"
+    READ_EMAIL_LOG = "read_email_log"  # the e-mails sent to the unit's members
     SET_UP_BALLOT = "set_up_ballot"  # create a ballot in a unit
     NAME_RETURNING_OFFICER = "name_returning_officer"
     RUN_BALLOT = "run_ballot"  # edit, schedule, open nominations, cancel before polling
@@ -159,6 +160,7 @@ class Rule:
 RULES: dict[Act, Rule] = {
     Act.MANAGE_UNIT: Rule(UNIT_MANAGER, "unit", "do this"),
     Act.LIFT_LOCKOUT: Rule(UNIT_MANAGER, "unit", "unlock this member's account"),
+    Act.READ_EMAIL_LOG: Rule(UNIT_MANAGER, "unit", "read the log of e-mails sent to its members"),
     Act.SET_UP_BALLOT: Rule(UNIT_MANAGER, "unit", "set up its ballots", Code.NOT_BALLOT_MANAGER),
     Act.NAME_RETURNING_OFFICER: Rule(UNIT_MANAGER, "ballot", "name another returning officer", Code.NOT_BALLOT_MANAGER),
     Act.RUN_BALLOT: Rule(BALLOT_RUNNER, "ballot", "manage this ballot"),

@@ -85,6 +85,7 @@ _.writeable
 _.returning_officer_email
 _.reminder_hours
 _.candidate_email
+_.candidate_name
 
 # ballots/models.py: model fields and choices: read by the ORM, forms, serializers and templates via strings, or stored values.
 _.declared_at
@@ -338,3 +339,15 @@ _.changed_at
 
 # meetings/models/meetings.py Meeting.held_at: read by templates (minutes draft, lists of past meetings, the papers).
 _.held_at
+
+# accounts/services.py: core.emails builds each e-mail's unsubscribe link with the function named in settings.OUTBOX_UNSUBSCRIBE_LINK.
+_.unsubscribe_link
+
+# accounts/selectors.py: a person's e-mail log as plain data, for the personal-data export (built by its own modules).
+_.emails_sent_to
+
+# ballots/forms_manage.py MemberNameInput: Django renders a widget with its class's template_name.
+_.template_name
+
+# core/api/summaries.py: drf-spectacular calls the hooks named in SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"].
+_.fill_summaries

@@ -213,6 +213,7 @@ class MeApi(APIView):
         email = serializers.EmailField()
         full_name = serializers.CharField()
         optional_email = serializers.BooleanField()
+        attention_digest = serializers.BooleanField()
         mfa_enabled = serializers.BooleanField()
         mfa_required = serializers.BooleanField()
         national_admin = serializers.BooleanField()
@@ -220,7 +221,10 @@ class MeApi(APIView):
         memberships = serializers.ListField(child=serializers.DictField())
 
     class MeInput(serializers.Serializer):
-        optional_email = serializers.BooleanField()
+        optional_email = serializers.BooleanField(required=False)
+        attention_digest = serializers.BooleanField(
+            required=False, help_text="The daily e-mail of what needs my attention."
+        )
 
     def _output(self, user: User) -> dict[str, Any]:
         memberships = governance_selectors.membership_list_for_person(person=user)
@@ -230,6 +234,7 @@ class MeApi(APIView):
                 "email": user.email,
                 "full_name": user.full_name,
                 "optional_email": user.optional_email,
+                "attention_digest": user.attention_digest,
                 "mfa_enabled": roles.mfa_enabled(user),
                 "mfa_required": roles.mfa_required(user),
                 "national_admin": roles.is_national_admin(user),
@@ -257,5 +262,9 @@ class MeApi(APIView):
         assert isinstance(request.user, User)  # noqa: S101 - IsAuthenticated
         data = self.MeInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.preferences_update(user=request.user, optional_email=data.validated_data["optional_email"])
+        user = services.preferences_update(
+            user=request.user,
+            optional_email=data.validated_data.get("optional_email"),
+            attention_digest=data.validated_data.get("attention_digest"),
+        )
         return Response(self._output(user))

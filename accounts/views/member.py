@@ -33,6 +33,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "offices": governance_selectors.office_holding_list_for_person(person=user),
         "motions": selectors.motions_proposed(user=user)[:20],
         "attention": attention.attention_items(user=user),
+        "emails": selectors.email_log_rows(person=user)[:5],
         "officer": selectors.officer_overview(user=user),
         "secondings": selectors.motions_seconded(user=user)[:20],
         "officer_units": officer_units,
@@ -48,7 +49,11 @@ def preferences(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)  # noqa: S101
     form = PreferencesForm(request.POST if request.method == "POST" else None, instance=user)
     if request.method == "POST" and form.is_valid():
-        services.preferences_update(user=user, optional_email=form.cleaned_data["optional_email"])
+        services.preferences_update(
+            user=user,
+            optional_email=form.cleaned_data["optional_email"],
+            attention_digest=form.cleaned_data["attention_digest"],
+        )
         messages.success(request, "Your preferences are saved.")
         return redirect("accounts:preferences")
     return render(request, "accounts/preferences.html", {"form": form})
@@ -72,11 +77,11 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks (link scanners must not unsubscribe anyone); POST does it."""
     try:
         if request.method == "POST":
-            user = services.unsubscribe(token=token)
-            return render(request, "accounts/unsubscribe.html", {"done": True, "person": user})
-        from accounts.tokens import unsubscribe_token_user
+            user, scope = services.unsubscribe(token=token)
+            return render(request, "accounts/unsubscribe.html", {"done": True, "person": user, "scope": scope})
+        from accounts.tokens import unsubscribe_token_read
 
-        user = unsubscribe_token_user(token=token)
+        user, scope = unsubscribe_token_read(token=token)
     except DomainError as exc:
         return render(request, "accounts/unsubscribe.html", {"error": exc.message}, status=exc.status)
-    return render(request, "accounts/unsubscribe.html", {"done": False, "person": user})
+    return render(request, "accounts/unsubscribe.html", {"done": False, "person": user, "scope": scope})

@@ -9,6 +9,7 @@ SQLite, a filesystem Celery broker and e-mail written to a folder.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.secret_key import GENERATE, secret_key_problem
@@ -210,8 +211,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
-# Builds each recipient's link to turn optional mail off (footer and List-Unsubscribe).
-OUTBOX_PREFERENCES_URL = "accounts.services.unsubscribe_url"
+# Builds each recipient's one-click link (footer and List-Unsubscribe) from the
+# e-mail's kind: the attention digest's link stops the digest, others optional mail.
+OUTBOX_UNSUBSCRIBE_LINK = "accounts.services.unsubscribe_link"
 # First retry delay of a failed e-mail; doubles on each attempt, capped at an hour.
 OUTBOX_BACKOFF_SECONDS = env.float("OUTBOX_BACKOFF_SECONDS", default=30.0)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Agora <noreply@agora.localhost>")
@@ -263,6 +265,12 @@ CELERY_BEAT_SCHEDULE = {
     "ballots-publish-missing-files": {"task": "ballots.publish_missing_result_files", "schedule": 60.0},
     "core-send-outbox": {"task": "core.send_pending_outbox", "schedule": BALLOTS_SWEEP_SECONDS * 4},
     "governance-roll-imports-resume": {"task": "governance.roll_imports_resume", "schedule": 60.0},
+    # The daily "needs your attention" e-mail, sent each morning to whoever
+    # has something new on the list (accounts.digest).
+    "accounts-attention-digests": {
+        "task": "accounts.send_attention_digests",
+        "schedule": crontab(hour=env.int("ACCOUNTS_DIGEST_HOUR", default=7), minute=0),
+    },
 }
 
 # Request bodies: refused with 413 above these sizes before they are read
@@ -322,6 +330,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.exception_handler.document_error_responses",
+        # Every operation has a one-line summary (its own, or core.api.summaries').
+        "core.api.summaries.fill_summaries",
     ],
 }
 

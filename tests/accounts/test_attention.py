@@ -150,7 +150,7 @@ def test_officers_are_asked_to_approve_minutes_and_check_papers(branch) -> None:
     second = _meeting(branch, "April meeting")
     attendance_check_in_by_officer(meeting_id=second.pk, person=branch.secretary, actor=branch.secretary)
     minutes = [(t, h) for t, h in attention(branch.secretary) if "minutes of" in t]
-    assert minutes == [(minutes[0][0], f"/meetings/{second.pk}/console/")] and "March meeting" in minutes[0][0]
+    assert minutes == [(minutes[0][0], f"/meetings/{second.pk}/console/#minutes")] and "March meeting" in minutes[0][0]
 
     chair = MembershipFactory(unit=branch.unit).person
     Holding.objects.create(

@@ -179,7 +179,7 @@ def test_set_up_questions_candidates_and_schedule(world: World) -> None:
     # Bad candidate input: 400 with the form's error.
     bad = client.post(f"{base}/questions/{question.pk}/options/", {f"o{question.pk}-label": ""})
     assert bad.status_code == 400
-    assert "Give a member&#x27;s e-mail address, a name, or tick RON." in bad.content.decode()
+    assert "Give a member&#x27;s name or e-mail address, a name for the paper, or tick RON." in bad.content.decode()
     member = member_of(world.unit, person=UserFactory(full_name="Ann Archer"))
     posts = [
         {"candidate_email": member.email, "groups": "women"},
@@ -295,3 +295,33 @@ def test_unit_page_links_officers_to_new_ballot(world: World) -> None:
     link = f'href="/ballots/new/{world.unit.slug}/"'
     assert link in _client(world.secretary).get(f"/units/{world.unit.slug}/").content.decode()
     assert link not in _client(world.member).get(f"/units/{world.unit.slug}/").content.decode()
+
+
+def test_a_candidate_is_chosen_from_the_units_members_by_name(world: World) -> None:
+    """Issue 26, part 6: by name, with the members' names offered as you type
+    (a datalist: no script needed), not only by e-mail address."""
+    client = _client(world.secretary)
+    base = f"/ballots/{world.ballot.pk}/manage"
+    question = setup.question_add(
+        ballot_id=world.ballot.pk, actor=world.secretary, kind="election", title="Chair", method="irv", seats=1
+    )
+    nia = member_of(world.unit, person=UserFactory(full_name="Nia Jones"))
+    member_of(world.unit, person=UserFactory(full_name="Sam Lee"))
+    member_of(world.unit, person=UserFactory(full_name="Sam Lee"))
+    UserFactory(full_name="Not A Member")
+    page = client.get(f"{base}/").content.decode()
+    field = page.split(f'name="o{question.pk}-candidate_name"')[1].split("</datalist>")[0]
+    list_id = f"id_o{question.pk}-candidate_name-members"
+    assert f'list="{list_id}"' in field and f'<datalist id="{list_id}">' in field
+    assert '<option value="Nia Jones">' in field and "Not A Member" not in field
+
+    def add(name: str) -> Any:
+        return client.post(f"{base}/questions/{question.pk}/options/", {f"o{question.pk}-candidate_name": name})
+
+    assert add("nia  jones").status_code == 302  # case and spaces as typed
+    option = question.options.get()
+    assert option.candidate == nia and option.label == "Nia Jones"
+    unknown = add("Not A Member")
+    assert unknown.status_code == 400 and "No member of Stockport is called Not A Member." in unknown.content.decode()
+    twins = add("Sam Lee")
+    assert twins.status_code == 400 and "More than one member is called Sam Lee" in twins.content.decode()

@@ -125,3 +125,16 @@ def test_ballots_meetings_and_motions_are_read_only(branch, superuser_client) ->
     ballot.refresh_from_db()
     motion.refresh_from_db()
     assert ballot.title != "Changed" and motion.title != "Changed"
+
+
+def test_only_staff_see_a_link_to_the_admin_in_the_navigation() -> None:
+    """Issue 26, part 6: staff reach the admin from any page; nobody else is shown it."""
+    staff = UserFactory(is_staff=True)
+    member = UserFactory()
+    for person, shown in ((staff, True), (member, False), (None, False)):
+        client = Client()
+        if person is not None:
+            client.force_login(person)
+        page = client.get("/ballots/").content.decode()
+        nav = page.split('aria-label="Main"')[1].split("</nav>")[0]
+        assert ('href="/admin/"' in nav) is shown, person

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from ballots.models import Ballot
 from governance.models import Body, DocumentVersion, Holding, Unit
 from meetings.models import StandingOrders
 
@@ -35,6 +36,10 @@ def test_seed_demo_loads_the_reference_group_and_an_elected_branch() -> None:
     assert DocumentVersion.objects.filter(document__unit__slug="momentum-stockport", number=2, amends_number=1).exists()
     orders = StandingOrders.objects.get(unit__slug="momentum-stockport")
     assert orders.proxies_allowed is True, "the demo branch allows proxies, so the proxy journey works"
+    # Every demo ballot that opened froze its roll at its opening time (issue 26, part 6).
+    opened = Ballot.objects.filter(roll_frozen_at__isnull=False)
+    assert opened.count() >= 3
+    assert [(b.title, b.roll_frozen_at) for b in opened] == [(b.title, b.opens_at) for b in opened]
     call_command("seed_demo", stdout=out)
     assert "already loaded" in out.getvalue()
 

@@ -171,6 +171,13 @@ ROWS = [
     ),
     Row("GET audit log", MANAGERS, lambda c, o: c.get(f"/me/units/{o['slug']}/audit/"), api=False),
     Row("GET audit log CSV", MANAGERS, lambda c, o: c.get(f"/me/units/{o['slug']}/audit.csv"), api=False),
+    Row("GET e-mail log", MANAGERS, lambda c, o: c.get(f"/me/units/{o['slug']}/emails/"), api=False),
+    Row(
+        "GET a member's e-mail log",
+        MANAGERS,
+        lambda c, o: c.get(f"/me/units/{o['slug']}/emails/{o['draft'].proposer_id}/"),
+        api=False,
+    ),
     # --- the unit's offices and bodies: those who manage Stockport
     Row(
         "PATCH office via API",

@@ -351,7 +351,7 @@ class Command(BaseCommand):
         )
         question.body = committee
         question.save(update_fields=["body"])
-        lifecycle.ballot_open(ballot_id=ballot.pk)
+        lifecycle.ballot_open(ballot_id=ballot.pk, now=ballot.opens_at)  # the roll freezes at the open
         options = [o for o in question.options.all() if not o.is_ron]
         for voter in people[:20]:
             ranking = rng.sample(options, k=rng.randint(1, 4))
@@ -415,7 +415,7 @@ class Command(BaseCommand):
         Option.objects.bulk_create(Option.for_motion(motion))
         names = [v.full_name for v in voters[1:4]]
         election = self._election_question(ballot, treasurer, "Treasurer", names, Question.Method.IRV)
-        lifecycle.ballot_open(ballot_id=ballot.pk)
+        lifecycle.ballot_open(ballot_id=ballot.pk, now=ballot.opens_at)  # the roll freezes at the open
         options = list(election.options.all())
         m_options = list(motion.options.all())
         for voter in voters[:120]:
@@ -463,4 +463,4 @@ class Command(BaseCommand):
         )
         q.body = committee
         q.save(update_fields=["body"])
-        lifecycle.ballot_open(ballot_id=ballot.pk)
+        lifecycle.ballot_open(ballot_id=ballot.pk, now=ballot.opens_at)  # the roll freezes at the open
