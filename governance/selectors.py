@@ -307,37 +307,6 @@ def roll_export_rows(*, unit: Unit) -> Iterator[tuple[Any, ...]]:
     )
 
 
-def person_data_export(*, person: Any) -> dict[str, Any]:
-    """Everything governance holds about a person, for a subject access request.
-
-    How they voted is not held against them anywhere, so it cannot be here;
-    that they took part in a ballot is listed (it is on the ballot's records).
-    """
-    # Imported here on purpose: governance sits below ballots (pyproject's
-    # import contract); a person's export lists the ballots they took part in.
-    from ballots.models import Participation, RollEntry
-
-    return {
-        "person": {"email": person.email, "full_name": person.full_name, "date_joined": person.date_joined},
-        "memberships": list(
-            Membership.objects.filter(person=person).values(
-                "unit__name", "membership_number", "kind", "party_member", "joined_on", "status", "consent_to_contact"
-            )
-        ),
-        "holdings": [
-            {
-                "seat": str(h.office or h.body),
-                "starts_on": h.starts_on,
-                "ends_on": h.ends_on,
-                "authority": h.authority,
-            }
-            for h in office_holding_list_for_person(person=person)
-        ],
-        "ballots_on_roll": list(RollEntry.objects.filter(voter=person).values_list("ballot__title", flat=True)),
-        "ballots_voted_in": list(Participation.objects.filter(voter=person).values_list("ballot__title", flat=True)),
-    }
-
-
 def roll_import_list(*, unit: Unit) -> QuerySet[RollImport]:
     return RollImport.objects.filter(unit=unit).select_related("uploaded_by").defer("content")[:20]
 

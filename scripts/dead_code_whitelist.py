@@ -140,9 +140,6 @@ _.finished_at
 _.current_holders
 _.progress_data
 
-# governance/forms.py: form fields: Django reads the declared fields of a form class.
-_.confirm_email
-
 # governance/models/bodies.py: model fields and choices: read by the ORM, forms and templates via strings, or stored values.
 _.ALL_MEMBERS
 _.APPOINTMENT
@@ -332,3 +329,11 @@ _.changed_at
 
 # meetings/models/meetings.py Meeting.held_at: read by templates (minutes draft, lists of past meetings, the papers).
 _.held_at
+
+# portal/personal_data.py: the declarations every app makes, read by the walk in tests/portal/test_personal_data.py.
+_.erased_references
+_.kept_references
+_.text_kept
+
+# portal/personal_data_views.py: serializer field: DRF reads the declared fields of a serializer class.
+_.erased
