@@ -115,7 +115,7 @@ _.decr
 _.SiteFormRenderer
 
 # core/middleware.py: settings.MIDDLEWARE names them.
-_.ContentSecurityPolicyMiddleware
+_.PermissionsPolicyMiddleware
 _.ApiErrorsAsJsonMiddleware
 _.RequestBodyLimitMiddleware
 
@@ -337,3 +337,4 @@ _.text_kept
 
 # portal/personal_data_views.py: serializer field: DRF reads the declared fields of a serializer class.
 _.erased
+
