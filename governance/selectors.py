@@ -281,11 +281,16 @@ def membership_list_for_unit(
         memberships = memberships.filter(kind=kind)
     if party_member is not None:
         memberships = memberships.filter(party_member=party_member)
-    if search:
-        memberships = memberships.filter(
-            Q(person__full_name__icontains=search) | Q(person__email__icontains=search) | Q(membership_number=search)
-        )
-    return memberships
+    return memberships_matching(memberships, search=search)
+
+
+def memberships_matching(memberships: QuerySet[Membership], *, search: str) -> QuerySet[Membership]:
+    """Those whose name or e-mail contains ``search``, or whose number it is."""
+    if not search:
+        return memberships
+    return memberships.filter(
+        Q(person__full_name__icontains=search) | Q(person__email__icontains=search) | Q(membership_number=search)
+    )
 
 
 def roll_export_rows(*, unit: Unit) -> Iterator[tuple[Any, ...]]:

@@ -338,3 +338,13 @@ _.text_kept
 # portal/personal_data_views.py: serializer field: DRF reads the declared fields of a serializer class.
 _.erased
 
+# core/api/filters.py: django-filter builds each filter's form field from its field_class.
+_.field_class
+
+# governance/api/views.py, meetings/api/views.py: DRF's GenericAPIView reads them (and drf-spectacular, for the schema).
+_.filter_backends
+_.filterset_class
+
+# governance/api/filters.py: django-filter calls a filter's method by the name given in method="…".
+_.vacant_later
+_.of_unit
