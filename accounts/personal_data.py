@@ -25,7 +25,7 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from accounts.models import AccountLockout, Invitation, User
-from core.personal_data import REMOVED
+from core.personal_data import REMOVED, mentions, needles, scrub
 
 REMOVED_NAME = "Removed member"
 REMOVED_DOMAIN = "removed.invalid"
@@ -112,6 +112,11 @@ def erase(person: Any) -> None:
     LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_id=str(person.pk)).update(
         object_repr=REMOVED, change_message=""
     )
+    words = needles(person)  # the admin's log names objects by str(), which may be theirs (a membership)
+    for entry in LogEntry.objects.filter(mentions("object_repr", words) | mentions("change_message", words)):
+        entry.object_repr = scrub(entry.object_repr, words)
+        entry.change_message = scrub(entry.change_message, words)
+        entry.save(update_fields=["object_repr", "change_message"])
     locked = User.objects.select_for_update().get(pk=person.pk)
     locked.groups.clear()
     locked.user_permissions.clear()

@@ -158,6 +158,9 @@ def everywhere(client: Client) -> dict[str, Any]:
     LogEntry.objects.create(
         user=officer, content_type=user_type, object_id=str(person.pk), object_repr=EMAIL, action_flag=ADDITION
     )
+    LogEntry.objects.create(
+        user=officer, content_type=user_type, object_id="0", object_repr=f"{NAME} in Stockport", action_flag=ADDITION
+    )
     OutboxEmail.objects.create(key="k1", recipient=person, to_address=EMAIL, subject=f"Hello {NAME}", body_text=NAME)
     AuditEntry.objects.create(
         actor=person, action="x", object_type="user", object_id="1", detail={"who": EMAIL}, ip_address="10.1.2.3"
