@@ -84,6 +84,7 @@ VERBS: dict[str, str] = {
     "office_updated": "changed",
     "option_added": "added a candidate or choice to",
     "option_withdrawn": "withdrew a candidate or choice from",
+    "person_erased": "erased a person's data",
     "person_removed": "removed a person's record from",
     "projector_link_rotated": "issued a new projector link for",
     "question_added": "added a question to",

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -14,11 +13,10 @@ from django.utils import timezone
 
 from accounts import attention
 from accounts.models import Invitation, User
-from ballots import selectors as ballot_selectors
 from ballots.models import Ballot
 from core.models import AuditEntry, OutboxEmail
 from governance import authority
-from governance.models import Holding, Membership, Unit
+from governance.models import Membership, Unit
 from meetings.models import Meeting, Motion, Seconding
 
 
@@ -54,84 +52,6 @@ def invitation_candidates(*, unit: Unit) -> QuerySet[User]:
 
 def audit_entries_for_unit(*, unit: Unit) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(unit=unit).select_related("actor").order_by("-at", "-id")
-
-
-def personal_data_export(*, user: User) -> dict[str, Any]:
-    """Everything the platform holds about a member, as plain data.
-
-    Ballots appear with whether the member voted, which is their own record
-    of participation; what they voted is not stored against them anywhere
-    and so cannot appear here."""
-    memberships = Membership.objects.filter(person=user).select_related("unit")
-    holdings = Holding.objects.filter(person=user).select_related("office__unit", "body__unit")
-    return {
-        "format": "agora-personal-data/1",
-        "exported_at": timezone.now().isoformat(),
-        "account": {
-            "id": user.pk,
-            "email": user.email,
-            "full_name": user.full_name,
-            "date_joined": user.date_joined.isoformat(),
-            "last_login": user.last_login.isoformat() if user.last_login else None,
-            "optional_email": user.optional_email,
-            "two_factor": sorted(Authenticator.objects.filter(user=user).values_list("type", flat=True)),
-        },
-        "email_addresses": [
-            {"email": a.email, "verified": a.verified, "primary": a.primary}
-            for a in EmailAddress.objects.filter(user=user).order_by("email")
-        ],
-        "memberships": [
-            {
-                "unit": m.unit.slug,
-                "unit_name": m.unit.name,
-                "kind": m.kind,
-                "status": m.status,
-                "party_member": m.party_member,
-                "joined_on": m.joined_on.isoformat() if m.joined_on else None,
-                "consent_to_contact": m.consent_to_contact,
-            }
-            for m in memberships
-        ],
-        "offices": [
-            {
-                "office": str(h.office or h.body),
-                "unit": h.office.unit.slug if h.office else h.body.unit.slug if h.body else None,
-                "starts_on": h.starts_on.isoformat(),
-                "ends_on": h.ends_on.isoformat() if h.ends_on else None,
-                "authority": h.authority,
-            }
-            for h in holdings
-        ],
-        "ballots": [
-            {
-                "id": b.pk,
-                "title": b.title,
-                "unit": b.unit.slug,
-                "state": b.state,
-                "voted": bool(getattr(b, "has_voted", False)),
-            }
-            for b in ballot_selectors.ballot_list_for_voter(user=user)
-        ],
-        "motions_proposed": [
-            {"id": m.pk, "title": m.title, "unit": m.unit.slug, "state": m.state} for m in motions_proposed(user=user)
-        ],
-        "motions_seconded": [
-            {"id": s.motion_id, "title": s.motion.title, "unit": s.motion.unit.slug, "at": s.at.isoformat()}
-            for s in motions_seconded(user=user)
-        ],
-        "invitations": [
-            {
-                "unit": i.unit.slug,
-                "sent_at": i.created_at.isoformat(),
-                "claimed_at": i.claimed_at.isoformat() if i.claimed_at else None,
-            }
-            for i in Invitation.objects.filter(person=user).select_related("unit")
-        ],
-        "actions_in_audit_log": [
-            {"at": e.at.isoformat(), "action": e.action, "object_type": e.object_type, "object_id": e.object_id}
-            for e in AuditEntry.objects.filter(actor=user).order_by("at", "id")
-        ],
-    }
 
 
 def motions_proposed(*, user: User) -> QuerySet[Motion]:

@@ -7,4 +7,5 @@ urlpatterns = [
     path("governance/", include("governance.api.urls")),
     path("meetings/", include("meetings.api.urls")),
     path("accounts/", include("accounts.api.urls")),
+    path("personal-data/", include("portal.personal_data_urls")),
 ]

@@ -8,18 +8,15 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 
-class ContentSecurityPolicyMiddleware:
-    """Adds the Content-Security-Policy and Permissions-Policy headers.
-
-    Pages use no inline script or style, so the policy can stay strict.
-    """
+class PermissionsPolicyMiddleware:
+    """Adds the Permissions-Policy header (django-csp writes the
+    Content-Security-Policy, from ``settings.CONTENT_SECURITY_POLICY``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
 

@@ -22,20 +22,6 @@ class RollUploadForm(forms.Form):
     dry_run = forms.BooleanField(label="Check only (dry run): report what would change, write nothing", required=False)
 
 
-class RemoveMeForm(forms.Form):
-    confirm_email = forms.EmailField(label="Type your e-mail address to confirm")
-
-    def __init__(self, *args: object, email: str, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.email = email
-
-    def clean_confirm_email(self) -> str:
-        value: str = self.cleaned_data["confirm_email"]
-        if value.strip().lower() != self.email.lower():
-            raise forms.ValidationError("That is not the e-mail address of this account.")
-        return value
-
-
 # --- Officers' forms: bodies, offices, appointments, governing documents. ---
 # They validate and render; the services do the work (the views never call
 # ``save()`` on a model form).

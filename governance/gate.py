@@ -123,6 +123,15 @@ RETURNING_OFFICER_OR_NATIONAL_ADMIN = Group(
     Code.NOT_RETURNING_OFFICER,
     "the returning officer (or a national administrator) for",
 )
+# Acts on a *person* rather than on a unit or ballot: the person themselves,
+# or a national administrator (``_scope`` gives no unit; MFA is then asked of
+# an administrator as everywhere, ``authority.must_use_mfa`` with no unit).
+PERSON_OR_ADMINISTRATOR = Group(
+    "the person or an administrator",
+    lambda user, person, ballot: user.pk == person.pk or authority.is_national_administrator(user),
+    Code.NOT_THE_PERSON,
+    "the person themselves or an administrator",
+)
 
 
 class Act(StrEnum):
@@ -144,9 +153,10 @@ class Act(StrEnum):
     HIDE_POST = "hide_post"
     RULE_ON_MOTION = "rule_on_motion"  # in order, outcome, composite, amendments out of order
     KEEP_MINUTES = "keep_minutes"
+    ERASE_PERSON = "erase_person"  # erase a person's data (portal.personal_data)
 
 
-MFAScope = Literal["unit", "ballot"]
+MFAScope = Literal["unit", "ballot", "person"]
 
 
 @dataclass(frozen=True)
@@ -173,6 +183,7 @@ RULES: dict[Act, Rule] = {
     Act.HIDE_POST: Rule(MEETING_RUNNER, "unit", "hide posts"),
     Act.RULE_ON_MOTION: Rule(MEETING_RUNNER, "unit", "rule on motions"),
     Act.KEEP_MINUTES: Rule(MEETING_RUNNER, "unit", "keep minutes"),
+    Act.ERASE_PERSON: Rule(PERSON_OR_ADMINISTRATOR, "person", "erase this person's data"),
 }
 
 _request: ContextVar[HttpRequest | None] = ContextVar("governance_gate_request", default=None)
@@ -211,12 +222,22 @@ def refusal(user: Any, act: Act, obj: Any, *, doing: str | None = None) -> NotPe
     if user is None:
         return None  # the system (a task, a command): no person's authority is in question
     rule = RULES[act]
-    unit, ballot = _scope(obj)
-    if not rule.group.test(user, unit, ballot):
-        return NotPermitted(
-            rule.code or rule.group.code, f"Only {rule.group.who} {unit.name} can {doing or rule.doing}."
-        )
-    scope = {"ballot": ballot} if rule.mfa_scope == "ballot" and ballot is not None else {"unit": unit}
+    if rule.mfa_scope == "person":
+        # ``obj`` is the person acted on; the group's test gets them in the unit's place.
+        if not rule.group.test(user, obj, None):
+            return NotPermitted(rule.code or rule.group.code, f"Only {rule.group.who} can {doing or rule.doing}.")
+        # Acting on oneself needs no authority, so no MFA beyond what the caller asks
+        # (a password re-confirmation); an administrator is asked MFA as everywhere.
+        scope: dict[str, Any] = {"unit": None}
+        if user.pk == obj.pk:
+            return None
+    else:
+        unit, ballot = _scope(obj)
+        if not rule.group.test(user, unit, ballot):
+            return NotPermitted(
+                rule.code or rule.group.code, f"Only {rule.group.who} {unit.name} can {doing or rule.doing}."
+            )
+        scope = {"ballot": ballot} if rule.mfa_scope == "ballot" and ballot is not None else {"unit": unit}
     shortfall = authority.mfa_shortfall(user, mfa_verified=current_mfa_verified(), **scope)
     if shortfall is not None:
         code = Code(shortfall)

@@ -281,11 +281,16 @@ def membership_list_for_unit(
         memberships = memberships.filter(kind=kind)
     if party_member is not None:
         memberships = memberships.filter(party_member=party_member)
-    if search:
-        memberships = memberships.filter(
-            Q(person__full_name__icontains=search) | Q(person__email__icontains=search) | Q(membership_number=search)
-        )
-    return memberships
+    return memberships_matching(memberships, search=search)
+
+
+def memberships_matching(memberships: QuerySet[Membership], *, search: str) -> QuerySet[Membership]:
+    """Those whose name or e-mail contains ``search``, or whose number it is."""
+    if not search:
+        return memberships
+    return memberships.filter(
+        Q(person__full_name__icontains=search) | Q(person__email__icontains=search) | Q(membership_number=search)
+    )
 
 
 def roll_export_rows(*, unit: Unit) -> Iterator[tuple[Any, ...]]:
@@ -305,37 +310,6 @@ def roll_export_rows(*, unit: Unit) -> Iterator[tuple[Any, ...]]:
         )
         .iterator(chunk_size=5000)
     )
-
-
-def person_data_export(*, person: Any) -> dict[str, Any]:
-    """Everything governance holds about a person, for a subject access request.
-
-    How they voted is not held against them anywhere, so it cannot be here;
-    that they took part in a ballot is listed (it is on the ballot's records).
-    """
-    # Imported here on purpose: governance sits below ballots (pyproject's
-    # import contract); a person's export lists the ballots they took part in.
-    from ballots.models import Participation, RollEntry
-
-    return {
-        "person": {"email": person.email, "full_name": person.full_name, "date_joined": person.date_joined},
-        "memberships": list(
-            Membership.objects.filter(person=person).values(
-                "unit__name", "membership_number", "kind", "party_member", "joined_on", "status", "consent_to_contact"
-            )
-        ),
-        "holdings": [
-            {
-                "seat": str(h.office or h.body),
-                "starts_on": h.starts_on,
-                "ends_on": h.ends_on,
-                "authority": h.authority,
-            }
-            for h in office_holding_list_for_person(person=person)
-        ],
-        "ballots_on_roll": list(RollEntry.objects.filter(voter=person).values_list("ballot__title", flat=True)),
-        "ballots_voted_in": list(Participation.objects.filter(voter=person).values_list("ballot__title", flat=True)),
-    }
 
 
 def roll_import_list(*, unit: Unit) -> QuerySet[RollImport]:

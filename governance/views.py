@@ -5,26 +5,21 @@ Views validate and render; the work is in services and selectors.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError
 from governance import roll_csv, selectors
 from governance.access import mfa_enforced
-from governance.forms import RemoveMeForm, RollUploadForm
+from governance.forms import RollUploadForm
 from governance.models import Body, GoverningDocument, Office, RollImport, Unit
 from governance.permissions import is_unit_officer
-from governance.services.members import person_remove
 from governance.services.roll_jobs import roll_import_progress_get, roll_import_request
 
 
@@ -181,41 +176,5 @@ def my_memberships(request: HttpRequest) -> HttpResponse:
         {
             "memberships": selectors.membership_list_for_person(person=request.user),
             "holdings": selectors.office_holding_list_for_person(person=request.user),
-            "form": RemoveMeForm(email=request.user.email),  # type: ignore[union-attr]
         },
     )
-
-
-@login_required
-def my_data(request: HttpRequest) -> HttpResponse:
-    """Download everything governance holds about the signed-in person, as JSON."""
-    data: dict[str, Any] = selectors.person_data_export(person=request.user)
-    response = HttpResponse(
-        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False), content_type="application/json"
-    )
-    response["Content-Disposition"] = 'attachment; filename="my-agora-data.json"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@login_required
-@require_POST
-def my_removal(request: HttpRequest) -> HttpResponse:
-    """Remove the signed-in person's data (anonymise), then sign them out."""
-    user = request.user
-    form = RemoveMeForm(request.POST, email=user.email)  # type: ignore[union-attr]
-    if not form.is_valid():
-        context = {
-            "memberships": selectors.membership_list_for_person(person=user),
-            "holdings": selectors.office_holding_list_for_person(person=user),
-            "form": form,
-        }
-        return render(request, "governance/my_memberships.html", context, status=400)
-    try:
-        person_remove(person=user, actor=user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("governance:my-memberships")
-    logout(request)
-    messages.success(request, "Your data has been removed. Ballot counts you were part of are unchanged.")
-    return redirect("home")

@@ -122,7 +122,7 @@ _.decr
 _.SiteFormRenderer
 
 # core/middleware.py: settings.MIDDLEWARE names them.
-_.ContentSecurityPolicyMiddleware
+_.PermissionsPolicyMiddleware
 _.ApiErrorsAsJsonMiddleware
 _.RequestBodyLimitMiddleware
 
@@ -146,9 +146,6 @@ _.finished_at
 # governance/api/views.py: set on an object for a serializer field's source= to read.
 _.current_holders
 _.progress_data
-
-# governance/forms.py: form fields: Django reads the declared fields of a form class.
-_.confirm_email
 
 # governance/models/bodies.py: model fields and choices: read by the ORM, forms and templates via strings, or stored values.
 _.ALL_MEMBERS
@@ -351,3 +348,22 @@ _.template_name
 
 # core/api/summaries.py: drf-spectacular calls the hooks named in SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"].
 _.fill_summaries
+
+# portal/personal_data.py: the declarations every app makes, read by the walk in tests/portal/test_personal_data.py.
+_.erased_references
+_.kept_references
+_.text_kept
+
+# portal/personal_data_views.py: serializer field: DRF reads the declared fields of a serializer class.
+_.erased
+
+# core/api/filters.py: django-filter builds each filter's form field from its field_class.
+_.field_class
+
+# governance/api/views.py, meetings/api/views.py: DRF's GenericAPIView reads them (and drf-spectacular, for the schema).
+_.filter_backends
+_.filterset_class
+
+# governance/api/filters.py: django-filter calls a filter's method by the name given in method="…".
+_.vacant_later
+_.of_unit

@@ -3,7 +3,7 @@
 from accounts.views.audit import audit_log, audit_log_csv
 from accounts.views.claim import claim, claim_set_password
 from accounts.views.emails import member_emails, my_emails, unit_emails
-from accounts.views.member import dashboard, data_export, preferences, unsubscribe
+from accounts.views.member import dashboard, preferences, unsubscribe
 
 __all__ = [
     "audit_log",
@@ -11,7 +11,6 @@ __all__ = [
     "claim",
     "claim_set_password",
     "dashboard",
-    "data_export",
     "member_emails",
     "my_emails",
     "preferences",

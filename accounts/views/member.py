@@ -1,15 +1,13 @@
-"""A member's own pages: overview, preferences, data export, unsubscribe."""
+"""A member's own pages: overview, preferences, unsubscribe (the data export is portal's)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
 
 from accounts import attention, roles, selectors, services
 from accounts.forms import PreferencesForm
@@ -57,18 +55,6 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your preferences are saved.")
         return redirect("accounts:preferences")
     return render(request, "accounts/preferences.html", {"form": form})
-
-
-@never_cache
-@require_GET
-@login_required
-def data_export(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101
-    response = JsonResponse(selectors.personal_data_export(user=user), json_dumps_params={"indent": 2})
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="agora-my-data-{stamp}.json"'
-    return response
 
 
 @csrf_exempt  # one-click unsubscribe (RFC 8058) posts from the mail client; the signed token is the credential

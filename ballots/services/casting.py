@@ -30,6 +30,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -60,28 +64,83 @@ def _key_hash(idempotency_key: str) -> str:
     return hashlib.sha256(b"idempotency:" + idempotency_key.encode()).hexdigest()
 
 
-def _pad(idempotency_key: str, length: int) -> bytes:
-    return hashlib.sha256(b"receipt-seal:" + idempotency_key.encode()).digest()[:length]
+# The receipt kept for a retried request is sealed with a key only the client
+# holds: ChaCha20-Poly1305 under a key derived (HKDF-SHA256) from its
+# idempotency key, with a random nonce stored beside the ciphertext, bound to
+# the ballot and voter (associated data) so a seal moved to another row does
+# not open. A changed seal fails its tag and the retry is refused as a second
+# vote, never answered with a wrong receipt. The receipt is sealed as its 10
+# random bytes, so every seal has the same length (``SEAL_LENGTH``) whatever
+# the vote: nothing about a vote shows in its participation row.
+SEAL_VERSION = "2."
+_SEAL_NONCE_BYTES = 12
+_RECEIPT_BYTES = 10
+SEAL_LENGTH = len(SEAL_VERSION) + len(
+    base64.urlsafe_b64encode(bytes(_SEAL_NONCE_BYTES + _RECEIPT_BYTES + 16)).rstrip(b"=")
+)
 
 
-def _seal(receipt: str, idempotency_key: str) -> str:
-    data = receipt.encode()
-    return bytes(a ^ b for a, b in zip(data, _pad(idempotency_key, len(data)), strict=True)).hex()
+def _seal_key(idempotency_key: str) -> ChaCha20Poly1305:
+    key = HKDF(algorithm=SHA256(), length=32, salt=None, info=b"agora receipt seal v2").derive(idempotency_key.encode())
+    return ChaCha20Poly1305(key)
 
 
-def _unseal(sealed: str, idempotency_key: str) -> str:
+def _seal_context(ballot_id: int, voter_id: int) -> bytes:
+    return f"ballot {ballot_id} voter {voter_id}".encode()
+
+
+def _seal(receipt: str, idempotency_key: str, *, ballot_id: int, voter_id: int) -> str:
+    nonce = secrets.token_bytes(_SEAL_NONCE_BYTES)
+    sealed = _seal_key(idempotency_key).encrypt(nonce, _receipt_bytes(receipt), _seal_context(ballot_id, voter_id))
+    return SEAL_VERSION + base64.urlsafe_b64encode(nonce + sealed).rstrip(b"=").decode()
+
+
+def _unseal_v1(sealed: str, idempotency_key: str) -> str:
+    """Seals written before version 2: the receipt XORed with a SHA-256 pad of
+    the key, unauthenticated. Kept for a retry of a vote cast before the
+    upgrade while its ballot stays open; a seal is read only by a retry, so
+    this can go once no ballot opened before the upgrade is open."""
     data = bytes.fromhex(sealed)
-    return bytes(a ^ b for a, b in zip(data, _pad(idempotency_key, len(data)), strict=True)).decode()
+    pad = hashlib.sha256(b"receipt-seal:" + idempotency_key.encode()).digest()[: len(data)]
+    return bytes(a ^ b for a, b in zip(data, pad, strict=True)).decode()
+
+
+def _unseal(sealed: str, idempotency_key: str, *, ballot_id: int, voter_id: int) -> str:
+    """The receipt ``_seal`` sealed, or ``already_voted`` when the seal does
+    not open with this key for this ballot and voter (changed, or not theirs)."""
+    try:
+        if not sealed.startswith(SEAL_VERSION):
+            return _unseal_v1(sealed, idempotency_key)
+        if len(sealed) != SEAL_LENGTH:
+            raise ValueError("not a seal")
+        body = sealed[len(SEAL_VERSION) :]
+        data = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+        nonce, ciphertext = data[:_SEAL_NONCE_BYTES], data[_SEAL_NONCE_BYTES:]
+        plain = _seal_key(idempotency_key).decrypt(nonce, ciphertext, _seal_context(ballot_id, voter_id))
+        return _receipt_from_bytes(plain)
+    except (InvalidTag, ValueError, UnicodeDecodeError):
+        raise _already_voted() from None
 
 
 _FROM_BASE32 = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", RECEIPT_ALPHABET.encode())
+_TO_BASE32 = bytes.maketrans(RECEIPT_ALPHABET.encode(), b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+
+
+def _receipt_from_bytes(raw: bytes) -> str:
+    if len(raw) != _RECEIPT_BYTES:
+        raise ValueError("a receipt is 10 bytes")
+    text = base64.b32encode(raw).translate(_FROM_BASE32).decode()
+    return f"{text[:4]}-{text[4:8]}-{text[8:12]}-{text[12:]}"
+
+
+def _receipt_bytes(receipt: str) -> bytes:
+    return base64.b32decode(receipt.replace("-", "").encode().translate(_TO_BASE32))
 
 
 def _new_receipt() -> str:
     """16 characters, 80 random bits: base32 of 10 random bytes, spelt in an
     alphabet without the look-alikes I/1 and O/0."""
-    raw = base64.b32encode(secrets.token_bytes(10)).translate(_FROM_BASE32).decode()
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:12]}-{raw[12:]}"
+    return _receipt_from_bytes(secrets.token_bytes(_RECEIPT_BYTES))
 
 
 @dataclass(frozen=True)
@@ -279,7 +338,9 @@ def _cast_postgresql(
             "voter": voter_id,
             "opened": opened,
             "key_hash": key_hash,
-            "sealed": _seal(receipt, idempotency_key) if idempotency_key else "",
+            "sealed": _seal(receipt, idempotency_key, ballot_id=ballot_id, voter_id=voter_id)
+            if idempotency_key
+            else "",
             "papers": json.dumps(
                 [
                     {"question_id": q, "content": sealed}
@@ -293,7 +354,8 @@ def _cast_postgresql(
             raise _not_open(state, closes)
         if voted_key_hash is not None:
             if key_hash and voted_key_hash == key_hash:
-                return CastReceipt(receipt=_unseal(voted_sealed, idempotency_key), replayed=True)
+                receipt = _unseal(voted_sealed, idempotency_key, ballot_id=ballot_id, voter_id=voter_id)
+                return CastReceipt(receipt=receipt, replayed=True)
             raise _already_voted()
         if state is None:
             raise NotFound("ballot_not_found", "There is no such ballot.")
@@ -319,7 +381,8 @@ def _replay(*, ballot_id: int, voter: Any, key_hash: str, idempotency_key: str) 
     previous = Participation.objects.filter(ballot_id=ballot_id, voter=voter, idempotency_key_hash=key_hash).first()
     if previous is None:
         return None
-    return CastReceipt(receipt=_unseal(previous.sealed_receipt, idempotency_key), replayed=True)
+    receipt = _unseal(previous.sealed_receipt, idempotency_key, ballot_id=ballot_id, voter_id=voter.pk)
+    return CastReceipt(receipt=receipt, replayed=True)
 
 
 def vote_cast(*, ballot_id: int, voter: Any, answers: Mapping[int, Any], idempotency_key: str = "") -> CastReceipt:
@@ -354,7 +417,9 @@ def vote_cast(*, ballot_id: int, voter: Any, answers: Mapping[int, Any], idempot
                 ballot_id=ballot_id,
                 voter_id=voter.pk,
                 key_hash=key_hash,
-                sealed=_seal(receipt, idempotency_key) if idempotency_key else "",
+                sealed=_seal(receipt, idempotency_key, ballot_id=ballot_id, voter_id=voter.pk)
+                if idempotency_key
+                else "",
                 papers=_sealed_papers(ballot_id=ballot_id, rules=rules, papers=papers, receipt=receipt),
             )
         return CastReceipt(receipt=receipt)

@@ -3,12 +3,13 @@ and the roll (memberships, imports) for officers only."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, serializers, status
@@ -22,6 +23,7 @@ from rest_framework.views import APIView
 from core.api.errors import ERROR
 from governance import selectors
 from governance.access import mfa_required_or_refuse
+from governance.api import filters
 from governance.api import serializers as out
 from governance.models import Body, Holding, Membership, Office, RollImport, Unit
 from governance.permissions import unit_officer_required
@@ -49,101 +51,17 @@ class Pagination(PageNumberPagination):
         return super().get_page_number(request, paginator)
 
 
-def _bool_param(request: Request, name: str) -> bool | None:
-    """True, False, or None when the parameter is absent. Present but empty
-    (``?vacant=``) is neither: a 400, as the schema's boolean says."""
-    raw = request.query_params.get(name)
-    if raw is None:
-        return None
-    value = raw.lower()
-    if value in {"true", "1", "yes"}:
-        return True
-    if value in {"false", "0", "no"}:
-        return False
-    raise ValidationError({name: [f"“{raw}” is not true or false."]})
-
-
-def _choice_param(request: Request, name: str, choices: list[str]) -> str | None:
-    """One of ``choices``, or None when the parameter is absent. Present but
-    empty (``?kind=``) is not a choice: a 400, as the schema's enum says
-    (the fuzz found an empty value answered as if absent)."""
-    raw = request.query_params.get(name)
-    if raw is not None and raw not in choices:
-        raise ValidationError({name: [f"“{raw}” is not one of {', '.join(choices)}."]})
-    return raw
-
-
-def _slug_param(request: Request, name: str) -> str | None:
-    """A slug from the query string, or a 400 (never a NUL byte to the database)."""
-    raw = request.query_params.get(name)
-    if raw and not SLUG.fullmatch(raw):
-        raise ValidationError({name: [f"“{raw[:50]}” is not a slug."]})
-    return raw or None
-
-
-def _id_param(request: Request, name: str) -> int | None:
-    """A row id, or None when absent or empty. ASCII digits only: ``"²"`` and
-    ``"١"`` pass ``str.isdigit`` and ``"²"`` then breaks ``int`` (a 500 the
-    fuzz's junk strategy finds); 18 digits at most, within a bigint."""
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
-        raise ValidationError({name: ["Must be an id (a whole number)."]})
-    return int(raw)
-
-
-def _text_param(request: Request, name: str) -> str:
-    """A free-text query parameter; NUL is refused (PostgreSQL cannot compare it)."""
-    raw = request.query_params.get(name, "")
-    if "\x00" in raw:
-        raise ValidationError({name: ["Null characters are not allowed."]})
-    return raw
-
-
-def _unit_param(request: Request) -> Unit | None:
-    slug = _slug_param(request, "unit")
-    if not slug:
-        return None
-    unit = Unit.objects.filter(slug=slug).first()
-    if unit is None:
-        raise ValidationError({"unit": [f"There is no unit “{slug}”."]})
-    return unit
-
-
-SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-UNIT_PARAM = OpenApiParameter("unit", str, description="Slug of the unit.")
-CURRENT_PARAM = OpenApiParameter("current", bool, description="true: current only; false: ended only.")
-
-
 class UnitListApi(generics.ListAPIView):
     """Units of the network."""
 
     permission_classes = [permissions.AllowAny]
     serializer_class = out.UnitOutput
     pagination_class = Pagination
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("kind", str, enum=Unit.Kind.values),
-            OpenApiParameter("governance_status", str, enum=Unit.GovernanceStatus.values),
-            OpenApiParameter("parent", str, description="Slug of the parent unit."),
-        ]
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = filters.UnitFilter
 
     def get_queryset(self) -> QuerySet[Unit]:
-        units = Unit.objects.select_related("parent").order_by("path")
-        kind = _choice_param(self.request, "kind", Unit.Kind.values)
-        if kind:
-            units = units.filter(kind=kind)
-        gs = _choice_param(self.request, "governance_status", Unit.GovernanceStatus.values)
-        if gs:
-            units = units.filter(governance_status=gs)
-        if parent := _slug_param(self.request, "parent"):
-            units = units.filter(parent__slug=parent)
-        return units
+        return Unit.objects.select_related("parent").order_by("path")
 
 
 class UnitDetailApi(generics.RetrieveAPIView):
@@ -163,21 +81,11 @@ class BodyListApi(generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = out.BodyOutput
     pagination_class = Pagination
-
-    @extend_schema(parameters=[UNIT_PARAM, CURRENT_PARAM, OpenApiParameter("mandate", str, enum=Body.Mandate.values)])
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = filters.BodyFilter
 
     def get_queryset(self) -> QuerySet[Body]:
-        bodies = Body.objects.select_related("unit").order_by("unit__path", "name", "id")
-        if unit := _unit_param(self.request):
-            bodies = bodies.filter(unit=unit)
-        current = _bool_param(self.request, "current")
-        if current is not None:
-            bodies = bodies.filter(mandate_ended_at__isnull=current)
-        if mandate := _choice_param(self.request, "mandate", Body.Mandate.values):
-            bodies = bodies.filter(mandate=mandate)
-        return bodies
+        return Body.objects.select_related("unit").order_by("unit__path", "name", "id")
 
 
 class OfficeListApi(generics.ListAPIView):
@@ -186,27 +94,23 @@ class OfficeListApi(generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = out.OfficeOutput
     pagination_class = Pagination
-
-    @extend_schema(
-        parameters=[UNIT_PARAM, OpenApiParameter("vacant", bool, description="true: offices with a vacancy.")]
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = filters.OfficeFilter
 
     def get_queryset(self) -> QuerySet[Office]:
         current = Holding.objects.filter(ends_on__isnull=True).select_related("person")
-        offices = (
+        return (
             Office.objects.select_related("unit")
             .prefetch_related(Prefetch("holdings", queryset=current))
             .order_by("unit__path", "title", "id")
         )
-        if unit := _unit_param(self.request):
-            offices = offices.filter(unit=unit)
-        return offices
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        vacant = _bool_param(request, "vacant")
-        offices = list(self.get_queryset())
+        filterset = filters.OfficeFilter(request.query_params, queryset=self.get_queryset(), request=request)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        offices = list(filterset.qs)
+        vacant = filterset.form.cleaned_data.get("vacant")
         for office in offices:
             office.current_holders = [h.person for h in office.current_holdings()]  # type: ignore[attr-defined]
         if vacant is not None:
@@ -221,25 +125,11 @@ class HoldingListApi(generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = out.HoldingOutput
     pagination_class = Pagination
-
-    @extend_schema(
-        parameters=[
-            UNIT_PARAM,
-            CURRENT_PARAM,
-            OpenApiParameter("office", int, description="Office id."),
-            OpenApiParameter("body", int, description="Body id."),
-        ]
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = filters.HoldingFilter
 
     def get_queryset(self) -> QuerySet[Holding]:
-        return selectors.holding_list(
-            unit=_unit_param(self.request),
-            office_id=_id_param(self.request, "office"),
-            body_id=_id_param(self.request, "body"),
-            current=_bool_param(self.request, "current"),
-        )
+        return selectors.holding_list()
 
 
 class MembershipListApi(generics.ListAPIView):
@@ -248,30 +138,20 @@ class MembershipListApi(generics.ListAPIView):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = out.MembershipOutput
     pagination_class = Pagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = filters.MembershipFilter
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, enum=Membership.Status.values),
-            OpenApiParameter("kind", str, enum=Membership.Kind.values),
-            OpenApiParameter("party_member", bool),
-            OpenApiParameter("q", str, description="Name, e-mail or membership number."),
-        ],
-        responses={200: out.MembershipOutput(many=True), 403: ERROR, 404: ERROR},
-    )
+    @extend_schema(responses={200: out.MembershipOutput(many=True), 403: ERROR, 404: ERROR})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Membership]:
+        if getattr(self, "swagger_fake_view", False):  # the schema, reading the filters' model
+            return Membership.objects.none()
         unit = get_object_or_404(Unit, slug=self.kwargs["slug"])
         unit_officer_required(user=self.request.user, unit=unit)
         mfa_required_or_refuse(self.request, unit=unit)
-        return selectors.membership_list_for_unit(
-            unit=unit,
-            status=_choice_param(self.request, "status", Membership.Status.values),
-            kind=_choice_param(self.request, "kind", Membership.Kind.values),
-            party_member=_bool_param(self.request, "party_member"),
-            search=_text_param(self.request, "q").strip()[:100],
-        )
+        return selectors.membership_list_for_unit(unit=unit)
 
 
 def _with_progress(job: RollImport) -> RollImport:

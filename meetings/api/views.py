@@ -3,12 +3,13 @@ serializers, every write through the same services as the pages."""
 
 from __future__ import annotations
 
-import re
+from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import permissions, serializers
-from rest_framework.exceptions import ValidationError
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +19,7 @@ from core.api.errors import ERROR, ERRORS
 from core.errors import DomainError
 from governance.models import Unit
 from meetings import selectors
+from meetings.api.filters import MotionFilter
 from meetings.lock_objects import vote_get
 from meetings.models import Meeting, Motion
 from meetings.services import amendments as amendment_services
@@ -69,7 +71,7 @@ def _motion(motion_id: int, request: Request) -> Motion:
     return motion
 
 
-class MotionListApi(APIView):
+class MotionListApi(generics.GenericAPIView):  # type: ignore[type-arg]
     class MotionListInput(serializers.Serializer):
         unit = serializers.SlugField()
         title = serializers.CharField(max_length=200)
@@ -78,16 +80,17 @@ class MotionListApi(APIView):
         amends_constitution = serializers.BooleanField(default=False)
         submit = serializers.BooleanField(default=True)
 
-    @extend_schema(
-        responses={200: MotionOutput(many=True), 400: ERROR},
-        parameters=[OpenApiParameter("unit", str, pattern=r"^[-a-zA-Z0-9_]+$", description="Slug of the unit.")],
-    )
-    def get(self, request: Request) -> Response:
-        slug = request.query_params.get("unit")
-        if slug is not None and not re.fullmatch(r"[-a-zA-Z0-9_]+", slug):  # given, it must be a slug (not empty)
-            raise ValidationError({"unit": ["Not a slug."]})
-        unit = Unit.objects.filter(slug=slug).first() if slug else None
-        return Response(MotionOutput(selectors.motion_list(unit=unit, viewer=request.user)[:500], many=True).data)
+    serializer_class = MotionOutput
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = MotionFilter
+
+    def get_queryset(self) -> QuerySet[Motion]:
+        return selectors.motion_list(viewer=self.request.user)
+
+    @extend_schema(responses={200: MotionOutput(many=True), 400: ERROR})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        motions = self.filter_queryset(self.get_queryset())[:500]  # a bad filter is a 400
+        return Response(MotionOutput(motions, many=True).data)
 
     @extend_schema(request=MotionListInput, responses={201: MotionOutput, **ERRORS})
     def post(self, request: Request) -> Response:

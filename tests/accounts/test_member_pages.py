@@ -82,13 +82,13 @@ def test_data_export_has_my_data_and_no_vote_content(member_with_ballots) -> Non
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="agora-my-data-')
     data = json.loads(response.content)
-    assert data["account"]["email"] == member.email
-    assert [m["unit_name"] for m in data["memberships"]] == ["Momentum Stockport"]
-    ballots = {b["title"]: b["voted"] for b in data["ballots"]}
+    assert data["accounts"]["account"]["email"] == member.email
+    assert [m["unit_name"] for m in data["governance"]["memberships"]] == ["Momentum Stockport"]
+    ballots = {b["title"]: b["voted"] for b in data["ballots"]["ballots"]}
     assert ballots == {"Hospital campaign motion": True, "Branch secretary election": False}
     # Nothing that says how the member voted: the ballot entries say only
     # whether they took part, and no key anywhere carries a paper or receipt.
-    assert all(set(b) == {"id", "title", "unit", "state", "voted"} for b in data["ballots"])
+    assert all(set(b) == {"id", "title", "unit", "state", "voted"} for b in data["ballots"]["ballots"])
     text = response.content.decode()
     assert "Against" not in text
     assert PendingPaper.objects.exists() or BallotPaper.objects.exists(), "a paper was cast"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ballots.models import Ballot, BallotPaper, Participation, PendingPaper, PendingTracker, Tracker
-from ballots.services import lifecycle
+from ballots.services import casting, lifecycle
 from ballots.services.casting import receipt_tracker, vote_cast
 from ballots.services.paper_crypto import paper_open
 from core.errors import DomainError
@@ -182,3 +182,58 @@ def test_every_ciphertext_of_a_ballot_has_one_length_whatever_the_paper() -> Non
     assert sorted(len(p) for p in BallotPaper.objects.filter(question=election).values_list("content", flat=True)) == (
         list(range(1, 13))
     )
+
+
+def test_sealed_receipts_have_one_length_whatever_the_vote(open_ballot: tuple[Ballot, list]) -> None:
+    """The seal is AEAD over the receipt's 10 random bytes: its length says nothing."""
+    ballot, voters = open_ballot
+    question = ballot.questions.get()
+    for voter, label in zip(voters, ["For", "Against", "Abstain"], strict=True):
+        vote_cast(
+            ballot_id=ballot.pk,
+            voter=voter,
+            answers={question.pk: [option(question, label).pk]},
+            idempotency_key=f"k-{label}",
+        )
+    seals = list(Participation.objects.filter(ballot=ballot).values_list("sealed_receipt", flat=True))
+    assert {len(s) for s in seals} == {casting.SEAL_LENGTH} and len(set(seals)) == 3
+    assert all(s.startswith(casting.SEAL_VERSION) for s in seals)
+
+
+def test_a_changed_seal_is_refused_not_answered_with_a_wrong_receipt(open_ballot: tuple[Ballot, list]) -> None:
+    ballot, voters = open_ballot
+    question = ballot.questions.get()
+    answers = {question.pk: [option(question, "For").pk]}
+    vote_cast(ballot_id=ballot.pk, voter=voters[0], answers=answers, idempotency_key="tamper-me")
+    row = Participation.objects.get(ballot=ballot, voter=voters[0])
+    body = row.sealed_receipt
+    flipped = body[:-3] + ("A" if body[-3] != "A" else "B") + body[-2:]
+    Participation.objects.filter(pk=row.pk).update(sealed_receipt=flipped)
+    with pytest.raises(DomainError) as refused:
+        vote_cast(ballot_id=ballot.pk, voter=voters[0], answers=answers, idempotency_key="tamper-me")
+    assert refused.value.code == "already_voted" and refused.value.status == 409
+
+
+def test_a_seal_opens_only_for_its_ballot_and_voter() -> None:
+    receipt = casting._new_receipt()
+    sealed = casting._seal(receipt, "key", ballot_id=1, voter_id=2)
+    assert casting._unseal(sealed, "key", ballot_id=1, voter_id=2) == receipt
+    for ballot_id, voter_id, key in [(1, 3, "key"), (2, 2, "key"), (1, 2, "other key")]:
+        with pytest.raises(DomainError):
+            casting._unseal(sealed, key, ballot_id=ballot_id, voter_id=voter_id)
+
+
+def test_a_seal_written_before_version_2_still_opens_for_its_retry(open_ballot: tuple[Ballot, list]) -> None:
+    """A vote cast before the upgrade, its retry after: the old XOR seal is read."""
+    import hashlib
+
+    ballot, voters = open_ballot
+    question = ballot.questions.get()
+    answers = {question.pk: [option(question, "For").pk]}
+    first = vote_cast(ballot_id=ballot.pk, voter=voters[1], answers=answers, idempotency_key="old-client")
+    data = first.receipt.encode()
+    pad = hashlib.sha256(b"receipt-seal:old-client").digest()[: len(data)]
+    old_seal = bytes(a ^ b for a, b in zip(data, pad, strict=True)).hex()
+    Participation.objects.filter(ballot=ballot, voter=voters[1]).update(sealed_receipt=old_seal)
+    again = vote_cast(ballot_id=ballot.pk, voter=voters[1], answers=answers, idempotency_key="old-client")
+    assert again.replayed and again.receipt == first.receipt

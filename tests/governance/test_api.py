@@ -158,3 +158,29 @@ def test_an_id_filter_that_is_not_ascii_digits_is_a_400_with_a_reason(api: APICl
         body = response.json()
         assert response.status_code == 400, body
         assert body["code"] == "invalid" and body["errors"] == {name: ["Must be an id (a whole number)."]}
+
+
+def test_list_filters_are_in_the_schema_and_refuse_bad_values(api: APIClient, setup: dict) -> None:
+    """The filters are django-filter FilterSets: drf-spectacular lists them,
+    and a bad value is a 400 naming the parameter, never ignored."""
+    schema = api.get("/api/schema.json").json()["paths"]
+    params = {p["name"]: p["schema"] for p in schema["/api/governance/holdings/"]["get"]["parameters"]}
+    assert params["office"] == {"type": "integer"} and params["current"] == {"type": "boolean"}
+    assert params["unit"]["type"] == "string"
+    motions = {p["name"] for p in schema["/api/meetings/motions/"]["get"]["parameters"]}
+    assert "unit" in motions
+    for query, name in [
+        ("/api/governance/offices/?vacant=perhaps", "vacant"),
+        ("/api/governance/offices/?unit=nowhere", "unit"),
+        ("/api/governance/bodies/?unit=not%20a%20slug", "unit"),
+        ("/api/governance/units/?parent=%00", "parent"),
+        ("/api/meetings/motions/?unit=nowhere", "unit"),
+        ("/api/meetings/motions/?unit=", None),
+    ]:
+        response = api.get(query)
+        if name is None:
+            assert response.status_code == 200, query  # empty slug: no filter, as before
+            continue
+        assert response.status_code == 400, (query, response.status_code)
+        assert response.json()["code"] == "invalid" and name in response.json()["errors"], response.json()
+    assert "There is no unit “nowhere”" in api.get("/api/meetings/motions/?unit=nowhere").content.decode()

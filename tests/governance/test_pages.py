@@ -112,12 +112,13 @@ def test_my_memberships_and_data_download(client: Client, network: dict) -> None
     member = Membership.objects.filter(unit=network["branch"]).earliest("pk").person
     client.force_login(member)
     html = client.get("/units/me/memberships/").content.decode()
-    assert "Momentum Stockport" in html and "Remove my data" in html
-    data = json.loads(client.get("/units/me/data.json").content)
-    assert data["person"]["email"] == member.email and data["memberships"][0]["unit__name"] == "Momentum Stockport"
+    assert "Momentum Stockport" in html and "Erase my data" in html and "/me/export.json" in html
+    data = json.loads(client.get("/me/export.json").content)
+    assert data["accounts"]["account"]["email"] == member.email
+    assert data["governance"]["memberships"][0]["unit_name"] == "Momentum Stockport"
     assert client.get("/units/me/memberships/", follow=False).status_code == 200
     client.logout()
-    assert client.get("/units/me/data.json").status_code == 302
+    assert client.get("/me/export.json").status_code == 302
 
 
 @pytest.mark.django_db(transaction=True)
@@ -135,9 +136,9 @@ def test_removal_anonymises_and_keeps_ballot_counts(client: Client) -> None:
         vote_cast(ballot_id=ballot.pk, voter=voter, answers={question.pk: [question.options.get(label="For").pk]})
     leaver = voters[0]
     client.force_login(leaver)
-    response = client.post("/units/me/remove/", {"confirm_email": "wrong@example.org"})
-    assert response.status_code == 400 and "not the e-mail address" in response.content.decode()
-    response = client.post("/units/me/remove/", {"confirm_email": leaver.email.upper()})
+    response = client.post("/me/erase/", {"password": "wrong"})
+    assert response.status_code == 400 and "not your password" in response.content.decode()
+    response = client.post("/me/erase/", {"password": "correct-horse-battery"})
     assert response.status_code == 302
     leaver.refresh_from_db()
     assert leaver.full_name == "Removed member" and leaver.email.endswith("@removed.invalid")

@@ -294,7 +294,7 @@ def test_each_member_sees_only_their_own_data(demo: Demo) -> None:
         me = api.get("/api/accounts/me/").json()
         assert me["email"] == person.email
         web = _client(person, api=False)
-        for url in ("/me/export.json", "/units/me/data.json"):
+        for url in ("/me/export.json",):
             response = web.get(url)
             assert response.status_code == 200, url
             body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -455,7 +455,9 @@ ALLOWED_WITHOUT_AUTHORITY = {
     "api/accounts/token/": "issuing or revoking one's own API token (with a code where MFA is on)",
     "api/accounts/me/": SELF,
     "me/": "the member's own page, preferences, claim and unsubscribe links; the audit log pages are GET only",
-    "units/me/remove/": SELF,
+    "api/personal-data/me/erase/": "erasing one's own data, re-confirming the password: " + SELF,
+    "api/personal-data/people/<int:person_id>/erase/": "an administrator erasing a person: the gate's ERASE_PERSON, "
+    "its refusals and MFA checked in tests/portal/test_personal_data.py",
     "api/ballots/<int:ballot_id>/votes/": "the vote cast by the voter themselves, on the roll: " + SELF,
     "api/ballots/<int:ballot_id>/receipt/email/": SELF,
     "ballots/<int:ballot_id>/": "the vote cast by the voter themselves: " + SELF,
@@ -498,7 +500,6 @@ ALLOWED_WITHOUT_AUTHORITY = {
     "healthz": "the health check: reads only",
     "units/": "the network's page: reads only",
     "units/me/memberships/": "reads only",
-    "units/me/data.json": "reads only",
     "units/<slug:slug>/": "reads only",
     "units/<slug:slug>/bodies/<int:body_id>/": "reads only",
     "units/<slug:slug>/offices/<int:office_id>/": "reads only",

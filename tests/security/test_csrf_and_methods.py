@@ -144,7 +144,6 @@ def test_action_endpoints_answer_get_with_405(demo: Demo) -> None:
         "meetings/requisition/<int:requisition_id>/sign/",
         "meetings/votes/<int:vote_id>/cast/",
         "ballots/<int:ballot_id>/declare/",
-        "units/me/remove/",
     ]
     known = {route for route, _ in routes()}
     refused = []
