@@ -27,7 +27,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from accounts.models import AccountLockout, Invitation, User
+from accounts.models import AccountLockout, AttentionDigest, Invitation, User
 from ballots.models import Nomination, Option, Participation, Question, Result, RollEntry
 from ballots.models_verifiable import VerifiableElection, VerifiableTrustee
 from ballots.services import lifecycle
@@ -153,6 +153,7 @@ def everywhere(client: Client) -> dict[str, Any]:
     now = timezone.now()
     AccountLockout.objects.create(user=person, reason="password", started_at=now, ends_at=now, lifted_by=officer)
     AccountLockout.objects.create(user=other, reason="password", started_at=now, ends_at=now, lifted_by=person)
+    AttentionDigest.objects.create(person=person, items=["vote /ballots/1/"], sent=1, sent_at=now)
     user_type = ContentType.objects.get_for_model(User)
     LogEntry.objects.create(user=person, content_type=user_type, object_id=str(other.pk), action_flag=ADDITION)
     LogEntry.objects.create(
