@@ -10,10 +10,10 @@ from django.db.models.functions import Coalesce
 from ballots.models import Ballot, Option, Participation, PublishedFile, Question, Result, RollEntry, Tracker
 from core.models import OutboxEmail
 
-# A secret vote taken in a meeting is a Ballot too (``meetings.MeetingVote.ballot``,
-# reverse name ``meeting_vote``); it belongs to the meeting's page and minutes,
-# so the lists of online ballots leave it out.
-NOT_IN_A_MEETING = {"meeting_vote__isnull": True}
+# A secret vote taken in a meeting is a Ballot too (``origin = "meeting"``,
+# linked from ``meetings.MeetingVote.ballot``); it belongs to the meeting's page
+# and minutes, so the lists of online ballots leave it out.
+NOT_IN_A_MEETING = {"origin": Ballot.Origin.ONLINE}
 
 
 def ballot_list_open() -> QuerySet[Ballot]:

@@ -171,8 +171,8 @@ def unit_open_ballots(*, unit: Unit) -> QuerySet[Any]:
     # import contract); the unit page's list of ballots is a read upwards.
     from ballots.models import Ballot
 
-    # meeting_vote: a secret vote in a meeting belongs to the meeting, not this list.
-    return Ballot.objects.filter(unit=unit, state=Ballot.State.OPEN, meeting_vote__isnull=True).order_by("closes_at")
+    # A secret vote in a meeting (origin "meeting") belongs to the meeting, not this list.
+    return Ballot.objects.filter(unit=unit, state=Ballot.State.OPEN, origin=Ballot.Origin.ONLINE).order_by("closes_at")
 
 
 def unit_upcoming_meetings(*, unit: Unit) -> list[Any]:
@@ -367,7 +367,7 @@ def unit_recent_results(*, unit: Unit) -> QuerySet[Any]:
     """The unit's declared ballots, newest first, for links to their results."""
     from ballots.models import Ballot
 
-    return Ballot.objects.filter(unit=unit, state=Ballot.State.DECLARED, meeting_vote__isnull=True).order_by(
+    return Ballot.objects.filter(unit=unit, state=Ballot.State.DECLARED, origin=Ballot.Origin.ONLINE).order_by(
         "-declared_at"
     )
 

@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from ballots.models import Participation
+from ballots.for_meetings import room_ballot_has_voted, room_ballot_turnout
 from core.glossary import vote_figures
 from governance.models import Holding, Unit
 from governance.selectors import eligible_memberships
@@ -163,7 +163,7 @@ def vote_cast_count(*, vote: MeetingVote) -> int:
     if vote.mode == MeetingVote.Mode.OPEN:
         return OpenVoteCast.objects.filter(vote=vote).count()
     if vote.mode == MeetingVote.Mode.SECRET and vote.ballot_id:
-        return Participation.objects.filter(ballot_id=vote.ballot_id).count()
+        return room_ballot_turnout(ballot_id=vote.ballot_id)
     return 0
 
 
@@ -173,7 +173,7 @@ def has_voted(*, vote: MeetingVote, person: Any) -> bool:
     if vote.mode == MeetingVote.Mode.OPEN:
         return OpenVoteCast.objects.filter(vote=vote, voter=person).exists()
     if vote.mode == MeetingVote.Mode.SECRET and vote.ballot_id:
-        return Participation.objects.filter(ballot_id=vote.ballot_id, voter=person).exists()
+        return room_ballot_has_voted(ballot_id=vote.ballot_id, person_id=person.pk)
     return False
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ballots.models import RollEntry
+from ballots.for_meetings import room_ballot_on_roll, room_ballot_roll_size
 from core.errors import Conflict, DomainError, NotPermitted
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.models import MeetingVote
@@ -56,12 +56,12 @@ def vote_right(*, vote: MeetingVote, person: Any) -> VoteRight:
 
 
 def _on_roll(*, vote: MeetingVote, person: Any) -> bool:
-    return vote.ballot_id is not None and RollEntry.objects.filter(ballot_id=vote.ballot_id, voter=person).exists()
+    return vote.ballot_id is not None and room_ballot_on_roll(ballot_id=vote.ballot_id, person_id=person.pk)
 
 
 def voters_entitled(*, vote: MeetingVote) -> int:
     """How many may vote (for the chair): a secret vote's frozen roll, or the
     voting strength counted when an open or counted vote opened."""
     if vote.mode == MeetingVote.Mode.SECRET and vote.ballot_id is not None:
-        return RollEntry.objects.filter(ballot_id=vote.ballot_id).count()
+        return room_ballot_roll_size(ballot_id=vote.ballot_id)
     return vote.present
