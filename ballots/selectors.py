@@ -30,6 +30,16 @@ def ballot_list_declared() -> QuerySet[Ballot]:
     )
 
 
+def ballot_list_open_for_unit(*, unit: Any) -> QuerySet[Ballot]:
+    """A unit's online ballots open now, closing soonest first (its page)."""
+    return Ballot.objects.filter(unit=unit, state=Ballot.State.OPEN, **NOT_IN_A_MEETING).order_by("closes_at")
+
+
+def ballot_list_declared_for_unit(*, unit: Any) -> QuerySet[Ballot]:
+    """A unit's declared online ballots, newest first, for links to their results."""
+    return Ballot.objects.filter(unit=unit, state=Ballot.State.DECLARED, **NOT_IN_A_MEETING).order_by("-declared_at")
+
+
 def ballot_list_for_voter(*, user: Any) -> QuerySet[Ballot]:
     """The ballots a member is on the roll of, each with ``has_voted``."""
     return (

@@ -31,7 +31,7 @@ from vulture import Vulture
 from vulture.core import Item
 
 ROOT = Path(__file__).resolve().parent.parent
-PATHS = ["accounts", "ballots", "governance", "meetings", "core", "config", "bench", "scripts"]
+PATHS = ["accounts", "ballots", "governance", "meetings", "portal", "core", "config", "bench", "scripts"]
 EXCLUDE = ["*/migrations/*", "*/scripts/dead_code_whitelist.py"]  # the whitelist is read on its own
 WHITELIST = ROOT / "scripts" / "dead_code_whitelist.py"
 MIN_CONFIDENCE = 60

@@ -35,7 +35,7 @@ from collections.abc import Set
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT = {"accounts", "ballots", "bench", "config", "core", "governance", "meetings", "scripts", "tests"}
+PROJECT = {"accounts", "ballots", "bench", "config", "core", "governance", "meetings", "portal", "scripts", "tests"}
 SKIP_DIRS = {".venv", ".tools", "node_modules", "var", ".git", "migrations"}
 # Underscore attributes their library documents as public API.
 DOCUMENTED = {

@@ -16,12 +16,13 @@ WHITELIST = [
     "core/apps.py: CoreConfig",
     "governance/apps.py: GovernanceConfig",
     "meetings/apps.py: MeetingsConfig",
+    "portal/apps.py: PortalConfig",
     # manage.py runs the Command class of management/commands/<name>.py.
     "accounts/management/commands/invite_members.py: Command",
     "ballots/management/commands/publish_result_files.py: Command",
     "ballots/management/commands/recount.py: Command",
     "governance/management/commands/import_roll.py: Command",
-    "governance/management/commands/seed_demo.py: Command",
+    "portal/management/commands/seed_demo.py: Command",
     # accounts/adapters.py: allauth: settings.ACCOUNT_ADAPTER names the adapter; allauth calls its hooks.
     "accounts/adapters.py: AccountAdapter",
     "accounts/adapters.py: AccountAdapter.is_open_for_signup",

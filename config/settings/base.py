@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "governance",
     "meetings",
     "ballots",
+    "portal",
 ]
 
 MIDDLEWARE = [
