@@ -86,7 +86,7 @@ def motions_awaiting_ruling() -> Any:
 
 def _declare(user: Any) -> list[AttentionItem]:
     ballots = Ballot.objects.filter(
-        returning_officer=user, state=Ballot.State.COUNTED, meeting_vote__isnull=True
+        returning_officer=user, state=Ballot.State.COUNTED, origin=Ballot.Origin.ONLINE
     ).select_related("unit")
     return [
         AttentionItem(
@@ -102,7 +102,7 @@ def _declare(user: Any) -> list[AttentionItem]:
 
 def _scrutinise(user: Any) -> list[AttentionItem]:
     ballots = Ballot.objects.filter(
-        scrutineers=user, state=Ballot.State.COUNTED, meeting_vote__isnull=True
+        scrutineers=user, state=Ballot.State.COUNTED, origin=Ballot.Origin.ONLINE
     ).select_related("unit")
     return [
         AttentionItem(
@@ -121,7 +121,7 @@ def _vote(user: Any) -> list[AttentionItem]:
         Ballot.objects.filter(
             Exists(RollEntry.objects.filter(ballot=OuterRef("pk"), voter=user)),
             state=Ballot.State.OPEN,
-            meeting_vote__isnull=True,
+            origin=Ballot.Origin.ONLINE,
         )
         .exclude(Exists(Participation.objects.filter(ballot=OuterRef("pk"), voter=user)))
         .select_related("unit")

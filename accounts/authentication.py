@@ -121,8 +121,7 @@ def request_mfa_verified(request: Any) -> bool:
             return bool(auth.proof.mfa_verified)
         except ApiTokenProof.DoesNotExist:
             return False
-    http_request = getattr(request, "_request", request)  # DRF's Request wraps Django's
     user = getattr(request, "user", None)
-    if getattr(http_request, "session", None) is None or not getattr(user, "is_authenticated", False):
+    if getattr(request, "session", None) is None or not getattr(user, "is_authenticated", False):
         return False
-    return any(record.get("method") == "mfa" for record in get_authentication_records(http_request, user))
+    return any(record.get("method") == "mfa" for record in get_authentication_records(request, user))

@@ -74,7 +74,7 @@ def officer_overview(*, user: User, limit: int = 20) -> dict[str, Any]:
     unit_ids = authority.units_managed_ids(user)
     units = list(Unit.objects.filter(pk__in=unit_ids).order_by("path")[:limit])
     ballots = list(
-        Ballot.objects.filter(returning_officer=user, meeting_vote__isnull=True)
+        Ballot.objects.filter(returning_officer=user, origin=Ballot.Origin.ONLINE)
         .exclude(state__in=[Ballot.State.DECLARED, Ballot.State.CANCELLED])
         .select_related("unit")
         .order_by("closes_at")[:limit]

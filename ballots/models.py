@@ -38,7 +38,16 @@ class Ballot(EligibilityRuleFields):
         DECLARED = "declared", "Declared"
         CANCELLED = "cancelled", "Cancelled"
 
+    class Origin(models.TextChoices):
+        """Where the ballot is held: online, to the unit's roll, or as a
+        meeting's secret vote, to the people in the room. A room vote is
+        never listed, reminded or declared as an online ballot is."""
+
+        ONLINE = "online", "Online"
+        MEETING = "meeting", "In a meeting"
+
     unit = models.ForeignKey("governance.Unit", on_delete=models.PROTECT, related_name="ballots")
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.ONLINE)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     returning_officer = models.ForeignKey(

@@ -10,10 +10,10 @@ from django.db.models.functions import Coalesce
 from ballots.models import Ballot, Option, Participation, PublishedFile, Question, Result, RollEntry, Tracker
 from core.models import OutboxEmail
 
-# A secret vote taken in a meeting is a Ballot too (``meetings.MeetingVote.ballot``,
-# reverse name ``meeting_vote``); it belongs to the meeting's page and minutes,
-# so the lists of online ballots leave it out.
-NOT_IN_A_MEETING = {"meeting_vote__isnull": True}
+# A secret vote taken in a meeting is a Ballot too (``origin = "meeting"``,
+# linked from ``meetings.MeetingVote.ballot``); it belongs to the meeting's page
+# and minutes, so the lists of online ballots leave it out.
+NOT_IN_A_MEETING = {"origin": Ballot.Origin.ONLINE}
 
 
 def ballot_list_open() -> QuerySet[Ballot]:
@@ -28,6 +28,16 @@ def ballot_list_declared() -> QuerySet[Ballot]:
         .select_related("unit")
         .order_by("-declared_at")
     )
+
+
+def ballot_list_open_for_unit(*, unit: Any) -> QuerySet[Ballot]:
+    """A unit's online ballots open now, closing soonest first (its page)."""
+    return Ballot.objects.filter(unit=unit, state=Ballot.State.OPEN, **NOT_IN_A_MEETING).order_by("closes_at")
+
+
+def ballot_list_declared_for_unit(*, unit: Any) -> QuerySet[Ballot]:
+    """A unit's declared online ballots, newest first, for links to their results."""
+    return Ballot.objects.filter(unit=unit, state=Ballot.State.DECLARED, **NOT_IN_A_MEETING).order_by("-declared_at")
 
 
 def ballot_list_for_voter(*, user: Any) -> QuerySet[Ballot]:

@@ -41,7 +41,7 @@ def _ballot(ballot_id: int) -> Ballot:
     # room and never declared to the roll, so it has no provisional page.
     ballot = (
         Ballot.objects.select_related("unit", "returning_officer")
-        .filter(pk=ballot_id, meeting_vote__isnull=True)
+        .filter(pk=ballot_id, origin=Ballot.Origin.ONLINE)
         .first()
     )
     if ballot is None:

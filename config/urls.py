@@ -5,13 +5,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from core import views as core_views
+from portal import urls as portal_urls
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    portal_urls.home,
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
-    path("units/", include("governance.urls")),
+    path("units/", include(portal_urls.units)),  # governance's pages, and the unit page portal composes
     path("meetings/", include("meetings.urls")),
     path("ballots/", include("ballots.urls")),
     path("admin/", admin.site.urls),

@@ -35,12 +35,14 @@ _FAILURES = (ConnectionInterrupted, RedisError, OSError)
 
 class FailoverRedisCache(RedisCache):  # type: ignore[type-arg]
     """django-redis's cache whose every call falls back to a per-process
-    ``LocMemCache`` when Redis raises (``OPTIONS["IGNORE_EXCEPTIONS"]`` is
-    ignored: errors are handled here)."""
+    ``LocMemCache`` when Redis raises. ``OPTIONS["IGNORE_EXCEPTIONS"]`` is
+    set to false whatever the settings say (django-redis's documented
+    option): errors must reach this class to be handled here, not be
+    swallowed by django-redis first."""
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
-        super().__init__(server, params)
-        self._ignore_exceptions = False
+        options = {**params.get("OPTIONS", {}), "IGNORE_EXCEPTIONS": False}
+        super().__init__(server, {**params, "OPTIONS": options})
         self.fallback = LocMemCache(
             f"failover-{server}", {"OPTIONS": {"MAX_ENTRIES": 100_000}, "TIMEOUT": params.get("TIMEOUT", 300)}
         )

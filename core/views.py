@@ -1,22 +1,7 @@
-"""Site-wide pages."""
+"""Site-wide pages that need no app (the home page composes apps: ``portal.views``)."""
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-
-# The home page composes the apps above core (an exception the import
-# contract in pyproject.toml names).
-from ballots import selectors as ballot_selectors
-from governance import selectors as governance_selectors
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    context = {
-        "units": governance_selectors.unit_list_top(),
-        "open_ballots": ballot_selectors.ballot_list_open(),
-        "declared_ballots": ballot_selectors.ballot_list_declared()[:10],
-    }
-    return render(request, "core/home.html", context)
+from django.http import HttpRequest, JsonResponse
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -186,23 +186,23 @@ RULES: dict[Act, Rule] = {
     Act.ERASE_PERSON: Rule(PERSON_OR_ADMINISTRATOR, "person", "erase this person's data"),
 }
 
-_request: ContextVar[HttpRequest | None] = ContextVar("governance_gate_request", default=None)
+_current_request: ContextVar[HttpRequest | None] = ContextVar("governance_gate_request", default=None)
 
 
 @contextmanager
 def request_bound(request: HttpRequest) -> Iterator[None]:
     """Bind ``request`` as the one whose MFA the gate asks about."""
-    token = _request.set(request)
+    token = _current_request.set(request)
     try:
         yield
     finally:
-        _request.reset(token)
+        _current_request.reset(token)
 
 
 def current_mfa_verified() -> bool:
     """Did the request being served pass two-factor authentication? False
     outside a request (see the module's docstring)."""
-    request = _request.get()
+    request = _current_request.get()
     return request is not None and request_mfa_verified(request)
 
 

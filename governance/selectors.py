@@ -12,10 +12,6 @@ from django.db.models.functions import Coalesce
 from governance.eligibility import EligibilityRule
 from governance.models import Body, DocumentVersion, GoverningDocument, Holding, Membership, Office, RollImport, Unit
 
-# The unit page lists the unit's motions: a read upwards into meetings (an
-# exception the import contract in pyproject.toml names).
-from meetings.models import Motion
-
 
 def unit_list_top() -> QuerySet[Unit]:
     """The top of the network (usually the national unit), with its children."""
@@ -166,42 +162,6 @@ def unit_tree() -> list[dict[str, Any]]:
     return roots
 
 
-def unit_open_ballots(*, unit: Unit) -> QuerySet[Any]:
-    # Imported here on purpose: governance sits below ballots (pyproject's
-    # import contract); the unit page's list of ballots is a read upwards.
-    from ballots.models import Ballot
-
-    # meeting_vote: a secret vote in a meeting belongs to the meeting, not this list.
-    return Ballot.objects.filter(unit=unit, state=Ballot.State.OPEN, meeting_vote__isnull=True).order_by("closes_at")
-
-
-def unit_upcoming_meetings(*, unit: Unit) -> list[Any]:
-    """The unit's meetings still to come, if the meetings app provides them."""
-    from django.apps import apps
-    from django.utils import timezone
-
-    try:
-        meeting = apps.get_model("meetings", "Meeting")
-    except LookupError:
-        return []
-    fields = {f.name for f in meeting._meta.get_fields()}
-    if "starts_at" not in fields:
-        return []
-    return list(
-        meeting.objects.filter(unit=unit, starts_at__gte=timezone.now())
-        .exclude(state__in=["cancelled", "closed"])
-        .order_by("starts_at")[:5]
-    )
-
-
-def unit_past_meetings(*, unit: Unit) -> list[Any]:
-    """The unit's last five closed meetings, newest first (their pages carry the minutes)."""
-    from django.apps import apps
-
-    meeting = apps.get_model("meetings", "Meeting")
-    return list(meeting.objects.filter(unit=unit, state="closed").order_by("-starts_at", "-id")[:5])
-
-
 def body_detail(*, unit_slug: str, body_id: int) -> Body:
     """A body with its whole membership history (current first) and handovers,
     and ``seated``: who sits on it today (its seats and its offices' holders,
@@ -323,26 +283,6 @@ def document_detail(*, unit_slug: str, document_id: int) -> GoverningDocument:
             Prefetch("versions", queryset=DocumentVersion.objects.select_related("motion").order_by("-number"))
         )
         .get(pk=document_id, unit__slug=unit_slug)
-    )
-
-
-def motion_list_for_unit(*, unit: Unit) -> QuerySet[Motion]:
-    """The unit's motions for its public page: never a draft (a draft is its
-    proposer's private work, and so is the fact that they are writing one)."""
-    return (
-        Motion.objects.filter(unit=unit)
-        .exclude(state=Motion.State.DRAFT)
-        .annotate(seconder_count=Count("secondings"))  # for its state in words (core.glossary)
-        .select_related("proposer")
-    )
-
-
-def unit_recent_results(*, unit: Unit) -> QuerySet[Any]:
-    """The unit's declared ballots, newest first, for links to their results."""
-    from ballots.models import Ballot
-
-    return Ballot.objects.filter(unit=unit, state=Ballot.State.DECLARED, meeting_vote__isnull=True).order_by(
-        "-declared_at"
     )
 
 

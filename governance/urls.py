@@ -4,10 +4,11 @@ from governance import officer_views as manage
 from governance import views
 
 app_name = "governance"
+# The unit's own page (``<slug>/``, name ``unit``) composes ballots and
+# meetings too: it is served by ``portal.urls``, under this namespace.
 urlpatterns = [
     path("", views.network, name="network"),
     path("me/memberships/", views.my_memberships, name="my-memberships"),
-    path("<slug:slug>/", views.unit_detail, name="unit"),
     path("<slug:slug>/bodies/<int:body_id>/", views.body_detail, name="body"),
     path("<slug:slug>/offices/<int:office_id>/", views.office_detail, name="office"),
     path("<slug:slug>/documents/<int:document_id>/", views.document_detail, name="document"),

@@ -33,29 +33,6 @@ def network(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/network.html", {"tree": selectors.unit_tree()})
 
 
-def unit_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """Who runs a unit now, on whose authority; its members, ballots and groups."""
-    try:
-        unit = selectors.unit_detail(slug=slug)
-    except Unit.DoesNotExist:
-        raise Http404("There is no such unit.") from None
-    return render(
-        request,
-        "governance/unit.html",
-        {
-            "unit": unit,
-            "ancestors": selectors.unit_ancestors(unit=unit),
-            "counts": selectors.unit_member_counts(unit=unit),
-            "motions": selectors.motion_list_for_unit(unit=unit)[:20],
-            "open_ballots": selectors.unit_open_ballots(unit=unit),
-            "results": selectors.unit_recent_results(unit=unit)[:5],
-            "meetings": selectors.unit_upcoming_meetings(unit=unit),
-            "past_meetings": selectors.unit_past_meetings(unit=unit),
-            "is_officer": is_unit_officer(user=request.user, unit=unit),
-        },
-    )
-
-
 def body_detail(request: HttpRequest, slug: str, body_id: int) -> HttpResponse:
     try:
         body = selectors.body_detail(unit_slug=slug, body_id=body_id)

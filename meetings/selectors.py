@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from ballots.models import Participation
+from ballots.for_meetings import room_ballot_has_voted, room_ballot_turnout
 from core.glossary import vote_figures
 from governance.models import Holding, Unit
 from governance.selectors import eligible_memberships
@@ -163,7 +163,7 @@ def vote_cast_count(*, vote: MeetingVote) -> int:
     if vote.mode == MeetingVote.Mode.OPEN:
         return OpenVoteCast.objects.filter(vote=vote).count()
     if vote.mode == MeetingVote.Mode.SECRET and vote.ballot_id:
-        return Participation.objects.filter(ballot_id=vote.ballot_id).count()
+        return room_ballot_turnout(ballot_id=vote.ballot_id)
     return 0
 
 
@@ -173,7 +173,7 @@ def has_voted(*, vote: MeetingVote, person: Any) -> bool:
     if vote.mode == MeetingVote.Mode.OPEN:
         return OpenVoteCast.objects.filter(vote=vote, voter=person).exists()
     if vote.mode == MeetingVote.Mode.SECRET and vote.ballot_id:
-        return Participation.objects.filter(ballot_id=vote.ballot_id, voter=person).exists()
+        return room_ballot_has_voted(ballot_id=vote.ballot_id, person_id=person.pk)
     return False
 
 
@@ -338,3 +338,28 @@ def discussion_threads(*, motion: Motion) -> dict[int | None, list[Any]]:
         else:
             threads.setdefault(post.amendment_id, []).append(post)
     return threads
+
+
+def motion_list_for_unit(*, unit: Unit) -> QuerySet[Motion]:
+    """The unit's motions for its public page: never a draft (a draft is its
+    proposer's private work, and so is the fact that they are writing one)."""
+    return (
+        Motion.objects.filter(unit=unit)
+        .exclude(state=Motion.State.DRAFT)
+        .annotate(seconder_count=Count("secondings"))  # for its state in words (core.glossary)
+        .select_related("proposer")
+    )
+
+
+def meeting_list_upcoming_of_unit(*, unit: Unit) -> list[Meeting]:
+    """The unit's next five meetings still to come (not cancelled or closed)."""
+    return list(
+        Meeting.objects.filter(unit=unit, starts_at__gte=timezone.now())
+        .exclude(state__in=[Meeting.State.CANCELLED, Meeting.State.CLOSED])
+        .order_by("starts_at")[:5]
+    )
+
+
+def meeting_list_past_of_unit(*, unit: Unit) -> list[Meeting]:
+    """The unit's last five closed meetings, newest first (their pages carry the minutes)."""
+    return list(Meeting.objects.filter(unit=unit, state=Meeting.State.CLOSED).order_by("-starts_at", "-id")[:5])

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ballots.models import RollEntry
+from accounts.models import User
+from ballots.for_meetings import room_ballot_on_roll, room_ballot_roll_size, room_ballot_roll_voter_ids
 from core.errors import Conflict, DomainError, NotPermitted
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.models import Attendance, MeetingVote
@@ -56,14 +57,14 @@ def vote_right(*, vote: MeetingVote, person: Any) -> VoteRight:
 
 
 def _on_roll(*, vote: MeetingVote, person: Any) -> bool:
-    return vote.ballot_id is not None and RollEntry.objects.filter(ballot_id=vote.ballot_id, voter=person).exists()
+    return vote.ballot_id is not None and room_ballot_on_roll(ballot_id=vote.ballot_id, person_id=person.pk)
 
 
 def voters_entitled(*, vote: MeetingVote) -> int:
     """How many may vote (for the chair): a secret vote's frozen roll, or the
     voting strength counted when an open or counted vote opened."""
     if vote.mode == MeetingVote.Mode.SECRET and vote.ballot_id is not None:
-        return RollEntry.objects.filter(ballot_id=vote.ballot_id).count()
+        return room_ballot_roll_size(ballot_id=vote.ballot_id)
     return vote.present
 
 
@@ -74,7 +75,7 @@ def voters_list(*, vote: MeetingVote) -> list[Any]:
     if vote.mode == MeetingVote.Mode.SECRET:
         if vote.ballot_id is None:
             return []
-        entries = RollEntry.objects.filter(ballot_id=vote.ballot_id).select_related("voter")
-        return sorted((e.voter for e in entries), key=lambda p: (p.full_name or "", p.pk))
+        voters = User.objects.filter(pk__in=room_ballot_roll_voter_ids(ballot_id=vote.ballot_id))
+        return sorted(voters, key=lambda p: (p.full_name or "", p.pk))
     present = Attendance.objects.filter(meeting_id=vote.meeting_id, checked_out_at__isnull=True)
     return sorted((a.person for a in present.select_related("person")), key=lambda p: (p.full_name or "", p.pk))

@@ -134,7 +134,7 @@ class TokenApi(APIView):
         email = data.validated_data["email"].lower()
         if lockouts.login_locked(login=email):
             raise NotPermitted("account_locked", lockouts.LOCKED_MESSAGE)
-        user = authenticate(request._request, username=email, password=data.validated_data["password"])
+        user = authenticate(request, username=email, password=data.validated_data["password"])
         if not isinstance(user, User) or not user.is_active:
             self.account_throttle.failure_record()
             lockouts.failure_record(login=email, reason=AccountLockout.Reason.PASSWORD)
@@ -192,7 +192,7 @@ class LockoutLiftApi(APIView):
         person = User.objects.filter(pk=person_id).first()
         if person is None:
             raise DomainError("person_not_found", "No such person.", status=404)
-        lifted = lockouts.lockout_lift(user=person, actor=request.user, ip_address=client_ip(request._request))
+        lifted = lockouts.lockout_lift(user=person, actor=request.user, ip_address=client_ip(request))
         return Response(self.LockoutLiftOutput({"lifted": lifted}).data)
 
 

@@ -69,7 +69,7 @@ def ballot_declare_confirmed(*, ballot_id: int, actor: Any, confirmation: str, s
     with transaction.atomic():
         ballot = ballot_for_update(ballot_id=ballot_id)
         require(actor, Act.DECLARE, ballot)
-        if Ballot.objects.filter(pk=ballot.pk, meeting_vote__isnull=False).exists():
+        if ballot.origin == Ballot.Origin.MEETING:
             raise DomainError(
                 Code.INVALID_TRANSITION,
                 "A vote taken in a meeting is decided when the chair closes it; it is not declared to the roll.",

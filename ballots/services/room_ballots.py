@@ -4,8 +4,8 @@ A secret vote in the room is a ballot like any other, stored and counted by
 the same code, so it keeps every property of an online ballot's secrecy. It
 is the meeting's, though: open at once, its roll the members present (and
 principals voting by proxy), no notice or reminder e-mailed, never declared
-to the roll, not listed among the unit's online ballots (the reverse link
-``meeting_vote`` marks it). The meetings app asks for one here rather than
+to the roll, not listed among the unit's online ballots (its ``origin``
+is ``meeting``). The meetings app asks for one here rather than
 writing ballots' tables itself.
 """
 
@@ -42,6 +42,7 @@ def room_motion_ballot_open(
     with transaction.atomic():
         ballot = Ballot.objects.create(
             unit=unit,
+            origin=Ballot.Origin.MEETING,
             title=title[:200],
             description="Secret vote in the meeting, open to the members checked in.",
             returning_officer=actor,

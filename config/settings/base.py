@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "governance",
     "meetings",
     "ballots",
+    "portal",
 ]
 
 MIDDLEWARE = [

@@ -20,7 +20,7 @@ class ClientAddressMixin:
     client wrote. An IPv6 client counts by its /64 (``address_bucket``)."""
 
     def get_ident(self, request: Request) -> str:
-        return client_address_bucket(request._request)
+        return client_address_bucket(request)
 
 
 class AnonRateThrottle(ClientAddressMixin, throttling.AnonRateThrottle):

@@ -6,7 +6,7 @@ are the same and the record is the same: in an open or counted-hands vote
 one ``OpenVoteCast`` row per member (``holder`` set when a proxy cast it),
 whose unique (vote, voter) constraint makes a second vote for the member
 impossible in either order and under any race; in a secret vote the paper
-goes through ``ballots.services.casting.vote_cast`` under the member's name
+goes through ballots' casting service (``ballots.for_meetings.room_ballot_cast``) under the member's name
 on the roll, whose participation row does the same.
 """
 
@@ -16,8 +16,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from ballots.models import Question
-from ballots.services.casting import CastReceipt, vote_cast
+from ballots.for_meetings import CastReceipt, room_ballot_cast
 from core.errors import Conflict, DomainError, NotPermitted
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import vote_for_update, vote_get
@@ -87,13 +86,8 @@ def meeting_vote_record(
     if vote.mode == MeetingVote.Mode.SECRET:
         if vote.state != MeetingVote.State.OPEN or vote.ballot_id is None:
             raise Conflict(Code.VOTE_NOT_OPEN, "This vote is closed.")
-        question = Question.objects.get(ballot_id=vote.ballot_id)
-        option = question.options.get(choice=choice)
-        receipt = vote_cast(
-            ballot_id=vote.ballot_id,
-            voter=principal,
-            answers={question.pk: [option.pk]},
-            idempotency_key=idempotency_key,
+        receipt = room_ballot_cast(
+            ballot_id=vote.ballot_id, voter=principal, choice=choice, idempotency_key=idempotency_key
         )
         room_vote_cast(meeting_id=vote.meeting_id)
         return receipt

@@ -266,7 +266,7 @@ def agenda_item_add(
             title=title.strip(),
             notes=notes,
             motion=motion if kind == AgendaItem.Kind.MOTION else None,
-            ballot=ballot if kind == AgendaItem.Kind.ELECTION else None,
+            ballot_id=ballot.id if ballot is not None and kind == AgendaItem.Kind.ELECTION else None,
             previous_minutes=previous_minutes if kind == AgendaItem.Kind.MINUTES else None,
         )
         meeting.version += 1

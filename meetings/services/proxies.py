@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from ballots.counting import Ballot as EnginePaper
 from ballots.counting import Election, count
-from ballots.services.casting import CastReceipt
+from ballots.for_meetings import CastReceipt
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, NotFound, NotPermitted
 from governance import authority

@@ -3,9 +3,9 @@
 Every vote is counted by the one counting engine (``ballots.counting``), so
 a two-thirds rule means the same thing here as in an online ballot. A secret
 vote is a ``Ballot`` with one motion question whose roll is the members
-checked in when it opens; casting goes through ``ballots.services.casting``,
-closing and counting through the ballots lifecycle, so its secrecy and
-receipts are the ballots app's own. It is a meeting's vote, not a postal
+checked in when it opens; opening, casting, closing and counting go through
+ballots' own services (by their one door for meetings, ``ballots.for_meetings``),
+so its secrecy and receipts are the ballots app's own. It is a meeting's vote, not a postal
 ballot: no notice, reminder or result e-mail, not declared to the roll, not
 listed among the unit's ballots, and decided when the chair closes it.
 """
@@ -19,11 +19,7 @@ from django.utils import timezone
 
 from ballots.counting import Motion as EngineMotion
 from ballots.counting import Threshold, count
-from ballots.models import Ballot, Question, Result
-from ballots.services.casting import CastReceipt
-from ballots.services.lifecycle import ballot_close
-from ballots.services.room_ballots import room_motion_ballot_open
-from ballots.services.tallying import ballot_tally
+from ballots.for_meetings import CastReceipt, room_ballot_close, room_ballot_open, room_ballot_result
 from ballots.thresholds import breakdown_allowed
 from core.audit import audit_record
 from core.errors import Conflict, DomainError
@@ -48,24 +44,20 @@ ENGINE_THRESHOLD = {
     MeetingVote.Threshold.SIMPLE: Threshold.SIMPLE_MAJORITY,
     MeetingVote.Threshold.TWO_THIRDS: Threshold.TWO_THIRDS,
 }
-BALLOT_THRESHOLD = {
-    MeetingVote.Threshold.SIMPLE: Question.Threshold.SIMPLE,
-    MeetingVote.Threshold.TWO_THIRDS: Question.Threshold.TWO_THIRDS,
-}
 
 
-def _secret_ballot_open(*, vote: MeetingVote, meeting: Meeting, actor: Any, text: str) -> Ballot:
+def _secret_ballot_open(*, vote: MeetingVote, meeting: Meeting, actor: Any, text: str) -> int:
     """A ballot for one secret vote in the room, open now, whose roll is the
     members checked in (and principals voting by proxy), through ballots' service."""
     present = Attendance.objects.filter(meeting=meeting, checked_out_at__isnull=True).values_list(
         "person_id", flat=True
     )
-    return room_motion_ballot_open(
+    return room_ballot_open(
         unit=meeting.unit,
         title=f"{meeting.title}: {vote.title}"[:200],
         text=text,
         actor=actor,
-        threshold=BALLOT_THRESHOLD[MeetingVote.Threshold(vote.threshold)],
+        threshold=MeetingVote.Threshold(vote.threshold).value,
         roll_person_ids=[*present, *proxy_roll_additions(meeting=meeting)],
         motion=vote.motion,
     )
@@ -133,7 +125,7 @@ def meeting_vote_open(
             opened_by=actor,
         )
         if mode == MeetingVote.Mode.SECRET:
-            vote.ballot = _secret_ballot_open(vote=vote, meeting=meeting, actor=actor, text=text)
+            vote.ballot_id = _secret_ballot_open(vote=vote, meeting=meeting, actor=actor, text=text)
             vote.save(update_fields=["ballot"])
         audit_record(actor=actor, action="meeting_vote_opened", obj=vote, unit=meeting.unit, detail={"mode": mode})
     room_changed(meeting_id=vote.meeting_id)
@@ -257,26 +249,12 @@ def _close(vote: MeetingVote, *, actor: Any, hands: tuple[int | None, int | None
     else:
         vote.state = V.CLOSED
         vote.save(update_fields=["state", "closed_at"])
-        _secret_ballot_close(vote, actor=actor)
-        # Counted here, in the closing transaction, so the motion is
-        # decided by the close itself and the room sees the result at
-        # once. The papers are already shuffled into their final table;
-        # the tally ``ballot_close`` queues on commit recounts the same
-        # papers with the same seed and changes nothing. A ballot beat
-        # already counted is recounted the same way, to the same result.
-        ballot_tally(ballot_id=vote.ballot_id)  # type: ignore[arg-type]
+        # Closed and counted here, in the closing transaction, so the
+        # motion is decided by the close itself and the room sees the
+        # result at once (a ballot beat's sweep already closed at its
+        # closing time is counted the same way, to the same result).
+        room_ballot_close(ballot_id=vote.ballot_id, actor=actor)  # type: ignore[arg-type]
         _record_secret_result(vote)
-
-
-def _secret_ballot_close(vote: MeetingVote, *, actor: Any) -> None:
-    """Close a secret vote's ballot, unless beat's sweep already closed it
-    at its closing time (``ROOM_BALLOT_HOURS`` after it opened): a vote the
-    chair left open overnight must still close, not stick the meeting."""
-    try:
-        ballot_close(ballot_id=vote.ballot_id, actor=actor)  # type: ignore[arg-type]
-    except Conflict:
-        if Ballot.objects.filter(meeting_vote=vote, state=Ballot.State.OPEN).exists():
-            raise
 
 
 def _settle_lapsed(*, meeting: Meeting, actor: Any) -> None:
@@ -296,10 +274,10 @@ def _record_secret_result(vote: MeetingVote) -> None:
     counted. The caller holds the vote's row lock."""
     if vote.state != V.CLOSED or vote.ballot_id is None:
         return
-    result = Result.objects.filter(question__ballot_id=vote.ballot_id).first()
+    result = room_ballot_result(ballot_id=vote.ballot_id)
     if result is None:
         return
-    sheet = result.count_sheet
+    sheet = dict(result.count_sheet)
     _count(vote, int(sheet["votes_for"]), int(sheet["votes_against"]), int(sheet["abstentions"]))
     vote.result = sheet
     vote.carried = bool(sheet["carried"])

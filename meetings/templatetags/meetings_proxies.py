@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from ballots.models import Participation
+from ballots.for_meetings import room_ballot_has_voted
 from meetings.models import Meeting, MeetingVote, OpenVoteCast
 from meetings.selectors import is_checked_in, standing_orders_of_meeting
 from meetings.services.proxies import BEFORE_THE_MEETING, proxies_held, proxy_of
@@ -27,7 +27,7 @@ def proxy_votes(context: dict[str, Any], meeting: Meeting, vote: MeetingVote | N
         for appointment in proxies_held(meeting=meeting, holder=user):
             principal = appointment.principal
             if vote.mode == MeetingVote.Mode.SECRET and vote.ballot_id is not None:
-                voted = Participation.objects.filter(ballot_id=vote.ballot_id, voter=principal).exists()
+                voted = room_ballot_has_voted(ballot_id=vote.ballot_id, person_id=principal.pk)
             else:
                 voted = OpenVoteCast.objects.filter(vote=vote, voter=principal).exists()  # in person or by proxy
             rows.append(

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ballots.models import Ballot
+from ballots.for_meetings import agenda_ballot, agenda_ballots
 from core.errors import DomainError
 from governance.access import mfa_enforced
 from governance.models import Unit
@@ -123,9 +123,7 @@ def meeting_console(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "motions_in_order": motions_in_order.exclude(pk__in=[m.pk for m in on_agenda if m]),
             "agenda_motions": [m for m in on_agenda if m and m.state == Motion.State.IN_ORDER],
             "amendments": amendments,
-            "ballots": Ballot.objects.filter(unit=meeting.unit, meeting_vote__isnull=True).exclude(
-                state=Ballot.State.CANCELLED
-            )[:20],
+            "ballots": agenda_ballots(unit_id=meeting.unit_id),
             "minutes_to_approve": selectors.minutes_awaiting_approval(unit=meeting.unit).exclude(meeting=meeting),
             "agenda_form": AgendaItemForm(),
             "vote_form": VoteOpenForm(),
@@ -302,7 +300,7 @@ def _add_item(meeting: Meeting, user: Any, post: Any) -> None:
         title=data["title"],
         notes=data["notes"],
         motion=Motion.objects.filter(pk=data["motion"]).first() if data["motion"] else None,
-        ballot=Ballot.objects.filter(pk=data["ballot"]).first() if data["ballot"] else None,
+        ballot=agenda_ballot(ballot_id=data["ballot"]) if data["ballot"] else None,
         previous_minutes=Minutes.objects.filter(pk=data["previous_minutes"]).first()
         if data["previous_minutes"]
         else None,

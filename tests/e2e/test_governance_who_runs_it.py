@@ -14,6 +14,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_visitor_reads_who_runs_it(live_server, page) -> None:
     call_command("seed_demo", members=30, stdout=None)
+    page.goto(f"{live_server.url}/")  # the home page (portal): the network's top units, ballots and results
+    home = page.locator("section[aria-labelledby=units-h]")
+    expect(home.get_by_role("link", name="Momentum", exact=True)).to_be_visible()
+    screenshot(page, "home")
     page.goto(f"{live_server.url}/units/")
     tree = page.get_by_role("list", name="Units of the network")
     expect(tree.get_by_role("link", name="Momentum Manchester")).to_be_visible()

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from core.errors import DomainError
 from governance.models import Unit
@@ -22,9 +22,12 @@ from governance.services.roll_import import RollRowsInvalid, roll_import
 
 
 class ProgressBar:
-    """A one-line text progress bar, redrawn in place on a terminal."""
+    """A one-line text progress bar, redrawn in place on a terminal.
 
-    def __init__(self, stream: Any, width: int = 30) -> None:
+    ``stream`` is a command's ``OutputWrapper``: each write passes
+    ``ending=""`` so the bar is not broken by a newline per redraw."""
+
+    def __init__(self, stream: OutputWrapper, width: int = 30) -> None:
         self.stream = stream
         self.width = width
         self.last: tuple[str, int] | None = None
@@ -37,12 +40,12 @@ class ProgressBar:
         self.last = (phase, percent)
         filled = self.width * percent // 100
         bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\r{phase:<8} [{bar}] {percent:3d}% {done:,}/{total:,}")
+        self.stream.write(f"\r{phase:<8} [{bar}] {percent:3d}% {done:,}/{total:,}", ending="")
         self.stream.flush()
 
     def finish(self) -> None:
         if self.last is not None:
-            self.stream.write(f"  ({time.monotonic() - self.started:.1f} s)\n")
+            self.stream.write(f"  ({time.monotonic() - self.started:.1f} s)\n", ending="")
             self.stream.flush()
 
 
@@ -65,7 +68,7 @@ class Command(BaseCommand):
             data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {source}: {exc.strerror}.") from None
-        bar = ProgressBar(self.stderr._out)  # the underlying stream: no newline per write
+        bar = ProgressBar(self.stderr)
         try:
             summary = roll_import(
                 unit=unit,

@@ -19,8 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-# The demo loader builds every app's data, so it reads upwards into ballots
-# and meetings (an exception the import contract in pyproject.toml names).
+# The demo loader builds every app's data: it lives in portal, above them all.
 from ballots.models import Ballot, Option, Question
 from ballots.services import casting, lifecycle, publishing, tallying
 from governance.models import Body, GoverningDocument, Holding, Membership, Office, Unit
