@@ -14,6 +14,7 @@ from governance.authority import is_member
 BOX_PAGE = 100
 RANKED = frozenset({Question.Method.IRV, Question.Method.SCOTTISH_STV, Question.Method.MEEK_STV, Question.Method.ERS97})
 SERVER = 0
+S = Ballot.State
 
 
 def box_trackers(*, election: VerifiableElection, after: str = "", limit: int = BOX_PAGE) -> list[str]:
@@ -116,7 +117,6 @@ def verifiable_stage(*, election: VerifiableElection) -> Stage:
         for t in election.trustee_rows.select_related("person").order_by("position")
     ]
     names = {t.position: t.name for t in trustees}
-    S = Ballot.State
     if ballot.state in {S.DRAFT, S.NOMINATIONS, S.SCHEDULED}:
         stage = "keys"
     elif ballot.state == S.OPEN:

@@ -44,10 +44,15 @@ def _managed(request: HttpRequest, ballot_id: int) -> Ballot:
     return ballot
 
 
-def _visible(request: HttpRequest, ballot_id: int) -> tuple[Ballot, VerifiableElection]:
+def _visible(request: HttpRequest, ballot_id: int, *, trustee: bool = False) -> tuple[Ballot, VerifiableElection]:
+    """The ballot and its election, if the user may see the ballot (its trustees see it from the draft on)."""
     ballot = get_object_or_404(Ballot.objects.select_related("unit"), pk=ballot_id)
     election = selectors_verifiable.verifiable_of(ballot=ballot)
-    if election is None or not can_see_ballot(user=request.user, ballot=ballot):
+    if election is None:
+        raise Http404("This ballot is not a verifiable ballot.")
+    if trustee and election.trustee_rows.filter(person_id=request.user.pk).exists():
+        return ballot, election
+    if not can_see_ballot(user=request.user, ballot=ballot):
         raise Http404("This ballot is not a verifiable ballot.")
     return ballot, election
 
@@ -167,7 +172,7 @@ def _trustee_page(request: HttpRequest, ballot: Ballot, election: VerifiableElec
 @login_required
 def trustee_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """What this trustee does now; a POST carries a key, shuffle or partial decryption to its service."""
-    ballot, election = _visible(request, ballot_id)
+    ballot, election = _visible(request, ballot_id, trustee=True)
     if request.method == "GET":
         return _trustee_page(request, ballot, election)
     form = TrusteeUploadForm(request.POST)
@@ -191,7 +196,7 @@ def trustee_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
 @login_required
 def trustee_tally(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """What the trustees decrypt (the tally, its ranked questions the last shuffle's output), as JSON."""
-    ballot, election = _visible(request, ballot_id)
+    ballot, election = _visible(request, ballot_id, trustee=True)
     if not election.trustee_rows.filter(person=request.user).exists():
         raise deny("Only this ballot's trustees decrypt.")
     if ballot.state != S.CLOSED or not election.shuffles_ended:

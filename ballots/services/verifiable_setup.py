@@ -138,6 +138,10 @@ def verifiable_enable(
             if credential_authority == authority.UPLOADED
             else "",
         )
+        if record_access != VerifiableElection.RecordAccess.PUBLIC and ballot.publish_papers:
+            # The papers are the record's decrypted rankings: withheld alike.
+            ballot.publish_papers = False
+            ballot.save(update_fields=["publish_papers"])
         VerifiableTrustee.objects.bulk_create(
             VerifiableTrustee(election=election, position=i, person=p) for i, p in enumerate(people, 1)
         )

@@ -48,6 +48,7 @@ from ballots.models import (
 )
 from ballots.services.verifiable_setup import CREDENTIAL_EMAIL_KEY, ballot_locked, verifiable_election_of
 from ballots.services.verifiable_trustees import verifiable_trustees_notify
+from ballots.verifiable.blt import ranking_from_ranks
 from ballots.verifiable.board_writer import Record, write_board
 from ballots.verifiable.decryption import EncryptedTally, check_partial_decryption, read_encrypted_tally
 from ballots.verifiable.election import Election, NonHomomorphicQuestion, read_election
@@ -243,14 +244,6 @@ def _finish(
 def _seats(election: VerifiableElection) -> dict[int, tuple[str, int]]:
     ids = [m["question"] for m in election.question_map]
     return {q.pk: (q.method, q.seats) for q in Question.objects.filter(pk__in=ids)}
-
-
-def ranking_from_ranks(options: Sequence[int], ranks: Sequence[int]) -> list[int]:
-    """The preference order a rank vector gives (rank 1 first), or ``[]`` (void) for equal ranks or a gap."""
-    ranked = sorted((r, option) for option, r in zip(options, ranks, strict=True) if r)
-    if [r for r, _ in ranked] != list(range(1, len(ranked) + 1)):
-        return []
-    return [option for _, option in ranked]
 
 
 def papers_from_result(
