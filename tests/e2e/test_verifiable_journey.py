@@ -88,11 +88,13 @@ def _person(name: str, unit: Any) -> Any:
     return user
 
 
-def _both(page: Any, new_page: Any, base: str, email: str, path: str, name: str) -> None:
+def _both(page: Any, new_page: Any, base: str, email: str, path: str, name: str, ready: str = "h1") -> None:
     """A screenshot of ``path`` at the phone width too (the journey itself runs at the desktop's)."""
+    page.locator(ready).first.wait_for(state="visible")
     screenshot(page, name)
     phone = new_page(PHONE)
     _login(phone, base, email, path)
+    phone.locator(ready).first.wait_for(state="visible")
     screenshot(phone, name)
     phone.context.close()
 
@@ -196,7 +198,7 @@ def test_verifiable_ballot_from_keys_to_checked_record(
         page = new_page(DESKTOP)
         _login(page, base, voter.email, vote_path)
         if audit:
-            _both(page, new_page, base, voter.email, vote_path, "verifiable-vote")
+            _both(page, new_page, base, voter.email, vote_path, "verifiable-vote", ready="#questions fieldset")
         trackers.append(_vote_in_browser(page, ranks, motion, credentials[voter.pk], audit=audit))
         if audit:
             screenshot(page, "verifiable-cast")
