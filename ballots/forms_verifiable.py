@@ -47,7 +47,6 @@ class VerifiableForm(forms.Form):
         field = self.fields["trustees"]
         assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101 - narrows the type
         field.queryset = get_user_model().objects.filter(pk__in=people, is_active=True).order_by("full_name", "pk")
-        field.label_from_instance = str  # type: ignore[method-assign]
 
 
 class TrusteeUploadForm(forms.Form):

@@ -161,14 +161,5 @@ def may_download_record(*, user: Any, election: VerifiableElection) -> bool:
     return election.record_access == VerifiableElection.RecordAccess.MEMBERS and is_member(user, ballot.unit)
 
 
-def trustee_ballots(*, user: Any) -> list[VerifiableElection]:
-    """The verifiable ballots ``user`` is a trustee of, newest first: their "what to do now" list."""
-    return list(
-        VerifiableElection.objects.filter(trustee_rows__person=user)
-        .select_related("ballot")
-        .order_by("-ballot__opens_at")
-    )
-
-
 def box_has(*, election: VerifiableElection, tracker: str) -> bool:
     return VerifiableBallot.objects.filter(election=election, tracker=tracker).exists()

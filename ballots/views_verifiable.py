@@ -9,6 +9,7 @@ does (a trustee's key, a partial decryption, a voter's ballot) runs in their bro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -133,7 +134,7 @@ def verifiable_end_shuffles(request: HttpRequest, ballot_id: int) -> HttpRespons
 
 # --- The trustee ---
 
-UPLOADS = {
+UPLOADS: dict[str, tuple[Callable[..., Any], str, str]] = {
     "key": (verifiable_setup.trustee_key_upload, "public_key", "Your public key is accepted."),
     "shuffle": (verifiable_tally.verifiable_shuffle_upload, "shuffle_text", "Your shuffle is checked and accepted."),
     "decryption": (
@@ -197,7 +198,7 @@ def trustee_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
 def trustee_tally(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """What the trustees decrypt (the tally, its ranked questions the last shuffle's output), as JSON."""
     ballot, election = _visible(request, ballot_id, trustee=True)
-    if not election.trustee_rows.filter(person=request.user).exists():
+    if not election.trustee_rows.filter(person_id=request.user.pk).exists():
         raise deny("Only this ballot's trustees decrypt.")
     if ballot.state != S.CLOSED or not election.shuffles_ended:
         raise Http404("Decryption has not started.")

@@ -332,3 +332,9 @@ _.changed_at
 
 # meetings/models/meetings.py Meeting.held_at: read by templates (minutes draft, lists of past meetings, the papers).
 _.held_at
+
+# ballots/selectors_verifiable.py: ItalianRisk.exposed and Stage.keys_missing / decryptions_missing are read by
+# templates/ballots/verifiable/ (the Italian-attack table, the dashboard and the trustee's page).
+_.exposed
+_.keys_missing
+_.decryptions_missing
