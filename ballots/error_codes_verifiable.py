@@ -21,3 +21,5 @@ class VerifiableErrorCode(StrEnum):
     ALREADY_DECRYPTED = "already_decrypted"
     BAD_PARTIAL_DECRYPTION = "bad_partial_decryption"
     TOO_MANY_ANSWERS = "too_many_answers"
+    INVALID_RECORD_ACCESS = "invalid_record_access"
+    RECORD_WITHHELD = "record_withheld"

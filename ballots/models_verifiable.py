@@ -50,6 +50,16 @@ class VerifiableElection(models.Model):
         help_text="How many trustees must decrypt, when fewer than all (Belenios' Pedersen trustees); "
         "empty when every trustee must.",
     )
+
+    class RecordAccess(models.TextChoices):
+        PUBLIC = "public", "Anyone"
+        MEMBERS = "members", "Members of the unit"
+        SCRUTINEERS = "scrutineers", "The returning officer, officers, trustees and scrutineers"
+
+    # The full record holds every decrypted ranking: with more possible rankings
+    # than voters, a coercer can demand a unique ranking and look for it there
+    # (the "Italian attack"). Who may download it once decryption starts.
+    record_access = models.CharField(max_length=12, choices=RecordAccess.choices, default=RecordAccess.SCRUTINEERS)
     # Written when voting opens, then never changed: their hashes are the board's roots.
     election = models.TextField(blank=True, help_text="election.json, exactly as published.")
     trustees = models.TextField(blank=True)

@@ -6,7 +6,7 @@ are idempotent and beat runs them again."""
 
 from celery import shared_task
 
-from ballots.services import lifecycle, nominations, publishing, reminders, tallying
+from ballots.services import lifecycle, nominations, publishing, reminders, tallying, verifiable_trustees
 
 
 @shared_task(name="ballots.open_due_ballots", soft_time_limit=120, time_limit=150)
@@ -59,3 +59,8 @@ def publish_result_files(ballot_id: int) -> int:
 @shared_task(name="ballots.publish_missing_result_files", soft_time_limit=300, time_limit=360)
 def publish_missing_result_files() -> int:
     return publishing.result_files_build_missing(limit=5)
+
+
+@shared_task(name="ballots.verifiable_trustee_reminders", soft_time_limit=120, time_limit=150)
+def verifiable_trustee_reminders() -> int:
+    return verifiable_trustees.verifiable_trustee_reminders()

@@ -53,3 +53,19 @@ urlpatterns += [
     path("<int:ballot_id>/manage/closing-time/", views_manage.ballot_closing_time, name="manage-closing-time"),
     path("<int:ballot_id>/manage/step/<slug:step>/", views_manage.ballot_step, name="manage-step"),
 ]
+
+# The verifiable mode's pages (ballots/views_verifiable.py).
+from ballots import views_verifiable  # noqa: E402 - appended with its routes
+
+urlpatterns += [
+    path("<int:ballot_id>/manage/verifiable/", views_verifiable.verifiable_manage, name="verifiable-manage"),
+    path(
+        "<int:ballot_id>/manage/verifiable/end-shuffles/",
+        views_verifiable.verifiable_end_shuffles,
+        name="verifiable-end-shuffles",
+    ),
+    path("<int:ballot_id>/trustee/", views_verifiable.trustee_page, name="trustee"),
+    path("<int:ballot_id>/trustee/tally.json", views_verifiable.trustee_tally, name="trustee-tally"),
+    path("<int:ballot_id>/box/", views_verifiable.ballot_box, name="box"),
+    path("<int:ballot_id>/checks/", views_verifiable.checks, name="checks"),
+]

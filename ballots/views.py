@@ -12,7 +12,7 @@ from django.utils.cache import get_conditional_response
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from ballots import publication, selectors
+from ballots import publication, selectors, selectors_verifiable
 from ballots.forms import answers_from_post
 from ballots.models import Ballot, PublishedFile
 from ballots.permissions import can_declare, can_see_ballot, public_state
@@ -100,6 +100,9 @@ def ballot_vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "paper": _paper(ballot, data),
         "paper_key": (data.get("idempotency_key", "") if data is not None else "")[:64],
     }
+    election = selectors_verifiable.verifiable_of(ballot=ballot)
+    if election is not None:  # encrypted in the browser and cast through the API: no paper is posted here
+        return render(request, "ballots/verifiable/vote.html", {**context, "election": election})
     if data is None:
         return render(request, "ballots/vote.html", context)
     if not request.user.is_authenticated:

@@ -263,9 +263,10 @@ WHITELIST = [
     "accounts/selectors.py: emails_sent_to",
     # accounts/services.py: core.emails builds each e-mail's unsubscribe link with the function named in settings.OUTBOX_UNSUBSCRIBE_LINK.
     "accounts/services.py: unsubscribe_link",
-    # ballots/api/verifiable_views.py: a serializer field DRF reads; TrusteeProgress's attribute of the same name, which it reads.
-    "ballots/api/verifiable_views.py: TrusteeCeremonyApi.TrusteeProgressOutput.decrypted",
-    "ballots/selectors_verifiable.py: TrusteeProgress.decrypted",
+    # ballots/selectors_verifiable.py: read by templates/ballots/verifiable/ (the Italian-attack table, the dashboard and the trustee's page).
+    "ballots/selectors_verifiable.py: ItalianRisk.exposed",
+    "ballots/selectors_verifiable.py: Stage.keys_missing",
+    "ballots/selectors_verifiable.py: Stage.decryptions_missing",
     # ballots/forms_manage.py: Django renders a widget with its class's template_name; a form field read by clean_candidate_name.
     "ballots/forms_manage.py: MemberNameInput.template_name",
     "ballots/forms_manage.py: OptionForm.candidate_name",

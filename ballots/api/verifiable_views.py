@@ -21,7 +21,7 @@ from ballots.services import verifiable_box, verifiable_setup, verifiable_tally,
 from core.api.errors import ERROR
 from core.api.parsers import JSONParser
 from core.api.throttling import InProcessUserRateThrottle
-from core.errors import DomainError, NotFound
+from core.errors import DomainError, NotFound, NotPermitted
 
 PUBLIC_STATES = frozenset({Ballot.State.OPEN, Ballot.State.CLOSED, Ballot.State.COUNTED, Ballot.State.DECLARED})
 
@@ -57,6 +57,9 @@ class VerifiableEnableApi(APIView):
         )
         credential_authority_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
         public_credentials = serializers.CharField(required=False, allow_blank=True, default="")
+        record_access = serializers.ChoiceField(
+            choices=VerifiableElection.RecordAccess.choices, default=VerifiableElection.RecordAccess.SCRUTINEERS
+        )
 
     @extend_schema(
         request=VerifiableEnableInput,
@@ -86,6 +89,7 @@ class VerifiableEnableApi(APIView):
             credential_authority=values["credential_authority"],
             credential_authority_name=values["credential_authority_name"],
             public_credentials=values["public_credentials"],
+            record_access=values["record_access"],
         )
         server = election.credential_authority == VerifiableElection.CredentialAuthority.SERVER
         trust = verifiable_setup.TRUST_STATEMENT if server else f"Credentials by {election.credential_authority_name}."
@@ -237,9 +241,15 @@ class VerifiableBoardApi(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses={200: None, 404: ERROR})
+    @extend_schema(responses={200: None, 403: ERROR, 404: ERROR})
     def get(self, request: Request, ballot_id: int) -> HttpResponse:
         election = _public_election(ballot_id)
+        if not selectors_verifiable.may_download_record(user=request.user, election=election):
+            raise NotPermitted(
+                VCode.RECORD_WITHHELD,
+                "The full record reveals every paper one by one; the returning officer keeps it to "
+                f"{election.get_record_access_display().lower()} (see the ballot's checks page).",
+            )
         moment = election.ballot.closed_at or election.ballot.roll_frozen_at or timezone.now()
         data = verifiable_tally.verifiable_board(ballot_id=ballot_id, timestamp=int(moment.timestamp()))
         response = HttpResponse(data, content_type="application/x-tar")

@@ -36,6 +36,7 @@ from ballots.error_codes import BallotErrorCode as Code
 from ballots.error_codes_verifiable import VerifiableErrorCode as VCode
 from ballots.lock_objects import ballot_for_update
 from ballots.models import Ballot, Question, RollEntry, VerifiableElection, VerifiableTrustee
+from ballots.services.verifiable_trustees import verifiable_trustees_notify
 from ballots.verifiable import setup_texts
 from ballots.verifiable.credentials import public_credential
 from ballots.verifiable.errors import FormatError
@@ -97,6 +98,7 @@ def verifiable_enable(
     credential_authority: str = VerifiableElection.CredentialAuthority.SERVER,
     credential_authority_name: str = "",
     public_credentials: str = "",
+    record_access: str = VerifiableElection.RecordAccess.SCRUTINEERS,
 ) -> VerifiableElection:
     """Make a ballot still being set up verifiable, with its trustees (in order) and credential authority."""
     people = list(trustees)
@@ -113,6 +115,8 @@ def verifiable_enable(
     authority = VerifiableElection.CredentialAuthority
     if credential_authority not in authority.values:
         raise DomainError(VCode.INVALID_CREDENTIALS, "Choose who generates the voters' credentials.")
+    if record_access not in VerifiableElection.RecordAccess.values:
+        raise DomainError(VCode.INVALID_RECORD_ACCESS, "Choose who may download the full record.")
     name = credential_authority_name.strip()
     if credential_authority == authority.UPLOADED:
         if not name:
@@ -135,13 +139,19 @@ def verifiable_enable(
             credential_authority=credential_authority,
             credential_authority_name=name,
             threshold=pedersen,
+            record_access=record_access,
             uploaded_public_credentials=public_credentials.strip()
             if credential_authority == authority.UPLOADED
             else "",
         )
+        if record_access != VerifiableElection.RecordAccess.PUBLIC and ballot.publish_papers:
+            # The papers are the record's decrypted rankings: withheld alike.
+            ballot.publish_papers = False
+            ballot.save(update_fields=["publish_papers"])
         VerifiableTrustee.objects.bulk_create(
             VerifiableTrustee(election=election, position=i, person=p) for i, p in enumerate(people, 1)
         )
+        verifiable_trustees_notify(election=election, step="key")
         audit_record(
             actor=actor,
             action="ballot_made_verifiable",
@@ -151,6 +161,7 @@ def verifiable_enable(
                 "trustees": [p.pk for p in people],
                 "threshold": pedersen or len(people),
                 "credential_authority": credential_authority,
+                "record_access": record_access,
             },
         )
     return election

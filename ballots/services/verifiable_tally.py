@@ -48,6 +48,8 @@ from ballots.models import (
     VerifiableTrustee,
 )
 from ballots.services.verifiable_setup import CREDENTIAL_EMAIL_KEY, ballot_locked, verifiable_election_of
+from ballots.services.verifiable_trustees import verifiable_trustees_notify
+from ballots.verifiable.blt import ranking_from_ranks
 from ballots.verifiable.board_writer import Record, write_board
 from ballots.verifiable.decryption import EncryptedTally, check_partial_decryption, read_encrypted_tally
 from ballots.verifiable.election import Election, NonHomomorphicQuestion, read_election
@@ -99,6 +101,8 @@ def verifiable_close(*, ballot_id: int) -> str:
             election.num_tallied = len(texts)
             election.shuffles_ended = not any(isinstance(q, NonHomomorphicQuestion) for q in parsed.questions)
             election.save(update_fields=["encrypted_tally", "num_tallied", "shuffles_ended"])
+            if election.shuffles_ended:  # nothing to shuffle: the trustees decrypt now
+                verifiable_trustees_notify(election=election, step="decryption")
             Tracker.objects.bulk_create(
                 [Tracker(ballot=ballot, tracker=t) for t in election.ballot_rows.values_list("tracker", flat=True)],
                 ignore_conflicts=True,
@@ -119,6 +123,7 @@ def verifiable_close(*, ballot_id: int) -> str:
             ballot_for_update(ballot_id=ballot_id)
             if not VerifiableShuffle.objects.filter(election=election).exists():
                 VerifiableShuffle.objects.create(election=election, position=1, owner=SERVER_OWNER, text=text)
+                verifiable_trustees_notify(election=election, step="shuffle")
                 audit_record(actor=None, action="verifiable_shuffled", obj=ballot, unit=ballot.unit)
     return "awaiting the trustees' shuffles and decryptions"
 
@@ -166,6 +171,7 @@ def verifiable_shuffle_upload(*, ballot_id: int, actor: Any, shuffle_text: str) 
         if election.shuffle_rows.exclude(owner=SERVER_OWNER).count() == election.trustee_rows.count():
             election.shuffles_ended = True
             election.save(update_fields=["shuffles_ended"])
+            verifiable_trustees_notify(election=election, step="decryption")
         audit_record(actor=actor, action="verifiable_shuffled", obj=ballot, unit=ballot.unit)
     return row
 
@@ -180,6 +186,7 @@ def verifiable_shuffles_end(*, ballot_id: int, actor: Any) -> VerifiableElection
             raise Conflict(VCode.NOT_SHUFFLING, "There are no shuffles to end.")
         election.shuffles_ended = True
         election.save(update_fields=["shuffles_ended"])
+        verifiable_trustees_notify(election=election, step="decryption")
         audit_record(actor=actor, action="verifiable_shuffles_ended", obj=ballot, unit=ballot.unit)
     return election
 
@@ -263,14 +270,6 @@ def _finish(
 def _seats(election: VerifiableElection) -> dict[int, tuple[str, int]]:
     ids = [m["question"] for m in election.question_map]
     return {q.pk: (q.method, q.seats) for q in Question.objects.filter(pk__in=ids)}
-
-
-def ranking_from_ranks(options: Sequence[int], ranks: Sequence[int]) -> list[int]:
-    """The preference order a rank vector gives (rank 1 first), or ``[]`` (void) for equal ranks or a gap."""
-    ranked = sorted((r, option) for option, r in zip(options, ranks, strict=True) if r)
-    if [r for r, _ in ranked] != list(range(1, len(ranked) + 1)):
-        return []
-    return [option for _, option in ranked]
 
 
 def papers_from_result(

@@ -34,6 +34,7 @@ class Board:
     ballots: tuple[str, ...]
     encrypted_tally: str | None = None
     shuffles: tuple[str, ...] = ()
+    result: str | None = None
 
 
 def read_board(path: Path) -> Board:
@@ -66,6 +67,7 @@ def read_board(path: Path) -> Board:
         ballots=tuple(data[str(e["payload"])] for e in events if e.get("type") == "Ballot"),
         encrypted_tally=data[tallies[0]["encrypted_tally"]] if tallies else None,
         shuffles=tuple(data[o["payload"]] for o in owned),
+        result=next((data[str(e["payload"])] for e in events if e.get("type") == "Result"), None),
     )
 
 

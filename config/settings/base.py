@@ -267,6 +267,8 @@ CELERY_BEAT_SCHEDULE = {
     # Declared results left without their public files (declared before they
     # were stored, or the build task lost): a few ballots per sweep.
     "ballots-publish-missing-files": {"task": "ballots.publish_missing_result_files", "schedule": 60.0},
+    # Trustees who owe a step (a key, a shuffle, a decryption): once a day each, by the outbox key.
+    "ballots-verifiable-trustee-reminders": {"task": "ballots.verifiable_trustee_reminders", "schedule": 3600.0},
     "core-send-outbox": {"task": "core.send_pending_outbox", "schedule": BALLOTS_SWEEP_SECONDS * 4},
     "governance-roll-imports-resume": {"task": "governance.roll_imports_resume", "schedule": 60.0},
     # The daily "needs your attention" e-mail, sent each morning to whoever

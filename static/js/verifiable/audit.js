@@ -12,6 +12,7 @@
 
 import { encryptChoices } from "./answers.js";
 import { createBallot } from "./ballot.js";
+import { openNhAnswer } from "./nonhomomorphic.js";
 
 /** The audit record of a ballot that will not be cast: its text and its randomness, in base 10. */
 export function revealBallot({ ballot, tracker, randomness }) {
@@ -32,6 +33,7 @@ export function openBallot(election, record) {
   return election.questions.map((question, i) => {
     const choices = data.answers[i].choices;
     const randomness = record.randomness[i].map((r) => BigInt(r));
+    if (question.nonHomomorphic) return openNhAnswer(election, question, choices, randomness[0], `question ${i}`);
     if (choices.length !== question.width || randomness.length !== question.width) {
       throw new Error(`question ${i} has ${question.width} choices`);
     }

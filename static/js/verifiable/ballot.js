@@ -7,12 +7,14 @@
 // JSON.stringify writes that compact form, objects in insertion order.
 
 import { checkPlainAnswer, encryptAnswer } from "./answers.js";
+import { checkPlainNhAnswer, encryptNhAnswer } from "./nonhomomorphic.js";
 import { credentialSecret } from "./credential.js";
 import { sha256B64 } from "./hash.js";
 import { proofJson, proveExponent } from "./proofs.js";
 
 /**
- * Encrypt choices (one array of 0/1 per question) into a signed ballot.
+ * Encrypt choices (per question: an array of 0/1, or for a non-homomorphic
+ * question one small integer per answer, such as ranks) into a signed ballot.
  *
  * Returns { ballot, tracker, randomness }: the exact text to send, its
  * tracker (what the voter later finds on the public board) and the
@@ -25,7 +27,9 @@ export async function createBallot(election, credential, choices) {
   if (!Array.isArray(choices) || choices.length !== election.questions.length) {
     throw new Error(`expected choices for ${election.questions.length} questions`);
   }
-  election.questions.forEach((question, i) => checkPlainAnswer(question, choices[i], `question ${i}`));
+  election.questions.forEach((question, i) =>
+    (question.nonHomomorphic ? checkPlainNhAnswer : checkPlainAnswer)(question, choices[i], `question ${i}`),
+  );
   const { group } = election;
   const secret = await credentialSecret(election, credential);
   const publicCredential = group.powersOfG.pow(secret);
@@ -33,7 +37,9 @@ export async function createBallot(election, credential, choices) {
   const answers = [];
   const randomness = [];
   for (const [i, question] of election.questions.entries()) {
-    const encrypted = await encryptAnswer(election, question, s0, choices[i]);
+    const encrypted = question.nonHomomorphic
+      ? await encryptNhAnswer(election, s0, choices[i])
+      : await encryptAnswer(election, question, s0, choices[i]);
     answers.push(encrypted.answer);
     randomness.push(encrypted.randomness);
   }

@@ -3,8 +3,9 @@
 // The election is kept with its exact text: its fingerprint is the SHA-256
 // of that text, every ballot names it and hashes it into its proofs, so the
 // text must be the one the server published, byte for byte (parse it and
-// write it back and the fingerprint changes). Only homomorphic questions
-// (choose min..max answers, perhaps blank) are read, as on the server
+// write it back and the fingerprint changes). Homomorphic questions
+// (choose min..max answers, perhaps blank) and non-homomorphic ones (a
+// small integer per answer, such as a rank) are read, as on the server
 // (ballots/verifiable/election.py).
 
 import { FixedBase } from "./arithmetic.js";
@@ -24,7 +25,12 @@ function bigField(data, name) {
 function readQuestion(data, index) {
   const where = `questions[${index}]`;
   if (data === null || typeof data !== "object") throw new Error(`${where} must be a JSON object`);
-  if ("type" in data) throw new Error(`${where} is a ${JSON.stringify(data.type)} question; only homomorphic questions are supported`);
+  if ("type" in data) {
+    if (data.type !== "NonHomomorphic") throw new Error(`${where} is a ${JSON.stringify(data.type)} question, which is not supported`);
+    const value = data.value ?? {};
+    if (!Array.isArray(value.answers) || !value.answers.every((a) => typeof a === "string")) throw new Error(`${where}.answers must be texts`);
+    return { text: value.question, answers: value.answers, nonHomomorphic: true, width: value.answers.length };
+  }
   const { answers, min, max } = data;
   const blank = data.blank ?? false;
   if (!Array.isArray(answers) || !answers.every((a) => typeof a === "string")) throw new Error(`${where}.answers must be texts`);

@@ -87,7 +87,9 @@ def world() -> World:
     voters = [MembershipFactory(unit=ballot.unit).person for _ in VOTES]
     trustees = [MembershipFactory(unit=ballot.unit).person for _ in range(2)]
     enabled = _api(ballot.returning_officer).post(
-        f"/api/ballots/{ballot.pk}/verifiable/enable/", {"trustees": [t.email for t in trustees]}, format="json"
+        f"/api/ballots/{ballot.pk}/verifiable/enable/",
+        {"trustees": [t.email for t in trustees], "record_access": "public"},
+        format="json",
     )
     assert enabled.status_code == 201, enabled.content
     assert "server generates each voter's credential" in enabled.json()["trust"]
