@@ -35,12 +35,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import lockouts
 from accounts import personal_data as accounts_data
-from accounts.models import User
+from accounts.models import AccountLockout, User
 from ballots import personal_data as ballots_data
 from core import personal_data as core_data
 from core.audit import audit_record
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError, NotPermitted
 from governance import personal_data as governance_data
 from governance.gate import Act, require
 from meetings import personal_data as meetings_data
@@ -88,8 +89,15 @@ def erase(*, actor: Any, person: Any, password: str | None = None) -> None:
     administrator erasing someone passes the gate instead, and the audit log
     names them. Erasing an erased person does nothing."""
     require(actor, Act.ERASE_PERSON, person)
-    if actor is not None and actor.pk == person.pk and not person.check_password(password or ""):
-        raise DomainError("password_wrong", "That is not your password.")
+    if actor is not None and actor.pk == person.pk:
+        # The same guard as signing in: a stolen session must not become a
+        # way to guess the password (each wrong one counts towards the
+        # account's lockout, and a locked account erases nothing).
+        if lockouts.login_locked(login=person.email):
+            raise NotPermitted("account_locked", lockouts.LOCKED_MESSAGE)
+        if not person.check_password(password or ""):
+            lockouts.failure_record(login=person.email, reason=AccountLockout.Reason.PASSWORD)
+            raise DomainError("password_wrong", "That is not your password.")
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=person.pk)
         if accounts_data.is_erased(locked):

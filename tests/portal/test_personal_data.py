@@ -27,6 +27,8 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from accounts.lockouts import account_locked
+from accounts.login_limits import account_failures_clear
 from accounts.models import AccountLockout, AttentionDigest, Invitation, User
 from ballots.models import Nomination, Option, Participation, Question, Result, RollEntry
 from ballots.models_verifiable import VerifiableElection, VerifiableTrustee
@@ -371,3 +373,22 @@ def test_erase_page_explains_first(client: Client) -> None:
     client.force_login(UserFactory())
     page = client.get("/me/erase/")
     assert page.status_code == 200 and "still count" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wrong_passwords_at_the_erasure_count_towards_the_lockout(everywhere: dict[str, Any], settings: Any) -> None:
+    """A stolen session cannot be used to guess the password at the erasure
+    form: each wrong one counts like a wrong sign-in, and once the account is
+    locked even the right password erases nothing."""
+    settings.ACCOUNTS_LOCKOUT_PASSWORD_FAILURES = 3
+    person = everywhere["person"]
+    account_failures_clear(login=person.email)  # counts live in the cache, beyond one test's database
+    as_person = Client()
+    as_person.force_login(person)
+    for _ in range(3):
+        wrong = as_person.post("/api/personal-data/me/erase/", {"password": "guess"}, content_type="application/json")
+        assert wrong.status_code == 400 and wrong.json()["code"] == "password_wrong"
+    assert account_locked(user=person)
+    right = as_person.post("/api/personal-data/me/erase/", {"password": PASSWORD}, content_type="application/json")
+    assert right.status_code == 403 and right.json()["code"] == "account_locked"
+    assert User.objects.get(pk=person.pk).email == EMAIL  # nothing erased
