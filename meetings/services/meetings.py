@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, DomainError
+from core.state_machine import StateMachine
 from core.text import plain_name
 from governance.gate import Act, require
 from governance.models import Body, Unit
@@ -42,14 +43,22 @@ def require_officer(*, user: Any, unit: Unit, doing: str, act: Act = Act.RUN_MEE
     require(user, act, unit, doing=doing)
 
 
-def _transition(meeting: Meeting, allowed: set[str], target: str) -> None:
-    if meeting.state not in allowed:
-        raise Conflict(
-            Code.INVALID_TRANSITION,
-            f"A meeting that is {meeting.get_state_display().lower()} cannot become {S(target).label.lower()}.",
-        )
-    meeting.state = target
+def _bump_version(meeting: Meeting) -> None:
     meeting.version += 1
+
+
+LIFECYCLE = StateMachine(
+    noun="meeting",
+    states=S,
+    code=Code.INVALID_TRANSITION,
+    moves={
+        S.NOTICE_SENT: {S.SCHEDULED},
+        S.IN_PROGRESS: {S.NOTICE_SENT},
+        S.CLOSED: {S.IN_PROGRESS},
+        S.CANCELLED: {S.SCHEDULED, S.NOTICE_SENT},
+    },
+    on_move=_bump_version,  # the room's clients compare versions
+)
 
 
 def notice_days_for(*, unit: Unit, kind: str) -> int:
@@ -130,7 +139,7 @@ def meeting_notice_send(*, meeting_id: int, actor: Any = None) -> int:
         meeting = meeting_for_update(meeting_id=meeting_id)
         if actor is not None:
             require_officer(user=actor, unit=meeting.unit, doing="send notices")
-        _transition(meeting, {S.SCHEDULED}, S.NOTICE_SENT)
+        LIFECYCLE.move(meeting, S.NOTICE_SENT)
         meeting.notice_sent_at = timezone.now()
         meeting.save(update_fields=["state", "notice_sent_at", "version"])
         sent = notice_enqueue(meeting=meeting, recipients=eligible_people(meeting=meeting).iterator(chunk_size=2000))
@@ -172,7 +181,7 @@ def meeting_start(*, meeting_id: int, actor: Any, confirm_early: bool = False) -
                 Code.TOO_EARLY,
                 f"This meeting is called for {day:%-d %B %Y}. To start it today, tick the box confirming that.",
             )
-        _transition(meeting, {S.NOTICE_SENT}, S.IN_PROGRESS)
+        LIFECYCLE.move(meeting, S.IN_PROGRESS)
         meeting.started_at = timezone.now()
         meeting.chair = actor
         meeting.standing_orders = standing_orders_values(standing_orders_for(unit=meeting.unit))
@@ -191,7 +200,7 @@ def meeting_close(*, meeting_id: int, actor: Any) -> Meeting:
         require_officer(user=actor, unit=meeting.unit, doing="close meetings")
         if meeting.votes.filter(state=MeetingVote.State.OPEN).exists():
             raise Conflict(Code.VOTE_ALREADY_OPEN, "Close the vote in progress first.")
-        _transition(meeting, {S.IN_PROGRESS}, S.CLOSED)
+        LIFECYCLE.move(meeting, S.CLOSED)
         meeting.ended_at = timezone.now()
         meeting.save(update_fields=["state", "ended_at", "version"])
         meeting.agenda_items.exclude(state=AgendaItem.State.DONE).update(state=AgendaItem.State.DONE)
@@ -205,7 +214,7 @@ def meeting_cancel(*, meeting_id: int, actor: Any) -> Meeting:
     with transaction.atomic():
         meeting = meeting_for_update(meeting_id=meeting_id)
         require_officer(user=actor, unit=meeting.unit, doing="cancel meetings")
-        _transition(meeting, {S.SCHEDULED, S.NOTICE_SENT}, S.CANCELLED)
+        LIFECYCLE.move(meeting, S.CANCELLED)
         meeting.save(update_fields=["state", "version"])
         audit_record(actor=actor, action="meeting_cancelled", obj=meeting, unit=meeting.unit)
     room_changed(meeting_id=meeting_id)
