@@ -30,7 +30,7 @@ from accounts import login_limits
 from accounts.models import AccountLockout, User
 from core.audit import audit_record
 from core.emails import outbox_enqueue
-from core.errors import NotPermitted
+from core.errors import MFARefusal, NotPermitted
 from governance import authority
 from governance.gate import MFA_MESSAGES, Act, current_mfa_verified, require
 from governance.models import Membership, Unit
@@ -127,7 +127,7 @@ def lockout_lift(*, user: User, actor: Any, ip_address: str | None = None) -> in
     if not units:  # an administrator unlocking someone of no unit: MFA where it is asked of administrators
         shortfall = authority.mfa_shortfall(actor, mfa_verified=current_mfa_verified())
         if shortfall is not None:
-            raise NotPermitted(shortfall, MFA_MESSAGES[shortfall])
+            raise MFARefusal(shortfall, MFA_MESSAGES[shortfall])
     with transaction.atomic():
         lifted = _in_force(user).update(lifted_at=timezone.now(), lifted_by=actor)
         if lifted:

@@ -9,7 +9,8 @@ the API token must have been issued with a code
 ``mfa_enforced`` sends an officer who must use two-factor authentication to
 allauth's TOTP set-up page if they have no authenticator, or to allauth's
 code page (``mfa_reauthenticate``) if this session has not passed it, with
-a message saying why. ``deny(reason)`` builds the ``PermissionDenied``
+a message saying why. ``access_unit(user, slug, act)`` finds a unit and
+authorises the person through the gate in one call. ``deny(reason)`` builds the ``PermissionDenied``
 whose reason the 403 page shows. API views rely on the gate
 (``governance.gate``), which their services call: an API client cannot be
 redirected, so it gets a 403 with code ``mfa_required`` or
@@ -30,9 +31,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts.authentication import request_mfa_verified
-from core.errors import NotPermitted
+from core.errors import ErrorCode, MFARefusal, NotFound
 from governance import authority
-from governance.gate import MFA_MESSAGES
+from governance.gate import MFA_MESSAGES, Act, require
+from governance.models import Unit
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 ContextFn = Callable[..., dict[str, Any]]
@@ -94,4 +96,17 @@ def mfa_required_or_refuse(request: Any, *, unit: Any = None, ballot: Any = None
     demands MFA that the user, or this request's session or token, lacks."""
     shortfall = mfa_shortfall(request, unit=unit, ballot=ballot)
     if shortfall is not None:
-        raise NotPermitted(shortfall, MFA_MESSAGES[shortfall])
+        raise MFARefusal(shortfall, MFA_MESSAGES[shortfall])
+
+
+def access_unit(user: Any, slug: str, act: Act, *, doing: str | None = None) -> Unit:
+    """The unit by its slug, if ``user`` may do ``act`` there now (the gate,
+    MFA included): as Zulip's ``access_stream_by_id``, one call finds the
+    object (``NotFound`` otherwise) and authorises the person, so no page
+    or API view decides. The page middleware and the API handler translate
+    what it raises."""
+    unit = Unit.objects.filter(slug=slug).first()
+    if unit is None:
+        raise NotFound(ErrorCode.NOT_FOUND, "There is no such unit.")
+    require(user, act, unit, doing=doing)
+    return unit

@@ -69,7 +69,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 
 from accounts.authentication import request_mfa_verified
-from core.errors import NotPermitted
+from core.errors import MFARefusal, NotPermitted
 from governance import authority
 from governance.error_codes import AuthorityErrorCode as Code
 from governance.models import Unit
@@ -218,7 +218,7 @@ def refusal(user: Any, act: Act, obj: Any, *, doing: str | None = None) -> NotPe
     shortfall = authority.mfa_shortfall(user, mfa_verified=current_mfa_verified(), **scope)
     if shortfall is not None:
         code = Code(shortfall)
-        return NotPermitted(code, MFA_MESSAGES[code])
+        return MFARefusal(code, MFA_MESSAGES[code])
     return None
 
 
@@ -235,4 +235,4 @@ def require(user: Any, act: Act, obj: Any, *, doing: str | None = None) -> None:
 
 def is_mfa_refusal(error: Exception) -> bool:
     """A refusal a page can mend by sending the person to set up or pass MFA."""
-    return isinstance(error, NotPermitted) and error.code in MFA_MESSAGES
+    return isinstance(error, MFARefusal)
