@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from accounts.error_codes import AccountErrorCode
 from accounts.models import User
 from core.errors import DomainError
 
@@ -58,15 +59,16 @@ def claim_token_user(*, token: str) -> User:
         data = signing.loads(token, salt=CLAIM_SALT, max_age=settings.ACCOUNTS_INVITATION_MAX_AGE)
     except signing.SignatureExpired as exc:
         raise DomainError(
-            "invitation_expired", "This invitation has expired. Ask your branch for a new one, or reset your password."
+            AccountErrorCode.INVITATION_EXPIRED,
+            "This invitation has expired. Ask your branch for a new one, or reset your password.",
         ) from exc
     except signing.BadSignature as exc:
-        raise DomainError("invitation_invalid", "This invitation link is not valid.") from exc
+        raise DomainError(AccountErrorCode.INVITATION_INVALID, "This invitation link is not valid.") from exc
     pk = data.get("u") if isinstance(data, dict) else None
     user = User.objects.filter(pk=pk, is_active=True).first() if isinstance(pk, int) else None
     if user is None or not constant_time_compare(str(data.get("f", "")), _fingerprint(user)):
         raise DomainError(
-            "invitation_invalid",
+            AccountErrorCode.INVITATION_INVALID,
             "This invitation link has already been used or is no longer valid. Sign in, or reset your password.",
         )
     return user
@@ -80,8 +82,8 @@ def unsubscribe_token_user(*, token: str) -> User:
     try:
         pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature as exc:
-        raise DomainError("unsubscribe_invalid", "This unsubscribe link is not valid.") from exc
+        raise DomainError(AccountErrorCode.UNSUBSCRIBE_INVALID, "This unsubscribe link is not valid.") from exc
     user = User.objects.filter(pk=pk).first()
     if user is None:
-        raise DomainError("unsubscribe_invalid", "This unsubscribe link is not valid.", status=404)
+        raise DomainError(AccountErrorCode.UNSUBSCRIBE_INVALID, "This unsubscribe link is not valid.", status=404)
     return user

@@ -42,3 +42,4 @@ class BallotErrorCode(StrEnum):
     RESULT_CHANGED = "result_changed_since_review"
     STATEMENT_TOO_LONG = "statement_too_long"
     SCRUTINEER_UNKNOWN = "scrutineer_unknown"
+    MALFORMED = "malformed"

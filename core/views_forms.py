@@ -13,11 +13,12 @@ message. A refusal that is mended by two-factor authentication
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from core.errors import DomainError, MFARefusal
 
@@ -75,3 +76,10 @@ def run_action(
             messages.error(request, exc.message)
         return failure(exc)
     return success(result)
+
+
+def done(request: HttpRequest, message: str, to: str, *args: Any, **kwargs: Any) -> HttpResponse:
+    """The usual success: say ``message`` and redirect to ``to`` (a URL name
+    with its arguments, or a path)."""
+    messages.success(request, message)
+    return redirect(to, *args, **kwargs)

@@ -26,18 +26,20 @@ from typing import Any, TypeVar
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts.authentication import request_mfa_verified
-from core.errors import ErrorCode, MFARefusal, NotFound
+from core.errors import ErrorCode, NotFound
 from governance import authority
-from governance.gate import MFA_MESSAGES, Act, require
+from governance.gate import Act, require
 from governance.models import Unit
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 ContextFn = Callable[..., dict[str, Any]]
+M = TypeVar("M", bound=Model)
 
 MFA_SETUP_MESSAGE = "This page needs two-factor authentication. Set up an authenticator app to continue."
 MFA_VERIFY_MESSAGE = (
@@ -90,15 +92,6 @@ def deny(reason: str) -> PermissionDenied:
     return PermissionDenied(reason)
 
 
-def mfa_required_or_refuse(request: Any, *, unit: Any = None, ballot: Any = None) -> None:
-    """For API views that find their unit inside the handler: raise the
-    ``mfa_required`` or ``mfa_not_verified`` refusal (403) when this unit
-    demands MFA that the user, or this request's session or token, lacks."""
-    shortfall = mfa_shortfall(request, unit=unit, ballot=ballot)
-    if shortfall is not None:
-        raise MFARefusal(shortfall, MFA_MESSAGES[shortfall])
-
-
 def access_unit(user: Any, slug: str, act: Act, *, doing: str | None = None) -> Unit:
     """The unit by its slug, if ``user`` may do ``act`` there now (the gate,
     MFA included): as Zulip's ``access_stream_by_id``, one call finds the
@@ -110,3 +103,23 @@ def access_unit(user: Any, slug: str, act: Act, *, doing: str | None = None) -> 
         raise NotFound(ErrorCode.NOT_FOUND, "There is no such unit.")
     require(user, act, unit, doing=doing)
     return unit
+
+
+def access_in_unit(
+    user: Any,
+    objects: QuerySet[M],
+    pk: int,
+    act: Act,
+    *,
+    what: str,
+    unit_of: Callable[[M], Unit] = lambda found: found.unit,  # type: ignore[attr-defined]
+) -> M:
+    """``access_unit`` for something of a unit found by its id (a body, an
+    office, a holding, a document, a roll import): found in ``objects``
+    (``NotFound`` "There is no such {what}." otherwise), then the gate on
+    its unit (``unit_of``)."""
+    found = objects.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(ErrorCode.NOT_FOUND, f"There is no such {what}.")
+    require(user, act, unit_of(found))
+    return found

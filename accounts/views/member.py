@@ -15,7 +15,7 @@ from accounts import attention, roles, selectors, services
 from accounts.forms import PreferencesForm
 from accounts.models import User
 from ballots import selectors as ballot_selectors
-from core.errors import DomainError
+from core.views_forms import run_action
 from governance import selectors as governance_selectors
 from governance.models import Unit
 
@@ -70,13 +70,11 @@ def data_export(request: HttpRequest) -> HttpResponse:
 @never_cache
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks (link scanners must not unsubscribe anyone); POST does it."""
-    try:
-        if request.method == "POST":
-            user = services.unsubscribe(token=token)
-            return render(request, "accounts/unsubscribe.html", {"done": True, "person": user})
-        from accounts.tokens import unsubscribe_token_user
+    from accounts.tokens import unsubscribe_token_user
 
-        user = unsubscribe_token_user(token=token)
-    except DomainError as exc:
-        return render(request, "accounts/unsubscribe.html", {"error": exc.message}, status=exc.status)
-    return render(request, "accounts/unsubscribe.html", {"done": False, "person": user})
+    posted = request.method == "POST"
+    return run_action(
+        lambda: services.unsubscribe(token=token) if posted else unsubscribe_token_user(token=token),
+        success=lambda user: render(request, "accounts/unsubscribe.html", {"done": posted, "person": user}),
+        failure=lambda exc: render(request, "accounts/unsubscribe.html", {"error": exc.message}, status=exc.status),
+    )

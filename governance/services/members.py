@@ -18,6 +18,7 @@ from django.db import transaction
 
 from core.audit import audit_record
 from core.errors import Conflict
+from governance.error_codes import GovernanceErrorCode
 from governance.models import Membership
 
 REMOVED_DOMAIN = "removed.invalid"
@@ -33,7 +34,9 @@ def person_remove(*, person: Any, actor: Any = None) -> None:
     user_model = get_user_model()
     locked = user_model.objects.select_for_update().get(pk=person.pk)
     if locked.is_superuser:
-        raise Conflict("remove_administrator", "A national administrator cannot be removed; hand over first.")
+        raise Conflict(
+            GovernanceErrorCode.REMOVE_ADMINISTRATOR, "A national administrator cannot be removed; hand over first."
+        )
     if locked.email.endswith("@" + REMOVED_DOMAIN):
         return  # already removed: removal is idempotent
     units = list(Membership.objects.filter(person=locked).values_list("unit_id", flat=True))

@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.audit import audit_record
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError, ErrorCode
 from core.state_machine import StateMachine
 from core.text import plain_name
 from governance.gate import Act, require
@@ -91,9 +91,9 @@ def meeting_schedule(
     title = limits.title(title, what="The meeting's title")
     place = limits.title(place, what="The place", limit=limits.MEETING_PLACE)
     if kind not in K.values:
-        raise DomainError("invalid", "Choose the kind of meeting.")
+        raise DomainError(ErrorCode.INVALID, "Choose the kind of meeting.")
     if kind == K.COMMITTEE and body is None:
-        raise DomainError("invalid", "A committee meeting needs the body that meets.")
+        raise DomainError(ErrorCode.INVALID, "A committee meeting needs the body that meets.")
     if body is not None and body.unit_id != unit.pk:
         raise DomainError(Code.WRONG_UNIT, "That body belongs to another unit.")
     notice_days = notice_days_for(unit=unit, kind=kind)
@@ -108,7 +108,9 @@ def meeting_schedule(
         if requisition is not None:
             requisition = requisition_for_update(requisition_id=requisition.pk)
             if kind != K.EXTRAORDINARY or requisition.unit_id != unit.pk or requisition.state != Requisition.State.MET:
-                raise DomainError("invalid", "A met requisition calls an extraordinary meeting of its own unit.")
+                raise DomainError(
+                    ErrorCode.INVALID, "A met requisition calls an extraordinary meeting of its own unit."
+                )
             requisition.state = Requisition.State.CALLED
             requisition.save(update_fields=["state"])
         meeting = Meeting.objects.create(
@@ -236,7 +238,7 @@ def agenda_item_add(
     items at once distinct positions; a motion must be in order, of this
     unit, and appears on one agenda only once."""
     if kind not in AgendaItem.Kind.values:
-        raise DomainError("invalid", "Choose the kind of agenda item.")
+        raise DomainError(ErrorCode.INVALID, "Choose the kind of agenda item.")
     title = limits.title(title, what="The item's title")
     notes = limits.long_text(notes, limit=limits.AGENDA_NOTES, what="The item's notes")
     with transaction.atomic():
@@ -246,7 +248,7 @@ def agenda_item_add(
             raise Conflict(Code.INVALID_TRANSITION, f"The meeting is {meeting.get_state_display().lower()}.")
         if kind == AgendaItem.Kind.MOTION:
             if motion is None:
-                raise DomainError("invalid", "Choose the motion.")
+                raise DomainError(ErrorCode.INVALID, "Choose the motion.")
             motion = motion_for_update(motion_id=motion.pk)
             if motion.unit_id != meeting.unit_id:
                 raise DomainError(Code.WRONG_UNIT, "That motion belongs to another unit.")
@@ -259,14 +261,14 @@ def agenda_item_add(
             title = title or motion.title
         elif kind == AgendaItem.Kind.ELECTION:
             if ballot is None or ballot.unit_id != meeting.unit_id:
-                raise DomainError("invalid", "An election item links to a ballot of this unit.")
+                raise DomainError(ErrorCode.INVALID, "An election item links to a ballot of this unit.")
             title = title or ballot.title
         elif kind == AgendaItem.Kind.MINUTES:
             if previous_minutes is None or previous_minutes.meeting.unit_id != meeting.unit_id:
-                raise DomainError("invalid", "Choose the minutes to approve.")
+                raise DomainError(ErrorCode.INVALID, "Choose the minutes to approve.")
             title = title or f"Minutes of {previous_minutes.meeting.title}"
         if not plain_name(title, what="The item's title", code="invalid"):
-            raise DomainError("invalid", "Give the item a title.")
+            raise DomainError(ErrorCode.INVALID, "Give the item a title.")
         position = (meeting.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
         item = AgendaItem.objects.create(
             meeting=meeting,

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.audit import audit_record
-from core.errors import Conflict, DomainError, NotPermitted
+from core.errors import Conflict, DomainError, ErrorCode, NotPermitted
 from core.state_machine import StateMachine
 from governance.gate import Act, require
 from governance.models import Body, Unit
@@ -83,7 +83,7 @@ def motion_create(
     title = limits.title(title, what="The motion's title")
     text = limits.long_text(text, limit=limits.MOTION_TEXT, what="The motion's text")
     if not title or not text:
-        raise DomainError("invalid", "A motion needs a title and a text.")
+        raise DomainError(ErrorCode.INVALID, "A motion needs a title and a text.")
     if meeting is not None and meeting.unit_id != unit.pk:
         raise DomainError(Code.WRONG_UNIT, "That meeting belongs to another unit.")
     if body is not None and body.unit_id != unit.pk:
@@ -211,7 +211,7 @@ def motion_decide(*, motion_id: int, actor: Any, outcome: str, note: str = "") -
     voted through this app), remitted, or referred to the higher body, where
     it appears in that body's list as a new motion awaiting its ruling."""
     if outcome not in {S.CARRIED, S.LOST, S.REMITTED, S.REFERRED}:
-        raise DomainError("invalid", "The outcome must be carried, lost, remitted or referred.")
+        raise DomainError(ErrorCode.INVALID, "The outcome must be carried, lost, remitted or referred.")
     note = limits.long_text(note, limit=limits.NOTE, what="The note")
     with transaction.atomic():
         motion = motion_for_update(motion_id=motion_id)
@@ -268,7 +268,7 @@ def motion_composite(*, motion_ids: list[int], actor: Any, title: str, text: str
     """Merge motions on the same subject into one composite, in order; the
     originals become *composited* and point to it. Locks in id order."""
     if len(set(motion_ids)) < 2:
-        raise DomainError("invalid", "Choose at least two motions to composite.")
+        raise DomainError(ErrorCode.INVALID, "Choose at least two motions to composite.")
     title = limits.title(title, what="The composite's title")
     text = limits.long_text(text, limit=limits.MOTION_TEXT, what="The composite's text")
     with transaction.atomic():

@@ -9,8 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
-from core.errors import DomainError
-from governance.gate import is_mfa_refusal
+from core.views_forms import run_action
 from governance.models import Unit
 
 
@@ -21,13 +20,10 @@ def unit_or_404(slug: str) -> Unit:
 def act(request: HttpRequest, action: Callable[[], Any], *, success: str, back: str) -> HttpResponse:
     """Run a service for a POST; its refusal becomes an error message on the
     page the member came from, never a 500."""
-    try:
-        action()
-    except DomainError as exc:
-        if is_mfa_refusal(exc):
-            raise  # governance.middleware sends them to set up or pass MFA
-        messages.error(request, exc.message)
-    else:
+
+    def accepted(_: Any) -> HttpResponse:
         if success:
             messages.success(request, success)
-    return redirect(back)
+        return redirect(back)
+
+    return run_action(action, success=accepted, failure=lambda exc: redirect(back), request=request)
