@@ -32,9 +32,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts.authentication import request_mfa_verified
-from core.errors import ErrorCode, NotFound
+from core.errors import ErrorCode, NotFound, NotPermitted
 from governance import authority
-from governance.gate import Act, require
+from governance.gate import Act, is_mfa_refusal, refusal, require
 from governance.models import Unit
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
@@ -92,16 +92,21 @@ def deny(reason: str) -> PermissionDenied:
     return PermissionDenied(reason)
 
 
-def access_unit(user: Any, slug: str, act: Act, *, doing: str | None = None) -> Unit:
+def access_unit(user: Any, slug: str, act: Act, *, doing: str | None = None, refused_as: str | None = None) -> Unit:
     """The unit by its slug, if ``user`` may do ``act`` there now (the gate,
     MFA included): as Zulip's ``access_stream_by_id``, one call finds the
     object (``NotFound`` otherwise) and authorises the person, so no page
     or API view decides. The page middleware and the API handler translate
-    what it raises."""
+    what it raises. ``refused_as`` rewords the gate's "not permitted" for a
+    page (``{unit}`` is the unit's name); its code, and an MFA refusal, stay."""
     unit = Unit.objects.filter(slug=slug).first()
     if unit is None:
         raise NotFound(ErrorCode.NOT_FOUND, "There is no such unit.")
-    require(user, act, unit, doing=doing)
+    refused = refusal(user, act, unit, doing=doing)
+    if refused is not None and refused_as is not None and not is_mfa_refusal(refused):
+        refused = NotPermitted(refused.code, refused_as.format(unit=unit.name))
+    if refused is not None:
+        raise refused
     return unit
 
 

@@ -32,7 +32,12 @@ from governance.services.holdings import holding_appoint, holding_end
 
 
 def _managed_unit(request: HttpRequest, slug: str) -> Unit:
-    return access_unit(request.user, slug, Act.MANAGE_UNIT, doing="manage its bodies, offices and documents")
+    return access_unit(
+        request.user,
+        slug,
+        Act.MANAGE_UNIT,
+        refused_as="Only officers of {unit} and national administrators can manage its bodies, offices and documents.",
+    )
 
 
 @login_required
