@@ -30,19 +30,22 @@ def run_form(
     action: Callable[[], T],
     *,
     success: Callable[[T], HttpResponse],
-    failure: Callable[[int], HttpResponse],
+    page: Callable[[int], HttpResponse],
     field: str | None = None,
     refused: Callable[[DomainError], None] | None = None,
 ) -> HttpResponse:
-    """Validate ``form``; if valid, run ``action`` (the service call).
+    """Show ``form``'s page, or run ``action`` (the service call) with it.
 
-    ``success(result)`` answers an accepted action. ``failure(status)``
-    answers with the page again: 400 for an invalid form, the refusal's own
-    status when the service said no (its message is added to the form, on
-    ``field`` or at the top). ``refused(exc)`` may act on a refusal first
-    (raise ``Http404``, add a message)."""
+    ``page(status)`` is the page with the form: 200 when the form is not
+    bound (a GET), 400 when it is invalid, and the refusal's own status when
+    the service said no (its message is added to the form, on ``field`` or
+    at the top). ``success(result)`` answers an accepted action (usually a
+    redirect). ``refused(exc)`` may act on a refusal first (raise
+    ``Http404``, add a message)."""
+    if not form.is_bound:
+        return page(200)
     if not form.is_valid():
-        return failure(400)
+        return page(400)
     try:
         result = action()
     except MFARefusal:
@@ -51,7 +54,7 @@ def run_form(
         if refused is not None:
             refused(exc)
         form.add_error(field, exc.message)
-        return failure(exc.status)
+        return page(exc.status)
     return success(result)
 
 

@@ -84,7 +84,9 @@ def literal_codes(root: Path) -> list[str]:
     found = []
     for path, tree in trees.items():
         for node in ast.walk(tree):
-            if not isinstance(node, ast.Call) or not (_name(node.func) in classes or _is_super_init(node, tree, classes)):
+            if not isinstance(node, ast.Call) or not (
+                _name(node.func) in classes or _is_super_init(node, tree, classes)
+            ):
                 continue
             code = _code_argument(node)
             if isinstance(code, ast.JoinedStr) or (isinstance(code, ast.Constant) and isinstance(code.value, str)):
