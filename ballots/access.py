@@ -16,8 +16,9 @@ from ballots.error_codes import BallotErrorCode as Code
 from ballots.models import Ballot
 from ballots.permissions import can_declare, can_see_ballot
 from ballots.services.declaring import is_scrutineer
-from core.errors import ErrorCode, NotFound, NotPermitted
-from governance.gate import Act, require
+from core.errors import ErrorCode, MFARefusal, NotFound, NotPermitted
+from governance import authority
+from governance.gate import MFA_MESSAGES, Act, current_mfa_verified, require
 
 NO_SUCH_BALLOT = "There is no such ballot."
 
@@ -51,9 +52,12 @@ NOT_YOURS = "Only this ballot's returning officer can see the provisional result
 def access_provisional(user: Any, ballot: Ballot, *, read: bool = False) -> None:
     """Who may see (``read``) or act on a counted ballot's provisional result:
     its returning officer, and to read it, the scrutineers they named. The
-    public is told no result exists (404); anyone else signed in, 403."""
+    public is told no result exists (404); anyone else signed in, 403; and
+    where the ballot demands MFA of them, they must have passed it."""
     if not user.is_authenticated:
         raise NotFound(ErrorCode.NOT_FOUND, "No declared result for this ballot.")
-    if can_declare(user=user, ballot=ballot) or (read and is_scrutineer(user=user, ballot=ballot)):
-        return
-    raise NotPermitted(Code.NOT_RETURNING_OFFICER, NOT_YOURS)
+    if not (can_declare(user=user, ballot=ballot) or (read and is_scrutineer(user=user, ballot=ballot))):
+        raise NotPermitted(Code.NOT_RETURNING_OFFICER, NOT_YOURS)
+    shortfall = authority.mfa_shortfall(user, mfa_verified=current_mfa_verified(), ballot=ballot)
+    if shortfall is not None:
+        raise MFARefusal(shortfall, MFA_MESSAGES[shortfall])

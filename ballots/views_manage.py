@@ -17,11 +17,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,7 +31,7 @@ from ballots.models import Ballot, Option, Question
 from ballots.services import setup
 from ballots.services.closing_time import CHANGEABLE, ballot_closing_time_change
 from ballots.services.lifecycle import may_cancel_open
-from core.views_forms import run_action, run_form
+from core.views_forms import done, run_action, run_form
 from governance.access import access_unit
 from governance.gate import Act
 
@@ -62,23 +61,23 @@ def _new_ballot_initial(request: HttpRequest) -> dict[str, Any]:
 @login_required
 def ballot_new(request: HttpRequest, unit_slug: str) -> HttpResponse:
     unit = access_unit(request.user, unit_slug, Act.SET_UP_BALLOT)
-    form = BallotForm(request.POST or None, prefix="ballot", initial=_new_ballot_initial(request))
+    form = BallotForm(
+        request.POST if request.method == "POST" else None, prefix="ballot", initial=_new_ballot_initial(request)
+    )
 
     def page(status: int) -> HttpResponse:
         return render(request, "ballots/manage/new.html", {"unit": unit, "form": form}, status=status)
 
-    if request.method != "POST":
-        return page(200)
-
-    def created(ballot: Ballot) -> HttpResponse:
-        messages.success(request, f"“{ballot.title}” is set up as a draft. Add its questions next.")
-        return redirect("ballots:manage", ballot_id=ballot.pk)
-
     return run_form(
         form,
         lambda: setup.ballot_create(unit=unit, actor=request.user, **form.service_kwargs()),
-        success=created,
-        failure=page,
+        success=lambda ballot: done(
+            request,
+            f"“{ballot.title}” is set up as a draft. Add its questions next.",
+            "ballots:manage",
+            ballot_id=ballot.pk,
+        ),
+        page=page,
     )
 
 
@@ -146,8 +145,7 @@ def ballot_manage(request: HttpRequest, ballot_id: int) -> HttpResponse:
 
 
 def _done(request: HttpRequest, ballot: Ballot, message: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect("ballots:manage", ballot_id=ballot.pk)
+    return done(request, message, "ballots:manage", ballot_id=ballot.pk)
 
 
 def _form_on_page(
@@ -165,7 +163,7 @@ def _form_on_page(
         form,
         action,
         success=lambda result: _done(request, ballot, message if isinstance(message, str) else message(result)),
-        failure=lambda status: _manage_page(request, ballot, status=status, **{key: form}),
+        page=lambda status: _manage_page(request, ballot, status=status, **{key: form}),
     )
 
 

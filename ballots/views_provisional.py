@@ -31,7 +31,6 @@ from ballots.services.declaring import (
 )
 from core.errors import DomainError
 from core.views_forms import run_action
-from governance.access import mfa_enforced
 
 
 def _ballot(ballot_id: int) -> Ballot:
@@ -47,13 +46,12 @@ def _ballot(ballot_id: int) -> Ballot:
     return ballot
 
 
-def _gate(request: HttpRequest, ballot: Ballot, *, read: bool = False) -> None:
-    """404 for the public, 403 for anyone but the returning officer (or, to read, a scrutineer)."""
+def _gate(request: HttpRequest, ballot_id: int, *, read: bool = False) -> Ballot:
+    """404 for the public, 403 for anyone but the returning officer (or, to
+    read, a scrutineer), and MFA where the ballot demands it."""
+    ballot = _ballot(ballot_id)
     access_provisional(request.user, ballot, read=read)
-
-
-def _scope(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
-    return {"ballot": _ballot(ballot_id)}
+    return ballot
 
 
 def provisional_context(*, ballot: Ballot) -> dict[str, Any]:
@@ -85,14 +83,7 @@ def provisional_context(*, ballot: Ballot) -> dict[str, Any]:
 @require_http_methods(["GET"])
 def ballot_provisional(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """The provisional result, marked as such, for the returning officer's review."""
-    ballot = _ballot(ballot_id)
-    _gate(request, ballot, read=True)
-    return _provisional_page(request, ballot_id=ballot.pk)
-
-
-@mfa_enforced(_scope)
-def _provisional_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    ballot = _ballot(ballot_id)
+    ballot = _gate(request, ballot_id, read=True)
     if ballot.state == Ballot.State.DECLARED:
         return redirect("ballots:result", ballot_id=ballot.pk)
     if ballot.state != Ballot.State.COUNTED:
@@ -110,13 +101,7 @@ def _provisional_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
 @never_cache
 def ballot_declare(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Declare, only with the confirmation naming the winners (and an optional statement)."""
-    ballot = _ballot(ballot_id)
-    _gate(request, ballot)
-    return _declare(request, ballot_id=ballot.pk)
-
-
-@mfa_enforced(_scope)
-def _declare(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    _gate(request, ballot_id)
     confirmation = request.POST.get("confirmation", "") if request.POST.get("confirm") == "yes" else ""
 
     def refused(exc: DomainError) -> HttpResponse:
@@ -143,13 +128,7 @@ def _declare(request: HttpRequest, ballot_id: int) -> HttpResponse:
 @never_cache
 def ballot_recount(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Order a recount before declaring: the tally again, from the stored papers, with the same seed."""
-    ballot = _ballot(ballot_id)
-    _gate(request, ballot)
-    return _recount(request, ballot_id=ballot.pk)
-
-
-@mfa_enforced(_scope)
-def _recount(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    _gate(request, ballot_id)
     back = redirect("ballots:provisional", ballot_id=ballot_id)
 
     def recounted(counts: tuple[Any, Any]) -> HttpResponse:
@@ -172,14 +151,7 @@ def _recount(request: HttpRequest, ballot_id: int) -> HttpResponse:
 @never_cache
 def ballot_scrutineers(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """The returning officer names (or removes) scrutineers of the provisional result."""
-    ballot = _ballot(ballot_id)
-    _gate(request, ballot)
-    return _scrutineers(request, ballot_id=ballot.pk)
-
-
-@mfa_enforced(_scope)
-def _scrutineers(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    ballot = _ballot(ballot_id)
+    ballot = _gate(request, ballot_id)
     remove = request.POST.get("remove", "")
 
     def name_or_remove() -> None:
