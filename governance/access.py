@@ -10,8 +10,7 @@ the API token must have been issued with a code
 allauth's TOTP set-up page if they have no authenticator, or to allauth's
 code page (``mfa_reauthenticate``) if this session has not passed it, with
 a message saying why. ``access_unit(user, slug, act)`` finds a unit and
-authorises the person through the gate in one call. ``deny(reason)`` builds the ``PermissionDenied``
-whose reason the 403 page shows. API views rely on the gate
+authorises the person through the gate in one call. API views rely on the gate
 (``governance.gate``), which their services call: an API client cannot be
 redirected, so it gets a 403 with code ``mfa_required`` or
 ``mfa_not_verified``.
@@ -25,7 +24,6 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
@@ -85,11 +83,6 @@ def mfa_enforced(context: ContextFn | None = None) -> Callable[[View], View]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
-
-
-def deny(reason: str) -> PermissionDenied:
-    """A ``PermissionDenied`` whose message the 403 page shows."""
-    return PermissionDenied(reason)
 
 
 def access_unit(user: Any, slug: str, act: Act, *, doing: str | None = None, refused_as: str | None = None) -> Unit:

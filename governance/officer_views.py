@@ -56,20 +56,18 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def body_new(request: HttpRequest, slug: str) -> HttpResponse:
     unit = _managed_unit(request, slug)
-    form = BodyForm(request.POST or None)
+    form = BodyForm(request.POST if request.method == "POST" else None)
 
     def page(status: int = 200) -> HttpResponse:
         return render(request, "governance/manage/body_new.html", {"unit": unit, "form": form}, status=status)
 
-    if request.method != "POST":
-        return page()
     return run_form(
         form,
         lambda: body_services.body_create(unit=unit, actor=request.user, **form.cleaned_data),
         success=lambda body: done(
             request, f"{body.name} has been set up.", "governance:manage-body", slug=unit.slug, body_id=body.pk
         ),
-        failure=page,
+        page=page,
     )
 
 
@@ -90,24 +88,28 @@ def _body_page(request: HttpRequest, unit: Unit, body_id: int, *, status: int = 
     return render(request, "governance/manage/body.html", context, status=status)
 
 
-def _on_body_page(
+def _on_seat_page(
     request: HttpRequest,
     unit: Unit,
-    body: Body,
+    seat: Body | Office,
     form: Form,
     key: str,
     action: Callable[[], Any],
     message: Callable[[Any], str],
 ) -> HttpResponse:
-    """A change made with a form on a body's page: done, back to the page
-    with ``message``; otherwise the page again, the form (``key``) saying why."""
+    """A change made with a form on a body's or an office's page: done, back
+    to the page with ``message``; otherwise the page again, the form (under
+    ``key``) saying why."""
+    show: Callable[..., HttpResponse]
+    if isinstance(seat, Body):
+        url, ids, show = "governance:manage-body", {"body_id": seat.pk}, _body_page
+    else:
+        url, ids, show = "governance:manage-office", {"office_id": seat.pk}, _office_page
     return run_form(
         form,
         action,
-        success=lambda result: done(
-            request, message(result), "governance:manage-body", slug=unit.slug, body_id=body.pk
-        ),
-        failure=lambda status: _body_page(request, unit, body.pk, status=status, **{key: form}),
+        success=lambda result: done(request, message(result), url, slug=unit.slug, **ids),
+        page=lambda status: show(request, unit, seat.pk, status=status, **{key: form}),
     )
 
 
@@ -120,7 +122,7 @@ def body_manage(request: HttpRequest, slug: str, body_id: int) -> HttpResponse:
         return _body_page(request, unit, body_id)
     body = get_object_or_404(Body, pk=body_id, unit=unit)
     form = BodyForm(request.POST, instance=Body.objects.get(pk=body.pk))
-    return _on_body_page(
+    return _on_seat_page(
         request,
         unit,
         body,
@@ -137,7 +139,7 @@ def body_appoint(request: HttpRequest, slug: str, body_id: int) -> HttpResponse:
     unit = _managed_unit(request, slug)
     body = get_object_or_404(Body, pk=body_id, unit=unit)
     form = AppointForm(request.POST, unit=unit, prefix="appoint")
-    return _on_body_page(
+    return _on_seat_page(
         request,
         unit,
         body,
@@ -154,7 +156,7 @@ def body_end_mandate(request: HttpRequest, slug: str, body_id: int) -> HttpRespo
     unit = _managed_unit(request, slug)
     body = get_object_or_404(Body, pk=body_id, unit=unit)
     form = EndDateForm(request.POST, prefix="mandate")
-    return _on_body_page(
+    return _on_seat_page(
         request,
         unit,
         body,
@@ -172,13 +174,11 @@ def body_end_mandate(request: HttpRequest, slug: str, body_id: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def office_new(request: HttpRequest, slug: str) -> HttpResponse:
     unit = _managed_unit(request, slug)
-    form = OfficeForm(request.POST or None, unit=unit)
+    form = OfficeForm(request.POST if request.method == "POST" else None, unit=unit)
 
     def page(status: int = 200) -> HttpResponse:
         return render(request, "governance/manage/office_new.html", {"unit": unit, "form": form}, status=status)
 
-    if request.method != "POST":
-        return page()
     return run_form(
         form,
         lambda: body_services.office_create(unit=unit, actor=request.user, **form.cleaned_data),
@@ -189,7 +189,7 @@ def office_new(request: HttpRequest, slug: str) -> HttpResponse:
             slug=unit.slug,
             office_id=office.pk,
         ),
-        failure=page,
+        page=page,
     )
 
 
@@ -209,26 +209,6 @@ def _office_page(request: HttpRequest, unit: Unit, office_id: int, *, status: in
     return render(request, "governance/manage/office.html", context, status=status)
 
 
-def _on_office_page(
-    request: HttpRequest,
-    unit: Unit,
-    office: Office,
-    form: Form,
-    key: str,
-    action: Callable[[], Any],
-    message: Callable[[Any], str],
-) -> HttpResponse:
-    """``_on_body_page`` for an office's page."""
-    return run_form(
-        form,
-        action,
-        success=lambda result: done(
-            request, message(result), "governance:manage-office", slug=unit.slug, office_id=office.pk
-        ),
-        failure=lambda status: _office_page(request, unit, office.pk, status=status, **{key: form}),
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def office_manage(request: HttpRequest, slug: str, office_id: int) -> HttpResponse:
@@ -238,7 +218,7 @@ def office_manage(request: HttpRequest, slug: str, office_id: int) -> HttpRespon
         return _office_page(request, unit, office_id)
     office = get_object_or_404(Office, pk=office_id, unit=unit)
     form = OfficeForm(request.POST, instance=Office.objects.get(pk=office.pk), unit=unit)
-    return _on_office_page(
+    return _on_seat_page(
         request,
         unit,
         office,
@@ -255,7 +235,7 @@ def office_appoint(request: HttpRequest, slug: str, office_id: int) -> HttpRespo
     unit = _managed_unit(request, slug)
     office = get_object_or_404(Office, pk=office_id, unit=unit)
     form = AppointForm(request.POST, unit=unit, prefix="appoint")
-    return _on_office_page(
+    return _on_seat_page(
         request,
         unit,
         office,
@@ -274,8 +254,7 @@ def holding_end_view(request: HttpRequest, slug: str, holding_id: int) -> HttpRe
     holdings = Holding.objects.filter(Q(office__unit=unit) | Q(body__unit=unit)).select_related("person")
     holding = get_object_or_404(holdings, pk=holding_id)
     form = EndDateForm(request.POST, prefix=f"end-{holding.pk}")
-    on_page = _on_office_page if holding.office_id else _on_body_page
-    return on_page(
+    return _on_seat_page(
         request,
         unit,
         holding.office or holding.body,  # type: ignore[arg-type]
@@ -293,13 +272,11 @@ def holding_end_view(request: HttpRequest, slug: str, holding_id: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def document_new(request: HttpRequest, slug: str) -> HttpResponse:
     unit = _managed_unit(request, slug)
-    form = DocumentForm(request.POST or None)
+    form = DocumentForm(request.POST if request.method == "POST" else None)
 
     def page(status: int = 200) -> HttpResponse:
         return render(request, "governance/manage/document_new.html", {"unit": unit, "form": form}, status=status)
 
-    if request.method != "POST":
-        return page()
     return run_form(
         form,
         lambda: document_create(unit=unit, actor=request.user, **form.cleaned_data),
@@ -310,7 +287,7 @@ def document_new(request: HttpRequest, slug: str) -> HttpResponse:
             slug=unit.slug,
             document_id=document.pk,
         ),
-        failure=page,
+        page=page,
     )
 
 
@@ -333,13 +310,11 @@ def document_adopt(request: HttpRequest, slug: str, document_id: int) -> HttpRes
         context = {"unit": unit, "document": document, "latest": latest, "form": form}
         return render(request, "governance/manage/document_adopt.html", context, status=status)
 
-    if request.method != "POST":
-        return page()
     return run_form(
         form,
         lambda: document_version_adopt(document=document, actor=request.user, **form.cleaned_data),
         success=lambda version: done(
             request, f"Version {version.number} has been adopted.", "governance:document", unit.slug, document.pk
         ),
-        failure=page,
+        page=page,
     )

@@ -103,21 +103,20 @@ def roll(request: HttpRequest, slug: str) -> HttpResponse:
     """An officer's view of the roll: upload an import, export, search."""
     unit = _officer_unit(request, slug)
     form = RollUploadForm(request.POST, request.FILES) if request.method == "POST" else RollUploadForm()
-    if request.method == "POST":
-        return run_form(
-            form,
-            lambda: roll_import_request(
-                unit=unit,
-                uploaded_by=request.user,
-                filename=form.cleaned_data["file"].name,
-                data=form.cleaned_data["file"].read(),
-                dry_run=form.cleaned_data["dry_run"],
-            ),
-            success=lambda job: redirect("governance:roll-import", slug=unit.slug, import_id=job.pk),
-            failure=lambda status: _roll_page(request, unit, form, status=400),
-            field="file",
-        )
-    return _roll_page(request, unit, form)
+    return run_form(
+        form,
+        lambda: roll_import_request(
+            unit=unit,
+            uploaded_by=request.user,
+            filename=form.cleaned_data["file"].name,
+            data=form.cleaned_data["file"].read(),
+            dry_run=form.cleaned_data["dry_run"],
+        ),
+        success=lambda job: redirect("governance:roll-import", slug=unit.slug, import_id=job.pk),
+        # a refused upload is the form's error: 400, whatever the refusal's status
+        page=lambda status: _roll_page(request, unit, form, status=200 if status == 200 else 400),
+        field="file",
+    )
 
 
 def _roll_page(request: HttpRequest, unit: Unit, form: RollUploadForm, *, status: int = 200) -> HttpResponse:
