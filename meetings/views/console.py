@@ -63,8 +63,6 @@ def meeting_schedule(request: HttpRequest, unit_slug: str) -> HttpResponse:
         context = {"form": form, "unit": unit, "requisition": requisition}
         return render(request, "meetings/schedule.html", context, status=status)
 
-    if request.method != "POST":
-        return page()
     return run_form(
         form,
         lambda: meeting_services.meeting_schedule(
@@ -83,7 +81,7 @@ def meeting_schedule(request: HttpRequest, unit_slug: str) -> HttpResponse:
             "meetings:console",
             meeting.pk,
         ),
-        failure=page,
+        page=page,
     )
 
 

@@ -47,7 +47,7 @@ def discussion_post_view(request: HttpRequest, motion_id: int) -> HttpResponse:
             parent_id=form.cleaned_data.get("parent"),
         ),
         success=lambda post: done(request, "Your post is in the discussion.", _back(motion_id, f"post-{post.pk}")),
-        failure=lambda status: motion_page(request, motion_id, discussion_form=form, status=status),
+        page=lambda status: motion_page(request, motion_id, discussion_form=form, status=status),
         field="text",
         refused=refused,
     )
@@ -65,13 +65,11 @@ def discussion_post_edit_view(request: HttpRequest, post_id: int) -> HttpRespons
         context = {"form": form, "post": post, "motion": post.motion, "minutes": services.edit_window().seconds // 60}
         return render(request, "meetings/discussion_edit.html", context, status=status)
 
-    if request.method != "POST":
-        return page()
     return run_form(
         form,
         lambda: services.discussion_post_edit(post_id=post.pk, author=request.user, text=form.cleaned_data["text"]),
         success=lambda _: done(request, "Your post is updated.", _back(post.motion_id, f"post-{post.pk}")),
-        failure=page,
+        page=page,
         field="text",
     )
 

@@ -149,9 +149,7 @@ def motion_propose(request: HttpRequest, unit_slug: str) -> HttpResponse:
         )
         return done(request, message, "meetings:motion", motion.pk)
 
-    if request.method != "POST":
-        return page()
-    return run_form(form, propose, success=proposed, failure=page)
+    return run_form(form, propose, success=proposed, page=page)
 
 
 @login_required
@@ -228,7 +226,7 @@ def amendment_propose(request: HttpRequest, motion_id: int) -> HttpResponse:
                 "meetings:motion",
                 motion.pk,
             ),
-            failure=page,
+            page=page,
         )
     return page()
 

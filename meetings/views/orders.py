@@ -46,6 +46,4 @@ def standing_orders_edit(request: HttpRequest, unit_slug: str) -> HttpResponse:
         )
         return done(request, message, "meetings:standing_orders", unit.slug)
 
-    if request.method != "POST":
-        return page()
-    return run_form(form, save, success=saved, failure=page)
+    return run_form(form, save, success=saved, page=page)

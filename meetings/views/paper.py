@@ -82,8 +82,6 @@ def paper_index(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The meeting's paper ballots, and setting one up."""
     meeting = _officer_meeting(request, meeting_id)
     form = PaperCountForm(request.POST if request.method == "POST" else None)
-    if request.method != "POST":
-        return _index(request, meeting, form=form, hands_form=HandsForm(), status=200)
     return run_form(
         form,
         lambda: paper_count_create(
@@ -97,7 +95,7 @@ def paper_index(request: HttpRequest, meeting_id: int) -> HttpResponse:
         success=lambda paper_count: done(
             request, "Paper ballot set up: enter the papers one by one.", "meetings:paper_count", paper_count.pk
         ),
-        failure=lambda status: _index(request, meeting, form=form, hands_form=HandsForm(), status=status),
+        page=lambda status: _index(request, meeting, form=form, hands_form=HandsForm(), status=status),
     )
 
 
@@ -141,7 +139,7 @@ def paper_hands(request: HttpRequest, meeting_id: int) -> HttpResponse:
             abstentions=hands_form.cleaned_data["abstentions"],
         ),
         success=lambda _: done(request, "Figures entered: the vote is decided.", "meetings:paper", meeting.pk),
-        failure=page,
+        page=page,
     )
 
 
@@ -174,7 +172,7 @@ def paper_count_page(request: HttpRequest, count_id: int) -> HttpResponse:
                 "meetings:paper_count",
                 paper_count.pk,
             ),
-            failure=lambda status: _count_page(request, paper_count, form, status),
+            page=lambda status: _count_page(request, paper_count, form, status),
         )
     return _count_page(request, paper_count, form, 200)
 

@@ -70,7 +70,7 @@ def proxy_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
         success=lambda appointment: done(
             request, f"{appointment.holder} is your proxy for {meeting.title}.", "meetings:proxy", meeting.pk
         ),
-        failure=lambda status: _proxy_page(request, meeting, form, DelegateForm(meeting=meeting), status=status),
+        page=lambda status: _proxy_page(request, meeting, form, DelegateForm(meeting=meeting), status=status),
         field="holder_email",
     )
 
@@ -125,7 +125,7 @@ def delegate_set_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
         delegate_form,
         name,
         success=lambda _: done(request, "Delegates updated.", "meetings:proxy", meeting.pk),
-        failure=lambda status: _proxy_page(request, meeting, ProxyAppointForm(), delegate_form, status=400),
+        page=lambda status: _proxy_page(request, meeting, ProxyAppointForm(), delegate_form, status=400),
     )
 
 

@@ -98,7 +98,7 @@ def speak(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = Meeting.objects.select_related("unit").filter(pk=meeting_id).first()
     if meeting is None:
         raise Http404("There is no such meeting.")
-    form = SpeakForm(request.POST or None)
+    form = SpeakForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         return run_form(
             form,
@@ -109,7 +109,7 @@ def speak(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 gender=form.cleaned_data["gender"],
             ),
             success=lambda _: redirect("meetings:speak", meeting.pk),
-            failure=lambda status: _speak_page(request, meeting, form, status),
+            page=lambda status: _speak_page(request, meeting, form, status),
         )
     return _speak_page(request, meeting, form, 200)
 
