@@ -52,22 +52,44 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Bodies ---
 
 
+def _new_page(
+    request: HttpRequest,
+    slug: str,
+    form_for: Callable[[Any, Unit], Form],
+    what: str,
+    create: Callable[..., Any],
+    created: Callable[[Any], tuple[str, str, dict[str, int]]],
+) -> HttpResponse:
+    """A page that sets something up in the unit (a body, an office, a
+    document): the form ``form_for(POST or None, unit)``, then
+    ``create(unit=…, actor=…, **cleaned_data)``; ``created(thing)`` gives
+    the message, the page to go to and its ids."""
+    unit = _managed_unit(request, slug)
+    data = request.POST if request.method == "POST" else None
+    form = form_for(data, unit)
+
+    def page(status: int) -> HttpResponse:
+        return render(request, f"governance/manage/{what}_new.html", {"unit": unit, "form": form}, status=status)
+
+    def success(thing: Any) -> HttpResponse:
+        message, url, ids = created(thing)
+        return done(request, message, url, slug=unit.slug, **ids)
+
+    return run_form(
+        form, lambda: create(unit=unit, actor=request.user, **form.cleaned_data), success=success, page=page
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def body_new(request: HttpRequest, slug: str) -> HttpResponse:
-    unit = _managed_unit(request, slug)
-    form = BodyForm(request.POST if request.method == "POST" else None)
-
-    def page(status: int = 200) -> HttpResponse:
-        return render(request, "governance/manage/body_new.html", {"unit": unit, "form": form}, status=status)
-
-    return run_form(
-        form,
-        lambda: body_services.body_create(unit=unit, actor=request.user, **form.cleaned_data),
-        success=lambda body: done(
-            request, f"{body.name} has been set up.", "governance:manage-body", slug=unit.slug, body_id=body.pk
-        ),
-        page=page,
+    return _new_page(
+        request,
+        slug,
+        lambda data, unit: BodyForm(data),
+        "body",
+        body_services.body_create,
+        lambda body: (f"{body.name} has been set up.", "governance:manage-body", {"body_id": body.pk}),
     )
 
 
@@ -173,23 +195,17 @@ def body_end_mandate(request: HttpRequest, slug: str, body_id: int) -> HttpRespo
 @login_required
 @require_http_methods(["GET", "POST"])
 def office_new(request: HttpRequest, slug: str) -> HttpResponse:
-    unit = _managed_unit(request, slug)
-    form = OfficeForm(request.POST if request.method == "POST" else None, unit=unit)
-
-    def page(status: int = 200) -> HttpResponse:
-        return render(request, "governance/manage/office_new.html", {"unit": unit, "form": form}, status=status)
-
-    return run_form(
-        form,
-        lambda: body_services.office_create(unit=unit, actor=request.user, **form.cleaned_data),
-        success=lambda office: done(
-            request,
+    return _new_page(
+        request,
+        slug,
+        lambda data, unit: OfficeForm(data, unit=unit),
+        "office",
+        body_services.office_create,
+        lambda office: (
             f"The office of {office.title} has been set up.",
             "governance:manage-office",
-            slug=unit.slug,
-            office_id=office.pk,
+            {"office_id": office.pk},
         ),
-        page=page,
     )
 
 
@@ -271,23 +287,17 @@ def holding_end_view(request: HttpRequest, slug: str, holding_id: int) -> HttpRe
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_new(request: HttpRequest, slug: str) -> HttpResponse:
-    unit = _managed_unit(request, slug)
-    form = DocumentForm(request.POST if request.method == "POST" else None)
-
-    def page(status: int = 200) -> HttpResponse:
-        return render(request, "governance/manage/document_new.html", {"unit": unit, "form": form}, status=status)
-
-    return run_form(
-        form,
-        lambda: document_create(unit=unit, actor=request.user, **form.cleaned_data),
-        success=lambda document: done(
-            request,
+    return _new_page(
+        request,
+        slug,
+        lambda data, unit: DocumentForm(data),
+        "document",
+        document_create,
+        lambda document: (
             f"{document.title} has been created; adopt its first version.",
             "governance:manage-document",
-            slug=unit.slug,
-            document_id=document.pk,
+            {"document_id": document.pk},
         ),
-        page=page,
     )
 
 

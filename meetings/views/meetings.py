@@ -8,10 +8,9 @@ import math
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.views_forms import done, run_action
 from meetings import permissions, selectors
 from meetings.access import find_meeting
 from meetings.models import Meeting, MeetingVote, Minutes, Requisition
@@ -19,7 +18,7 @@ from meetings.services.attendance import attendance_check_in
 from meetings.services.requisitions import requisition_sign, requisition_start
 from meetings.services.votes import meeting_vote_cast
 from meetings.throttling import check_in_wait
-from meetings.views.common import act, unit_or_404
+from meetings.views.common import act, cast_and_return, unit_or_404
 from meetings.voting_rights import vote_right
 
 
@@ -100,25 +99,17 @@ def meeting_check_in(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def vote_cast(request: HttpRequest, vote_id: int) -> HttpResponse:
-    vote = MeetingVote.objects.filter(pk=vote_id).first()
-    if vote is None:
-        raise Http404("There is no such vote.")
-    back = redirect("meetings:meeting", vote.meeting_id)
-    return run_action(
+    return cast_and_return(
+        request,
+        vote_id,
         lambda: meeting_vote_cast(
             vote_id=vote_id,
             voter=request.user,
             choice=request.POST.get("choice", ""),
             idempotency_key=request.POST.get("idempotency_key", ""),
         ),
-        success=lambda receipt: done(
-            request,
-            "Your vote is recorded." + (f" Your receipt: {receipt.receipt}" if receipt else ""),
-            "meetings:meeting",
-            vote.meeting_id,
-        ),
-        failure=lambda exc: back,
-        request=request,
+        recorded="Your vote is recorded.",
+        receipt="Your receipt",
     )
 
 

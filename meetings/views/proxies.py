@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,7 +17,7 @@ from core.views_forms import done, run_action, run_form
 from governance.models import Unit
 from meetings import permissions
 from meetings.access import access_meeting, find_meeting
-from meetings.models import Meeting, MeetingDelegate, MeetingVote
+from meetings.models import Meeting, MeetingDelegate
 from meetings.selectors import is_eligible, standing_orders_of_meeting
 from meetings.services.proxies import (
     MAX_DELEGATE_WEIGHT,
@@ -30,6 +30,7 @@ from meetings.services.proxies import (
     proxy_revoke,
     proxy_vote_cast,
 )
+from meetings.views.common import cast_and_return
 
 User = get_user_model()
 
@@ -147,9 +148,6 @@ def proxy_revoke_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def proxy_vote_cast_view(request: HttpRequest, vote_id: int) -> HttpResponse:
-    vote = MeetingVote.objects.filter(pk=vote_id).first()
-    if vote is None:
-        raise Http404("There is no such vote.")
     principal = request.POST.get("principal", "")
 
     def cast() -> Any:
@@ -163,15 +161,4 @@ def proxy_vote_cast_view(request: HttpRequest, vote_id: int) -> HttpResponse:
             idempotency_key=request.POST.get("idempotency_key", ""),
         )
 
-    back = redirect("meetings:meeting", vote.meeting_id)
-    return run_action(
-        cast,
-        success=lambda receipt: done(
-            request,
-            "The proxy vote is recorded." + (f" Its receipt: {receipt.receipt}" if receipt else ""),
-            "meetings:meeting",
-            vote.meeting_id,
-        ),
-        failure=lambda exc: back,
-        request=request,
-    )
+    return cast_and_return(request, vote_id, cast, recorded="The proxy vote is recorded.", receipt="Its receipt")
