@@ -5,7 +5,9 @@ an administrator said so calls ``require`` first, with one ``Act`` and the
 object acted on. The gate decides who may act *and* whether this request
 passed two-factor authentication where the unit or ballot demands it, and
 refuses with ``core.errors.NotPermitted`` carrying an
-``AuthorityErrorCode``. Pages and API views only translate the refusal (a
+``AuthorityErrorCode`` (``MFARefusal``, its subclass, where two-factor
+authentication is what is missing). Views find and authorise in one call
+(``governance.access.access_unit``, ``ballots.access``, ``meetings.access``). Pages and API views only translate the refusal (a
 403 page, the API's ``{"code", "message"}``, or a page's redirect to TOTP
 set-up on ``mfa_required``); none of them decides. So the API, the pages,
 the live room and any future client cannot disagree: there is one check.
