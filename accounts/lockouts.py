@@ -30,8 +30,9 @@ from accounts import login_limits
 from accounts.models import AccountLockout, User
 from core.audit import audit_record
 from core.emails import outbox_enqueue
-from core.errors import NotPermitted
+from core.errors import MFARefusal, NotPermitted
 from governance import authority
+from governance.error_codes import AuthorityErrorCode
 from governance.gate import MFA_MESSAGES, Act, current_mfa_verified, require
 from governance.models import Membership, Unit
 
@@ -121,13 +122,15 @@ def lockout_lift(*, user: User, actor: Any, ip_address: str | None = None) -> in
     anyone who is not an officer of the member's unit or an administrator."""
     units = _units_lifting(user=user, actor=actor)
     if not units and not getattr(actor, "is_superuser", False):
-        raise NotPermitted("not_unit_officer", "Only an officer of this member's unit can unlock their account.")
+        raise NotPermitted(
+            AuthorityErrorCode.NOT_UNIT_OFFICER, "Only an officer of this member's unit can unlock their account."
+        )
     for unit in units:  # MFA where any of the member's units that the actor manages demands it
         require(actor, Act.LIFT_LOCKOUT, unit)
     if not units:  # an administrator unlocking someone of no unit: MFA where it is asked of administrators
         shortfall = authority.mfa_shortfall(actor, mfa_verified=current_mfa_verified())
         if shortfall is not None:
-            raise NotPermitted(shortfall, MFA_MESSAGES[shortfall])
+            raise MFARefusal(shortfall, MFA_MESSAGES[shortfall])
     with transaction.atomic():
         lifted = _in_force(user).update(lifted_at=timezone.now(), lifted_by=actor)
         if lifted:

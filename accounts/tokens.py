@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from accounts.error_codes import AccountErrorCode
 from accounts.models import User
 from core.errors import DomainError
 
@@ -59,15 +60,16 @@ def claim_token_user(*, token: str) -> User:
         data = signing.loads(token, salt=CLAIM_SALT, max_age=settings.ACCOUNTS_INVITATION_MAX_AGE)
     except signing.SignatureExpired as exc:
         raise DomainError(
-            "invitation_expired", "This invitation has expired. Ask your branch for a new one, or reset your password."
+            AccountErrorCode.INVITATION_EXPIRED,
+            "This invitation has expired. Ask your branch for a new one, or reset your password.",
         ) from exc
     except signing.BadSignature as exc:
-        raise DomainError("invitation_invalid", "This invitation link is not valid.") from exc
+        raise DomainError(AccountErrorCode.INVITATION_INVALID, "This invitation link is not valid.") from exc
     pk = data.get("u") if isinstance(data, dict) else None
     user = User.objects.filter(pk=pk, is_active=True).first() if isinstance(pk, int) else None
     if user is None or not constant_time_compare(str(data.get("f", "")), _fingerprint(user)):
         raise DomainError(
-            "invitation_invalid",
+            AccountErrorCode.INVITATION_INVALID,
             "This invitation link has already been used or is no longer valid. Sign in, or reset your password.",
         )
     return user
@@ -88,7 +90,7 @@ def unsubscribe_token_make(*, user: User, scope: str = "optional") -> str:
 
 def unsubscribe_token_read(*, token: str) -> tuple[User, str]:
     """(user, scope) of an unsubscribe token, or ``unsubscribe_invalid``."""
-    invalid = DomainError("unsubscribe_invalid", "This unsubscribe link is not valid.")
+    invalid = DomainError(AccountErrorCode.UNSUBSCRIBE_INVALID, "This unsubscribe link is not valid.")
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature as exc:
@@ -98,5 +100,5 @@ def unsubscribe_token_read(*, token: str) -> tuple[User, str]:
         raise invalid
     user = User.objects.filter(pk=pk).first()
     if user is None:
-        raise DomainError("unsubscribe_invalid", "This unsubscribe link is not valid.", status=404)
+        raise DomainError(AccountErrorCode.UNSUBSCRIBE_INVALID, "This unsubscribe link is not valid.", status=404)
     return user, scope

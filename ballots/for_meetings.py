@@ -21,7 +21,7 @@ from ballots.services.casting import CastReceipt, vote_cast
 from ballots.services.lifecycle import ballot_close
 from ballots.services.room_ballots import room_motion_ballot_open
 from ballots.services.tallying import ballot_tally
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError, ErrorCode
 
 __all__ = [
     "AgendaBallot",
@@ -77,7 +77,7 @@ def room_ballot_open(
     the people in the room (``roll_person_ids``); ``threshold`` is
     ``"simple"`` or ``"two_thirds"``. Returns the ballot's id."""
     if threshold not in THRESHOLDS:
-        raise DomainError("invalid", "A vote in the room needs a simple majority or two-thirds.")
+        raise DomainError(ErrorCode.INVALID, "A vote in the room needs a simple majority or two-thirds.")
     ballot = room_motion_ballot_open(
         unit=unit,
         title=title,
@@ -97,7 +97,7 @@ def room_ballot_cast(*, ballot_id: int, voter: Any, choice: str, idempotency_key
     question = Question.objects.get(ballot_id=ballot_id)
     option = question.options.filter(choice=choice).first()
     if option is None:
-        raise DomainError("invalid", "Vote for, against or abstain.")
+        raise DomainError(ErrorCode.INVALID, "Vote for, against or abstain.")
     return vote_cast(
         ballot_id=ballot_id, voter=voter, answers={question.pk: [option.pk]}, idempotency_key=idempotency_key
     )

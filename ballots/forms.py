@@ -6,6 +6,7 @@ import re
 
 from django.http import QueryDict
 
+from ballots.error_codes import BallotErrorCode
 from ballots.models import Ballot
 from core.errors import DomainError
 
@@ -27,18 +28,19 @@ def answers_from_post(*, ballot: Ballot, data: QueryDict) -> dict[int, list[int]
                 if not raw:
                     continue
                 if not RANK.fullmatch(raw) or int(raw) < 1:
-                    raise DomainError("invalid_paper", f"“{question.title}”: rankings must be 1, 2, 3…")
+                    raise DomainError(BallotErrorCode.INVALID_PAPER, f"“{question.title}”: rankings must be 1, 2, 3…")
                 ranked.append((int(raw), option.pk))
             ranked.sort()
             positions = [r for r, _ in ranked]
             if positions != list(range(1, len(positions) + 1)):
                 raise DomainError(
-                    "invalid_paper", f"“{question.title}”: number your choices 1, 2, 3… without gaps or repeats."
+                    BallotErrorCode.INVALID_PAPER,
+                    f"“{question.title}”: number your choices 1, 2, 3… without gaps or repeats.",
                 )
             answers[question.pk] = [option_id for _, option_id in ranked]
         else:
             values = data.getlist(f"choice-{question.pk}")
             if not all(OPTION_ID.fullmatch(v) for v in values):
-                raise DomainError("invalid_paper", f"“{question.title}”: unknown choice.")
+                raise DomainError(BallotErrorCode.INVALID_PAPER, f"“{question.title}”: unknown choice.")
             answers[question.pk] = [int(v) for v in values]
     return answers

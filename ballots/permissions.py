@@ -15,11 +15,6 @@ def can_declare(*, user: Any, ballot: Ballot) -> bool:
     return authority.may_declare(user, ballot)
 
 
-def can_create_ballot(*, user: Any, unit: Any) -> bool:
-    """Those who may manage the unit set its ballots up."""
-    return authority.may_manage_unit(user, unit)
-
-
 def can_manage_ballot(*, user: Any, ballot: Ballot) -> bool:
     """The ballot's returning officer and those who may manage its unit edit
     it and run its lifecycle. Nobody gets a view of running totals or of who

@@ -13,13 +13,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ballots import publication, selectors, selectors_verifiable
+from ballots.access import visible_ballot
 from ballots.forms import answers_from_post
 from ballots.models import Ballot, PublishedFile
-from ballots.permissions import can_declare, can_see_ballot, public_state
+from ballots.permissions import can_declare, public_state
 from ballots.services import receipts
 from ballots.services.casting import receipt_tracker, vote_cast, voting_closed_message
 from core.errors import DomainError
 from core.rate_limits import anonymous_rate_limit
+from core.views_forms import run_action
 
 
 def ballot_list(request: HttpRequest) -> HttpResponse:
@@ -38,10 +40,8 @@ def _get_ballot(request: HttpRequest, ballot_id: int) -> Ballot:
     try:
         ballot = selectors.ballot_for_voting_page(ballot_id=ballot_id)
     except Ballot.DoesNotExist:
-        raise Http404("There is no such ballot.") from None
-    if not can_see_ballot(user=request.user, ballot=ballot):
-        raise Http404("There is no such ballot.")
-    return ballot
+        ballot = None
+    return visible_ballot(request.user, ballot)
 
 
 def _paper(ballot: Ballot, data: QueryDict | None) -> list[dict[str, Any]]:
@@ -111,21 +111,22 @@ def ballot_vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
     may_vote = ballot.state == Ballot.State.OPEN and on_roll and not voted and not context["voting_closed"]
     if step == "change" or (step == "check" and not may_vote):
         return render(request, "ballots/vote.html", context)
-    try:
+
+    def check_or_cast() -> HttpResponse:
         answers = answers_from_post(ballot=ballot, data=data)
         if step == "check":
             context["review"] = _review(context["paper"], answers)
             return render(request, "ballots/check.html", context)
         receipt = vote_cast(
-            ballot_id=ballot.pk,
-            voter=request.user,
-            answers=answers,
-            idempotency_key=data.get("idempotency_key", ""),
+            ballot_id=ballot.pk, voter=request.user, answers=answers, idempotency_key=data.get("idempotency_key", "")
         )
-    except DomainError as exc:
+        return render(request, "ballots/voted.html", {"ballot": ballot, "receipt": receipt.receipt})
+
+    def refused(exc: DomainError) -> HttpResponse:
         context["error"] = exc.message
         return render(request, "ballots/vote.html", context, status=exc.status)
-    return render(request, "ballots/voted.html", {"ballot": ballot, "receipt": receipt.receipt})
+
+    return run_action(check_or_cast, success=lambda response: response, failure=refused)
 
 
 @require_POST
@@ -137,12 +138,16 @@ def receipt_email(request: HttpRequest, ballot_id: int) -> HttpResponse:
         return redirect(f"/accounts/login/?next=/ballots/{ballot_id}/")
     ballot = _get_ballot(request, ballot_id)
     receipt = request.POST.get("receipt", "")
-    try:
-        address = receipts.receipt_email(ballot=ballot, voter=request.user, receipt=receipt)
-    except DomainError as exc:
+
+    def refused(exc: DomainError) -> HttpResponse:
         context = {"ballot": ballot, "receipt": receipts.receipt_normalise(receipt), "error": exc.message}
         return render(request, "ballots/voted.html", context, status=exc.status)
-    return render(request, "ballots/receipt_emailed.html", {"ballot": ballot, "address": address})
+
+    return run_action(
+        lambda: receipts.receipt_email(ballot=ballot, voter=request.user, receipt=receipt),
+        success=lambda address: render(request, "ballots/receipt_emailed.html", {"ballot": ballot, "address": address}),
+        failure=refused,
+    )
 
 
 def _declared(ballot_id: int) -> Ballot:

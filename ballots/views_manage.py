@@ -17,59 +17,29 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ballots import selectors
+from ballots.access import access_ballot
 from ballots.forms_manage import BallotForm, CancelForm, ClosingTimeForm, OptionForm, QuestionForm, ReopenForm
 from ballots.models import Ballot, Option, Question
-from ballots.permissions import can_create_ballot, can_manage_ballot
 from ballots.services import setup
 from ballots.services.closing_time import CHANGEABLE, ballot_closing_time_change
 from ballots.services.lifecycle import may_cancel_open
-from core.errors import DomainError
-from governance.access import deny, mfa_enforced
-from governance.models import Unit
+from core.views_forms import done, run_action, run_form
+from governance.access import access_unit
+from governance.gate import Act
 
 S = Ballot.State
 
 
-def _unit_scope(request: HttpRequest, unit_slug: str, **kwargs: Any) -> dict[str, Any]:
-    return {"unit": get_object_or_404(Unit, slug=unit_slug)}
-
-
-def _ballot_scope(request: HttpRequest, ballot_id: int, **kwargs: Any) -> dict[str, Any]:
-    ballot = Ballot.objects.select_related("unit").filter(pk=ballot_id).first()
-    if ballot is None:
-        raise Http404("There is no such ballot.")
-    return {"unit": ballot.unit, "ballot": ballot}
-
-
-def _manager_view(methods: list[str], scope: Callable[..., dict[str, Any]]) -> Any:
-    """Only these methods (checked first, so a link never presses a button),
-    signed in, and MFA where the unit demands it."""
-
-    def decorator(view: Any) -> Any:
-        return require_http_methods(methods)(login_required(mfa_enforced(scope)(view)))
-
-    return decorator
-
-
 def _managed_ballot(request: HttpRequest, ballot_id: int) -> Ballot:
-    ballot = get_object_or_404(Ballot.objects.select_related("unit", "returning_officer"), pk=ballot_id)
-    if not can_manage_ballot(user=request.user, ballot=ballot):
-        raise deny(f"Only this ballot's returning officer and officers of {ballot.unit.name} can manage it.")
-    return ballot
-
-
-def _refused(form: BaseForm, exc: DomainError) -> int:
-    form.add_error(None, exc.message)
-    return exc.status
+    return access_ballot(request.user, ballot_id, Act.RUN_BALLOT)
 
 
 # --- New ballot ---
@@ -87,24 +57,28 @@ def _new_ballot_initial(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@_manager_view(["GET", "POST"], _unit_scope)
+@require_http_methods(["GET", "POST"])
+@login_required
 def ballot_new(request: HttpRequest, unit_slug: str) -> HttpResponse:
-    unit = get_object_or_404(Unit, slug=unit_slug)
-    if not can_create_ballot(user=request.user, unit=unit):
-        raise deny(f"Only officers of {unit.name} can set up its ballots.")
-    form = BallotForm(request.POST or None, prefix="ballot", initial=_new_ballot_initial(request))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                ballot = setup.ballot_create(unit=unit, actor=request.user, **form.service_kwargs())
-            except DomainError as exc:
-                status = _refused(form, exc)
-            else:
-                messages.success(request, f"“{ballot.title}” is set up as a draft. Add its questions next.")
-                return redirect("ballots:manage", ballot_id=ballot.pk)
-    return render(request, "ballots/manage/new.html", {"unit": unit, "form": form}, status=status)
+    unit = access_unit(request.user, unit_slug, Act.SET_UP_BALLOT)
+    form = BallotForm(
+        request.POST if request.method == "POST" else None, prefix="ballot", initial=_new_ballot_initial(request)
+    )
+
+    def page(status: int) -> HttpResponse:
+        return render(request, "ballots/manage/new.html", {"unit": unit, "form": form}, status=status)
+
+    return run_form(
+        form,
+        lambda: setup.ballot_create(unit=unit, actor=request.user, **form.service_kwargs()),
+        success=lambda ballot: done(
+            request,
+            f"“{ballot.title}” is set up as a draft. Add its questions next.",
+            "ballots:manage",
+            ballot_id=ballot.pk,
+        ),
+        page=page,
+    )
 
 
 # --- The manage page ---
@@ -164,117 +138,136 @@ def _manage_page(request: HttpRequest, ballot: Ballot, *, status: int = 200, **f
     return render(request, "ballots/manage/manage.html", context, status=status)
 
 
-@_manager_view(["GET"], _ballot_scope)
+@require_http_methods(["GET"])
+@login_required
 def ballot_manage(request: HttpRequest, ballot_id: int) -> HttpResponse:
     return _manage_page(request, _managed_ballot(request, ballot_id))
 
 
 def _done(request: HttpRequest, ballot: Ballot, message: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect("ballots:manage", ballot_id=ballot.pk)
+    return done(request, message, "ballots:manage", ballot_id=ballot.pk)
 
 
-@_manager_view(["POST"], _ballot_scope)
+def _form_on_page(
+    request: HttpRequest,
+    ballot: Ballot,
+    form: BaseForm,
+    key: str,
+    action: Callable[[], Any],
+    message: str | Callable[[Any], str],
+) -> HttpResponse:
+    """A change made with a form on the manage page: done, back to the page
+    with ``message``; refused or invalid, the page again with the form (under
+    ``key``) showing why."""
+    return run_form(
+        form,
+        action,
+        success=lambda result: _done(request, ballot, message if isinstance(message, str) else message(result)),
+        page=lambda status: _manage_page(request, ballot, status=status, **{key: form}),
+    )
+
+
+def _step(request: HttpRequest, ballot: Ballot, action: Callable[[], Any], message: str) -> HttpResponse:
+    """A button on the manage page: done, back with ``message``; refused,
+    the page again with the reason at the top."""
+    return run_action(
+        action,
+        success=lambda result: _done(request, ballot, message),
+        failure=lambda exc: _manage_page(request, ballot, status=exc.status),
+        request=request,
+    )
+
+
+@require_POST
+@login_required
 def ballot_edit(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot = _managed_ballot(request, ballot_id)
     form = BallotForm(request.POST, prefix="ballot")
-    status = 400
-    if form.is_valid():
-        try:
-            setup.ballot_update(ballot_id=ballot.pk, actor=request.user, data=form.service_kwargs())
-        except DomainError as exc:
-            status = _refused(form, exc)
-        else:
-            return _done(request, ballot, "The ballot's details are saved.")
-    return _manage_page(request, ballot, status=status, edit_form=form)
+
+    def save() -> Any:
+        return setup.ballot_update(ballot_id=ballot.pk, actor=request.user, data=form.service_kwargs())
+
+    return _form_on_page(request, ballot, form, "edit_form", save, "The ballot's details are saved.")
 
 
-@_manager_view(["POST"], _ballot_scope)
+@require_POST
+@login_required
 def question_add(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot = _managed_ballot(request, ballot_id)
     form = QuestionForm(request.POST, unit=ballot.unit, prefix="question")
-    status = 400
-    if form.is_valid():
+
+    def add() -> Question:
         kind = form.cleaned_data["kind"]
-        try:
-            question = setup.question_add(
-                ballot_id=ballot.pk, actor=request.user, kind=kind, **form.service_kwargs(kind)
-            )
-        except DomainError as exc:
-            status = _refused(form, exc)
-        else:
-            return _done(request, ballot, f"“{question.title}” is added.")
-    return _manage_page(request, ballot, status=status, question_form=form)
+        return setup.question_add(ballot_id=ballot.pk, actor=request.user, kind=kind, **form.service_kwargs(kind))
+
+    return _form_on_page(request, ballot, form, "question_form", add, lambda question: f"“{question.title}” is added.")
 
 
 def _question(ballot: Ballot, question_id: int) -> Question:
     return get_object_or_404(Question, pk=question_id, ballot=ballot)
 
 
-@_manager_view(["POST"], _ballot_scope)
+@require_POST
+@login_required
 def question_edit(request: HttpRequest, ballot_id: int, question_id: int) -> HttpResponse:
     ballot = _managed_ballot(request, ballot_id)
     question = _question(ballot, question_id)
     form = QuestionForm(request.POST, unit=ballot.unit, kind=question.kind, prefix=f"q{question.pk}")
-    status = 400
-    if form.is_valid():
-        try:
-            setup.question_update(
-                question_id=question.pk,
-                ballot_id=ballot.pk,
-                actor=request.user,
-                data=form.service_kwargs(question.kind),
-            )
-        except DomainError as exc:
-            status = _refused(form, exc)
-        else:
-            return _done(request, ballot, f"“{question.title}” is saved.")
-    return _manage_page(request, ballot, status=status, **{f"edit_{question.pk}": form})
+
+    def save() -> Any:
+        return setup.question_update(
+            question_id=question.pk, ballot_id=ballot.pk, actor=request.user, data=form.service_kwargs(question.kind)
+        )
+
+    return _form_on_page(request, ballot, form, f"edit_{question.pk}", save, f"“{question.title}” is saved.")
 
 
-def _step_refused(request: HttpRequest, ballot: Ballot, exc: DomainError) -> HttpResponse:
-    messages.error(request, exc.message)
-    return _manage_page(request, ballot, status=exc.status)
-
-
-@_manager_view(["POST"], _ballot_scope)
+@require_POST
+@login_required
 def question_remove(request: HttpRequest, ballot_id: int, question_id: int) -> HttpResponse:
     ballot = _managed_ballot(request, ballot_id)
     question = _question(ballot, question_id)
-    try:
-        setup.question_remove(question_id=question.pk, ballot_id=ballot.pk, actor=request.user)
-    except DomainError as exc:
-        return _step_refused(request, ballot, exc)
-    return _done(request, ballot, f"“{question.title}” is removed.")
+    return _step(
+        request,
+        ballot,
+        lambda: setup.question_remove(question_id=question.pk, ballot_id=ballot.pk, actor=request.user),
+        f"“{question.title}” is removed.",
+    )
 
 
-@_manager_view(["POST"], _ballot_scope)
+@require_POST
+@login_required
 def option_add(request: HttpRequest, ballot_id: int, question_id: int) -> HttpResponse:
     ballot = _managed_ballot(request, ballot_id)
     question = _question(ballot, question_id)
     form = OptionForm(request.POST, prefix=f"o{question.pk}", ballot=ballot)
-    status = 400
-    if form.is_valid():
-        try:
-            option = setup.option_add(
-                question_id=question.pk, ballot_id=ballot.pk, actor=request.user, **form.service_kwargs()
-            )
-        except DomainError as exc:
-            status = _refused(form, exc)
-        else:
-            return _done(request, ballot, f"{option.label} is on the paper for “{question.title}”.")
-    return _manage_page(request, ballot, status=status, **{f"option_{question.pk}": form})
+
+    def add() -> Option:
+        return setup.option_add(
+            question_id=question.pk, ballot_id=ballot.pk, actor=request.user, **form.service_kwargs()
+        )
+
+    return _form_on_page(
+        request,
+        ballot,
+        form,
+        f"option_{question.pk}",
+        add,
+        lambda option: f"{option.label} is on the paper for “{question.title}”.",
+    )
 
 
-@_manager_view(["POST"], _ballot_scope)
+@require_POST
+@login_required
 def option_withdraw(request: HttpRequest, ballot_id: int, option_id: int) -> HttpResponse:
     ballot = _managed_ballot(request, ballot_id)
     option = get_object_or_404(Option, pk=option_id, question__ballot=ballot)
-    try:
-        setup.option_withdraw(option_id=option.pk, ballot_id=ballot.pk, actor=request.user)
-    except DomainError as exc:
-        return _step_refused(request, ballot, exc)
-    return _done(request, ballot, f"{option.label} has withdrawn.")
+    return _step(
+        request,
+        ballot,
+        lambda: setup.option_withdraw(option_id=option.pk, ballot_id=ballot.pk, actor=request.user),
+        f"{option.label} has withdrawn.",
+    )
 
 
 STEPS: dict[str, tuple[Callable[..., Ballot], str]] = {
@@ -284,18 +277,15 @@ STEPS: dict[str, tuple[Callable[..., Ballot], str]] = {
 }
 
 
-@_manager_view(["POST"], _ballot_scope)
+@require_POST
+@login_required
 def ballot_step(request: HttpRequest, ballot_id: int, step: str) -> HttpResponse:
     """Open or close nominations, or schedule."""
     ballot = _managed_ballot(request, ballot_id)
     if step not in STEPS:
         raise Http404("There is no such step.")
     service, message = STEPS[step]
-    try:
-        service(ballot_id=ballot.pk, actor=request.user)
-    except DomainError as exc:
-        return _step_refused(request, ballot, exc)
-    return _done(request, ballot, message)
+    return _step(request, ballot, lambda: service(ballot_id=ballot.pk, actor=request.user), message)
 
 
 def _form_step(
@@ -311,18 +301,11 @@ def _form_step(
     again with the form, its errors and the service's refusal."""
     ballot = _managed_ballot(request, ballot_id)
     form = form_class(request.POST, prefix=prefix)
-    status = 400
-    if form.is_valid():
-        try:
-            act(ballot, form.cleaned_data)
-        except DomainError as exc:
-            status = _refused(form, exc)
-        else:
-            return _done(request, ballot, message)
-    return _manage_page(request, ballot, status=status, **{f"{prefix}_form": form})
+    return _form_on_page(request, ballot, form, f"{prefix}_form", lambda: act(ballot, form.cleaned_data), message)
 
 
-@_manager_view(["POST"], _ballot_scope)
+@require_POST
+@login_required
 def ballot_cancel(request: HttpRequest, ballot_id: int) -> HttpResponse:
     def act(ballot: Ballot, data: dict[str, Any]) -> Any:
         return setup.ballot_setup_cancel(ballot_id=ballot.pk, actor=request.user, reason=data["reason"])
@@ -330,7 +313,8 @@ def ballot_cancel(request: HttpRequest, ballot_id: int) -> HttpResponse:
     return _form_step(request, ballot_id, CancelForm, "cancel", act, "The ballot is cancelled.")
 
 
-@_manager_view(["POST"], _ballot_scope)
+@require_POST
+@login_required
 def ballot_closing_time(request: HttpRequest, ballot_id: int) -> HttpResponse:
     def act(ballot: Ballot, data: dict[str, Any]) -> Any:
         return ballot_closing_time_change(
@@ -341,7 +325,8 @@ def ballot_closing_time(request: HttpRequest, ballot_id: int) -> HttpResponse:
     return _form_step(request, ballot_id, ClosingTimeForm, "closing", act, message)
 
 
-@_manager_view(["POST"], _ballot_scope)
+@require_POST
+@login_required
 def ballot_reopen(request: HttpRequest, ballot_id: int) -> HttpResponse:
     def act(ballot: Ballot, data: dict[str, Any]) -> Any:
         return setup.ballot_setup_reopen(ballot_id=ballot.pk, actor=request.user, reason=data["reason"])

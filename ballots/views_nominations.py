@@ -5,45 +5,42 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from ballots.access import visible_ballot
+from ballots.error_codes import BallotErrorCode as Code
 from ballots.models import Ballot, Nomination, Question
-from ballots.permissions import can_see_ballot, public_state
+from ballots.permissions import public_state
 from ballots.services import nominations as service
 from core.errors import DomainError
+from core.views_forms import run_action
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def nominations(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    ballot = Ballot.objects.select_related("unit").filter(pk=ballot_id).first()
-    if ballot is None or not can_see_ballot(user=request.user, ballot=ballot):
-        raise Http404("There is no such ballot.")
+    ballot = visible_ballot(request.user, Ballot.objects.select_related("unit").filter(pk=ballot_id).first())
     questions = ballot.questions.filter(kind=Question.Kind.ELECTION).prefetch_related(
         "nominations__nominee", "nominations__seconders"
     )
-    if request.method == "POST":
-        try:
-            _act(request, ballot)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return render(
-                request,
-                "ballots/nominations.html",
-                {
-                    "ballot": ballot,
-                    "questions": questions,
-                    "state_label": public_state(user=request.user, ballot=ballot)[1],
-                },
-                status=exc.status,
-            )
-        return redirect("ballots:nominations", ballot_id=ballot.pk)
-    return render(
-        request,
-        "ballots/nominations.html",
-        {"ballot": ballot, "questions": questions, "state_label": public_state(user=request.user, ballot=ballot)[1]},
+
+    def page(status: int = 200) -> HttpResponse:
+        context = {
+            "ballot": ballot,
+            "questions": questions,
+            "state_label": public_state(user=request.user, ballot=ballot)[1],
+        }
+        return render(request, "ballots/nominations.html", context, status=status)
+
+    if request.method != "POST":
+        return page()
+    return run_action(
+        lambda: _act(request, ballot),
+        success=lambda _: redirect("ballots:nominations", ballot_id=ballot.pk),
+        failure=lambda exc: page(exc.status),
+        request=request,
     )
 
 
@@ -53,11 +50,11 @@ def _act(request: HttpRequest, ballot: Ballot) -> None:
     if action == "nominate":
         question = ballot.questions.filter(pk=_int(request.POST.get("question"))).first()
         if question is None:
-            raise DomainError("unknown_question", "Choose an election of this ballot.")
+            raise DomainError(Code.UNKNOWN_QUESTION, "Choose an election of this ballot.")
         email = request.POST.get("email", "").strip().lower()
         nominee = user if not email else get_user_model().objects.filter(email__iexact=email).first()
         if nominee is None:
-            raise DomainError("unknown_member", f"No member has the address {email}.")
+            raise DomainError(Code.UNKNOWN_MEMBER, f"No member has the address {email}.")
         service.nomination_make(question=question, nominee=nominee, nominated_by=user)
         messages.success(request, f"{nominee} is nominated for {question.title}.")
         return
@@ -67,7 +64,7 @@ def _act(request: HttpRequest, ballot: Ballot) -> None:
         .first()
     )
     if nomination is None:
-        raise DomainError("unknown_nomination", "There is no such nomination in this ballot.")
+        raise DomainError(Code.UNKNOWN_NOMINATION, "There is no such nomination in this ballot.")
     if action == "second":
         service.nomination_second(nomination=nomination, seconder=user)
         messages.success(request, f"You seconded {nomination.nominee}.")
@@ -78,7 +75,7 @@ def _act(request: HttpRequest, ballot: Ballot) -> None:
         service.nomination_withdraw(nomination=nomination, nominee=user)
         messages.success(request, "You withdrew.")
     else:
-        raise DomainError("unknown_action", "Unknown action.")
+        raise DomainError(Code.UNKNOWN_ACTION, "Unknown action.")
 
 
 def _int(value: str | None) -> int:

@@ -18,22 +18,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ballots import publication
+from ballots.access import access_provisional
 from ballots.models import Ballot, Result
 from ballots.permissions import can_declare
 from ballots.services import declaring
 from ballots.services.declaring import (
     STATEMENT_MAX,
     ballot_declare_confirmed,
-    is_scrutineer,
     result_confirmation,
     scrutineer_add,
     scrutineer_remove,
 )
 from core.errors import DomainError
-from governance.access import mfa_enforced
-from governance.gate import is_mfa_refusal
-
-NOT_YOURS = "Only this ballot's returning officer can see the provisional result before it is declared."
+from core.views_forms import run_action
 
 
 def _ballot(ballot_id: int) -> Ballot:
@@ -49,19 +46,12 @@ def _ballot(ballot_id: int) -> Ballot:
     return ballot
 
 
-def _gate(request: HttpRequest, ballot: Ballot, *, read: bool = False) -> HttpResponse | None:
-    """404 for the public, 403 for anyone but the returning officer (or, to read, a scrutineer)."""
-    if not request.user.is_authenticated:
-        raise Http404("No declared result for this ballot.")
-    if can_declare(user=request.user, ballot=ballot):
-        return None
-    if read and is_scrutineer(user=request.user, ballot=ballot):
-        return None
-    return render(request, "403.html", {"reason": NOT_YOURS}, status=403)
-
-
-def _scope(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
-    return {"ballot": _ballot(ballot_id)}
+def _gate(request: HttpRequest, ballot_id: int, *, read: bool = False) -> Ballot:
+    """404 for the public, 403 for anyone but the returning officer (or, to
+    read, a scrutineer), and MFA where the ballot demands it."""
+    ballot = _ballot(ballot_id)
+    access_provisional(request.user, ballot, read=read)
+    return ballot
 
 
 def provisional_context(*, ballot: Ballot) -> dict[str, Any]:
@@ -93,16 +83,7 @@ def provisional_context(*, ballot: Ballot) -> dict[str, Any]:
 @require_http_methods(["GET"])
 def ballot_provisional(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """The provisional result, marked as such, for the returning officer's review."""
-    ballot = _ballot(ballot_id)
-    refused = _gate(request, ballot, read=True)
-    if refused is not None:
-        return refused
-    return _provisional_page(request, ballot_id=ballot.pk)
-
-
-@mfa_enforced(_scope)
-def _provisional_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    ballot = _ballot(ballot_id)
+    ballot = _gate(request, ballot_id, read=True)
     if ballot.state == Ballot.State.DECLARED:
         return redirect("ballots:result", ballot_id=ballot.pk)
     if ballot.state != Ballot.State.COUNTED:
@@ -120,84 +101,66 @@ def _provisional_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
 @never_cache
 def ballot_declare(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Declare, only with the confirmation naming the winners (and an optional statement)."""
-    ballot = _ballot(ballot_id)
-    refused = _gate(request, ballot)
-    if refused is not None:
-        return refused
-    return _declare(request, ballot_id=ballot.pk)
-
-
-@mfa_enforced(_scope)
-def _declare(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    _gate(request, ballot_id)
     confirmation = request.POST.get("confirmation", "") if request.POST.get("confirm") == "yes" else ""
-    try:
-        ballot_declare_confirmed(
-            ballot_id=ballot_id,
-            actor=request.user,
-            confirmation=confirmation,
-            statement=request.POST.get("statement", ""),
-        )
-    except DomainError as exc:
+
+    def refused(exc: DomainError) -> HttpResponse:
         ballot = _ballot(ballot_id)
         context = provisional_context(ballot=ballot) if ballot.state == Ballot.State.COUNTED else {"ballot": ballot}
         context["is_returning_officer"] = True
         context["error"] = exc.message
         context["statement"] = request.POST.get("statement", "")
         return render(request, "ballots/provisional.html", context, status=exc.status)
-    return redirect("ballots:result", ballot_id=ballot_id)
+
+    return run_action(
+        lambda: ballot_declare_confirmed(
+            ballot_id=ballot_id,
+            actor=request.user,
+            confirmation=confirmation,
+            statement=request.POST.get("statement", ""),
+        ),
+        success=lambda _: redirect("ballots:result", ballot_id=ballot_id),
+        failure=refused,
+    )
 
 
 @require_POST
 @never_cache
 def ballot_recount(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Order a recount before declaring: the tally again, from the stored papers, with the same seed."""
-    ballot = _ballot(ballot_id)
-    refused = _gate(request, ballot)
-    if refused is not None:
-        return refused
-    return _recount(request, ballot_id=ballot.pk)
+    _gate(request, ballot_id)
+    back = redirect("ballots:provisional", ballot_id=ballot_id)
 
+    def recounted(counts: tuple[Any, Any]) -> HttpResponse:
+        before, after = counts
+        if after == before:
+            messages.success(request, "Recounted from the stored papers with the same seed: the result is unchanged.")
+        else:
+            messages.warning(request, "Recounted: the result differs from the previous count. Review it again.")
+        return back
 
-@mfa_enforced(_scope)
-def _recount(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    try:
-        before, after = declaring.ballot_recount(ballot_id=ballot_id, actor=request.user)
-    except DomainError as exc:
-        if is_mfa_refusal(exc):
-            raise
-        messages.error(request, exc.message)
-        return redirect("ballots:provisional", ballot_id=ballot_id)
-    if after == before:
-        messages.success(request, "Recounted from the stored papers with the same seed: the result is unchanged.")
-    else:
-        messages.warning(request, "Recounted: the result differs from the previous count. Review it again.")
-    return redirect("ballots:provisional", ballot_id=ballot_id)
+    return run_action(
+        lambda: declaring.ballot_recount(ballot_id=ballot_id, actor=request.user),
+        success=recounted,
+        failure=lambda exc: back,
+        request=request,
+    )
 
 
 @require_POST
 @never_cache
 def ballot_scrutineers(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """The returning officer names (or removes) scrutineers of the provisional result."""
-    ballot = _ballot(ballot_id)
-    refused = _gate(request, ballot)
-    if refused is not None:
-        return refused
-    return _scrutineers(request, ballot_id=ballot.pk)
-
-
-@mfa_enforced(_scope)
-def _scrutineers(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    ballot = _ballot(ballot_id)
+    ballot = _gate(request, ballot_id)
     remove = request.POST.get("remove", "")
-    try:
+
+    def name_or_remove() -> None:
         if remove.isdigit():
             scrutineer_remove(ballot=ballot, actor=request.user, person_id=int(remove))
             messages.success(request, "Scrutineer removed.")
         else:
             person = scrutineer_add(ballot=ballot, actor=request.user, email=request.POST.get("email", ""))
             messages.success(request, f"{person} may now read the provisional result.")
-    except DomainError as exc:
-        if is_mfa_refusal(exc):
-            raise
-        messages.error(request, exc.message)
-    return redirect("ballots:provisional", ballot_id=ballot_id)
+
+    back = redirect("ballots:provisional", ballot_id=ballot_id)
+    return run_action(name_or_remove, success=lambda _: back, failure=lambda exc: back, request=request)

@@ -20,13 +20,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ballots import selectors, selectors_verifiable
+from ballots.access import access_ballot
+from ballots.error_codes_verifiable import VerifiableErrorCode as VCode
 from ballots.forms_verifiable import TrusteeUploadForm, VerifiableForm
 from ballots.models import Ballot, VerifiableElection
-from ballots.permissions import can_manage_ballot, can_see_ballot
+from ballots.permissions import can_see_ballot
 from ballots.services import setup, verifiable_setup, verifiable_tally
 from ballots.verifiable.tally import tally_text
-from core.errors import DomainError
-from governance.access import deny, mfa_enforced
+from core.errors import DomainError, NotPermitted
+from governance.access import mfa_enforced
+from governance.gate import Act
 
 S = Ballot.State
 
@@ -39,10 +42,7 @@ def _scope(request: HttpRequest, ballot_id: int, **kwargs: Any) -> dict[str, Any
 
 
 def _managed(request: HttpRequest, ballot_id: int) -> Ballot:
-    ballot = get_object_or_404(Ballot.objects.select_related("unit", "returning_officer"), pk=ballot_id)
-    if not can_manage_ballot(user=request.user, ballot=ballot):
-        raise deny(f"Only this ballot's returning officer and officers of {ballot.unit.name} can manage it.")
-    return ballot
+    return access_ballot(request.user, ballot_id, Act.RUN_BALLOT)
 
 
 def _visible(request: HttpRequest, ballot_id: int, *, trustee: bool = False) -> tuple[Ballot, VerifiableElection]:
@@ -154,7 +154,7 @@ def _trustee_page(request: HttpRequest, ballot: Ballot, election: VerifiableElec
     stage = selectors_verifiable.verifiable_stage(election=election)
     me = next((t for t in stage.trustees if t.person_id == request.user.pk), None)
     if me is None:
-        raise deny("Only this ballot's trustees have this page.")
+        raise NotPermitted(VCode.NOT_TRUSTEE, "Only this ballot's trustees have this page.")
     row = election.trustee_rows.get(position=me.position)
     context = {
         "ballot": ballot,
@@ -199,7 +199,7 @@ def trustee_tally(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """What the trustees decrypt (the tally, its ranked questions the last shuffle's output), as JSON."""
     ballot, election = _visible(request, ballot_id, trustee=True)
     if not election.trustee_rows.filter(person_id=request.user.pk).exists():
-        raise deny("Only this ballot's trustees decrypt.")
+        raise NotPermitted(VCode.NOT_TRUSTEE, "Only this ballot's trustees decrypt.")
     if ballot.state != S.CLOSED or not election.shuffles_ended:
         raise Http404("Decryption has not started.")
     _, tally = verifiable_tally.decryption_input(election)

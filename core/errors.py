@@ -7,6 +7,15 @@ can read the message.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Codes any app may give: refusals that are no one domain's."""
+
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+
 
 class DomainError(Exception):
     """A rule of the domain refused the action. ``status`` is the HTTP status."""
@@ -23,6 +32,13 @@ class DomainError(Exception):
 
 class NotPermitted(DomainError):
     status = 403
+
+
+class MFARefusal(NotPermitted):
+    """Refused until the person passes two-factor authentication (sets an
+    authenticator up, or signs in with a code). Pages do not show it as a
+    reason: they let it reach ``governance.middleware``, which sends the
+    person where they can mend it; the API answers 403 with its code."""
 
 
 class NotFound(DomainError):

@@ -9,8 +9,8 @@ the API token must have been issued with a code
 ``mfa_enforced`` sends an officer who must use two-factor authentication to
 allauth's TOTP set-up page if they have no authenticator, or to allauth's
 code page (``mfa_reauthenticate``) if this session has not passed it, with
-a message saying why. ``deny(reason)`` builds the ``PermissionDenied``
-whose reason the 403 page shows. API views rely on the gate
+a message saying why. ``access_unit(user, slug, act)`` finds a unit and
+authorises the person through the gate in one call. API views rely on the gate
 (``governance.gate``), which their services call: an API client cannot be
 redirected, so it gets a 403 with code ``mfa_required`` or
 ``mfa_not_verified``.
@@ -24,18 +24,20 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts.authentication import request_mfa_verified
-from core.errors import NotPermitted
+from core.errors import ErrorCode, NotFound, NotPermitted
 from governance import authority
-from governance.gate import MFA_MESSAGES
+from governance.gate import Act, is_mfa_refusal, refusal, require
+from governance.models import Unit
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 ContextFn = Callable[..., dict[str, Any]]
+M = TypeVar("M", bound=Model)
 
 MFA_SETUP_MESSAGE = "This page needs two-factor authentication. Set up an authenticator app to continue."
 MFA_VERIFY_MESSAGE = (
@@ -83,15 +85,39 @@ def mfa_enforced(context: ContextFn | None = None) -> Callable[[View], View]:
     return decorator
 
 
-def deny(reason: str) -> PermissionDenied:
-    """A ``PermissionDenied`` whose message the 403 page shows."""
-    return PermissionDenied(reason)
+def access_unit(user: Any, slug: str, act: Act, *, doing: str | None = None, refused_as: str | None = None) -> Unit:
+    """The unit by its slug, if ``user`` may do ``act`` there now (the gate,
+    MFA included): as Zulip's ``access_stream_by_id``, one call finds the
+    object (``NotFound`` otherwise) and authorises the person, so no page
+    or API view decides. The page middleware and the API handler translate
+    what it raises. ``refused_as`` rewords the gate's "not permitted" for a
+    page (``{unit}`` is the unit's name); its code, and an MFA refusal, stay."""
+    unit = Unit.objects.filter(slug=slug).first()
+    if unit is None:
+        raise NotFound(ErrorCode.NOT_FOUND, "There is no such unit.")
+    refused = refusal(user, act, unit, doing=doing)
+    if refused is not None and refused_as is not None and not is_mfa_refusal(refused):
+        refused = NotPermitted(refused.code, refused_as.format(unit=unit.name))
+    if refused is not None:
+        raise refused
+    return unit
 
 
-def mfa_required_or_refuse(request: Any, *, unit: Any = None, ballot: Any = None) -> None:
-    """For API views that find their unit inside the handler: raise the
-    ``mfa_required`` or ``mfa_not_verified`` refusal (403) when this unit
-    demands MFA that the user, or this request's session or token, lacks."""
-    shortfall = mfa_shortfall(request, unit=unit, ballot=ballot)
-    if shortfall is not None:
-        raise NotPermitted(shortfall, MFA_MESSAGES[shortfall])
+def access_in_unit(
+    user: Any,
+    objects: QuerySet[M],
+    pk: int,
+    act: Act,
+    *,
+    what: str,
+    unit_of: Callable[[M], Unit] = lambda found: found.unit,  # type: ignore[attr-defined]
+) -> M:
+    """``access_unit`` for something of a unit found by its id (a body, an
+    office, a holding, a document, a roll import): found in ``objects``
+    (``NotFound`` "There is no such {what}." otherwise), then the gate on
+    its unit (``unit_of``)."""
+    found = objects.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(ErrorCode.NOT_FOUND, f"There is no such {what}.")
+    require(user, act, unit_of(found))
+    return found

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core.errors import DomainError
+from governance.error_codes import GovernanceErrorCode
 from governance.models import Membership, Unit
 
 
@@ -36,9 +37,11 @@ class EligibilityRule:
     def __post_init__(self) -> None:
         unknown = set(self.kinds) - set(Membership.Kind.values)
         if unknown:
-            raise DomainError("eligibility_unknown_kind", f"Unknown membership kind: {', '.join(sorted(unknown))}.")
+            raise DomainError(
+                GovernanceErrorCode.ELIGIBILITY_UNKNOWN_KIND, f"Unknown membership kind: {', '.join(sorted(unknown))}."
+            )
         if self.unit.pk is None:
-            raise DomainError("eligibility_unsaved_unit", "An eligibility rule needs a saved unit.")
+            raise DomainError(GovernanceErrorCode.ELIGIBILITY_UNSAVED_UNIT, "An eligibility rule needs a saved unit.")
 
     def q(self, prefix: str = "") -> Q:
         """The rule as a ``Q`` on Membership (or on a relation to it via ``prefix``)."""

@@ -5,7 +5,9 @@ an administrator said so calls ``require`` first, with one ``Act`` and the
 object acted on. The gate decides who may act *and* whether this request
 passed two-factor authentication where the unit or ballot demands it, and
 refuses with ``core.errors.NotPermitted`` carrying an
-``AuthorityErrorCode``. Pages and API views only translate the refusal (a
+``AuthorityErrorCode`` (``MFARefusal``, its subclass, where two-factor
+authentication is what is missing). Views find and authorise in one call
+(``governance.access.access_unit``, ``ballots.access``, ``meetings.access``). Pages and API views only translate the refusal (a
 403 page, the API's ``{"code", "message"}``, or a page's redirect to TOTP
 set-up on ``mfa_required``); none of them decides. So the API, the pages,
 the live room and any future client cannot disagree: there is one check.
@@ -69,7 +71,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 
 from accounts.authentication import request_mfa_verified
-from core.errors import NotPermitted
+from core.errors import MFARefusal, NotPermitted
 from governance import authority
 from governance.error_codes import AuthorityErrorCode as Code
 from governance.models import Unit
@@ -241,7 +243,7 @@ def refusal(user: Any, act: Act, obj: Any, *, doing: str | None = None) -> NotPe
     shortfall = authority.mfa_shortfall(user, mfa_verified=current_mfa_verified(), **scope)
     if shortfall is not None:
         code = Code(shortfall)
-        return NotPermitted(code, MFA_MESSAGES[code])
+        return MFARefusal(code, MFA_MESSAGES[code])
     return None
 
 
@@ -258,4 +260,4 @@ def require(user: Any, act: Act, obj: Any, *, doing: str | None = None) -> None:
 
 def is_mfa_refusal(error: Exception) -> bool:
     """A refusal a page can mend by sending the person to set up or pass MFA."""
-    return isinstance(error, NotPermitted) and error.code in MFA_MESSAGES
+    return isinstance(error, MFARefusal)

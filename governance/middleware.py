@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from core.errors import NotPermitted
+from core.errors import NotFound, NotPermitted
 from governance.access import mfa_redirect
 from governance.gate import is_mfa_refusal, request_bound
 
@@ -20,7 +20,8 @@ class RequestMFAMiddleware:
     A page whose service refuses on the gate's word and does not catch it
     gets the page's answers: an MFA refusal sends the person to set up or
     pass two-factor authentication, any other refusal is the 403 page with
-    its reason. (The API's views handle their own errors, as JSON.)"""
+    its reason; a ``NotFound`` is the 404 page. (The API's views handle
+    their own errors, as JSON.)"""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -30,6 +31,8 @@ class RequestMFAMiddleware:
             return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, NotFound):  # an ``access_*`` helper found nothing by that id
+            raise Http404(exception.message) from exception
         if not isinstance(exception, NotPermitted):
             return None
         if is_mfa_refusal(exception) and request.user.is_authenticated:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.errors import NotPermitted
 from governance import authority
 from governance.models import Unit
 
@@ -16,9 +15,3 @@ is_national_admin = authority.is_national_administrator
 def is_unit_officer(*, user: Any, unit: Unit) -> bool:
     """Whether ``user`` may manage ``unit`` today."""
     return authority.may_manage_unit(user, unit)
-
-
-def unit_officer_required(*, user: Any, unit: Unit) -> None:
-    """Raise ``NotPermitted`` unless ``user`` may manage ``unit``."""
-    if not authority.may_manage_unit(user, unit):
-        raise NotPermitted("not_unit_officer", f"Only officers of {unit.name} can do this.")

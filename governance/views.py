@@ -5,27 +5,19 @@ Views validate and render; the work is in services and selectors.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from core.errors import DomainError
+from core.views_forms import run_form
 from governance import roll_csv, selectors
-from governance.access import mfa_enforced
+from governance.access import access_unit
 from governance.forms import RollUploadForm
+from governance.gate import Act
 from governance.models import Body, GoverningDocument, Office, RollImport, Unit
-from governance.permissions import is_unit_officer
 from governance.services.roll_jobs import roll_import_progress_get, roll_import_request
-
-
-def _unit_scope(request: HttpRequest, slug: str, **kwargs: Any) -> dict[str, Any]:
-    """The roll pages are officer pages: MFA where this unit demands it."""
-    return {"unit": Unit.objects.filter(slug=slug).first()}
 
 
 def network(request: HttpRequest) -> HttpResponse:
@@ -71,38 +63,36 @@ def document_detail(request: HttpRequest, slug: str, document_id: int) -> HttpRe
 
 
 def _officer_unit(request: HttpRequest, slug: str) -> Unit:
-    unit = get_object_or_404(Unit, slug=slug)
-    if not is_unit_officer(user=request.user, unit=unit):
-        raise PermissionDenied(f"Only officers of {unit.name} can see its roll.")
-    return unit
+    return access_unit(request.user, slug, Act.MANAGE_UNIT, doing="see its roll")
 
 
 @login_required
-@mfa_enforced(_unit_scope)
 @require_http_methods(["GET", "POST"])
 def roll(request: HttpRequest, slug: str) -> HttpResponse:
     """An officer's view of the roll: upload an import, export, search."""
     unit = _officer_unit(request, slug)
     form = RollUploadForm(request.POST, request.FILES) if request.method == "POST" else RollUploadForm()
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            job = roll_import_request(
-                unit=unit,
-                uploaded_by=request.user,
-                filename=upload.name,
-                data=upload.read(),
-                dry_run=form.cleaned_data["dry_run"],
-            )
-        except DomainError as exc:
-            form.add_error("file", exc.message)
-        else:
-            return redirect("governance:roll-import", slug=unit.slug, import_id=job.pk)
+    return run_form(
+        form,
+        lambda: roll_import_request(
+            unit=unit,
+            uploaded_by=request.user,
+            filename=form.cleaned_data["file"].name,
+            data=form.cleaned_data["file"].read(),
+            dry_run=form.cleaned_data["dry_run"],
+        ),
+        success=lambda job: redirect("governance:roll-import", slug=unit.slug, import_id=job.pk),
+        # a refused upload is the form's error: 400, whatever the refusal's status
+        page=lambda status: _roll_page(request, unit, form, status=200 if status == 200 else 400),
+        field="file",
+    )
+
+
+def _roll_page(request: HttpRequest, unit: Unit, form: RollUploadForm, *, status: int = 200) -> HttpResponse:
     search = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     members = Paginator(selectors.membership_list_for_unit(unit=unit, search=search), 50).get_page(
         request.GET.get("page")
     )
-    status = 400 if request.method == "POST" else 200
     return render(
         request,
         "governance/roll.html",
@@ -119,7 +109,6 @@ def roll(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@mfa_enforced(_unit_scope)
 def roll_import_detail(request: HttpRequest, slug: str, import_id: int) -> HttpResponse:
     """Progress of an import, refreshing itself until it has finished."""
     unit = _officer_unit(request, slug)
@@ -132,7 +121,6 @@ def roll_import_detail(request: HttpRequest, slug: str, import_id: int) -> HttpR
 
 
 @login_required
-@mfa_enforced(_unit_scope)
 def roll_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     """The unit's roll as CSV, in the import's format (so it can be edited and re-imported)."""
     unit = _officer_unit(request, slug)

@@ -48,3 +48,4 @@ class MeetingErrorCode(StrEnum):
     TOO_EARLY = "too_early"
     SPEAKERS_WAITING = "speakers_waiting"
     NOT_ON_ROLL = "not_on_roll"
+    UNCHANGED = "unchanged"

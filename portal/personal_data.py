@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from accounts import lockouts
 from accounts import personal_data as accounts_data
+from accounts.error_codes import AccountErrorCode
 from accounts.models import AccountLockout, User
 from ballots import personal_data as ballots_data
 from core import personal_data as core_data
@@ -94,16 +95,18 @@ def erase(*, actor: Any, person: Any, password: str | None = None) -> None:
         # way to guess the password (each wrong one counts towards the
         # account's lockout, and a locked account erases nothing).
         if lockouts.login_locked(login=person.email):
-            raise NotPermitted("account_locked", lockouts.LOCKED_MESSAGE)
+            raise NotPermitted(AccountErrorCode.ACCOUNT_LOCKED, lockouts.LOCKED_MESSAGE)
         if not person.check_password(password or ""):
             lockouts.failure_record(login=person.email, reason=AccountLockout.Reason.PASSWORD)
-            raise DomainError("password_wrong", "That is not your password.")
+            raise DomainError(AccountErrorCode.PASSWORD_WRONG, "That is not your password.")
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=person.pk)
         if accounts_data.is_erased(locked):
             return
         if locked.is_superuser:
-            raise Conflict("erase_administrator", "An administrator's account cannot be erased; hand over first.")
+            raise Conflict(
+                AccountErrorCode.ERASE_ADMINISTRATOR, "An administrator's account cannot be erased; hand over first."
+            )
         for module in APPS.values():
             module.erase(locked)
         by_self = actor is not None and actor.pk == person.pk

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.error_codes import AccountErrorCode
 from accounts.models import User
 from core.api.errors import ERROR
 from core.api.parsers import JSONParser
@@ -108,6 +109,6 @@ class ErasePersonApi(APIView):
     def post(self, request: Request, person_id: int) -> Response:
         person = User.objects.filter(pk=person_id).first()
         if person is None:
-            raise DomainError("person_not_found", "No such person.", status=404)
+            raise DomainError(AccountErrorCode.PERSON_NOT_FOUND, "No such person.", status=404)
         personal_data.erase(actor=request.user, person=person)
         return Response(ErasedOutput({"erased": True}).data)

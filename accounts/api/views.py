@@ -22,6 +22,7 @@ from rest_framework.throttling import SimpleRateThrottle as AccountRateThrottle
 from rest_framework.views import APIView
 
 from accounts import lockouts, roles, services
+from accounts.error_codes import AccountErrorCode
 from accounts.mfa_forms import MFAAuthenticateForm
 from accounts.models import AccountLockout, User
 from core.api.errors import ERROR
@@ -133,25 +134,27 @@ class TokenApi(APIView):
         data.is_valid(raise_exception=True)
         email = data.validated_data["email"].lower()
         if lockouts.login_locked(login=email):
-            raise NotPermitted("account_locked", lockouts.LOCKED_MESSAGE)
+            raise NotPermitted(AccountErrorCode.ACCOUNT_LOCKED, lockouts.LOCKED_MESSAGE)
         user = authenticate(request, username=email, password=data.validated_data["password"])
         if not isinstance(user, User) or not user.is_active:
             self.account_throttle.failure_record()
             lockouts.failure_record(login=email, reason=AccountLockout.Reason.PASSWORD)
-            raise DomainError("invalid_credentials", "The e-mail address or password is not correct.")
+            raise DomainError(AccountErrorCode.INVALID_CREDENTIALS, "The e-mail address or password is not correct.")
         if not has_verified_email(user):
-            raise NotPermitted("email_unverified", "Verify your e-mail address before using the API.")
+            raise NotPermitted(AccountErrorCode.EMAIL_UNVERIFIED, "Verify your e-mail address before using the API.")
         mfa_verified = False
         if roles.mfa_enabled(user):
             code = data.validated_data.get("code") or ""
             if not code:
-                raise NotPermitted("mfa_code_required", "This account uses two-factor authentication: send a code.")
+                raise NotPermitted(
+                    AccountErrorCode.MFA_CODE_REQUIRED, "This account uses two-factor authentication: send a code."
+                )
             form = MFAAuthenticateForm(user=user, data={"code": code})
             if not form.is_valid():
                 self.account_throttle.failure_record()
                 if form.has_error("code", "account_locked"):
-                    raise NotPermitted("account_locked", lockouts.LOCKED_MESSAGE)
-                raise NotPermitted("mfa_code_invalid", "The authenticator code is not correct.")
+                    raise NotPermitted(AccountErrorCode.ACCOUNT_LOCKED, lockouts.LOCKED_MESSAGE)
+                raise NotPermitted(AccountErrorCode.MFA_CODE_INVALID, "The authenticator code is not correct.")
             mfa_verified = True
         token = services.api_token_issue(user=user, mfa_verified=mfa_verified)
         return Response(self.TokenOutput({"token": token}).data)
@@ -191,7 +194,7 @@ class LockoutLiftApi(APIView):
     def post(self, request: Request, person_id: int) -> Response:
         person = User.objects.filter(pk=person_id).first()
         if person is None:
-            raise DomainError("person_not_found", "No such person.", status=404)
+            raise DomainError(AccountErrorCode.PERSON_NOT_FOUND, "No such person.", status=404)
         lifted = lockouts.lockout_lift(user=person, actor=request.user, ip_address=client_ip(request))
         return Response(self.LockoutLiftOutput({"lifted": lifted}).data)
 

@@ -14,33 +14,26 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
-from accounts import roles, selectors
-from accounts.access import deny, mfa_enforced
+from accounts import selectors
 from accounts.audit_sentences import audit_lines
 from core.models import AuditEntry
 from core.text import spreadsheet_cell
+from governance.access import access_unit
+from governance.gate import Act
 from governance.models import Unit
 
 PAGE_SIZE = 50
 CSV_HEADER = ["at", "actor", "action", "object_type", "object_id", "detail", "ip_address"]
 
 
-def _scope(request: HttpRequest, slug: str) -> dict[str, Any]:
-    return {"unit": Unit.objects.filter(slug=slug).first()}
-
-
 def _permitted_unit(request: HttpRequest, slug: str) -> Unit:
-    unit = get_object_or_404(Unit, slug=slug)
-    if not roles.can_view_audit_log(request.user, unit):
-        raise deny(f"Only officers of {unit.name} can read its audit log.")
-    return unit
+    return access_unit(request.user, slug, Act.MANAGE_UNIT, doing="read its audit log")
 
 
 @login_required
-@mfa_enforced(_scope)
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     unit = _permitted_unit(request, slug)
     page = Paginator(selectors.audit_entries_for_unit(unit=unit), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -76,7 +69,6 @@ def _rows(entries: Any) -> Iterator[str]:
 
 
 @login_required
-@mfa_enforced(_scope)
 def audit_log_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     unit = _permitted_unit(request, slug)
     response = StreamingHttpResponse(_rows(selectors.audit_entries_for_unit(unit=unit)), content_type="text/csv")

@@ -13,6 +13,8 @@ own security rule and is kept.)
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.forms import LoginForm
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
@@ -22,9 +24,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import services, tokens
+from accounts.error_codes import AccountErrorCode as Code
 from accounts.forms import ClaimForm
 from core.client_ip import client_ip
 from core.errors import DomainError
+from core.views_forms import run_action
 
 CLAIM_SESSION_KEY = "accounts.claim_token"
 
@@ -38,14 +42,15 @@ def _invalid(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 @never_cache
 def claim(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        tokens.claim_token_user(token=token)
-    except DomainError as exc:
-        return _invalid(request, exc)
-    if request.user.is_authenticated:
-        logout(request)  # someone else's session in this browser must not survive a claim
-    request.session[CLAIM_SESSION_KEY] = token
-    return redirect("accounts:claim_set_password")
+    def claiming(_: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            logout(request)  # someone else's session in this browser must not survive a claim
+        request.session[CLAIM_SESSION_KEY] = token
+        return redirect("accounts:claim_set_password")
+
+    return run_action(
+        lambda: tokens.claim_token_user(token=token), success=claiming, failure=lambda exc: _invalid(request, exc)
+    )
 
 
 @never_cache
@@ -54,23 +59,32 @@ def claim_set_password(request: HttpRequest) -> HttpResponse:
     token = request.session.get(CLAIM_SESSION_KEY)
     if not token:
         return _invalid(
-            request, DomainError("invitation_missing", "Open the link from your invitation e-mail to claim an account.")
+            request,
+            DomainError(Code.INVITATION_MISSING, "Open the link from your invitation e-mail to claim an account."),
         )
-    try:
-        person = tokens.claim_token_user(token=token)
-    except DomainError as exc:
-        return _invalid(request, exc)
+    return run_action(
+        lambda: tokens.claim_token_user(token=token),
+        success=lambda person: _set_password(request, token, person),
+        failure=lambda exc: _invalid(request, exc),
+    )
+
+
+def _set_password(request: HttpRequest, token: str, person: Any) -> HttpResponse:
     form = ClaimForm(person, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.invitation_claim(
-                token=token, password=form.cleaned_data["new_password1"], ip_address=client_ip(request)
-            )
-        except DomainError as exc:
-            return _invalid(request, exc)
+
+    def claimed(user: Any) -> HttpResponse:
         request.session.pop(CLAIM_SESSION_KEY, None)
         login = LoginForm(data={"login": user.email, "password": form.cleaned_data["new_password1"]}, request=request)
         if not login.is_valid():  # e.g. allauth's sign-in rate limit: the account is claimed, sign in normally
             return redirect("account_login")
         return login.login(request, redirect_url=reverse("accounts:dashboard"))
-    return render(request, "accounts/claim.html", {"form": form, "person": person})
+
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "accounts/claim.html", {"form": form, "person": person})
+    return run_action(
+        lambda: services.invitation_claim(
+            token=token, password=form.cleaned_data["new_password1"], ip_address=client_ip(request)
+        ),
+        success=claimed,
+        failure=lambda exc: _invalid(request, exc),
+    )

@@ -13,7 +13,7 @@ from accounts import attention, roles, selectors, services
 from accounts.forms import PreferencesForm
 from accounts.models import User
 from ballots import selectors as ballot_selectors
-from core.errors import DomainError
+from core.views_forms import run_action
 from governance import selectors as governance_selectors
 from governance.models import Unit
 
@@ -61,13 +61,13 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @never_cache
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks (link scanners must not unsubscribe anyone); POST does it."""
-    try:
-        if request.method == "POST":
-            user, scope = services.unsubscribe(token=token)
-            return render(request, "accounts/unsubscribe.html", {"done": True, "person": user, "scope": scope})
-        from accounts.tokens import unsubscribe_token_read
+    from accounts.tokens import unsubscribe_token_read
 
-        user, scope = unsubscribe_token_read(token=token)
-    except DomainError as exc:
-        return render(request, "accounts/unsubscribe.html", {"error": exc.message}, status=exc.status)
-    return render(request, "accounts/unsubscribe.html", {"done": False, "person": user, "scope": scope})
+    posted = request.method == "POST"
+    return run_action(
+        lambda: services.unsubscribe(token=token) if posted else unsubscribe_token_read(token=token),
+        success=lambda done: render(
+            request, "accounts/unsubscribe.html", {"done": posted, "person": done[0], "scope": done[1]}
+        ),
+        failure=lambda exc: render(request, "accounts/unsubscribe.html", {"error": exc.message}, status=exc.status),
+    )

@@ -19,13 +19,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ballots.access import access_ballot
 from ballots.api.views import ERROR
-from ballots.error_codes import BallotErrorCode as Code
 from ballots.models import Ballot, Question
-from ballots.permissions import can_create_ballot, can_manage_ballot
 from ballots.services import setup
-from core.errors import NotFound, NotPermitted
-from governance.models import Body, Membership, Office, Unit
+from core.errors import ErrorCode, NotFound
+from governance.access import access_unit
+from governance.gate import Act
+from governance.models import Body, Membership, Office
 
 REFUSALS: dict[int | str, Any] = {
     400: OpenApiResponse(ERROR, description="Invalid input, or a rule of the ballot refused it"),
@@ -38,16 +39,7 @@ REFUSALS: dict[int | str, Any] = {
 
 
 def _ballot(ballot_id: int, request: Request) -> Ballot:
-    user = request.user
-    ballot = Ballot.objects.select_related("unit").filter(pk=ballot_id).first()
-    if ballot is None:
-        raise NotFound("not_found", "There is no such ballot.")
-    if not can_manage_ballot(user=user, ballot=ballot):
-        raise NotPermitted(
-            Code.NOT_BALLOT_MANAGER,
-            f"Only this ballot's returning officer and officers of {ballot.unit.name} can manage it.",
-        )
-    return ballot
+    return access_ballot(request.user, ballot_id, Act.RUN_BALLOT)
 
 
 def _member(email: str) -> Any:
@@ -102,11 +94,7 @@ class BallotCreateApi(APIView):
         data = self.BallotCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        unit = Unit.objects.filter(slug=values.pop("unit")).first()
-        if unit is None:
-            raise NotFound("not_found", "There is no such unit.")
-        if not can_create_ballot(user=request.user, unit=unit):
-            raise NotPermitted(Code.NOT_BALLOT_MANAGER, f"Only officers of {unit.name} can set up its ballots.")
+        unit = access_unit(request.user, values.pop("unit"), Act.SET_UP_BALLOT)
         values["reminder_before"] = dt.timedelta(hours=values.pop("reminder_hours"))
         ballot = setup.ballot_create(unit=unit, actor=request.user, **values)
         return Response(self.BallotCreateOutput(ballot).data, status=201)
@@ -162,7 +150,7 @@ class QuestionAddApi(APIView):
             if values[field] is not None:
                 values[field] = model.objects.filter(pk=values[field], unit=ballot.unit).first()
                 if values[field] is None:
-                    raise NotFound("not_found", f"There is no such {field} in {ballot.unit.name}.")
+                    raise NotFound(ErrorCode.NOT_FOUND, f"There is no such {field} in {ballot.unit.name}.")
         kind, title = values.pop("kind"), values.pop("title")
         question = setup.question_add(ballot_id=ballot.pk, actor=request.user, kind=kind, title=title, **values)
         question.option_labels = list(question.options.values_list("label", flat=True))  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from ballots import selectors_verifiable
 from ballots.api.manage_views import _ballot, _member
+from ballots.error_codes import BallotErrorCode
 from ballots.error_codes_verifiable import VerifiableErrorCode as VCode
 from ballots.models import Ballot, VerifiableElection
 from ballots.services import verifiable_box, verifiable_setup, verifiable_tally, verifiable_threshold
@@ -29,7 +30,7 @@ PUBLIC_STATES = frozenset({Ballot.State.OPEN, Ballot.State.CLOSED, Ballot.State.
 def _text(data: Any, field: str) -> str:
     value = data.get(field) if isinstance(data, dict) else None
     if not isinstance(value, str) or not value.strip():
-        raise DomainError("malformed", f"Send {field!r} as a JSON string.")
+        raise DomainError(BallotErrorCode.MALFORMED, f"Send {field!r} as a JSON string.")
     return value
 
 

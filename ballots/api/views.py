@@ -13,8 +13,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ballots import publication, selectors
+from ballots.access import visible_ballot
 from ballots.models import Ballot
-from ballots.permissions import can_see_ballot, public_state
+from ballots.permissions import public_state
 from ballots.services import receipts
 from ballots.services.casting import vote_cast
 from core.api.errors import ERROR
@@ -62,11 +63,10 @@ class BallotDetailApi(APIView):
     @extend_schema(responses={200: BallotOutput, 404: ERROR})
     def get(self, request: Request, ballot_id: int) -> Response:
         try:
-            ballot = selectors.ballot_for_voting_page(ballot_id=ballot_id)
+            found: Ballot | None = selectors.ballot_for_voting_page(ballot_id=ballot_id)
         except Ballot.DoesNotExist:
-            raise Http404 from None
-        if not can_see_ballot(user=request.user, ballot=ballot):
-            raise Http404  # a draft is its officers' alone
+            found = None
+        ballot = visible_ballot(request.user, found)
         data = BallotOutput(ballot).data
         data["state"] = public_state(user=request.user, ballot=ballot)[0]
         return Response(data)

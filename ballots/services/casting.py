@@ -208,7 +208,7 @@ def _open_ballot_state(ballot_id: int) -> tuple[str, object, Any]:
         )
         row = cursor.fetchone()
     if row is None:
-        raise NotFound("ballot_not_found", "There is no such ballot.")
+        raise NotFound(Code.NOT_FOUND, "There is no such ballot.")
     closes_at = row[2]
     if isinstance(closes_at, str):  # SQLite without a declared-type converter
         closes_at = dt.datetime.fromisoformat(closes_at)
@@ -358,7 +358,7 @@ def _cast_postgresql(
                 return CastReceipt(receipt=receipt, replayed=True)
             raise _already_voted()
         if state is None:
-            raise NotFound("ballot_not_found", "There is no such ballot.")
+            raise NotFound(Code.NOT_FOUND, "There is no such ballot.")
         if state != Ballot.State.OPEN:
             _OPEN_RULES.pop(ballot_id, None)
             raise _not_open(state, closes)

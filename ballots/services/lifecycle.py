@@ -29,6 +29,7 @@ from ballots.services.storage import vote_storage_create, vote_storage_flush, vo
 from ballots.services.verifiable_setup import verifiable_open
 from core.audit import audit_record
 from core.errors import Conflict, DomainError
+from core.state_machine import StateMachine
 from governance import authority
 from governance.gate import Act, require
 
@@ -36,20 +37,25 @@ logger = logging.getLogger(__name__)
 S = Ballot.State
 
 
-def _transition(ballot: Ballot, allowed: set[str], target: str) -> None:
-    if ballot.state not in allowed:
-        raise Conflict(
-            Code.INVALID_TRANSITION,
-            f"A ballot that is {ballot.get_state_display().lower()} cannot become {S(target).label.lower()}.",
-        )
-    ballot.state = target
+LIFECYCLE = StateMachine(
+    noun="ballot",
+    states=S,
+    code=Code.INVALID_TRANSITION,
+    moves={
+        S.SCHEDULED: {S.DRAFT, S.NOMINATIONS},
+        S.OPEN: {S.SCHEDULED},
+        S.CLOSED: {S.OPEN},
+        S.DECLARED: {S.COUNTED},
+        S.CANCELLED: {S.DRAFT, S.NOMINATIONS, S.SCHEDULED, S.OPEN},
+    },
+)
 
 
 def ballot_schedule(*, ballot_id: int, actor: Any = None) -> Ballot:
     """Draft or nominations → scheduled: the papers are settled."""
     with transaction.atomic():
         ballot = ballot_for_update(ballot_id=ballot_id)
-        _transition(ballot, {S.DRAFT, S.NOMINATIONS}, S.SCHEDULED)
+        LIFECYCLE.move(ballot, S.SCHEDULED)
         ballot.save(update_fields=["state"])
         audit_record(actor=actor, action="ballot_scheduled", obj=ballot, unit=ballot.unit)
     return ballot
@@ -89,7 +95,7 @@ def ballot_open(
 
     with transaction.atomic():
         ballot = ballot_for_update(ballot_id=ballot_id)
-        _transition(ballot, {S.SCHEDULED}, S.OPEN)
+        LIFECYCLE.move(ballot, S.OPEN)
         ballot.roll_frozen_at = now or timezone.now()
         ballot.save(update_fields=["state", "roll_frozen_at"])
         if roll_person_ids is None:
@@ -121,7 +127,7 @@ def ballot_close(*, ballot_id: int, actor: Any = None, now: dt.datetime | None =
 
     with transaction.atomic():
         ballot = ballot_for_update(ballot_id=ballot_id)
-        _transition(ballot, {S.OPEN}, S.CLOSED)
+        LIFECYCLE.move(ballot, S.CLOSED)
         ballot.closed_at = now or timezone.now()
         ballot.save(update_fields=["state", "closed_at"])
         vote_storage_seal(ballot=ballot)
@@ -138,7 +144,7 @@ def _declare(ballot: Ballot, actor: Any) -> None:
     row lock: the state, the new office holders, the audit entry and one
     outbox row per voter commit together or not at all, so a worker killed
     anywhere in between leaves the ballot counted with nothing sent."""
-    _transition(ballot, {S.COUNTED}, S.DECLARED)
+    LIFECYCLE.move(ballot, S.DECLARED)
     ballot.declared_at = timezone.now()
     ballot.save(update_fields=["state", "declared_at"])
     handover_for_ballot(ballot=ballot, actor=actor)
@@ -198,7 +204,7 @@ def ballot_cancel(*, ballot_id: int, actor: Any = None, reason: str = "") -> Bal
         if ballot.state == S.OPEN:
             require(actor, Act.STOP_BALLOT, ballot, doing="cancel a ballot that is open")
         was_open = ballot.state == S.OPEN
-        _transition(ballot, {S.DRAFT, S.NOMINATIONS, S.SCHEDULED, S.OPEN}, S.CANCELLED)
+        LIFECYCLE.move(ballot, S.CANCELLED)
         ballot.save(update_fields=["state"])
         audit_record(
             actor=actor,

@@ -69,7 +69,7 @@ def verifiable_ballot_cast(*, ballot_id: int, voter: Any, ballot: str) -> str:
     reason as the code: ``bad_signature``, ``unknown_credential``…), the
     same ballot twice (``duplicate_ballot``)."""
     if not isinstance(ballot, str) or not ballot or len(ballot) > MAX_BALLOT_LENGTH:
-        raise DomainError("malformed", "Send the ballot as the text your device made.")
+        raise DomainError(Code.MALFORMED, "Send the ballot as the text your device made.")
     row = VerifiableElection.objects.filter(ballot_id=ballot_id).only("pk", "uuid", "election").first()
     if row is None:
         raise NotFound(VCode.NOT_VERIFIABLE, "This ballot is not a verifiable ballot.")

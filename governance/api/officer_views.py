@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.access import access_in_unit, access_unit
 from governance.api import serializers as out
 from governance.api.views import ERROR
+from governance.gate import Act
 from governance.models import Body, GoverningDocument, Holding, Office, Unit
-from governance.permissions import unit_officer_required
 from governance.services import bodies as body_services
 from governance.services.documents import document_create, document_version_adopt
 from governance.services.holdings import holding_appoint, holding_end
@@ -31,13 +31,6 @@ WRITE_ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 
 class OfficerApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
-
-    def managed_unit(self, request: Request, unit: Unit) -> Unit:
-        """Refuse at once anyone who may not manage ``unit`` (403, before
-        reading the body); the service's gate (``governance.gate``) decides,
-        MFA included."""
-        unit_officer_required(user=request.user, unit=unit)
-        return unit
 
 
 def _office_output(office: Office) -> dict[str, Any]:
@@ -63,7 +56,7 @@ class BodyCreateApi(OfficerApi):
 
     @extend_schema(request=Input, responses={201: out.BodyOutput, **WRITE_ERRORS})
     def post(self, request: Request, slug: str) -> Response:
-        unit = self.managed_unit(request, get_object_or_404(Unit, slug=slug))
+        unit = access_unit(request.user, slug, Act.MANAGE_UNIT)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         body = body_services.body_create(unit=unit, actor=request.user, **data.validated_data)
@@ -87,8 +80,7 @@ class BodyUpdateApi(OfficerApi):
 
     @extend_schema(request=Input, responses={200: out.BodyOutput, **WRITE_ERRORS})
     def patch(self, request: Request, body_id: int) -> Response:
-        body = get_object_or_404(Body.objects.select_related("unit"), pk=body_id)
-        self.managed_unit(request, body.unit)
+        body = access_in_unit(request.user, Body.objects.select_related("unit"), body_id, Act.MANAGE_UNIT, what="body")
         data = self.Input(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         body = body_services.body_update(body=body, data=dict(data.validated_data), actor=request.user)
@@ -106,8 +98,7 @@ class BodyMandateEndApi(OfficerApi):
 
     @extend_schema(request=Input, responses={200: out.BodyOutput, **WRITE_ERRORS})
     def post(self, request: Request, body_id: int) -> Response:
-        body = get_object_or_404(Body.objects.select_related("unit"), pk=body_id)
-        self.managed_unit(request, body.unit)
+        body = access_in_unit(request.user, Body.objects.select_related("unit"), body_id, Act.MANAGE_UNIT, what="body")
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         body = body_services.body_mandate_end(body=body, ends_on=data.validated_data["ends_on"], actor=request.user)
@@ -129,7 +120,7 @@ class OfficeCreateApi(OfficerApi):
 
     @extend_schema(request=Input, responses={201: out.OfficeOutput, **WRITE_ERRORS})
     def post(self, request: Request, slug: str) -> Response:
-        unit = self.managed_unit(request, get_object_or_404(Unit, slug=slug))
+        unit = access_unit(request.user, slug, Act.MANAGE_UNIT)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -162,8 +153,9 @@ class OfficeUpdateApi(OfficerApi):
 
     @extend_schema(request=Input, responses={200: out.OfficeOutput, **WRITE_ERRORS})
     def patch(self, request: Request, office_id: int) -> Response:
-        office = get_object_or_404(Office.objects.select_related("unit"), pk=office_id)
-        self.managed_unit(request, office.unit)
+        office = access_in_unit(
+            request.user, Office.objects.select_related("unit"), office_id, Act.MANAGE_UNIT, what="office"
+        )
         data = self.Input(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -197,7 +189,6 @@ class _AppointApi(OfficerApi):
     Input = _AppointInput
 
     def appoint(self, request: Request, *, unit: Any, **seat: Any) -> Response:
-        self.managed_unit(request, unit)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -210,7 +201,9 @@ class OfficeAppointApi(_AppointApi):
 
     @extend_schema(request=_AppointInput, responses={201: out.HoldingOutput, **WRITE_ERRORS})
     def post(self, request: Request, office_id: int) -> Response:
-        office = get_object_or_404(Office.objects.select_related("unit"), pk=office_id)
+        office = access_in_unit(
+            request.user, Office.objects.select_related("unit"), office_id, Act.MANAGE_UNIT, what="office"
+        )
         return self.appoint(request, unit=office.unit, office=office)
 
 
@@ -219,7 +212,7 @@ class BodyAppointApi(_AppointApi):
 
     @extend_schema(request=_AppointInput, responses={201: out.HoldingOutput, **WRITE_ERRORS})
     def post(self, request: Request, body_id: int) -> Response:
-        body = get_object_or_404(Body.objects.select_related("unit"), pk=body_id)
+        body = access_in_unit(request.user, Body.objects.select_related("unit"), body_id, Act.MANAGE_UNIT, what="body")
         return self.appoint(request, unit=body.unit, body=body)
 
 
@@ -234,10 +227,14 @@ class HoldingEndApi(OfficerApi):
 
     @extend_schema(request=Input, responses={200: out.HoldingOutput, **WRITE_ERRORS})
     def post(self, request: Request, holding_id: int) -> Response:
-        holding = get_object_or_404(
-            Holding.objects.select_related("person", "office__unit", "body__unit"), pk=holding_id
+        holding = access_in_unit(
+            request.user,
+            Holding.objects.select_related("person", "office__unit", "body__unit"),
+            holding_id,
+            Act.MANAGE_UNIT,
+            what="holding",
+            unit_of=lambda found: (found.office or found.body).unit,  # type: ignore[union-attr]
         )
-        self.managed_unit(request, (holding.office or holding.body).unit)  # type: ignore[union-attr]
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         holding = holding_end(holding=holding, ends_on=data.validated_data["ends_on"], actor=request.user)
@@ -256,7 +253,7 @@ class DocumentCreateApi(OfficerApi):
 
     @extend_schema(request=Input, responses={201: out.DocumentOutput, **WRITE_ERRORS})
     def post(self, request: Request, slug: str) -> Response:
-        unit = self.managed_unit(request, get_object_or_404(Unit, slug=slug))
+        unit = access_unit(request.user, slug, Act.MANAGE_UNIT)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         document = document_create(unit=unit, actor=request.user, **data.validated_data)
@@ -278,8 +275,13 @@ class DocumentVersionAdoptApi(OfficerApi):
 
     @extend_schema(request=Input, responses={201: out.DocumentVersionOutput, **WRITE_ERRORS})
     def post(self, request: Request, document_id: int) -> Response:
-        document = get_object_or_404(GoverningDocument.objects.select_related("unit"), pk=document_id)
-        self.managed_unit(request, document.unit)
+        document = access_in_unit(
+            request.user,
+            GoverningDocument.objects.select_related("unit"),
+            document_id,
+            Act.MANAGE_UNIT,
+            what="document",
+        )
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         version = document_version_adopt(document=document, actor=request.user, **data.validated_data)

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
@@ -22,11 +21,11 @@ from rest_framework.views import APIView
 
 from core.api.errors import ERROR
 from governance import selectors
-from governance.access import mfa_required_or_refuse
+from governance.access import access_in_unit, access_unit
 from governance.api import filters
 from governance.api import serializers as out
+from governance.gate import Act
 from governance.models import Body, Holding, Membership, Office, RollImport, Unit
-from governance.permissions import unit_officer_required
 from governance.services.roll_jobs import roll_import_progress_get, roll_import_request
 
 
@@ -148,9 +147,7 @@ class MembershipListApi(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Membership]:
         if getattr(self, "swagger_fake_view", False):  # the schema, reading the filters' model
             return Membership.objects.none()
-        unit = get_object_or_404(Unit, slug=self.kwargs["slug"])
-        unit_officer_required(user=self.request.user, unit=unit)
-        mfa_required_or_refuse(self.request, unit=unit)
+        unit = access_unit(self.request.user, self.kwargs["slug"], Act.MANAGE_UNIT)
         return selectors.membership_list_for_unit(unit=unit)
 
 
@@ -177,8 +174,7 @@ class RollImportCreateApi(APIView):
         responses={202: out.RollImportOutput, 400: ERROR, 403: ERROR, 404: ERROR},
     )
     def post(self, request: Request, slug: str) -> Response:
-        unit = get_object_or_404(Unit, slug=slug)
-        unit_officer_required(user=request.user, unit=unit)
+        unit = access_unit(request.user, slug, Act.MANAGE_UNIT)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
@@ -200,7 +196,11 @@ class RollImportDetailApi(APIView):
         parameters=[OpenApiParameter("import_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
     )
     def get(self, request: Request, import_id: int) -> Response:
-        job = get_object_or_404(RollImport.objects.select_related("unit").defer("content"), pk=import_id)
-        unit_officer_required(user=request.user, unit=job.unit)
-        mfa_required_or_refuse(request, unit=job.unit)
+        job = access_in_unit(
+            request.user,
+            RollImport.objects.select_related("unit").defer("content"),
+            import_id,
+            Act.MANAGE_UNIT,
+            what="roll import",
+        )
         return Response(out.RollImportOutput(_with_progress(job)).data)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.errors import Conflict, DomainError
 from core.text import plain_name, text_within
+from governance.error_codes import GovernanceErrorCode
 from governance.gate import Act, require
 from governance.models import Body, Holding, Office, Unit
 
@@ -54,11 +55,13 @@ def _check_body_data(data: dict[str, Any]) -> dict[str, Any]:
             data["mandate_authority"], limit=AUTHORITY_MAX_CHARS, what="The authority"
         )
     if "kind" in data and data["kind"] not in Body.Kind.values:
-        raise DomainError("body_unknown_kind", f"“{data['kind']}” is not a kind of body.")
+        raise DomainError(GovernanceErrorCode.BODY_UNKNOWN_KIND, f"“{data['kind']}” is not a kind of body.")
     if "mandate" in data and data["mandate"] not in Body.Mandate.values:
-        raise DomainError("body_unknown_mandate", f"“{data['mandate']}” is not a kind of mandate.")
+        raise DomainError(GovernanceErrorCode.BODY_UNKNOWN_MANDATE, f"“{data['mandate']}” is not a kind of mandate.")
     if data.get("seats") is not None and data["seats"] < 1:
-        raise DomainError("body_seats_invalid", "A body needs at least one seat (or leave seats empty).")
+        raise DomainError(
+            GovernanceErrorCode.BODY_SEATS_INVALID, "A body needs at least one seat (or leave seats empty)."
+        )
     return data
 
 
@@ -119,12 +122,17 @@ def body_update(*, body: Body, data: dict[str, Any], actor: Any = None) -> Body:
     data = _check_body_data(data)
     locked = Body.objects.select_for_update(of=("self",)).select_related("unit").get(pk=body.pk)
     if locked.mandate_ended_at is not None:
-        raise Conflict("body_mandate_ended", f"The mandate of {locked.name} has ended; it can no longer be changed.")
+        raise Conflict(
+            GovernanceErrorCode.BODY_MANDATE_ENDED,
+            f"The mandate of {locked.name} has ended; it can no longer be changed.",
+        )
     seats = data.get("seats", locked.seats)
     if seats is not None:
         sitting = Holding.objects.filter(body=locked, ends_on__isnull=True).count()
         if seats < sitting:
-            raise Conflict("seats_below_holders", f"{sitting} people sit on it now; end some terms first.")
+            raise Conflict(
+                GovernanceErrorCode.SEATS_BELOW_HOLDERS, f"{sitting} people sit on it now; end some terms first."
+            )
     changes = _changes(locked, data)
     for field, value in data.items():
         setattr(locked, field, value)
@@ -144,13 +152,17 @@ def body_mandate_end(*, body: Body, ends_on: dt.date, actor: Any = None) -> Body
     require(actor, Act.MANAGE_UNIT, body.unit)
     today = timezone.localdate()
     if ends_on > today:
-        raise DomainError("body_mandate_end_future", "A mandate can only be ended today or on a past date.")
+        raise DomainError(
+            GovernanceErrorCode.BODY_MANDATE_END_FUTURE, "A mandate can only be ended today or on a past date."
+        )
     locked = Body.objects.select_for_update(of=("self",)).select_related("unit").get(pk=body.pk)
     if locked.mandate_ended_at is not None:
-        raise Conflict("body_mandate_ended", f"The mandate of {locked.name} has already ended.")
+        raise Conflict(GovernanceErrorCode.BODY_MANDATE_ENDED, f"The mandate of {locked.name} has already ended.")
     current = Holding.objects.select_for_update().filter(body=locked, ends_on__isnull=True)
     if current.filter(starts_on__gt=ends_on).exists():
-        raise DomainError("body_mandate_ends_before_term", "Someone's term on it starts after that date.")
+        raise DomainError(
+            GovernanceErrorCode.BODY_MANDATE_ENDS_BEFORE_TERM, "Someone's term on it starts after that date."
+        )
     ended = list(current.values_list("pk", flat=True))
     current.update(ends_on=ends_on)
     if ends_on == today:
@@ -175,14 +187,18 @@ def _check_office_data(data: dict[str, Any], *, unit: Unit) -> dict[str, Any]:
     data = dict(data)
     _text(data, "title", "office_title_missing", "Give the office a title.")
     if "filled_by" in data and data["filled_by"] not in Office.FilledBy.values:
-        raise DomainError("office_unknown_filled_by", f"“{data['filled_by']}” is not a way of filling an office.")
+        raise DomainError(
+            GovernanceErrorCode.OFFICE_UNKNOWN_FILLED_BY, f"“{data['filled_by']}” is not a way of filling an office."
+        )
     if "term_months" in data and not 1 <= data["term_months"] <= MAX_TERM_MONTHS:
-        raise DomainError("office_term_invalid", f"A term is between 1 and {MAX_TERM_MONTHS} months.")
+        raise DomainError(GovernanceErrorCode.OFFICE_TERM_INVALID, f"A term is between 1 and {MAX_TERM_MONTHS} months.")
     if "seats" in data and data["seats"] < 1:
-        raise DomainError("office_seats_invalid", "An office has at least one seat.")
+        raise DomainError(GovernanceErrorCode.OFFICE_SEATS_INVALID, "An office has at least one seat.")
     body = data.get("body")
     if body is not None and (body.unit_id != unit.pk or body.mandate_ended_at is not None):
-        raise DomainError("office_body_invalid", "An office can only belong to a current body of the same unit.")
+        raise DomainError(
+            GovernanceErrorCode.OFFICE_BODY_INVALID, "An office can only belong to a current body of the same unit."
+        )
     return data
 
 
@@ -221,7 +237,9 @@ def office_update(*, office: Office, data: dict[str, Any], actor: Any = None) ->
     if "seats" in data:
         holding = Holding.objects.filter(office=locked, ends_on__isnull=True).count()
         if data["seats"] < holding:
-            raise Conflict("seats_below_holders", f"{holding} people hold it now; end some terms first.")
+            raise Conflict(
+                GovernanceErrorCode.SEATS_BELOW_HOLDERS, f"{holding} people hold it now; end some terms first."
+            )
     changes = _changes(locked, data)
     for field, value in data.items():
         setattr(locked, field, value)

@@ -11,6 +11,7 @@ from django.db.models import Max
 from core.audit import audit_record
 from core.errors import Conflict, DomainError
 from core.text import text_within
+from governance.error_codes import GovernanceErrorCode
 from governance.gate import Act, require
 from governance.models import DocumentVersion, GoverningDocument, Unit
 
@@ -23,11 +24,14 @@ def document_create(*, unit: Unit, kind: str, title: str, actor: Any = None) -> 
     """Create a unit's constitution or standing orders (one of each per unit), with no text yet."""
     require(actor, Act.MANAGE_UNIT, unit)
     if kind not in GoverningDocument.Kind.values:
-        raise DomainError("document_unknown_kind", f"“{kind}” is not a kind of governing document.")
+        raise DomainError(GovernanceErrorCode.DOCUMENT_UNKNOWN_KIND, f"“{kind}” is not a kind of governing document.")
     title = text_within(title, limit=GoverningDocument._meta.get_field("title").max_length or 200, what="The title")
     unit = Unit.objects.select_for_update().get(pk=unit.pk)  # two officers creating at once: one wins, one 409
     if GoverningDocument.objects.filter(unit=unit, kind=kind).exists():
-        raise Conflict("document_exists", f"{unit.name} already has {GoverningDocument.Kind(kind).label.lower()}.")
+        raise Conflict(
+            GovernanceErrorCode.DOCUMENT_EXISTS,
+            f"{unit.name} already has {GoverningDocument.Kind(kind).label.lower()}.",
+        )
     document = GoverningDocument.objects.create(
         unit=unit, kind=kind, title=title.strip() or GoverningDocument.Kind(kind).label
     )
@@ -57,14 +61,16 @@ def document_version_adopt(
     text_within(text, limit=DOCUMENT_TEXT_MAX_CHARS, what="The text of the new version")
     text_within(authority, limit=2000, what="The authority")
     if not text.strip():
-        raise DomainError("document_text_empty", "The text of the new version is empty.")
+        raise DomainError(GovernanceErrorCode.DOCUMENT_TEXT_EMPTY, "The text of the new version is empty.")
     if not authority.strip():
-        raise DomainError("document_authority_missing", "Say what adopted this version (a meeting, a motion).")
+        raise DomainError(
+            GovernanceErrorCode.DOCUMENT_AUTHORITY_MISSING, "Say what adopted this version (a meeting, a motion)."
+        )
     locked = GoverningDocument.objects.select_for_update().get(pk=document.pk)
     latest = locked.versions.aggregate(n=Max("number"))["n"] or 0
     if amends_number is not None and amends_number != latest:
         raise Conflict(
-            "document_version_stale",
+            GovernanceErrorCode.DOCUMENT_VERSION_STALE,
             f"This amends version {amends_number}, but version {latest} is now the current text.",
         )
     version = DocumentVersion.objects.create(

@@ -24,6 +24,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.errors import DomainError
 from governance import roll_csv
+from governance.error_codes import GovernanceErrorCode
 from governance.models import Membership, Unit
 from governance.roll_csv import RollRow, RowError
 
@@ -53,7 +54,7 @@ class RollRowsInvalid(DomainError):
     def __init__(self, errors: list[RowError], *, truncated: bool = False) -> None:
         more = " (only the first ones are listed)" if truncated else ""
         super().__init__(
-            "roll_rows_invalid",
+            GovernanceErrorCode.ROLL_ROWS_INVALID,
             f"{len(errors)} row(s) of the file have errors{more}; nothing was imported.",
             status=400,
         )
@@ -115,14 +116,14 @@ def roll_import(
         pass
     except IntegrityError as exc:
         raise DomainError(
-            "roll_import_failed",
+            GovernanceErrorCode.ROLL_IMPORT_FAILED,
             "The roll changed while it was being imported (someone with one of these e-mail addresses or "
             f"membership numbers was added at the same time); nothing was imported. Try again. ({exc})",
             status=409,
         ) from exc
     except DatabaseError as exc:
         raise DomainError(
-            "roll_import_failed", f"The database refused the import; nothing was imported. ({exc})"
+            GovernanceErrorCode.ROLL_IMPORT_FAILED, f"The database refused the import; nothing was imported. ({exc})"
         ) from exc
     return summary
 

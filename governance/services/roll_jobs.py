@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from governance import roll_csv
+from governance.error_codes import GovernanceErrorCode
 from governance.gate import Act, require
 from governance.models import RollImport, Unit
 from governance.services.roll_import import RollRowsInvalid, roll_import
@@ -58,13 +59,15 @@ def roll_import_request(
     require(uploaded_by, Act.MANAGE_UNIT, unit, doing="import its roll")
     limit = getattr(settings, "GOVERNANCE_ROLL_MAX_BYTES", 50 * 1024 * 1024)
     if len(data) > limit:
-        raise DomainError("roll_file_too_large", f"The file is larger than {limit // (1024 * 1024)} MB.")
+        raise DomainError(
+            GovernanceErrorCode.ROLL_FILE_TOO_LARGE, f"The file is larger than {limit // (1024 * 1024)} MB."
+        )
     if not data.strip():
-        raise DomainError("roll_file_empty", "The file is empty.")
+        raise DomainError(GovernanceErrorCode.ROLL_FILE_EMPTY, "The file is empty.")
     try:
         text = roll_csv.decode(data)
     except ValueError as exc:
-        raise DomainError("roll_file_not_utf8", str(exc)) from None
+        raise DomainError(GovernanceErrorCode.ROLL_FILE_NOT_UTF8, str(exc)) from None
     job = RollImport.objects.create(
         unit=unit,
         uploaded_by=uploaded_by if getattr(uploaded_by, "pk", None) else None,

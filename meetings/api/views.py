@@ -16,7 +16,6 @@ from rest_framework.views import APIView
 
 from core import glossary
 from core.api.errors import ERROR, ERRORS
-from core.errors import DomainError
 from governance.models import Unit
 from meetings import selectors
 from meetings.api.filters import MotionFilter
@@ -321,9 +320,6 @@ class VoteRightApi(APIView):
 
     @extend_schema(responses={200: VoteRightOutput, 404: ERROR})
     def get(self, request: Request, vote_id: int) -> Response:
-        try:
-            vote = vote_get(vote_id=vote_id)
-        except DomainError as exc:
-            raise Http404(exc.message) from None
+        vote = vote_get(vote_id=vote_id)  # NotFound: the handler's 404
         right = vote_right(vote=vote, person=request.user)
         return Response(self.VoteRightOutput({"may_vote": right.may, "code": right.code, "reason": right.reason}).data)

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.audit import audit_record
-from core.errors import Conflict, DomainError, NotPermitted
+from core.errors import Conflict, DomainError, ErrorCode, NotPermitted
 from governance.gate import Act, require
 from meetings import limits, permissions
 from meetings.error_codes import MeetingErrorCode as Code
@@ -44,7 +44,7 @@ def amendment_propose(*, motion_id: int, proposer: Any, summary: str, text: str,
             closes = timezone.localtime(motion.meeting.amendments_close_at)
             raise DomainError(Code.DEADLINE_PASSED, f"Amendments to this motion closed on {closes:%d %B %Y at %H:%M}.")
         if not summary:
-            raise DomainError("invalid", "Say in a line what the amendment does.")
+            raise DomainError(ErrorCode.INVALID, "Say in a line what the amendment does.")
         if text == motion.text.strip():
             raise DomainError(Code.AMENDMENT_UNCHANGED, "The amended text is the same as the motion.")
         required = standing_orders_for(unit=motion.unit).amendment_seconders_required

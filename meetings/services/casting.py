@@ -17,7 +17,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from ballots.for_meetings import CastReceipt, room_ballot_cast
-from core.errors import Conflict, DomainError, NotPermitted
+from core.errors import Conflict, DomainError, ErrorCode, NotPermitted
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import vote_for_update, vote_get
 from meetings.models import MeetingDelegate, MeetingVote, OpenVoteCast, ProxyAppointment
@@ -80,7 +80,7 @@ def meeting_vote_record(
     Raises ``Conflict(already_voted)`` if the member's vote is already in,
     however it was cast."""
     if choice not in OpenVoteCast.Choice.values:
-        raise DomainError("invalid", "Vote for, against or abstain.")
+        raise DomainError(ErrorCode.INVALID, "Vote for, against or abstain.")
     vote = vote_get(vote_id=vote_id)
     principal = _principal_for(vote=vote, principal_id=principal_id, cast_by=cast_by)
     if vote.mode == MeetingVote.Mode.SECRET:

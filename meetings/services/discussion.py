@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.emails import outbox_enqueue, outbox_enqueue_many
-from core.errors import Conflict, DomainError, NotFound, NotPermitted
+from core.errors import Conflict, DomainError, ErrorCode, NotFound, NotPermitted
 from core.text import text_within
 from governance.gate import Act, require
 from governance.selectors import eligible_memberships
@@ -196,7 +196,7 @@ def discussion_post_hide(*, post_id: int, actor: Any, reason: str) -> Discussion
 def discussion_email_set(*, motion_id: int, person: Any, choice: str) -> MotionFollow:
     """How a follower hears of new posts; following the motion if they did not."""
     if choice not in MotionFollow.DiscussionEmail.values:
-        raise DomainError("invalid", "Choose each post, a daily digest or none.")
+        raise DomainError(ErrorCode.INVALID, "Choose each post, a daily digest or none.")
     motion = Motion.objects.filter(pk=motion_id).select_related("unit").first()
     if motion is None or (motion.state == Motion.State.DRAFT and motion.proposer_id != getattr(person, "pk", None)):
         raise NotFound(Code.NOT_FOUND, "There is no such motion.")

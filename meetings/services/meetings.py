@@ -10,7 +10,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.audit import audit_record
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError, ErrorCode
+from core.state_machine import StateMachine
 from core.text import plain_name
 from governance.gate import Act, require
 from governance.models import Body, Unit
@@ -42,14 +43,22 @@ def require_officer(*, user: Any, unit: Unit, doing: str, act: Act = Act.RUN_MEE
     require(user, act, unit, doing=doing)
 
 
-def _transition(meeting: Meeting, allowed: set[str], target: str) -> None:
-    if meeting.state not in allowed:
-        raise Conflict(
-            Code.INVALID_TRANSITION,
-            f"A meeting that is {meeting.get_state_display().lower()} cannot become {S(target).label.lower()}.",
-        )
-    meeting.state = target
+def _bump_version(meeting: Meeting) -> None:
     meeting.version += 1
+
+
+LIFECYCLE = StateMachine(
+    noun="meeting",
+    states=S,
+    code=Code.INVALID_TRANSITION,
+    moves={
+        S.NOTICE_SENT: {S.SCHEDULED},
+        S.IN_PROGRESS: {S.NOTICE_SENT},
+        S.CLOSED: {S.IN_PROGRESS},
+        S.CANCELLED: {S.SCHEDULED, S.NOTICE_SENT},
+    },
+    on_move=_bump_version,  # the room's clients compare versions
+)
 
 
 def notice_days_for(*, unit: Unit, kind: str) -> int:
@@ -82,9 +91,9 @@ def meeting_schedule(
     title = limits.title(title, what="The meeting's title")
     place = limits.title(place, what="The place", limit=limits.MEETING_PLACE)
     if kind not in K.values:
-        raise DomainError("invalid", "Choose the kind of meeting.")
+        raise DomainError(ErrorCode.INVALID, "Choose the kind of meeting.")
     if kind == K.COMMITTEE and body is None:
-        raise DomainError("invalid", "A committee meeting needs the body that meets.")
+        raise DomainError(ErrorCode.INVALID, "A committee meeting needs the body that meets.")
     if body is not None and body.unit_id != unit.pk:
         raise DomainError(Code.WRONG_UNIT, "That body belongs to another unit.")
     notice_days = notice_days_for(unit=unit, kind=kind)
@@ -99,7 +108,9 @@ def meeting_schedule(
         if requisition is not None:
             requisition = requisition_for_update(requisition_id=requisition.pk)
             if kind != K.EXTRAORDINARY or requisition.unit_id != unit.pk or requisition.state != Requisition.State.MET:
-                raise DomainError("invalid", "A met requisition calls an extraordinary meeting of its own unit.")
+                raise DomainError(
+                    ErrorCode.INVALID, "A met requisition calls an extraordinary meeting of its own unit."
+                )
             requisition.state = Requisition.State.CALLED
             requisition.save(update_fields=["state"])
         meeting = Meeting.objects.create(
@@ -130,7 +141,7 @@ def meeting_notice_send(*, meeting_id: int, actor: Any = None) -> int:
         meeting = meeting_for_update(meeting_id=meeting_id)
         if actor is not None:
             require_officer(user=actor, unit=meeting.unit, doing="send notices")
-        _transition(meeting, {S.SCHEDULED}, S.NOTICE_SENT)
+        LIFECYCLE.move(meeting, S.NOTICE_SENT)
         meeting.notice_sent_at = timezone.now()
         meeting.save(update_fields=["state", "notice_sent_at", "version"])
         sent = notice_enqueue(meeting=meeting, recipients=eligible_people(meeting=meeting).iterator(chunk_size=2000))
@@ -172,7 +183,7 @@ def meeting_start(*, meeting_id: int, actor: Any, confirm_early: bool = False) -
                 Code.TOO_EARLY,
                 f"This meeting is called for {day:%-d %B %Y}. To start it today, tick the box confirming that.",
             )
-        _transition(meeting, {S.NOTICE_SENT}, S.IN_PROGRESS)
+        LIFECYCLE.move(meeting, S.IN_PROGRESS)
         meeting.started_at = timezone.now()
         meeting.chair = actor
         meeting.standing_orders = standing_orders_values(standing_orders_for(unit=meeting.unit))
@@ -191,7 +202,7 @@ def meeting_close(*, meeting_id: int, actor: Any) -> Meeting:
         require_officer(user=actor, unit=meeting.unit, doing="close meetings")
         if meeting.votes.filter(state=MeetingVote.State.OPEN).exists():
             raise Conflict(Code.VOTE_ALREADY_OPEN, "Close the vote in progress first.")
-        _transition(meeting, {S.IN_PROGRESS}, S.CLOSED)
+        LIFECYCLE.move(meeting, S.CLOSED)
         meeting.ended_at = timezone.now()
         meeting.save(update_fields=["state", "ended_at", "version"])
         meeting.agenda_items.exclude(state=AgendaItem.State.DONE).update(state=AgendaItem.State.DONE)
@@ -205,7 +216,7 @@ def meeting_cancel(*, meeting_id: int, actor: Any) -> Meeting:
     with transaction.atomic():
         meeting = meeting_for_update(meeting_id=meeting_id)
         require_officer(user=actor, unit=meeting.unit, doing="cancel meetings")
-        _transition(meeting, {S.SCHEDULED, S.NOTICE_SENT}, S.CANCELLED)
+        LIFECYCLE.move(meeting, S.CANCELLED)
         meeting.save(update_fields=["state", "version"])
         audit_record(actor=actor, action="meeting_cancelled", obj=meeting, unit=meeting.unit)
     room_changed(meeting_id=meeting_id)
@@ -227,7 +238,7 @@ def agenda_item_add(
     items at once distinct positions; a motion must be in order, of this
     unit, and appears on one agenda only once."""
     if kind not in AgendaItem.Kind.values:
-        raise DomainError("invalid", "Choose the kind of agenda item.")
+        raise DomainError(ErrorCode.INVALID, "Choose the kind of agenda item.")
     title = limits.title(title, what="The item's title")
     notes = limits.long_text(notes, limit=limits.AGENDA_NOTES, what="The item's notes")
     with transaction.atomic():
@@ -237,7 +248,7 @@ def agenda_item_add(
             raise Conflict(Code.INVALID_TRANSITION, f"The meeting is {meeting.get_state_display().lower()}.")
         if kind == AgendaItem.Kind.MOTION:
             if motion is None:
-                raise DomainError("invalid", "Choose the motion.")
+                raise DomainError(ErrorCode.INVALID, "Choose the motion.")
             motion = motion_for_update(motion_id=motion.pk)
             if motion.unit_id != meeting.unit_id:
                 raise DomainError(Code.WRONG_UNIT, "That motion belongs to another unit.")
@@ -250,14 +261,14 @@ def agenda_item_add(
             title = title or motion.title
         elif kind == AgendaItem.Kind.ELECTION:
             if ballot is None or ballot.unit_id != meeting.unit_id:
-                raise DomainError("invalid", "An election item links to a ballot of this unit.")
+                raise DomainError(ErrorCode.INVALID, "An election item links to a ballot of this unit.")
             title = title or ballot.title
         elif kind == AgendaItem.Kind.MINUTES:
             if previous_minutes is None or previous_minutes.meeting.unit_id != meeting.unit_id:
-                raise DomainError("invalid", "Choose the minutes to approve.")
+                raise DomainError(ErrorCode.INVALID, "Choose the minutes to approve.")
             title = title or f"Minutes of {previous_minutes.meeting.title}"
         if not plain_name(title, what="The item's title", code="invalid"):
-            raise DomainError("invalid", "Give the item a title.")
+            raise DomainError(ErrorCode.INVALID, "Give the item a title.")
         position = (meeting.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
         item = AgendaItem.objects.create(
             meeting=meeting,

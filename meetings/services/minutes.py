@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.audit import audit_record
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError, ErrorCode
 from meetings import limits
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import meeting_for_update, minutes_for_update
@@ -115,7 +115,7 @@ def minutes_edit(*, minutes_id: int, actor: Any, text: str, base_version: int, n
                 "Reload, and apply your changes to the latest version.",
             )
         if not text.strip():
-            raise DomainError("invalid", "The minutes cannot be empty.")
+            raise DomainError(ErrorCode.INVALID, "The minutes cannot be empty.")
         minutes.current_version += 1
         minutes.save(update_fields=["current_version"])
         version = MinutesVersion.objects.create(
@@ -149,7 +149,7 @@ def minutes_approve(*, minutes_id: int, actor: Any, at_meeting_id: int) -> Minut
         if minutes.state != Minutes.State.DRAFT:
             raise Conflict(Code.INVALID_TRANSITION, "These minutes are already approved.")
         if at_meeting.unit_id != minutes.meeting.unit_id or at_meeting.starts_at <= minutes.meeting.starts_at:
-            raise DomainError("invalid", "Minutes are approved at a later meeting of the same unit.")
+            raise DomainError(ErrorCode.INVALID, "Minutes are approved at a later meeting of the same unit.")
         if at_meeting.state != Meeting.State.IN_PROGRESS:
             raise Conflict(Code.NOT_IN_PROGRESS, "Minutes are approved during a meeting in progress.")
         minutes.state = Minutes.State.APPROVED

@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.audit import audit_record
-from core.errors import Conflict, DomainError, NotPermitted
+from core.errors import Conflict, DomainError, ErrorCode, NotPermitted
+from core.state_machine import StateMachine
 from governance.gate import Act, require
 from governance.models import Body, Unit
 from meetings import limits, permissions
@@ -21,13 +22,21 @@ from meetings.services.notifications import followers_notify
 S = Motion.State
 
 
-def _transition(motion: Motion, allowed: set[str], target: str) -> None:
-    if motion.state not in allowed:
-        raise Conflict(
-            Code.INVALID_TRANSITION,
-            f"A motion that is {motion.get_state_display().lower()} cannot become {S(target).label.lower()}.",
-        )
-    motion.state = target
+LIFECYCLE = StateMachine(
+    noun="motion",
+    states=S,
+    code=Code.INVALID_TRANSITION,
+    moves={
+        S.SUBMITTED: {S.DRAFT},
+        S.IN_ORDER: {S.SUBMITTED},
+        S.OUT_OF_ORDER: {S.SUBMITTED, S.IN_ORDER},
+        S.WITHDRAWN: {S.DRAFT, S.SUBMITTED, S.IN_ORDER},
+        S.CARRIED: {S.IN_ORDER},
+        S.LOST: {S.IN_ORDER},
+        S.REMITTED: {S.IN_ORDER},
+        S.REFERRED: {S.IN_ORDER},
+    },
+)
 
 
 def _require_member(user: Any, unit: Unit, doing: str) -> None:
@@ -74,7 +83,7 @@ def motion_create(
     title = limits.title(title, what="The motion's title")
     text = limits.long_text(text, limit=limits.MOTION_TEXT, what="The motion's text")
     if not title or not text:
-        raise DomainError("invalid", "A motion needs a title and a text.")
+        raise DomainError(ErrorCode.INVALID, "A motion needs a title and a text.")
     if meeting is not None and meeting.unit_id != unit.pk:
         raise DomainError(Code.WRONG_UNIT, "That meeting belongs to another unit.")
     if body is not None and body.unit_id != unit.pk:
@@ -109,7 +118,7 @@ def motion_submit(*, motion_id: int, actor: Any, now: Any = None) -> Motion:
                 Code.DEADLINE_PASSED,
                 f"Motions for {motion.meeting.title} closed on {timezone.localtime(motion.meeting.motions_close_at):%d %B %Y at %H:%M}.",
             )
-        _transition(motion, {S.DRAFT}, S.SUBMITTED)
+        LIFECYCLE.move(motion, S.SUBMITTED)
         motion.submitted_at = now
         motion.original_text = motion.text
         motion.save(update_fields=["state", "submitted_at", "original_text"])
@@ -154,7 +163,7 @@ def motion_rule(*, motion_id: int, actor: Any, in_order: bool, reason: str = "")
         motion = motion_for_update(motion_id=motion_id)
         _require_officer(actor, motion.unit, "rule on motions")
         if in_order:
-            _transition(motion, {S.SUBMITTED}, S.IN_ORDER)
+            LIFECYCLE.move(motion, S.IN_ORDER)
             seconders = motion.secondings.count()
             if seconders < motion.seconders_required:
                 raise DomainError(
@@ -164,7 +173,7 @@ def motion_rule(*, motion_id: int, actor: Any, in_order: bool, reason: str = "")
         else:
             if not reason:
                 raise DomainError(Code.REASON_REQUIRED, "Give the reason the motion is out of order.")
-            _transition(motion, {S.SUBMITTED, S.IN_ORDER}, S.OUT_OF_ORDER)
+            LIFECYCLE.move(motion, S.OUT_OF_ORDER)
         motion.ruling_reason = reason
         motion.ruled_at = timezone.now()
         motion.ruled_by = actor
@@ -180,7 +189,7 @@ def motion_withdraw(*, motion_id: int, actor: Any) -> Motion:
         motion = motion_for_update(motion_id=motion_id)
         if motion.proposer_id != actor.pk:
             raise NotPermitted(Code.NOT_THE_PROPOSER, "Only the proposer can withdraw this motion.")
-        _transition(motion, {S.DRAFT, S.SUBMITTED, S.IN_ORDER}, S.WITHDRAWN)
+        LIFECYCLE.move(motion, S.WITHDRAWN)
         motion.decided_at = timezone.now()
         motion.save(update_fields=["state", "decided_at"])
         _amendments_lapse(motion)
@@ -202,12 +211,12 @@ def motion_decide(*, motion_id: int, actor: Any, outcome: str, note: str = "") -
     voted through this app), remitted, or referred to the higher body, where
     it appears in that body's list as a new motion awaiting its ruling."""
     if outcome not in {S.CARRIED, S.LOST, S.REMITTED, S.REFERRED}:
-        raise DomainError("invalid", "The outcome must be carried, lost, remitted or referred.")
+        raise DomainError(ErrorCode.INVALID, "The outcome must be carried, lost, remitted or referred.")
     note = limits.long_text(note, limit=limits.NOTE, what="The note")
     with transaction.atomic():
         motion = motion_for_update(motion_id=motion_id)
         _require_officer(actor, motion.unit, "record outcomes")
-        _transition(motion, {S.IN_ORDER}, outcome)
+        LIFECYCLE.move(motion, outcome)
         referral = None
         if outcome == S.REFERRED:
             higher = motion.unit.parent
@@ -247,7 +256,7 @@ def motion_record_vote(*, motion: Motion, carried: bool, note: str) -> None:
     A vote in the room is the meeting's: its decision goes to the projector,
     the motion's page and the minutes, and no e-mail (issue 17), so
     followers are not written to here as they are for other decisions."""
-    _transition(motion, {S.IN_ORDER}, S.CARRIED if carried else S.LOST)
+    LIFECYCLE.move(motion, S.CARRIED if carried else S.LOST)
     motion.outcome_note = note
     motion.decided_at = timezone.now()
     motion.save(update_fields=["state", "outcome_note", "decided_at"])
@@ -259,7 +268,7 @@ def motion_composite(*, motion_ids: list[int], actor: Any, title: str, text: str
     """Merge motions on the same subject into one composite, in order; the
     originals become *composited* and point to it. Locks in id order."""
     if len(set(motion_ids)) < 2:
-        raise DomainError("invalid", "Choose at least two motions to composite.")
+        raise DomainError(ErrorCode.INVALID, "Choose at least two motions to composite.")
     title = limits.title(title, what="The composite's title")
     text = limits.long_text(text, limit=limits.MOTION_TEXT, what="The composite's text")
     with transaction.atomic():

@@ -15,7 +15,7 @@ from django.utils import timezone
 from ballots.counting import Ballot as EnginePaper
 from ballots.counting import CountingError, Election, count
 from core.audit import audit_record
-from core.errors import Conflict, DomainError, NotFound, NotPermitted
+from core.errors import Conflict, DomainError, ErrorCode, NotFound, NotPermitted
 from governance.gate import Act
 from meetings import limits
 from meetings.error_codes import MeetingErrorCode as Code
@@ -52,20 +52,20 @@ def paper_count_create(
         raise Conflict(Code.NOT_IN_PROGRESS, "Paper ballots are entered once the meeting has started.")
     title = limits.title(title, what="The ballot's title").strip()
     if not title:
-        raise DomainError("invalid", "Give the paper ballot a title.")
+        raise DomainError(ErrorCode.INVALID, "Give the paper ballot a title.")
     if method not in PaperCount.Method.values:
-        raise DomainError("invalid", "Choose how the papers are counted.")
+        raise DomainError(ErrorCode.INVALID, "Choose how the papers are counted.")
     names = [n.strip() for n in candidates if n.strip()]
     if len(names) < 2 or len(names) > MAX_CANDIDATES:
-        raise DomainError("invalid", f"A paper names between 2 and {MAX_CANDIDATES} candidates, one per line.")
+        raise DomainError(ErrorCode.INVALID, f"A paper names between 2 and {MAX_CANDIDATES} candidates, one per line.")
     if any(len(n) > limits.TITLE for n in names):
         raise DomainError(Code.TOO_LONG, f"A candidate's name is limited to {limits.TITLE} characters.")
     if len({n.casefold() for n in names}) != len(names):
-        raise DomainError("invalid", "A candidate is named twice.")
+        raise DomainError(ErrorCode.INVALID, "A candidate is named twice.")
     if not 1 <= seats < len(names):
-        raise DomainError("invalid", f"Seats must be from 1 to {len(names) - 1} for {len(names)} candidates.")
+        raise DomainError(ErrorCode.INVALID, f"Seats must be from 1 to {len(names) - 1} for {len(names)} candidates.")
     if method == PaperCount.Method.IRV and seats != 1:
-        raise DomainError("invalid", "The alternative vote fills one seat; use STV for several.")
+        raise DomainError(ErrorCode.INVALID, "The alternative vote fills one seat; use STV for several.")
     paper_count = PaperCount.objects.create(
         meeting=meeting, title=title, method=method, seats=seats, candidates=names, created_by=actor
     )
@@ -85,19 +85,22 @@ def paper_ranking_clean(*, paper_count: PaperCount, marks: dict[int, str]) -> li
         if not text:
             continue
         if not text.isdigit() or not 0 <= index < len(paper_count.candidates):
-            raise DomainError("invalid", f"“{text[:10]}” is not a preference number.")
+            raise DomainError(ErrorCode.INVALID, f"“{text[:10]}” is not a preference number.")
         numbered[index] = int(text)
     if not numbered:
-        raise DomainError("invalid", "This paper has no preference: enter a spoilt paper as nothing, not as a paper.")
+        raise DomainError(
+            ErrorCode.INVALID, "This paper has no preference: enter a spoilt paper as nothing, not as a paper."
+        )
     if paper_count.method not in RANKED:
         if set(numbered.values()) != {1} or len(numbered) > paper_count.seats:
             raise DomainError(
-                "invalid", f"Mark at most {paper_count.seats} candidate{'s' if paper_count.seats > 1 else ''} with 1."
+                ErrorCode.INVALID,
+                f"Mark at most {paper_count.seats} candidate{'s' if paper_count.seats > 1 else ''} with 1.",
             )
         return sorted(numbered)
     order = sorted(numbered.items(), key=lambda kv: kv[1])
     if [n for _, n in order] != list(range(1, len(order) + 1)):
-        raise DomainError("invalid", "Preferences run 1, 2, 3… with no number missing or repeated.")
+        raise DomainError(ErrorCode.INVALID, "Preferences run 1, 2, 3… with no number missing or repeated.")
     return [index for index, _ in order]
 
 
@@ -172,7 +175,7 @@ def paper_count_run(*, count_id: int, actor: Any) -> PaperCount:
         try:
             sheet = count(paper_count.method, election, seed=paper_count.seed)
         except CountingError as exc:
-            raise DomainError("invalid", f"The papers cannot be counted: {exc}") from None
+            raise DomainError(ErrorCode.INVALID, f"The papers cannot be counted: {exc}") from None
         paper_count.result = sheet.to_json()
         paper_count.state = PaperCount.State.COUNTED
         paper_count.counted_at = timezone.now()

@@ -26,7 +26,7 @@ from ballots.counting import Ballot as EnginePaper
 from ballots.counting import Election, count
 from ballots.for_meetings import CastReceipt
 from core.audit import audit_record
-from core.errors import Conflict, DomainError, NotFound, NotPermitted
+from core.errors import Conflict, DomainError, ErrorCode, NotFound, NotPermitted
 from governance import authority
 from governance.models import Unit
 from meetings.error_codes import MeetingErrorCode as Code
@@ -97,7 +97,7 @@ def proxy_appoint(
         if not is_eligible(meeting=meeting, person=principal):
             raise NotPermitted(Code.NOT_ELIGIBLE, "Only a member entitled to vote at this meeting appoints a proxy.")
         if holder is not None and holder.pk == principal.pk:
-            raise DomainError("invalid", "You cannot be your own proxy.")
+            raise DomainError(ErrorCode.INVALID, "You cannot be your own proxy.")
         if holder is None or not getattr(holder, "is_active", False):
             raise _holder_unavailable()
         if orders.proxies_same_unit_only:
@@ -250,7 +250,9 @@ def meeting_delegate_set(
         if meeting.state not in {*BEFORE_THE_MEETING, Meeting.State.IN_PROGRESS}:
             raise Conflict(Code.INVALID_TRANSITION, f"The meeting is {meeting.get_state_display().lower()}.")
         if not 0 <= weight <= MAX_DELEGATE_WEIGHT:
-            raise DomainError("invalid", f"A delegate's weight is from 1 to {MAX_DELEGATE_WEIGHT:,} (0 removes them).")
+            raise DomainError(
+                ErrorCode.INVALID, f"A delegate's weight is from 1 to {MAX_DELEGATE_WEIGHT:,} (0 removes them)."
+            )
         if not represents.path.startswith(meeting.unit.path):
             raise DomainError(Code.WRONG_UNIT, f"{represents.name} is not {meeting.unit.name} or a unit within it.")
         if weight == 0:

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.audit import audit_record
-from core.errors import Conflict, DomainError, NotPermitted
+from core.errors import Conflict, DomainError, ErrorCode, NotPermitted
 from governance.models import Unit
 from meetings import limits, permissions
 from meetings.error_codes import MeetingErrorCode as Code
@@ -24,7 +24,7 @@ def requisition_start(*, unit: Unit, person: Any, purpose: str) -> Requisition:
         raise NotPermitted(Code.NOT_A_MEMBER, f"Only members of {unit.name} can requisition a meeting.")
     purpose = limits.long_text(purpose, limit=limits.REASON, what="The purpose")
     if not purpose:
-        raise DomainError("invalid", "Say what the meeting is for.")
+        raise DomainError(ErrorCode.INVALID, "Say what the meeting is for.")
     with transaction.atomic():
         requisition = Requisition.objects.create(
             unit=unit,

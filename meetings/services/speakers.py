@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.audit import audit_record
-from core.errors import Conflict, DomainError, NotFound, NotPermitted
+from core.errors import Conflict, DomainError, ErrorCode, NotFound, NotPermitted
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import meeting_for_update
 from meetings.models import AgendaItem, Attendance, Meeting, SpeakerRequest
@@ -30,9 +30,11 @@ def speaker_request(*, meeting_id: int, person: Any, kind: str, gender: str = ""
     """A member in the room asks to speak on the current item. ``gender`` is
     what they choose to state (or nothing); it only serves alternation."""
     if kind not in R.Kind.values:
-        raise DomainError("invalid", "Say how you want to speak: for, against, a point of order or of information.")
+        raise DomainError(
+            ErrorCode.INVALID, "Say how you want to speak: for, against, a point of order or of information."
+        )
     if gender not in R.Gender.values:
-        raise DomainError("invalid", "Choose one of the options for gender, or prefer not to say.")
+        raise DomainError(ErrorCode.INVALID, "Choose one of the options for gender, or prefer not to say.")
     with transaction.atomic():
         meeting = meeting_for_update(meeting_id=meeting_id)
         _in_progress(meeting)

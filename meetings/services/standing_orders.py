@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.audit import audit_record
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 from governance.gate import Act
 from governance.models import Unit
 from meetings import limits
+from meetings.error_codes import MeetingErrorCode
 from meetings.models import StandingOrders, StandingOrdersVersion
 from meetings.models.meetings import ORDERS_FIELDS
 from meetings.services.meetings import require_officer, standing_orders_values
@@ -30,7 +31,7 @@ def standing_orders_update(*, unit: Unit, actor: Any, values: dict[str, Any], no
     where the unit had none) as version 1, so nothing is lost."""
     unknown = set(values) - set(ORDERS_FIELDS)
     if unknown:
-        raise DomainError("invalid", f"No such standing order: {', '.join(sorted(unknown))}.")
+        raise DomainError(ErrorCode.INVALID, f"No such standing order: {', '.join(sorted(unknown))}.")
     note = limits.title(note, what="The note on this change")
     with transaction.atomic():
         require_officer(user=actor, unit=unit, doing="change the standing orders", act=Act.MANAGE_UNIT)
@@ -47,15 +48,15 @@ def standing_orders_update(*, unit: Unit, actor: Any, values: dict[str, Any], no
         try:
             orders.full_clean(exclude=["unit"])
         except ValidationError as exc:
-            raise DomainError("invalid", "; ".join(exc.messages)) from None
+            raise DomainError(ErrorCode.INVALID, "; ".join(exc.messages)) from None
         low = [f"{name.replace('_', ' ')} is at least {least}" for name, least in MINIMUMS.items()
                if getattr(orders, name) < least]  # fmt: skip
         if low:
-            raise DomainError("invalid", "; ".join(low).capitalize() + ".")
+            raise DomainError(ErrorCode.INVALID, "; ".join(low).capitalize() + ".")
         after = standing_orders_values(orders)
         changed = {k: [before[k], after[k]] for k in ORDERS_FIELDS if before[k] != after[k]}
         if not changed:
-            raise DomainError("unchanged", "Nothing was changed: these are the standing orders already.")
+            raise DomainError(MeetingErrorCode.UNCHANGED, "Nothing was changed: these are the standing orders already.")
         orders.save()
         version = StandingOrdersVersion.objects.create(
             unit=unit, number=last.number + 1, values=after, changed_by=actor, note=note

@@ -22,7 +22,7 @@ from ballots.counting import Threshold, count
 from ballots.for_meetings import CastReceipt, room_ballot_close, room_ballot_open, room_ballot_result
 from ballots.thresholds import breakdown_allowed
 from core.audit import audit_record
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError, ErrorCode
 from core.glossary import vote_figures
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import (
@@ -76,9 +76,9 @@ def meeting_vote_open(
     """Put a question to the meeting. A motion's seconded amendments must be
     decided first; a constitutional amendment is always held to two-thirds."""
     if mode not in MeetingVote.Mode.values:
-        raise DomainError("invalid", "Choose how the meeting votes: open, hands or secret.")
+        raise DomainError(ErrorCode.INVALID, "Choose how the meeting votes: open, hands or secret.")
     if motion is not None and amendment is not None:
-        raise DomainError("invalid", "A vote is on a motion or on an amendment, not both.")
+        raise DomainError(ErrorCode.INVALID, "A vote is on a motion or on an amendment, not both.")
     with transaction.atomic():
         meeting = meeting_for_update(meeting_id=meeting_id)
         require_officer(user=actor, unit=meeting.unit, doing="call votes")
@@ -111,7 +111,7 @@ def meeting_vote_open(
                 )
             title, text = title or f"Amendment: {amendment.summary}", amendment.text
         if not title.strip():
-            raise DomainError("invalid", "Say what the meeting is voting on.")
+            raise DomainError(ErrorCode.INVALID, "Say what the meeting is voting on.")
         item = meeting.agenda_items.filter(state=AgendaItem.State.CURRENT).first()
         vote = MeetingVote.objects.create(
             meeting=meeting,

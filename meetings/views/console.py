@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,10 +18,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ballots.for_meetings import agenda_ballot, agenda_ballots
-from core.errors import DomainError
-from governance.access import mfa_enforced
-from governance.models import Unit
-from meetings import permissions, selectors
+from core.errors import DomainError, ErrorCode
+from core.views_forms import done, run_action, run_form
+from governance.access import access_unit, mfa_enforced
+from governance.gate import Act
+from meetings import selectors
+from meetings.access import access_meeting
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.forms import AgendaItemForm, HandsForm, MeetingForm, VoteOpenForm
 from meetings.models import AgendaItem, Amendment, Attendance, Meeting, MeetingVote, Minutes, Motion, Requisition
@@ -39,16 +40,11 @@ from meetings.services.speakers import (
 )
 from meetings.services.votes import meeting_vote_close, meeting_vote_open
 from meetings.speakers import current_item, speaker_live, speakers_queue
-from meetings.views.common import act, unit_or_404
+from meetings.views.common import act
 from meetings.views.meetings import _meeting_or_404
 from meetings.voting_rights import voters_entitled, voters_list
 
 User = get_user_model()
-
-
-def _schedule_scope(request: HttpRequest, unit_slug: str, **kwargs: Any) -> dict[str, Any]:
-    """Officer pages: MFA where the unit demands it of its officers."""
-    return {"unit": Unit.objects.filter(slug=unit_slug).first()}
 
 
 def _meeting_scope(request: HttpRequest, meeting_id: int, **kwargs: Any) -> dict[str, Any]:
@@ -56,56 +52,43 @@ def _meeting_scope(request: HttpRequest, meeting_id: int, **kwargs: Any) -> dict
     return {"unit": meeting.unit if meeting else None}
 
 
-def _officer_or_403(request: HttpRequest, meeting: Meeting) -> HttpResponse | None:
-    if permissions.is_officer(user=request.user, unit=meeting.unit):
-        return None
-    raise PermissionDenied("Only the unit's officers run its meetings.")
-
-
 @login_required
-@mfa_enforced(_schedule_scope)
 @require_http_methods(["GET", "POST"])
 def meeting_schedule(request: HttpRequest, unit_slug: str) -> HttpResponse:
-    unit = unit_or_404(unit_slug)
-    if not permissions.is_officer(user=request.user, unit=unit):
-        raise PermissionDenied("Only the unit's officers schedule meetings.")
+    unit = access_unit(request.user, unit_slug, Act.RUN_MEETINGS, doing="schedule meetings")
     requisition = Requisition.objects.filter(pk=request.GET.get("requisition") or 0, unit=unit).first()
     initial = {"kind": Meeting.Kind.EXTRAORDINARY} if requisition else {}
     form = MeetingForm(request.POST if request.method == "POST" else None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                meeting = meeting_services.meeting_schedule(
-                    unit=unit,
-                    actor=request.user,
-                    kind=data["kind"],
-                    title=data["title"],
-                    starts_at=data["starts_at"],
-                    place=data["place"],
-                    quorum=data["quorum"],
-                    requisition=requisition,
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, "Meeting scheduled. Its notice goes out when the notice period begins.")
-                return redirect("meetings:console", meeting.pk)
-        else:
-            status = 400
-    return render(
-        request, "meetings/schedule.html", {"form": form, "unit": unit, "requisition": requisition}, status=status
+
+    def page(status: int = 200) -> HttpResponse:
+        context = {"form": form, "unit": unit, "requisition": requisition}
+        return render(request, "meetings/schedule.html", context, status=status)
+
+    return run_form(
+        form,
+        lambda: meeting_services.meeting_schedule(
+            unit=unit,
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            title=form.cleaned_data["title"],
+            starts_at=form.cleaned_data["starts_at"],
+            place=form.cleaned_data["place"],
+            quorum=form.cleaned_data["quorum"],
+            requisition=requisition,
+        ),
+        success=lambda meeting: done(
+            request,
+            "Meeting scheduled. Its notice goes out when the notice period begins.",
+            "meetings:console",
+            meeting.pk,
+        ),
+        page=page,
     )
 
 
 @login_required
-@mfa_enforced(_meeting_scope)
 def meeting_console(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _meeting_or_404(meeting_id)
-    if (denied := _officer_or_403(request, meeting)) is not None:
-        return denied
+    meeting = access_meeting(request.user, meeting_id, doing="run its meetings")
     find = request.GET.get("find", "").strip()[:100]
     vote = selectors.vote_current(meeting=meeting)
     motions_in_order = Motion.objects.filter(unit=meeting.unit, state=Motion.State.IN_ORDER)
@@ -146,8 +129,7 @@ def meeting_console(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def console_voters(request: HttpRequest, meeting_id: int, vote_id: int) -> HttpResponse:
     """Who may vote in a meeting vote, for the chair (``voting_rights.voters_list``)."""
-    meeting = _meeting_or_404(meeting_id)
-    _officer_or_403(request, meeting)
+    meeting = access_meeting(request.user, meeting_id, doing="see who may vote")
     vote = MeetingVote.objects.filter(pk=vote_id, meeting=meeting).first()
     if vote is None:
         raise Http404("There is no such vote in this meeting.")
@@ -291,7 +273,7 @@ def _console_url(meeting_id: int, *, find: str = "") -> str:
 def _add_item(meeting: Meeting, user: Any, post: Any) -> None:
     form = AgendaItemForm(post)
     if not form.is_valid():
-        raise DomainError("invalid", "Check the agenda item.")
+        raise DomainError(ErrorCode.INVALID, "Check the agenda item.")
     data = form.cleaned_data
     meeting_services.agenda_item_add(
         meeting_id=meeting.pk,
@@ -310,7 +292,7 @@ def _add_item(meeting: Meeting, user: Any, post: Any) -> None:
 def _person(post: Any) -> Any:
     person = User.objects.filter(pk=_int(post.get("person")) or 0).first()
     if person is None:
-        raise DomainError("not_found", "There is no such member.")
+        raise DomainError(ErrorCode.NOT_FOUND, "There is no such member.")
     return person
 
 
@@ -322,7 +304,10 @@ def _take_item(request: HttpRequest, meeting: Meeting, *, item_id: int | None) -
     confirm = request.POST.get("confirm") == "yes"
     leaving = current_item(meeting=meeting)
     waiting = speakers_queue(meeting=meeting) if leaving is not None else []
-    try:
+    item: AgendaItem | None = None
+
+    def take() -> AgendaItem:
+        nonlocal item
         meeting_services.require_officer(user=request.user, unit=meeting.unit, doing="take the next item")
         item = (
             AgendaItem.objects.filter(meeting=meeting, pk=item_id).first()
@@ -330,37 +315,39 @@ def _take_item(request: HttpRequest, meeting: Meeting, *, item_id: int | None) -
             else meeting.agenda_items.filter(state=AgendaItem.State.PENDING).order_by("position", "id").first()
         )
         if item is None:
-            raise DomainError("not_found", "There is no such item left on the agenda.")
+            raise DomainError(ErrorCode.NOT_FOUND, "There is no such item left on the agenda.")
         meeting_services.agenda_item_take(item_id=item.pk, actor=request.user, confirm=confirm)
-    except DomainError as exc:
+        return item
+
+    def taken(item: AgendaItem) -> HttpResponse:
+        lapsed = len(waiting) if confirm and leaving is not None and leaving.pk != item.pk else 0
+        said = f"Now on “{item.title}”."
+        if lapsed and leaving is not None:
+            whom = "request to speak" if lapsed == 1 else "requests to speak"
+            said += f" {lapsed} {whom} on “{leaving.title}” {'was' if lapsed == 1 else 'were'} taken off the list."
+        return done(request, said, back)
+
+    def refused(exc: DomainError) -> HttpResponse:
         if exc.code != Code.SPEAKERS_WAITING:
             messages.error(request, exc.message)
             return redirect(back)
-        return render(
-            request,
-            "meetings/take_item_confirm.html",
-            {"meeting": meeting, "leaving": leaving, "item": item, "waiting": waiting, "item_id": item_id},
-        )
-    lapsed = len(waiting) if confirm and leaving is not None and leaving.pk != item.pk else 0
-    said = f"Now on “{item.title}”."
-    if lapsed and leaving is not None:
-        whom = "request to speak" if lapsed == 1 else "requests to speak"
-        said += f" {lapsed} {whom} on “{leaving.title}” {'was' if lapsed == 1 else 'were'} taken off the list."
-    messages.success(request, said)
-    return redirect(back)
+        context = {"meeting": meeting, "leaving": leaving, "item": item, "waiting": waiting, "item_id": item_id}
+        return render(request, "meetings/take_item_confirm.html", context)
+
+    return run_action(take, success=taken, failure=refused)
 
 
 def _check_in(meeting: Meeting, user: Any, email: str) -> None:
     person = User.objects.filter(email__iexact=email.strip()).first()
     if person is None:
-        raise DomainError("not_found", f"Nobody is registered with the e-mail address “{email.strip()}”.")
+        raise DomainError(ErrorCode.NOT_FOUND, f"Nobody is registered with the e-mail address “{email.strip()}”.")
     attendance_check_in_by_officer(meeting_id=meeting.pk, person=person, actor=user)
 
 
 def _open_vote(meeting: Meeting, user: Any, post: Any) -> None:
     target = _target(post.get("target", ""))
     if any(v is None for v in target.values()):
-        raise DomainError("not_found", "There is no such motion or amendment.")
+        raise DomainError(ErrorCode.NOT_FOUND, "There is no such motion or amendment.")
     meeting_vote_open(
         meeting_id=meeting.pk,
         actor=user,
@@ -372,12 +359,9 @@ def _open_vote(meeting: Meeting, user: Any, post: Any) -> None:
 
 
 @login_required
-@mfa_enforced(_meeting_scope)
 @require_http_methods(["GET", "POST"])
 def minutes_edit_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _meeting_or_404(meeting_id)
-    if (denied := _officer_or_403(request, meeting)) is not None:
-        return denied
+    meeting = access_meeting(request.user, meeting_id, Act.KEEP_MINUTES)
     minutes = selectors.minutes_for_meeting(meeting=meeting)
     if minutes is None:
         if meeting.state != Meeting.State.CLOSED:
@@ -388,22 +372,24 @@ def minutes_edit_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
         minutes = minutes_draft(meeting_id=meeting.pk, actor=request.user)
         if request.POST.get("draft_only"):
             return redirect("meetings:minutes", meeting.pk)
-    status = 200
     if request.method == "POST":
-        try:
-            minutes_edit(
-                minutes_id=minutes.pk,
+        edited = minutes
+        return run_action(
+            lambda: minutes_edit(
+                minutes_id=edited.pk,
                 actor=request.user,
                 text=request.POST.get("text", ""),
                 base_version=_int(request.POST.get("base_version")) or 0,
                 note=request.POST.get("note", ""),
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            status = exc.status
-        else:
-            messages.success(request, "Saved as a new version.")
-            return redirect("meetings:minutes", meeting.pk)
+            ),
+            success=lambda _: done(request, "Saved as a new version.", "meetings:minutes", meeting.pk),
+            failure=lambda exc: _minutes_page(request, meeting, exc.status),
+            request=request,
+        )
+    return _minutes_page(request, meeting, 200)
+
+
+def _minutes_page(request: HttpRequest, meeting: Meeting, status: int) -> HttpResponse:
     minutes = selectors.minutes_for_meeting(meeting=meeting)
     versions = list(minutes.versions.all()) if minutes else []
     return render(

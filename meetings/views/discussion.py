@@ -7,10 +7,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.views_forms import done, run_form
 from meetings.forms import DiscussionPostForm
 from meetings.models import DiscussionPost, MotionFollow
 from meetings.services import discussion as services
@@ -29,29 +30,27 @@ def discussion_post_view(request: HttpRequest, motion_id: int) -> HttpResponse:
     from meetings.views.motions import motion_page
 
     form = DiscussionPostForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            post = services.discussion_post_create(
-                motion_id=motion_id,
-                author=request.user,
-                text=data["text"],
-                amendment_id=data.get("amendment"),
-                parent_id=data.get("parent"),
-            )
-        except DomainError as exc:
-            form.add_error("text", exc.message)
-            status = exc.status
-            if status == 404:
-                raise Http404(exc.message) from None
-            if status == 403:  # no form is shown to them: say it at the top
-                messages.error(request, exc.message)
-        else:
-            messages.success(request, "Your post is in the discussion.")
-            return redirect(_back(motion_id, f"post-{post.pk}"))
-    else:
-        status = 400
-    return motion_page(request, motion_id, discussion_form=form, status=status)
+
+    def refused(exc: DomainError) -> None:
+        if exc.status == 404:
+            raise Http404(exc.message) from None
+        if exc.status == 403:  # no form is shown to them: say it at the top
+            messages.error(request, exc.message)
+
+    return run_form(
+        form,
+        lambda: services.discussion_post_create(
+            motion_id=motion_id,
+            author=request.user,
+            text=form.cleaned_data["text"],
+            amendment_id=form.cleaned_data.get("amendment"),
+            parent_id=form.cleaned_data.get("parent"),
+        ),
+        success=lambda post: done(request, "Your post is in the discussion.", _back(motion_id, f"post-{post.pk}")),
+        page=lambda status: motion_page(request, motion_id, discussion_form=form, status=status),
+        field="text",
+        refused=refused,
+    )
 
 
 @login_required
@@ -61,21 +60,18 @@ def discussion_post_edit_view(request: HttpRequest, post_id: int) -> HttpRespons
     if post is None or post.author_id != request.user.pk:
         raise Http404("There is no such post of yours.")
     form = DiscussionPostForm(request.POST if request.method == "POST" else None, initial={"text": post.text})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.discussion_post_edit(post_id=post.pk, author=request.user, text=form.cleaned_data["text"])
-            except DomainError as exc:
-                form.add_error("text", exc.message)
-                status = exc.status
-            else:
-                messages.success(request, "Your post is updated.")
-                return redirect(_back(post.motion_id, f"post-{post.pk}"))
-        else:
-            status = 400
-    context = {"form": form, "post": post, "motion": post.motion, "minutes": services.edit_window().seconds // 60}
-    return render(request, "meetings/discussion_edit.html", context, status=status)
+
+    def page(status: int = 200) -> HttpResponse:
+        context = {"form": form, "post": post, "motion": post.motion, "minutes": services.edit_window().seconds // 60}
+        return render(request, "meetings/discussion_edit.html", context, status=status)
+
+    return run_form(
+        form,
+        lambda: services.discussion_post_edit(post_id=post.pk, author=request.user, text=form.cleaned_data["text"]),
+        success=lambda _: done(request, "Your post is updated.", _back(post.motion_id, f"post-{post.pk}")),
+        page=page,
+        field="text",
+    )
 
 
 @login_required

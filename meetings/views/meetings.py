@@ -6,21 +6,20 @@ from __future__ import annotations
 
 import math
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.errors import DomainError
 from meetings import permissions, selectors
+from meetings.access import find_meeting
 from meetings.models import Meeting, MeetingVote, Minutes, Requisition
 from meetings.room import officers_live
 from meetings.services.attendance import attendance_check_in
 from meetings.services.requisitions import requisition_sign, requisition_start
 from meetings.services.votes import meeting_vote_cast
 from meetings.throttling import check_in_wait
-from meetings.views.common import act, unit_or_404
+from meetings.views.common import act, cast_and_return, unit_or_404
 from meetings.voting_rights import vote_right
 
 
@@ -38,10 +37,7 @@ def meeting_index(request: HttpRequest) -> HttpResponse:
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:
-    try:
-        return selectors.meeting_detail(meeting_id=meeting_id)
-    except Meeting.DoesNotExist:
-        raise Http404("There is no such meeting.") from None
+    return find_meeting(meeting_id)
 
 
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
@@ -104,21 +100,18 @@ def meeting_check_in(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def vote_cast(request: HttpRequest, vote_id: int) -> HttpResponse:
-    vote = MeetingVote.objects.filter(pk=vote_id).first()
-    if vote is None:
-        raise Http404("There is no such vote.")
-    try:
-        receipt = meeting_vote_cast(
+    return cast_and_return(
+        request,
+        vote_id,
+        lambda: meeting_vote_cast(
             vote_id=vote_id,
             voter=request.user,
             choice=request.POST.get("choice", ""),
             idempotency_key=request.POST.get("idempotency_key", ""),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Your vote is recorded." + (f" Your receipt: {receipt.receipt}" if receipt else ""))
-    return redirect("meetings:meeting", vote.meeting_id)
+        ),
+        recorded="Your vote is recorded.",
+        receipt="Your receipt",
+    )
 
 
 def meeting_live_json(request: HttpRequest, meeting_id: int) -> JsonResponse:

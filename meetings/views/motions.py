@@ -6,18 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.errors import DomainError
+from core.views_forms import done, run_form
 from governance.models import Unit
 from meetings import permissions, selectors
+from meetings.access import visible_motion
 from meetings.forms import AmendmentForm, DiscussionPostForm, MotionForm
 from meetings.models import Amendment, Motion, MotionFollow
 from meetings.services import amendments as amendment_services
@@ -50,13 +50,7 @@ def motion_list(request: HttpRequest) -> HttpResponse:
 
 
 def _motion_or_404(request: HttpRequest, motion_id: int) -> Motion:
-    try:
-        motion = selectors.motion_detail(motion_id=motion_id)
-    except Motion.DoesNotExist:
-        raise Http404("There is no such motion.") from None
-    if motion.state == Motion.State.DRAFT and motion.proposer_id != request.user.pk:
-        raise Http404("There is no such motion.")
-    return motion
+    return visible_motion(request.user, motion_id)
 
 
 def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
@@ -124,38 +118,38 @@ def motion_propose(request: HttpRequest, unit_slug: str) -> HttpResponse:
     form = MotionForm(
         request.POST if request.method == "POST" else None, meetings=selectors.meeting_list_upcoming(unit=unit)
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                motion = motion_services.motion_create(
-                    unit=unit,
-                    proposer=request.user,
-                    title=data["title"],
-                    text=data["text"],
-                    meeting=data["meeting"],
-                    amends_constitution=data["amends_constitution"],
-                )
-                if "submit" in request.POST:
-                    motion_services.motion_submit(motion_id=motion.pk, actor=request.user)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status
-            else:
-                if "submit" in request.POST:
-                    messages.success(
-                        request,
-                        f"Your motion is submitted. It needs {motion.seconders_required} "
-                        f"seconder{'s' if motion.seconders_required != 1 else ''} from members of {unit.name}; "
-                        "you will be e-mailed as it moves on.",
-                    )
-                else:
-                    messages.success(request, "Your draft is saved. Only you can see it until you submit it.")
-                return redirect("meetings:motion", motion.pk)
-        else:
-            status = 400
-    return render(request, "meetings/motion_form.html", {"form": form, "unit": unit}, status=status)
+    submit = "submit" in request.POST
+
+    def page(status: int = 200) -> HttpResponse:
+        return render(request, "meetings/motion_form.html", {"form": form, "unit": unit}, status=status)
+
+    def propose() -> Motion:
+        data = form.cleaned_data
+        motion = motion_services.motion_create(
+            unit=unit,
+            proposer=request.user,
+            title=data["title"],
+            text=data["text"],
+            meeting=data["meeting"],
+            amends_constitution=data["amends_constitution"],
+        )
+        if submit:
+            motion_services.motion_submit(motion_id=motion.pk, actor=request.user)
+        return motion
+
+    def proposed(motion: Motion) -> HttpResponse:
+        if not submit:
+            return done(
+                request, "Your draft is saved. Only you can see it until you submit it.", "meetings:motion", motion.pk
+            )
+        seconders = f"{motion.seconders_required} seconder{'s' if motion.seconders_required != 1 else ''}"
+        message = (
+            f"Your motion is submitted. It needs {seconders} from members of {unit.name}; "
+            "you will be e-mailed as it moves on."
+        )
+        return done(request, message, "meetings:motion", motion.pk)
+
+    return run_form(form, propose, success=proposed, page=page)
 
 
 @login_required
@@ -202,6 +196,8 @@ def motion_action(request: HttpRequest, motion_id: int, action: str) -> HttpResp
     }
     if action not in actions:
         raise Http404("No such action.")
+    if action in {"follow", "unfollow"}:
+        _motion_or_404(request, motion_id)  # a draft that is not yours is not there to follow
     fn, message = actions[action]
     return act(request, fn, success=message, back=back)
 
@@ -211,27 +207,28 @@ def motion_action(request: HttpRequest, motion_id: int, action: str) -> HttpResp
 def amendment_propose(request: HttpRequest, motion_id: int) -> HttpResponse:
     motion = _motion_or_404(request, motion_id)
     form = AmendmentForm(request.POST if request.method == "POST" else None, initial={"text": motion.text})
-    status = 200
+
+    def page(status: int = 200) -> HttpResponse:
+        return render(request, "meetings/amendment_form.html", {"form": form, "motion": motion}, status=status)
+
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                amendment_services.amendment_propose(
-                    motion_id=motion.pk,
-                    proposer=request.user,
-                    summary=form.cleaned_data["summary"],
-                    text=form.cleaned_data["text"],
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status
-            else:
-                messages.success(
-                    request, "Your amendment is proposed. It appears below the motion, with its changes marked."
-                )
-                return redirect("meetings:motion", motion.pk)
-        else:
-            status = 400
-    return render(request, "meetings/amendment_form.html", {"form": form, "motion": motion}, status=status)
+        return run_form(
+            form,
+            lambda: amendment_services.amendment_propose(
+                motion_id=motion.pk,
+                proposer=request.user,
+                summary=form.cleaned_data["summary"],
+                text=form.cleaned_data["text"],
+            ),
+            success=lambda _: done(
+                request,
+                "Your amendment is proposed. It appears below the motion, with its changes marked.",
+                "meetings:motion",
+                motion.pk,
+            ),
+            page=page,
+        )
+    return page()
 
 
 @login_required

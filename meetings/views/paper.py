@@ -7,16 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.errors import DomainError
+from core.views_forms import done, run_form
 from governance.access import mfa_enforced
-from meetings import limits, permissions
+from governance.gate import Act
+from meetings import limits
+from meetings.access import access_meeting
 from meetings.models import Meeting, MeetingVote, PaperCount, PaperEntry
 from meetings.services.paper import (
     MAX_CANDIDATES,
@@ -28,8 +28,6 @@ from meetings.services.paper import (
 )
 from meetings.services.votes import meeting_vote_close
 from meetings.views.common import act
-from meetings.views.console import _meeting_scope
-from meetings.views.meetings import _meeting_or_404
 
 
 class PaperCountForm(forms.Form):
@@ -71,10 +69,7 @@ class PaperEntryForm(forms.Form):
 
 
 def _officer_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
-    meeting = _meeting_or_404(meeting_id)
-    if not permissions.is_officer(user=request.user, unit=meeting.unit):
-        raise PermissionDenied("Only the unit's officers enter paper results.")
-    return meeting
+    return access_meeting(request.user, meeting_id, Act.ENTER_PAPERS, doing="enter paper results")
 
 
 def _open_hands_vote(meeting: Meeting) -> MeetingVote | None:
@@ -82,34 +77,26 @@ def _open_hands_vote(meeting: Meeting) -> MeetingVote | None:
 
 
 @login_required
-@mfa_enforced(_meeting_scope)
 @require_http_methods(["GET", "POST"])
 def paper_index(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The meeting's paper ballots, and setting one up."""
     meeting = _officer_meeting(request, meeting_id)
     form = PaperCountForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                paper_count = paper_count_create(
-                    meeting_id=meeting.pk,
-                    actor=request.user,
-                    title=data["title"],
-                    method=data["method"],
-                    seats=data["seats"],
-                    candidates=data["candidates"].splitlines(),
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, "Paper ballot set up: enter the papers one by one.")
-                return redirect("meetings:paper_count", paper_count.pk)
-        else:
-            status = 400
-    return _index(request, meeting, form=form, hands_form=HandsForm(), status=status)
+    return run_form(
+        form,
+        lambda: paper_count_create(
+            meeting_id=meeting.pk,
+            actor=request.user,
+            title=form.cleaned_data["title"],
+            method=form.cleaned_data["method"],
+            seats=form.cleaned_data["seats"],
+            candidates=form.cleaned_data["candidates"].splitlines(),
+        ),
+        success=lambda paper_count: done(
+            request, "Paper ballot set up: enter the papers one by one.", "meetings:paper_count", paper_count.pk
+        ),
+        page=lambda status: _index(request, meeting, form=form, hands_form=HandsForm(), status=status),
+    )
 
 
 def _index(request: HttpRequest, meeting: Meeting, *, form: Any, hands_form: Any, status: int) -> HttpResponse:
@@ -128,7 +115,6 @@ def _index(request: HttpRequest, meeting: Meeting, *, form: Any, hands_form: Any
 
 
 @login_required
-@mfa_enforced(_meeting_scope)
 @require_POST
 def paper_hands(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The figures of a show of hands (or of a paper vote on a motion)
@@ -136,27 +122,25 @@ def paper_hands(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _officer_meeting(request, meeting_id)
     hands_form = HandsForm(request.POST)
     vote = _open_hands_vote(meeting)
-    status = 400
+
+    def page(status: int) -> HttpResponse:
+        return _index(request, meeting, form=PaperCountForm(), hands_form=hands_form, status=status)
+
     if vote is None:
         hands_form.add_error(None, "No show of hands is open in this meeting.")
-        status = 409
-    elif hands_form.is_valid():
-        data = hands_form.cleaned_data
-        try:
-            meeting_vote_close(
-                vote_id=vote.pk,
-                actor=request.user,
-                votes_for=data["votes_for"],
-                votes_against=data["votes_against"],
-                abstentions=data["abstentions"],
-            )
-        except DomainError as exc:
-            hands_form.add_error(None, exc.message)
-            status = exc.status
-        else:
-            messages.success(request, "Figures entered: the vote is decided.")
-            return redirect("meetings:paper", meeting.pk)
-    return _index(request, meeting, form=PaperCountForm(), hands_form=hands_form, status=status)
+        return page(409)
+    return run_form(
+        hands_form,
+        lambda: meeting_vote_close(
+            vote_id=vote.pk,
+            actor=request.user,
+            votes_for=hands_form.cleaned_data["votes_for"],
+            votes_against=hands_form.cleaned_data["votes_against"],
+            abstentions=hands_form.cleaned_data["abstentions"],
+        ),
+        success=lambda _: done(request, "Figures entered: the vote is decided.", "meetings:paper", meeting.pk),
+        page=page,
+    )
 
 
 def _count_or_404(count_id: int) -> PaperCount:
@@ -172,26 +156,28 @@ def _count_scope(request: HttpRequest, count_id: int, **kwargs: Any) -> dict[str
 
 
 @login_required
-@mfa_enforced(_count_scope)
 @require_http_methods(["GET", "POST"])
 def paper_count_page(request: HttpRequest, count_id: int) -> HttpResponse:
     """Enter papers one by one; check the others' entries; count."""
     paper_count = _count_or_404(count_id)
     _officer_meeting(request, paper_count.meeting_id)
     form = PaperEntryForm(request.POST if request.method == "POST" else None, paper_count=paper_count)
-    status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                entry = paper_entry_add(count_id=paper_count.pk, actor=request.user, marks=form.marks())
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, f"Paper {entry.number} entered: another officer checks it against the paper.")
-                return redirect("meetings:paper_count", paper_count.pk)
-        else:
-            status = 400
+        return run_form(
+            form,
+            lambda: paper_entry_add(count_id=paper_count.pk, actor=request.user, marks=form.marks()),
+            success=lambda entry: done(
+                request,
+                f"Paper {entry.number} entered: another officer checks it against the paper.",
+                "meetings:paper_count",
+                paper_count.pk,
+            ),
+            page=lambda status: _count_page(request, paper_count, form, status),
+        )
+    return _count_page(request, paper_count, form, 200)
+
+
+def _count_page(request: HttpRequest, paper_count: PaperCount, form: PaperEntryForm, status: int) -> HttpResponse:
     entries = list(paper_count.entries.select_related("entered_by", "confirmed_by"))
     names = paper_count.candidates
     rows: list[dict[str, Any]] = [{"entry": e, "names": [names[i] for i in e.ranking]} for e in entries]

@@ -4,28 +4,24 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from governance.access import mfa_enforced
+from governance.gate import Act
 from meetings import limits, permissions, selectors
+from meetings.access import access_meeting
 from meetings.markdown import markdown_html
 from meetings.models import Minutes
 from meetings.papers import DRAFT_PAPERS, PAPERS, PdfUnavailableError, paper_html, pdf_from_html
-from meetings.views.console import _meeting_scope
 from meetings.views.meetings import _meeting_or_404
 
 
 @login_required
-@mfa_enforced(_meeting_scope)
 @require_POST
 def minutes_preview(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The minutes editor's live preview: the posted Markdown rendered by the
     same sanitiser as the published minutes. Writes nothing."""
-    meeting = _meeting_or_404(meeting_id)
-    if not permissions.is_officer(user=request.user, unit=meeting.unit):
-        raise PermissionDenied("Only the unit's officers edit its minutes.")
+    access_meeting(request.user, meeting_id, Act.KEEP_MINUTES, doing="edit its minutes")
     text = request.POST.get("text", "")
     if len(text) > limits.MINUTES_TEXT:
         return HttpResponse(

@@ -6,19 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.errors import DomainError
-from governance.access import mfa_enforced
+from core.errors import DomainError, ErrorCode
+from core.views_forms import done, run_action, run_form
 from governance.models import Unit
 from meetings import permissions
-from meetings.models import Meeting, MeetingDelegate, MeetingVote
+from meetings.access import access_meeting, find_meeting
+from meetings.models import Meeting, MeetingDelegate
 from meetings.selectors import is_eligible, standing_orders_of_meeting
 from meetings.services.proxies import (
     MAX_DELEGATE_WEIGHT,
@@ -31,8 +30,7 @@ from meetings.services.proxies import (
     proxy_revoke,
     proxy_vote_cast,
 )
-from meetings.views.console import _meeting_scope
-from meetings.views.meetings import _meeting_or_404
+from meetings.views.common import cast_and_return
 
 User = get_user_model()
 
@@ -61,29 +59,26 @@ class ProxyAppointForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def proxy_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _meeting_or_404(meeting_id)
+    meeting = find_meeting(meeting_id)
     form = ProxyAppointForm(request.POST if request.method == "POST" else None)
-    return _proxy_page(request, meeting, form, DelegateForm(meeting=meeting))
+    if not form.is_bound:
+        return _proxy_page(request, meeting, form, DelegateForm(meeting=meeting))
+    return run_form(
+        form,
+        lambda: proxy_appoint_by_email(
+            meeting_id=meeting.pk, principal=request.user, holder_email=form.cleaned_data["holder_email"]
+        ),
+        success=lambda appointment: done(
+            request, f"{appointment.holder} is your proxy for {meeting.title}.", "meetings:proxy", meeting.pk
+        ),
+        page=lambda status: _proxy_page(request, meeting, form, DelegateForm(meeting=meeting), status=status),
+        field="holder_email",
+    )
 
 
-def _proxy_page(request: HttpRequest, meeting: Meeting, form: Any, delegate_form: Any) -> HttpResponse:
-    status = 200
-    if delegate_form.is_bound:
-        status = 400
-    if form.is_bound:
-        if form.is_valid():
-            try:
-                appointment = proxy_appoint_by_email(
-                    meeting_id=meeting.pk, principal=request.user, holder_email=form.cleaned_data["holder_email"]
-                )
-            except DomainError as exc:
-                form.add_error("holder_email", exc.message)
-                status = exc.status
-            else:
-                messages.success(request, f"{appointment.holder} is your proxy for {meeting.title}.")
-                return redirect("meetings:proxy", meeting.pk)
-        else:
-            status = 400
+def _proxy_page(
+    request: HttpRequest, meeting: Meeting, form: Any, delegate_form: Any, *, status: int = 200
+) -> HttpResponse:
     orders = standing_orders_of_meeting(meeting=meeting)
     is_officer = permissions.is_officer(user=request.user, unit=meeting.unit)
     return render(
@@ -108,69 +103,62 @@ def _proxy_page(request: HttpRequest, meeting: Meeting, form: Any, delegate_form
 
 
 @login_required
-@mfa_enforced(_meeting_scope)
 @require_POST
 def delegate_set_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """An officer names a delegate and the votes they carry (0 removes)."""
-    meeting = _meeting_or_404(meeting_id)
-    if not permissions.is_officer(user=request.user, unit=meeting.unit):
-        raise PermissionDenied("Only the unit's officers name delegates.")
+    meeting = access_meeting(request.user, meeting_id, doing="name delegates")
     delegate_form = DelegateForm(request.POST, meeting=meeting)
-    if delegate_form.is_valid():
+
+    def name() -> None:
         data = delegate_form.cleaned_data
         person = User.objects.filter(email__iexact=data["delegate_email"].strip(), is_active=True).first()
-        try:
-            if person is None:
-                raise DomainError("not_found", "No member is registered with that e-mail address.")
-            meeting_delegate_set(
-                meeting_id=meeting.pk,
-                actor=request.user,
-                person=person,
-                represents=Unit.objects.get(slug=data["represents"]),
-                weight=data["weight"],
-            )
-        except DomainError as exc:
-            delegate_form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Delegates updated.")
-            return redirect("meetings:proxy", meeting.pk)
-    return _proxy_page(request, meeting, ProxyAppointForm(), delegate_form)
+        if person is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "No member is registered with that e-mail address.")
+        meeting_delegate_set(
+            meeting_id=meeting.pk,
+            actor=request.user,
+            person=person,
+            represents=Unit.objects.get(slug=data["represents"]),
+            weight=data["weight"],
+        )
+
+    return run_form(
+        delegate_form,
+        name,
+        success=lambda _: done(request, "Delegates updated.", "meetings:proxy", meeting.pk),
+        page=lambda status: _proxy_page(request, meeting, ProxyAppointForm(), delegate_form, status=400),
+    )
 
 
 @login_required
 @require_POST
 def proxy_revoke_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _meeting_or_404(meeting_id)
-    try:
-        proxy_revoke(meeting_id=meeting.pk, principal=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Your proxy is revoked: you vote only in person.")
-    return redirect("meetings:proxy", meeting.pk)
+    meeting = find_meeting(meeting_id)
+    back = redirect("meetings:proxy", meeting.pk)
+    return run_action(
+        lambda: proxy_revoke(meeting_id=meeting.pk, principal=request.user),
+        success=lambda _: done(
+            request, "Your proxy is revoked: you vote only in person.", "meetings:proxy", meeting.pk
+        ),
+        failure=lambda exc: back,
+        request=request,
+    )
 
 
 @login_required
 @require_POST
 def proxy_vote_cast_view(request: HttpRequest, vote_id: int) -> HttpResponse:
-    vote = MeetingVote.objects.filter(pk=vote_id).first()
-    if vote is None:
-        raise Http404("There is no such vote.")
     principal = request.POST.get("principal", "")
-    try:
+
+    def cast() -> Any:
         if not principal.isdigit() or len(principal) > 18:
-            raise DomainError("invalid", "Choose the member you are voting for.")
-        receipt = proxy_vote_cast(
+            raise DomainError(ErrorCode.INVALID, "Choose the member you are voting for.")
+        return proxy_vote_cast(
             vote_id=vote_id,
             holder=request.user,
             principal_id=int(principal),
             choice=request.POST.get("choice", ""),
             idempotency_key=request.POST.get("idempotency_key", ""),
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, "The proxy vote is recorded." + (f" Its receipt: {receipt.receipt}" if receipt else "")
-        )
-    return redirect("meetings:meeting", vote.meeting_id)
+
+    return cast_and_return(request, vote_id, cast, recorded="The proxy vote is recorded.", receipt="Its receipt")

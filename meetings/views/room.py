@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.errors import DomainError
+from core.views_forms import run_form
 from meetings import selectors
 from meetings.forms import SpeakForm
 from meetings.models import Meeting
@@ -98,24 +98,23 @@ def speak(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = Meeting.objects.select_related("unit").filter(pk=meeting_id).first()
     if meeting is None:
         raise Http404("There is no such meeting.")
-    form = SpeakForm(request.POST or None)
-    status = 200
+    form = SpeakForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                speaker_request(
-                    meeting_id=meeting.pk,
-                    person=request.user,
-                    kind=form.cleaned_data["kind"],
-                    gender=form.cleaned_data["gender"],
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status
-            else:
-                return redirect("meetings:speak", meeting.pk)
-        else:
-            status = 400
+        return run_form(
+            form,
+            lambda: speaker_request(
+                meeting_id=meeting.pk,
+                person=request.user,
+                kind=form.cleaned_data["kind"],
+                gender=form.cleaned_data["gender"],
+            ),
+            success=lambda _: redirect("meetings:speak", meeting.pk),
+            page=lambda status: _speak_page(request, meeting, form, status),
+        )
+    return _speak_page(request, meeting, form, 200)
+
+
+def _speak_page(request: HttpRequest, meeting: Meeting, form: SpeakForm, status: int) -> HttpResponse:
     return render(
         request,
         "meetings/speak.html",
