@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from ballots.models import Ballot, Participation, RollEntry
+from ballots.models import Ballot, Participation, RollEntry, VerifiableTrustee
 from governance import authority
 from governance.models import Membership
 from meetings import selectors as meeting_selectors
@@ -36,7 +36,8 @@ class AttentionItem:
     """One pending act: ``verb`` then a link ``title`` to ``url``, with ``meta`` in brackets.
 
     ``kind`` names the act (declare, scrutinise, rule, second, vote,
-    approve_minutes, confirm_papers, attend) for tests and styling."""
+    approve_minutes, confirm_papers, attend, trustee_key, trustee_shuffle,
+    trustee_decrypt) for tests and styling."""
 
     kind: str
     verb: str
@@ -251,14 +252,64 @@ def _attend(user: Any) -> list[AttentionItem]:
     ]
 
 
+KEY_STATES = {Ballot.State.DRAFT, Ballot.State.NOMINATIONS, Ballot.State.SCHEDULED}
+SERVER_SHUFFLE = 0  # the shuffle's owner when the server shuffled (ballots.selectors_verifiable.SERVER)
+
+
+def _key_step_due(row: VerifiableTrustee, others: list[VerifiableTrustee]) -> bool:
+    """Whether the trustee's key is theirs to make now: their public key; or,
+    for a threshold ballot, the ceremony's next step, once every trustee has
+    done the one before (a step waiting on others is not theirs yet)."""
+    if not row.election.threshold:
+        return not row.public_key
+    if not row.certificate:
+        return True
+    if not row.polynomial:
+        return all(t.certificate for t in others)
+    return not row.voutput and all(t.polynomial for t in others)
+
+
+def _trustee(user: Any) -> list[AttentionItem]:
+    """A trustee's step on a verifiable ballot, when it is due: their key
+    before voting opens, a shuffle once the server has shuffled (the ballots
+    must be mixed by someone other than the server too), their partial
+    decryption once the shuffles end, until enough trustees have decrypted."""
+    rows = (
+        VerifiableTrustee.objects.filter(person=user, election__ballot__state__in=[*KEY_STATES, Ballot.State.CLOSED])
+        .select_related("election__ballot__unit")
+        .prefetch_related("election__trustee_rows", "election__shuffle_rows")
+        .order_by("election__ballot__closes_at", "pk")[:LIMIT]
+    )
+    items = []
+    for row in rows:
+        election, ballot = row.election, row.election.ballot
+        others = list(election.trustee_rows.all())
+        url = reverse("ballots:trustee", args=[ballot.pk])
+        if ballot.state in KEY_STATES and _key_step_due(row, others):
+            items.append(AttentionItem("trustee_key", "Make your trustee key for", ballot.title, url, ballot.unit.name))
+            continue
+        if ballot.state != Ballot.State.CLOSED or election.result:
+            continue
+        owners = {s.owner for s in election.shuffle_rows.all()}
+        if not election.shuffles_ended and SERVER_SHUFFLE in owners and row.position not in owners:
+            meta = f"{ballot.unit.name}; the returning officer ends the shuffles"
+            items.append(AttentionItem("trustee_shuffle", "Shuffle the ballots of", ballot.title, url, meta))
+        decrypted = sum(1 for t in others if t.partial_decryption)
+        if election.shuffles_ended and not row.partial_decryption and decrypted < (election.threshold or len(others)):
+            meta = f"{ballot.unit.name}; {decrypted} of {election.threshold or len(others)} decryptions in"
+            items.append(AttentionItem("trustee_decrypt", "Decrypt the result of", ballot.title, url, meta))
+    return items
+
+
 def attention_items(*, user: Any) -> list[AttentionItem]:
     """Every act ``user`` has pending, the most urgent first: results to
-    declare or scrutinise, motions to rule on, papers to check, minutes to
+    declare or scrutinise, a trustee's step, motions to rule on, papers to check, minutes to
     approve, ballots to vote in, motions to second, then meetings to attend."""
     run_ids = units_run_ids(user)
     return [
         *_declare(user),
         *_scrutinise(user),
+        *_trustee(user),
         *_rule(user, run_ids),
         *_confirm_papers(user, run_ids),
         *_approve_minutes(run_ids),
