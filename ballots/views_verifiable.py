@@ -71,13 +71,14 @@ STAGES = [
 
 def _manage_page(request: HttpRequest, ballot: Ballot, form: VerifiableForm | None = None, status: int = 200) -> Any:
     election = selectors_verifiable.verifiable_of(ballot=ballot)
+    stage = selectors_verifiable.verifiable_stage(election=election) if election else None
     electorate = selectors.ballot_progress(ballot=ballot)["roll_size"] if ballot.roll_frozen_at else 0
     electorate = electorate or setup.ballot_roll_estimate(ballot=ballot)
     context = {
         "ballot": ballot,
         "unit": ballot.unit,
         "election": election,
-        "stage": selectors_verifiable.verifiable_stage(election=election) if election else None,
+        "stage": stage,
         "risks": selectors_verifiable.italian_risks(ballot=ballot, electorate=electorate),
         "electorate": electorate,
         "form": form or VerifiableForm(unit=ballot.unit),
@@ -86,12 +87,9 @@ def _manage_page(request: HttpRequest, ballot: Ballot, form: VerifiableForm | No
         "withheld": election is not None and selectors_verifiable.record_withheld(election=election),
         "stage_labels": STAGES,
     }
-    context["ceremony"] = ceremony = _ceremony(election)
-    if ceremony is not None and context["stage"] is not None:
-        rows = list(zip(context["stage"].trustees, ceremony.trustees, strict=True))
-        step = CEREMONY_STEP.get(ceremony.stage, "")
-        context["ceremony_rows"] = rows
-        context["ceremony_waiting"] = [t.name for t, p in rows if step and not getattr(p, step)]
+    ceremony = _ceremony(election)
+    if ceremony is not None and stage is not None:
+        context.update(_ceremony_context(stage, ceremony))
     return render(request, "ballots/verifiable/manage.html", context, status=status)
 
 
@@ -127,6 +125,17 @@ def verifiable_manage(request: HttpRequest, ballot_id: int) -> HttpResponse:
 
 CEREMONY_STEP = {"certificates": "certificate", "polynomials": "polynomial", "voutputs": "voutput"}
 """The message each stage of the key ceremony waits for."""
+
+
+def _ceremony_context(stage: selectors_verifiable.Stage, ceremony: selectors_verifiable.Ceremony) -> dict[str, Any]:
+    """The ceremony, each trustee's name beside their progress, and who the current step waits for."""
+    rows = list(zip(stage.trustees, ceremony.trustees, strict=True))
+    step = CEREMONY_STEP.get(ceremony.stage, "")
+    return {
+        "ceremony": ceremony,
+        "ceremony_rows": rows,
+        "ceremony_waiting": [t.name for t, p in rows if step and not getattr(p, step)],
+    }
 
 
 def _ceremony(election: VerifiableElection | None) -> selectors_verifiable.Ceremony | None:
@@ -218,13 +227,9 @@ def _trustee_ceremony(election: VerifiableElection, person: Any, stage: selector
     """A threshold trustee's ceremony: their own progress, and what their browser needs for the next step
     (the certificates, their routed shares, their sealed key share; none readable but by them)."""
     ceremony = selectors_verifiable.threshold_ceremony(election=election, person=person)
-    mine = next(p for p in ceremony.trustees if p.position == ceremony.position)
-    step = CEREMONY_STEP.get(ceremony.stage, "")
-    rows = zip(stage.trustees, ceremony.trustees, strict=True)
     return {
-        "ceremony": ceremony,
-        "mine": mine,
-        "ceremony_waiting": [t.name for t, p in rows if step and not getattr(p, step)],
+        **_ceremony_context(stage, ceremony),
+        "mine": next(p for p in ceremony.trustees if p.position == ceremony.position),
         "ceremony_data": {
             "threshold": ceremony.threshold,
             "certificates": list(ceremony.certificates),
