@@ -220,6 +220,11 @@ class Stage:
         return sum(1 for t in self.trustees if t.decrypted)
 
     @property
+    def blocking(self) -> int:
+        """How many trustees refusing (or losing their key) leave no result: n - t + 1."""
+        return len(self.trustees) - self.needed + 1
+
+    @property
     def decryptions_wanted(self) -> int:
         return max(self.needed - self.decrypted, 0)
 

@@ -124,6 +124,14 @@ def test_threshold_ballot_two_of_three_from_ceremony_to_checked_record(
         if i == 1:
             page.reload()
             _both(page, new_page, base, t.email, path, "verifiable-threshold-polynomial")
+            # Another trustee's key file is refused in the browser, by name, and nothing is sent.
+            page.locator("#seed-file").set_input_files(str(keys[2]))
+            page.get_by_role("button", name="Make my polynomial in this browser").click()
+            status = "document.getElementById('step-status').textContent"
+            page.wait_for_function(f"() => !['', 'Working…'].includes({status})")
+            refused = page.locator("#step-status").inner_text()
+            assert refused.startswith("Refused: threshold_not_my_certificate"), refused
+            assert not election.trustee_rows.exclude(polynomial="").exists()
         _ceremony_step(page, keys[i], "Make my polynomial in this browser", "Your polynomial is accepted.")
 
     # Step 3, once every polynomial is in: each trustee's browser checks the shares it was sent.

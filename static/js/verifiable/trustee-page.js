@@ -36,11 +36,25 @@ for (const link of document.querySelectorAll("[data-ceremony-file]")) {
   });
 }
 
-/** The trustee's seed, from the .key file they chose (a refusal names what is wrong). */
+/**
+ * The trustee's seed, from the .key file they chose, refused by name unless it is the key of this
+ * trustee's own certificate (another trustee's file would otherwise make a message in their name).
+ */
 async function seedFrom(input) {
   const file = input.files[0];
   if (!file) throw new threshold.ThresholdError("threshold_no_key_file", "choose your .key file first");
-  return (await file.text()).trim();
+  const seed = (await file.text()).trim();
+  const mine = ceremony.certificates[Number(now.dataset.position) - 1];
+  if (mine) {
+    const keys = (text) => {
+      const { verification, encryption } = JSON.parse(JSON.parse(text).message);
+      return `${BigInt(verification)}|${BigInt(encryption)}`;
+    };
+    if (keys(await threshold.certificate(now.dataset.group, seed)) !== keys(mine)) {
+      throw new threshold.ThresholdError("threshold_not_my_certificate", "this key file is not the one your certificate was made from");
+    }
+  }
+  return seed;
 }
 
 const makeCertificate = document.getElementById("make-certificate");
@@ -137,7 +151,7 @@ if (decrypt) {
       let result;
       if (ceremony) {
         progress.textContent = "Opening your key share…";
-        const seed = (await file.text()).trim();
+        const seed = await seedFrom(document.getElementById("privkey"));
         const x = await threshold.decryptionKey(now.dataset.group, seed, ceremony.certificates, ceremony.sealed);
         result = await decryptWithExponent(election, x, JSON.parse(tallyText), onProgress);
       } else {
