@@ -16,8 +16,17 @@ class VerifiableForm(forms.Form):
     trustees = forms.ModelMultipleChoiceField(
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Members of the unit who each hold one share of the election key. Every one of them must "
-        "take part in decrypting: choose people who will be there after the close.",
+        help_text="Members of the unit who each hold one share of the election key, in the order listed. "
+        "Choose people who will be there after the close.",
+    )
+    threshold = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="How many trustees must decrypt (t of n)",
+        help_text="Leave empty for every trustee (t = n). Any t of the n trustees together can decrypt every "
+        "vote; t \u2212 1 of them cannot decrypt anything. If n \u2212 t + 1 of them refuse or lose their key, "
+        "there is no result. With t below n the trustees make their keys together in three steps before voting "
+        "opens.",
     )
     credential_authority = forms.ChoiceField(
         choices=VerifiableElection.CredentialAuthority.choices,
@@ -50,7 +59,10 @@ class VerifiableForm(forms.Form):
 
 
 class TrusteeUploadForm(forms.Form):
-    """A trustee's upload: their public key, a shuffle, or a partial decryption (as text)."""
+    """A trustee's upload (as text): their public key, or a threshold ceremony's step (certificate,
+    polynomial, voutput); a shuffle; a partial decryption."""
 
-    action = forms.ChoiceField(choices=[("key", "key"), ("shuffle", "shuffle"), ("decryption", "decryption")])
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in ("key", "certificate", "polynomial", "voutput", "shuffle", "decryption")]
+    )
     text = forms.CharField(max_length=50_000_000, strip=True)

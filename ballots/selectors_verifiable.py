@@ -207,6 +207,26 @@ class Stage:
     ballots: int
     shuffles: list[str] = field(default_factory=list)
     ranked: bool = False
+    threshold: int | None = None
+    """``t`` when any ``t`` of the trustees decrypt (their keys made by the ceremony); None when all must."""
+
+    @property
+    def needed(self) -> int:
+        """How many trustees must decrypt for the result."""
+        return self.threshold or len(self.trustees)
+
+    @property
+    def decrypted(self) -> int:
+        return sum(1 for t in self.trustees if t.decrypted)
+
+    @property
+    def blocking(self) -> int:
+        """How many trustees refusing (or losing their key) leave no result: n - t + 1."""
+        return len(self.trustees) - self.needed + 1
+
+    @property
+    def decryptions_wanted(self) -> int:
+        return max(self.needed - self.decrypted, 0)
 
     @property
     def keys_missing(self) -> list[str]:
@@ -225,7 +245,7 @@ def verifiable_stage(*, election: VerifiableElection) -> Stage:
             position=t.position,
             name=str(t.person),
             person_id=t.person_id,
-            key=bool(t.public_key),
+            key=bool(t.public_key or t.voutput),
             shuffled=t.position in owners,
             decrypted=bool(t.partial_decryption),
         )
@@ -249,6 +269,7 @@ def verifiable_stage(*, election: VerifiableElection) -> Stage:
         ballots=election.ballot_rows.count(),
         shuffles=["the server" if o == SERVER else names.get(o, f"trustee {o}") for o in owners],
         ranked=any(m.get("kind") != "choice" for m in election.question_map),
+        threshold=election.threshold,
     )
 
 

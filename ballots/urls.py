@@ -60,6 +60,11 @@ from ballots import views_verifiable  # noqa: E402 - appended with its routes
 urlpatterns += [
     path("<int:ballot_id>/manage/verifiable/", views_verifiable.verifiable_manage, name="verifiable-manage"),
     path(
+        "<int:ballot_id>/manage/verifiable/restart/",
+        views_verifiable.verifiable_ceremony_restart,
+        name="verifiable-ceremony-restart",
+    ),
+    path(
         "<int:ballot_id>/manage/verifiable/end-shuffles/",
         views_verifiable.verifiable_end_shuffles,
         name="verifiable-end-shuffles",

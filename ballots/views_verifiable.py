@@ -25,7 +25,7 @@ from ballots.error_codes_verifiable import VerifiableErrorCode as VCode
 from ballots.forms_verifiable import TrusteeUploadForm, VerifiableForm
 from ballots.models import Ballot, VerifiableElection
 from ballots.permissions import can_see_ballot
-from ballots.services import setup, verifiable_setup, verifiable_tally
+from ballots.services import setup, verifiable_setup, verifiable_tally, verifiable_threshold
 from ballots.verifiable.tally import tally_text
 from core.errors import DomainError, NotPermitted
 from governance.access import mfa_enforced
@@ -71,13 +71,14 @@ STAGES = [
 
 def _manage_page(request: HttpRequest, ballot: Ballot, form: VerifiableForm | None = None, status: int = 200) -> Any:
     election = selectors_verifiable.verifiable_of(ballot=ballot)
+    stage = selectors_verifiable.verifiable_stage(election=election) if election else None
     electorate = selectors.ballot_progress(ballot=ballot)["roll_size"] if ballot.roll_frozen_at else 0
     electorate = electorate or setup.ballot_roll_estimate(ballot=ballot)
     context = {
         "ballot": ballot,
         "unit": ballot.unit,
         "election": election,
-        "stage": selectors_verifiable.verifiable_stage(election=election) if election else None,
+        "stage": stage,
         "risks": selectors_verifiable.italian_risks(ballot=ballot, electorate=electorate),
         "electorate": electorate,
         "form": form or VerifiableForm(unit=ballot.unit),
@@ -86,6 +87,9 @@ def _manage_page(request: HttpRequest, ballot: Ballot, form: VerifiableForm | No
         "withheld": election is not None and selectors_verifiable.record_withheld(election=election),
         "stage_labels": STAGES,
     }
+    ceremony = _ceremony(election)
+    if ceremony is not None and stage is not None:
+        context.update(_ceremony_context(stage, ceremony))
     return render(request, "ballots/verifiable/manage.html", context, status=status)
 
 
@@ -106,6 +110,7 @@ def verifiable_manage(request: HttpRequest, ballot_id: int) -> HttpResponse:
             ballot_id=ballot.pk,
             actor=request.user,
             trustees=list(data["trustees"]),
+            threshold=data["threshold"],
             credential_authority=data["credential_authority"],
             credential_authority_name=data["credential_authority_name"],
             public_credentials=data["public_credentials"],
@@ -115,6 +120,43 @@ def verifiable_manage(request: HttpRequest, ballot_id: int) -> HttpResponse:
         form.add_error(None, exc.message)
         return _manage_page(request, ballot, form, exc.status)
     messages.success(request, "The ballot is verifiable. Its trustees are e-mailed a link to make their keys.")
+    return redirect("ballots:verifiable-manage", ballot_id=ballot.pk)
+
+
+CEREMONY_STEP = {"certificates": "certificate", "polynomials": "polynomial", "voutputs": "voutput"}
+"""The message each stage of the key ceremony waits for."""
+
+
+def _ceremony_context(stage: selectors_verifiable.Stage, ceremony: selectors_verifiable.Ceremony) -> dict[str, Any]:
+    """The ceremony, each trustee's name beside their progress, and who the current step waits for."""
+    rows = list(zip(stage.trustees, ceremony.trustees, strict=True))
+    step = CEREMONY_STEP.get(ceremony.stage, "")
+    return {
+        "ceremony": ceremony,
+        "ceremony_rows": rows,
+        "ceremony_waiting": [t.name for t, p in rows if step and not getattr(p, step)],
+    }
+
+
+def _ceremony(election: VerifiableElection | None) -> selectors_verifiable.Ceremony | None:
+    """A threshold ballot's key ceremony, while it is under way (None otherwise)."""
+    if election is None or not election.threshold or election.election:
+        return None
+    return selectors_verifiable.threshold_ceremony(election=election)
+
+
+@require_POST
+@login_required
+@mfa_enforced(_scope)
+def verifiable_ceremony_restart(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """The returning officer restarts the key ceremony from the polynomials (a trustee's browser refused a share)."""
+    ballot = _managed(request, ballot_id)
+    try:
+        verifiable_threshold.threshold_ceremony_restart(ballot_id=ballot.pk, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, f"Refused ({exc.code}): {exc.message}")
+        return _manage_page(request, ballot, status=exc.status)
+    messages.success(request, "The ceremony restarts from the polynomials: the trustees are e-mailed to send new ones.")
     return redirect("ballots:verifiable-manage", ballot_id=ballot.pk)
 
 
@@ -137,6 +179,17 @@ def verifiable_end_shuffles(request: HttpRequest, ballot_id: int) -> HttpRespons
 UPLOADS: dict[str, tuple[Callable[..., Any], str, str]] = {
     "key": (verifiable_setup.trustee_key_upload, "public_key", "Your public key is accepted."),
     "shuffle": (verifiable_tally.verifiable_shuffle_upload, "shuffle_text", "Your shuffle is checked and accepted."),
+    "certificate": (
+        verifiable_threshold.trustee_certificate_upload,
+        "certificate",
+        "Your certificate is accepted.",
+    ),
+    "polynomial": (verifiable_threshold.trustee_polynomial_upload, "polynomial", "Your polynomial is accepted."),
+    "voutput": (
+        verifiable_threshold.trustee_voutput_upload,
+        "voutput",
+        "The shares you were sent are checked, and your key share is accepted.",
+    ),
     "decryption": (
         verifiable_tally.verifiable_decryption_upload,
         "partial_decryption",
@@ -165,7 +218,25 @@ def _trustee_page(request: HttpRequest, ballot: Ballot, election: VerifiableElec
         "may_shuffle": stage.stage == "mixing" and not me.shuffled and bool(stage.shuffles),
         "may_decrypt": stage.stage == "decryption" and not me.decrypted,
     }
+    if election.threshold:
+        context.update(_trustee_ceremony(election, request.user, stage))
     return render(request, "ballots/verifiable/trustee.html", context, status=status)
+
+
+def _trustee_ceremony(election: VerifiableElection, person: Any, stage: selectors_verifiable.Stage) -> dict[str, Any]:
+    """A threshold trustee's ceremony: their own progress, and what their browser needs for the next step
+    (the certificates, their routed shares, their sealed key share; none readable but by them)."""
+    ceremony = selectors_verifiable.threshold_ceremony(election=election, person=person)
+    return {
+        **_ceremony_context(stage, ceremony),
+        "mine": next(p for p in ceremony.trustees if p.position == ceremony.position),
+        "ceremony_data": {
+            "threshold": ceremony.threshold,
+            "certificates": list(ceremony.certificates),
+            "vinput": ceremony.vinput,
+            "sealed": ceremony.sealed_key,
+        },
+    }
 
 
 @never_cache

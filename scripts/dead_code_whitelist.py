@@ -267,6 +267,8 @@ WHITELIST = [
     "ballots/selectors_verifiable.py: ItalianRisk.exposed",
     "ballots/selectors_verifiable.py: Stage.keys_missing",
     "ballots/selectors_verifiable.py: Stage.decryptions_missing",
+    "ballots/selectors_verifiable.py: Stage.decryptions_wanted",
+    "ballots/selectors_verifiable.py: Stage.blocking",
     # ballots/forms_manage.py: Django renders a widget with its class's template_name; a form field read by clean_candidate_name.
     "ballots/forms_manage.py: MemberNameInput.template_name",
     "ballots/forms_manage.py: OptionForm.candidate_name",

@@ -151,7 +151,7 @@ def verifiable_enable(
         VerifiableTrustee.objects.bulk_create(
             VerifiableTrustee(election=election, position=i, person=p) for i, p in enumerate(people, 1)
         )
-        verifiable_trustees_notify(election=election, step="key")
+        verifiable_trustees_notify(election=election, step="certificate" if pedersen else "key")
         audit_record(
             actor=actor,
             action="ballot_made_verifiable",

@@ -30,12 +30,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from ballots.error_codes import BallotErrorCode as Code
 from ballots.error_codes_verifiable import VerifiableErrorCode as VCode
 from ballots.models import Ballot, VerifiableElection, VerifiableTrustee
 from ballots.selectors_verifiable import certificates, polynomials
 from ballots.services.verifiable_setup import KEY_STATES, ballot_locked, verifiable_election_of
+from ballots.services.verifiable_trustees import owed_step, verifiable_trustees_notify
 from ballots.verifiable import jsonfields as jf
 from ballots.verifiable import setup_texts
 from ballots.verifiable import threshold as th
@@ -48,6 +50,13 @@ from governance.gate import Act, require
 
 def _refused(error: ThresholdError) -> DomainError:
     return DomainError(error.reason, f"Refused ({error.reason}): {error.detail}.")
+
+
+def _announce_next(election: VerifiableElection, *, done: str) -> None:
+    """E-mail every trustee once the step just done is complete for all: the next one is due."""
+    step = owed_step(election)
+    if step is not None and step != done:
+        verifiable_trustees_notify(election=election, step=step)
 
 
 def _ceremony(
@@ -82,6 +91,7 @@ def trustee_certificate_upload(*, ballot_id: int, actor: Any, certificate: str) 
         trustee.certificate = cert.signed.text()
         trustee.save(update_fields=["certificate"])
         audit_record(actor=actor, action="trustee_certificate_uploaded", obj=ballot, unit=ballot.unit)
+        _announce_next(election, done="certificate")
     return trustee
 
 
@@ -103,6 +113,7 @@ def trustee_polynomial_upload(*, ballot_id: int, actor: Any, polynomial: str) ->
         trustee.polynomial = jf.canonical_json(checked.to_json())
         trustee.save(update_fields=["polynomial"])
         audit_record(actor=actor, action="trustee_polynomial_uploaded", obj=ballot, unit=ballot.unit)
+        _announce_next(election, done="polynomial")
     return trustee
 
 
@@ -123,6 +134,7 @@ def trustee_voutput_upload(*, ballot_id: int, actor: Any, voutput: str) -> Verif
         trustee.voutput = jf.canonical_json({"private_key": checked.sealed_key, "public_key": checked.key_json()})
         trustee.save(update_fields=["voutput"])
         audit_record(actor=actor, action="trustee_voutput_uploaded", obj=ballot, unit=ballot.unit)
+        _announce_next(election, done="voutput")
     return trustee
 
 
@@ -137,6 +149,7 @@ def threshold_ceremony_restart(*, ballot_id: int, actor: Any) -> VerifiableElect
             raise Conflict(VCode.CEREMONY_STAGE, "Only a threshold ceremony not yet finished can be restarted.")
         election.trustee_rows.update(polynomial="", voutput="")
         audit_record(actor=actor, action="threshold_ceremony_restarted", obj=ballot, unit=ballot.unit)
+        verifiable_trustees_notify(election=election, step="polynomial", again=f"restart-{timezone.now():%H%M%S}")
     return election
 
 

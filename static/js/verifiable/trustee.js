@@ -48,12 +48,22 @@ export function readPrivateKey(text, group) {
  * (expectedPublicKey), so a wrong file is caught here rather than by the server.
  */
 export async function partialDecryption(election, privateKeyText, tally, expectedPublicKey, onProgress) {
-  const { group } = election;
-  const x = readPrivateKey(privateKeyText, group);
-  const X = group.powersOfG.pow(x);
+  const x = readPrivateKey(privateKeyText, election.group);
+  const X = election.group.powersOfG.pow(x);
   if (expectedPublicKey !== undefined && X.toString() !== String(expectedPublicKey)) {
     throw new Error("this key file is not your key for this ballot (its public half differs from the one you uploaded)");
   }
+  return decryptWithExponent(election, x, tally, onProgress);
+}
+
+/**
+ * The partial_decryption text made with the exponent x itself: a Single trustee's private key, or a
+ * threshold trustee's key share (opened by threshold.js' decryptionKey), whose public half is its
+ * verification key. The proofs are the same; the server checks them against that key.
+ */
+export async function decryptWithExponent(election, x, tally, onProgress) {
+  const { group } = election;
+  const X = group.powersOfG.pow(x);
   const prefix = `decrypt|${election.fingerprint}|${X}|`;
   const total = tally.reduce((n, row) => n + row.length, 0);
   let done = 0;

@@ -11,10 +11,13 @@ from django.test import Client
 from django.utils import timezone
 
 from ballots.models import Ballot, Question, VerifiableElection
-from ballots.selectors_verifiable import possible_papers
+from ballots.selectors_verifiable import possible_papers, threshold_ceremony
 from ballots.services import lifecycle
-from ballots.services.verifiable_setup import verifiable_enable
+from ballots.services.verifiable_setup import verifiable_enable, verifiable_ready_problems
 from ballots.services.verifiable_trustees import verifiable_trustee_reminders
+from ballots.verifiable import pki
+from ballots.verifiable import threshold as th
+from ballots.verifiable.group import group_named
 from core.models import OutboxEmail
 from tests.ballots.verifiable.test_board_writer import trustee_key
 from tests.factories import BallotFactory, MembershipFactory, UserFactory, election_question, motion_question
@@ -141,3 +144,75 @@ def test_the_record_is_withheld_from_the_decryption_on(draft: Ballot) -> None:
     assert _client(MembershipFactory(unit=draft.unit).person).get(url).status_code == 200
     assert _client(trustee).get(url).status_code == 200
     assert "kept to members of the unit" in Client().get(f"/ballots/{draft.pk}/checks/").content.decode()
+
+
+def test_a_threshold_ballot_runs_its_key_ceremony_through_the_pages(draft: Ballot) -> None:
+    """2 of 3: the setup's threshold, each ceremony step on the trustee page only when due (refusals named),
+    the dashboard's progress, e-mails as each step opens, and the restart from the polynomials."""
+    trustees = [MembershipFactory(unit=draft.unit).person for _ in range(3)]
+    ro = _client(draft.returning_officer)
+    form = {"trustees": [t.pk for t in trustees], "credential_authority": "server", "record_access": "members"}
+    too_many = ro.post(f"/ballots/{draft.pk}/manage/verifiable/", {**form, "threshold": 4})
+    assert too_many.status_code == 400 and "between 1 and 3, not 4" in too_many.content.decode()
+    setup_page = ro.get(f"/ballots/{draft.pk}/manage/verifiable/").content.decode()
+    assert "t \u2212 1 of them cannot decrypt anything" in setup_page
+    assert ro.post(f"/ballots/{draft.pk}/manage/verifiable/", {**form, "threshold": 2}).status_code == 302
+    election = VerifiableElection.objects.get(ballot=draft)
+    assert election.threshold == 2
+    invited = OutboxEmail.objects.filter(key__startswith=f"verifiable-trustee:{draft.pk}:certificate:")
+    assert invited.count() == 3 and "any 2 of its 3 trustees" in invited.first().body_text  # type: ignore[union-attr]
+    assert "waiting for certificates from" in ro.get(f"/ballots/{draft.pk}/manage/verifiable/").content.decode()
+
+    group = group_named(election.group)
+    seeds = [pki.new_seed() for _ in trustees]
+    pages = [_client(t) for t in trustees]
+    url = f"/ballots/{draft.pk}/trustee/"
+    first = pages[0].get(url).content.decode()
+    assert "Make my key file in this browser" in first and "generate-trustee-key-threshold" in first
+    assert "Make my polynomial" not in first  # step 2 is not due yet
+    bad = pages[0].post(url, {"action": "certificate", "text": '{"message":"x"}'})
+    assert bad.status_code == 400 and "Refused (threshold_" in bad.content.decode()
+    early = pages[0].post(url, {"action": "polynomial", "text": "{}"})
+    assert early.status_code == 409 and "Polynomials are sent once every trustee" in early.content.decode()
+    for page, seed in zip(pages, seeds, strict=True):
+        done = page.post(url, {"action": "certificate", "text": th.certificate(group, seed)}, follow=True)
+        assert "Your certificate is accepted." in done.content.decode()
+    assert OutboxEmail.objects.filter(key__startswith=f"verifiable-trustee:{draft.pk}:polynomial:").count() == 3
+    step2 = pages[1].get(url).content.decode()
+    assert "Step 2 of 3" in step2 and "--step 3 --threshold 2" in step2 and 'id="ceremony-data"' in step2
+
+    def polynomials() -> None:
+        certs = th.read_certificates(group, [r.certificate for r in election.trustee_rows.order_by("position")])
+        for page, seed in zip(pages, seeds, strict=True):
+            text = th.polynomial(group, seed, certs, 2)
+            assert (
+                "Your polynomial is accepted."
+                in page.post(url, {"action": "polynomial", "text": text}, follow=True).content.decode()
+            )
+
+    polynomials()
+    dashboard = ro.get(f"/ballots/{draft.pk}/manage/verifiable/").content.decode()
+    assert "step 3 of 3" in dashboard and "Restart from the polynomials" in dashboard
+    assert ro.post(f"/ballots/{draft.pk}/manage/verifiable/restart/").status_code == 302
+    assert not election.trustee_rows.exclude(polynomial="").exists()
+    assert election.trustee_rows.exclude(certificate="").count() == 3  # the certificates stay
+    assert (
+        OutboxEmail.objects.filter(
+            key__startswith=f"verifiable-trustee:{draft.pk}:polynomial:", key__contains="restart"
+        ).count()
+        == 3
+    )
+    assert _client(trustees[0]).post(f"/ballots/{draft.pk}/manage/verifiable/restart/").status_code == 403
+
+    polynomials()
+    view = threshold_ceremony(election=election, person=trustees[2])
+    certs = th.read_certificates(group, list(view.certificates))
+    for j, (page, seed) in enumerate(zip(pages, seeds, strict=True), 1):
+        vinput = threshold_ceremony(election=election, person=trustees[j - 1]).vinput
+        assert vinput is not None
+        text = th.voutput(group, seed, certs, vinput)
+        done = page.post(url, {"action": "voutput", "text": text}, follow=True).content.decode()
+        assert "your key share is accepted" in done
+    assert "The ceremony is finished" in pages[0].get(url).content.decode()
+    assert "The key ceremony is finished" in ro.get(f"/ballots/{draft.pk}/manage/verifiable/").content.decode()
+    assert not verifiable_ready_problems(ballot=draft)

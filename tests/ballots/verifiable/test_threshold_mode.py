@@ -150,7 +150,9 @@ def test_two_of_three_ballot_end_to_end(setup, tmp_path, django_capture_on_commi
     assert papers == Counter(tuple(ranking_from_ranks(ids, v[0])) for v in VOTES)
 
     lifecycle.ballot_declare(ballot_id=ballot.pk)
-    download = APIClient().get(f"/api/ballots/{ballot.pk}/verifiable/board.bel")
+    # The record reveals the papers, so it is kept to the returning officer and the like (the default).
+    assert APIClient().get(f"/api/ballots/{ballot.pk}/verifiable/board.bel").status_code == 403
+    download = _api(ballot.returning_officer).get(f"/api/ballots/{ballot.pk}/verifiable/board.bel")
     assert download.status_code == 200
     (tmp_path / f"{election.uuid}.bel").write_bytes(download.content)
     done = run(["election", "verify", "--dir", "."], tmp_path)
