@@ -36,7 +36,6 @@ WHITELIST = [
     "accounts/api/views.py: MeApi.MeOutput.national_admin",
     "accounts/api/views.py: MeApi.MeOutput.officer_of",
     # accounts/attention.py: dataclass field read in templates/accounts/dashboard.html.
-    "accounts/attention.py: AttentionItem.meta",
     # accounts/selectors.py: set on each ballot of officer_overview, read in templates/accounts/dashboard.html.
     "accounts/selectors.py: next_step",
     # accounts/audit_sentences.py: dataclass fields read in templates/accounts/audit_log.html.

@@ -34,6 +34,11 @@ SUMMARIES: dict[str, str] = {
     "ballots_verifiable_trustee_key_create": "Trustee: upload my public key",
     "ballots_verifiable_trustee_shuffle_create": "Trustee: upload my shuffle",
     "ballots_verifiable_trustee_decryption_create": "Trustee: upload my partial decryption",
+    "ballots_verifiable_ceremony_retrieve": "The threshold key ceremony's stage and my next step",
+    "ballots_verifiable_ceremony_restart_create": "Restart the key ceremony from the polynomials",
+    "ballots_verifiable_trustee_certificate_create": "Trustee: upload my certificate (ceremony step 1)",
+    "ballots_verifiable_trustee_polynomial_create": "Trustee: upload my polynomial (ceremony step 2)",
+    "ballots_verifiable_trustee_voutput_create": "Trustee: upload my verification key and sealed share (step 3)",
     # governance
     "governance_units_list": "Units of the network",
     "governance_units_retrieve": "A unit with its offices and bodies",

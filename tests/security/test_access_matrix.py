@@ -431,6 +431,8 @@ ACT_ROWS = [
     ActRow("api/ballots/<int:ballot_id>/cancel/", "post", lambda o: f"/api/ballots/{o['draft_ballot'].pk}/cancel/", lambda o: {"reason": "Test."}),
     ActRow("api/ballots/<int:ballot_id>/reopen/", "post", lambda o: f"/api/ballots/{o['ballot'].pk}/reopen/", lambda o: {"reason": "Test."}),
     ActRow("ballots/<int:ballot_id>/manage/verifiable/", "post", lambda o: f"/ballots/{o['draft_ballot'].pk}/manage/verifiable/", api=False),
+    ActRow("api/ballots/<int:ballot_id>/verifiable/ceremony/restart/", "post", lambda o: f"/api/ballots/{o['draft_ballot'].pk}/verifiable/ceremony/restart/"),
+    ActRow("ballots/<int:ballot_id>/manage/verifiable/restart/", "post", lambda o: f"/ballots/{o['draft_ballot'].pk}/manage/verifiable/restart/", api=False),
     ActRow("ballots/<int:ballot_id>/manage/verifiable/end-shuffles/", "post", lambda o: f"/ballots/{o['ballot'].pk}/manage/verifiable/end-shuffles/", api=False),
     ActRow("ballots/new/<slug:unit_slug>/", "post", lambda o: f"/ballots/new/{o['slug']}/", api=False),
     ActRow("ballots/<int:ballot_id>/manage/edit/", "post", lambda o: f"/ballots/{o['draft_ballot'].pk}/manage/edit/", api=False),
@@ -478,6 +480,9 @@ ALLOWED_WITHOUT_AUTHORITY = {
     + SELF,
     "ballots/<int:ballot_id>/trustee/": "a named trustee's own key, shuffle or partial decryption (the same services as the "
     "trustee API); the services check they are this ballot's trustee",
+    "api/ballots/<int:ballot_id>/verifiable/trustee/certificate/": "a named trustee's own certificate (threshold ceremony); the service checks they are this ballot's trustee",
+    "api/ballots/<int:ballot_id>/verifiable/trustee/polynomial/": "a named trustee's own polynomial, checked against every certificate; the service checks they are a trustee",
+    "api/ballots/<int:ballot_id>/verifiable/trustee/voutput/": "a named trustee's own verification key, checked against the commitments; the service checks they are a trustee",
     "api/ballots/<int:ballot_id>/verifiable/trustee/key/": "a named trustee's own public key; the service checks they are this ballot's trustee",
     "api/ballots/<int:ballot_id>/verifiable/trustee/shuffle/": "a named trustee's own shuffle, checked before it is stored; the service checks they are a trustee",
     "api/ballots/<int:ballot_id>/verifiable/trustee/decryption/": "a named trustee's own partial decryption, checked against their key; the service checks they are a trustee",

@@ -183,7 +183,8 @@ def test_t_minus_one_trustees_with_the_database_cannot_read_any_vote(caplog, dja
     trustees = [MembershipFactory(unit=ballot.unit).person for _ in range(N)]
     enabled = _api(ballot.returning_officer).post(
         f"/api/ballots/{ballot.pk}/verifiable/enable/",
-        {"trustees": [t.email for t in trustees], "threshold": T},
+        # The record public: the attacker holds everything an observer could.
+        {"trustees": [t.email for t in trustees], "threshold": T, "record_access": "public"},
         format="json",
     )
     assert enabled.status_code == 201, enabled.content
