@@ -5,7 +5,10 @@ the act on the page it leads to, until the list is empty. Screenshots of
 tests/artifacts/.
 
 Roles: a member (vote, second), the secretary (rule), the returning officer
-(declare), the chair (check the papers another officer entered, approve the
+(declare), a trustee of a verifiable ballot (make their key in the browser;
+the later steps, shuffle and decrypt, are crawled by the verifiable
+journeys' own pages and listed by tests/accounts/test_attention_trustees.py),
+the chair (check the papers another officer entered, approve the
 last meeting's minutes at this one) and a scrutineer, whose item (read the
 provisional result) is not an act of theirs: it leaves their list when the
 returning officer declares, which the crawl checks. Meetings to attend are
@@ -87,6 +90,12 @@ def _do(page: Any, live_server: Any, item: dict[str, str], role: str) -> None:
     elif item["kind"] == "confirm_papers":
         page.get_by_role("button", name="Matches paper").first.click()
         page.wait_for_load_state()
+    elif item["kind"] == "trustee_key":
+        with page.expect_download():
+            page.get_by_role("button", name="Make my key in this browser").click()
+        page.get_by_label("somewhere safe").check()
+        page.get_by_role("button", name="Send my public key").click()
+        page.get_by_text("Your public key is accepted.").wait_for()
     elif item["kind"] == "approve_minutes":
         minutes = page.locator("#minutes")
         assert minutes.is_visible(), "the item leads to the console's minutes, with their button"
@@ -190,3 +199,18 @@ def test_each_role_empties_their_list_by_following_its_links(live_server, new_pa
     )
     paper_entry_add(count_id=count.pk, actor=secretary, marks={0: "1", 1: "2"})
     _crawl(_as(new_page, live_server, chair), live_server, "chair", expect={"confirm_papers", "approve_minutes"})
+
+
+def test_a_trustee_empties_their_list_by_making_their_key(live_server, new_page) -> None:
+    """The trustee's item leads to their page; the key made in the browser
+    (downloaded, only the public half sent) takes it off the list."""
+    from ballots.models import Question
+    from ballots.services.verifiable_setup import verifiable_enable
+    from tests.factories import election_question
+
+    ballot = BallotFactory(title="Regional delegate", state=Ballot.State.DRAFT)
+    election_question(ballot, ["Ann Archer", "Bob Baker", "Cat Carter"], method=Question.Method.IRV)
+    trustee = MembershipFactory(unit=ballot.unit).person
+    verifiable_enable(ballot_id=ballot.pk, actor=ballot.returning_officer, trustees=[trustee])
+    page = _as(new_page, live_server, trustee)
+    _crawl(page, live_server, "trustee", expect={"trustee_key"})
