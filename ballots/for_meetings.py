@@ -36,6 +36,7 @@ __all__ = [
     "room_ballot_open",
     "room_ballot_result",
     "room_ballot_roll_size",
+    "room_ballot_roll_voter_ids",
     "room_ballot_turnout",
 ]
 
