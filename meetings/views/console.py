@@ -102,7 +102,7 @@ def meeting_console(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "live": selectors.live_state(meeting=meeting, chair_view=True),
             "vote": vote,
             "may_vote": voters_entitled(vote=vote) if vote is not None else None,
-            "attendances": selectors.attendance_list(meeting=meeting),
+            "attendances": selectors.attendance_list(meeting=meeting, everyone=request.GET.get("attendance") == "all"),
             "motions_in_order": motions_in_order.exclude(pk__in=[m.pk for m in on_agenda if m]),
             "agenda_motions": [m for m in on_agenda if m and m.state == Motion.State.IN_ORDER],
             "amendments": amendments,

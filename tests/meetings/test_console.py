@@ -98,3 +98,26 @@ def test_the_officers_state_carries_the_speakers_list_and_clock(branch: Branch) 
     assert polled["speakers"]["current"]["name"] == "Member 0"
     public = Client().get(f"/meetings/{meeting.pk}/live.json").json()
     assert "speakers" not in public  # the public view is live_state's, unchanged
+
+
+def test_a_big_room_lists_the_latest_arrivals_and_everyone_on_request(branch: Branch, monkeypatch: Any) -> None:
+    """At a conference the console lists the latest check-ins, not every row
+    (1,000 made each page 600 KB); the rest are one link or one search away."""
+    monkeypatch.setattr("meetings.selectors.CONSOLE_ATTENDANCE_ROWS", 3)
+    meeting = running_meeting(branch, present=2)
+    for person in branch.members[2:5]:
+        attendance_check_in_by_officer(meeting_id=meeting.pk, person=person, actor=branch.secretary)
+    present = Attendance.objects.filter(meeting=meeting).count()
+    assert present > 3
+    chair = _client(branch.secretary)
+    page = chair.get(f"/meetings/{meeting.pk}/console/").content.decode()
+    listed = page[page.index('id="attendance-list"') :]
+    listed = listed[: listed.index("</ul>")]
+    assert f"Attendance list ({present})" in page
+    assert listed.count("<li") == 3
+    assert "Member 4" in listed and "Member 0" not in listed  # the latest arrival first
+    assert f"show all {present}" in page
+    everyone = chair.get(f"/meetings/{meeting.pk}/console/?attendance=all").content.decode()
+    listed = everyone[everyone.index('id="attendance-list"') :]
+    assert listed[: listed.index("</ul>")].count("<li") == present
+    assert 'id="attendance-cut"' not in everyone
