@@ -6,6 +6,7 @@ variables set, the platform runs on an embedded default that needs no server:
 SQLite, a filesystem Celery broker and e-mail written to a folder.
 """
 
+import urllib.parse
 from pathlib import Path
 
 import environ
@@ -371,8 +372,18 @@ CACHES = {
 # (one PUBLISH per group and message, each process fanning it out to its own
 # sockets); without it (the embedded default) the groups live in the one web
 # process that scripts/run.sh starts, which is where every room change is made.
+# Redis's publish/subscribe channels belong to the whole server, whatever the
+# database number in REDIS_URL: without a prefix of its own, a site would push
+# its rooms' states to the sockets of another site (or test run, or bench)
+# sharing that Redis and having a meeting of the same id. The prefix carries
+# the database number, which is what separates sites sharing a Redis.
+_redis_db = urllib.parse.urlsplit(REDIS_URL).path.strip("/")
+CHANNELS_PREFIX = env.str("CHANNELS_PREFIX", default=f"agora.db{_redis_db if _redis_db.isdigit() else 0}")
 CHANNEL_LAYERS = {
-    "default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+    "default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNELS_PREFIX},
+    }
     if REDIS_URL
     else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 }

@@ -15,7 +15,12 @@ if _xdist_worker.startswith("gw") and os.environ.get("REDIS_URL"):
     _url = os.environ["REDIS_URL"]
     _match = re.search(r"/(\d+)$", _url)
     _db = (int(_match.group(1)) if _match else 0) + 1 + int(_xdist_worker[2:])
-    os.environ["REDIS_URL"] = (_url[: _match.start()] if _match else _url.rstrip("/")) + f"/{_db % 16}"
+    # Redis has 16 databases unless configured otherwise; a base number of 16
+    # or more says this one has more, and wrapping would share a database.
+    _base = int(_match.group(1)) if _match else 0
+    os.environ["REDIS_URL"] = (_url[: _match.start()] if _match else _url.rstrip("/")) + (
+        f"/{_db % 16}" if _base < 16 else f"/{_db}"
+    )
 
 # A random key for this run, set in the environment so that the worker and
 # beat processes the integration tests start (which inherit it) open the

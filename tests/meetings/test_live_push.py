@@ -71,6 +71,36 @@ def test_the_layer_is_redis() -> None:
     assert type(get_channel_layer()).__module__.startswith("channels_redis"), "these tests are about the Redis layer"
 
 
+def test_a_site_sharing_the_redis_server_does_not_reach_this_sites_rooms(branch: Any) -> None:
+    """Redis's publish/subscribe ignores database numbers: another site on the
+    same server, with its own REDIS_URL database, pushing to its own meeting
+    of the same id must not reach this site's phones (a bench's room once
+    showed up on a test's phones)."""
+    from channels_redis.pubsub import RedisPubSubChannelLayer
+
+    from meetings.services.live import public_group
+
+    assert str(int(settings.REDIS_URL.rsplit("/", 1)[1])) in settings.CHANNELS_PREFIX
+    other_db = (int(settings.REDIS_URL.rsplit("/", 1)[1]) + 7) % 16
+    other_url = settings.REDIS_URL.rsplit("/", 1)[0] + f"/{other_db}"
+    meeting = running_meeting(branch, present=2)
+
+    async def run() -> None:
+        phone = _socket(f"/ws/meetings/{meeting.pk}/")
+        assert (await phone.connect())[0]
+        await phone.receive_from(timeout=WAIT_S)  # the state on connecting
+        other_site = RedisPubSubChannelLayer(hosts=[other_url], prefix=f"agora.db{other_db}")
+        await other_site.group_send(public_group(meeting.pk), {"type": "room.state", "text": '{"other": 1}'})
+        this_site = get_channel_layer()
+        await this_site.group_send(public_group(meeting.pk), {"type": "room.state", "text": '{"this": 1}'})
+        assert json.loads(await phone.receive_from(timeout=WAIT_S)) == {"this": 1}  # and not the other's first
+        assert await phone.receive_nothing(timeout=0.5)
+        await other_site.flush()
+        await phone.disconnect()
+
+    _drive(run)
+
+
 def test_a_vote_closed_by_the_chair_reaches_a_connected_phone_decided(branch: Any) -> None:
     motion = in_order_motion(branch)
     meeting = running_meeting(branch, present=4)
