@@ -307,7 +307,7 @@ def _vote_sentence(data: dict[str, Any]) -> tuple[str, str]:
             return f"Vote open: show of hands · {how}", ""
         if data["voted"] is None:
             return f"Vote open: vote on your phone · {how}", ""
-        return f"Vote open: {data['voted']} of {data['present']} present have voted · {how}", ""
+        return f"Vote open: {data['voted']} of {data['present']} who may vote have voted · {how}", ""
     if data["state"] == MeetingVote.State.CLOSED:
         return f"Vote closed: counting · {how}", ""
     outcome = "CARRIED" if data["carried"] else "LOST"

@@ -57,7 +57,7 @@ def test_the_projector_shows_the_result_pushed_when_the_chair_closes_the_vote(
     projector.on("request", lambda r: polls.append(r.url) if r.url.endswith("live.json") else None)
     projector.goto(f"{asgi_server}/meetings/{meeting.pk}/projector/{meeting.projector_token}/")
     expect(projector.locator("main[data-live=push]")).to_have_count(1)
-    expect(projector.locator("[data-pj=vote-status]")).to_contain_text("3 of 4 present have voted")
+    expect(projector.locator("[data-pj=vote-status]")).to_contain_text("3 of 4 who may vote have voted")
     polls_before = len(polls)
 
     console = _signed_in(browser, asgi_server, branch.secretary)
