@@ -49,6 +49,26 @@ def screenshot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
 
 
+def saved_pdf_text(download: Any, name: str) -> str:
+    """A downloaded PDF saved under tests/artifacts/ as ``name``.pdf, with a
+    picture of its first page beside it to look at; returns its text with
+    runs of white space made one space (pdftotext, poppler-utils)."""
+    import shutil
+    import subprocess
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.pdf"
+    download.save_as(str(path))
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "pdftotext (poppler-utils) is needed to read the papers"
+    text = subprocess.run([pdftotext, str(path), "-"], capture_output=True, check=True, text=True).stdout
+    if shutil.which("pdftoppm"):
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(path), str(ARTIFACTS / name)], check=True
+        )
+    return " ".join(text.split())
+
+
 @pytest.fixture
 def new_page(browser: Any) -> Iterator[Any]:
     """Open further pages (another person, the projector) in their own

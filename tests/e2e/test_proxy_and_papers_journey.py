@@ -6,8 +6,6 @@ book as a PDF whose text carries the motion and its result."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -20,7 +18,7 @@ from meetings.services import meetings as svc
 from meetings.services import motions as motion_services
 from meetings.services.attendance import attendance_check_in_by_officer
 from meetings.services.votes import meeting_vote_close, meeting_vote_open
-from tests.e2e.conftest import ARTIFACTS, PAGE_TIMEOUT_MS, screenshot
+from tests.e2e.conftest import PAGE_TIMEOUT_MS, saved_pdf_text, screenshot
 from tests.factories import MembershipFactory, OfficeFactory, UnitFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -103,19 +101,9 @@ def test_proxy_appointed_and_used_then_the_motions_book_downloaded(live_server, 
     screenshot(observer, "meeting-papers-links")
     with observer.expect_download() as download:
         observer.get_by_role("link", name="motions book").click()
-    path = ARTIFACTS / "motions-book.pdf"
-    download.value.save_as(str(path))
-    text = subprocess.run(
-        [shutil.which("pdftotext") or "pdftotext", str(path), "-"], capture_output=True, check=True, text=True
-    ).stdout
-    flat = " ".join(text.split())
+    flat = saved_pdf_text(download.value, "motions-book")
     assert "Back the renters' union" in flat and "State: Carried" in flat
     assert "carried, 3 for, 1 against, 0 abstentions" in flat
-    if shutil.which("pdftoppm"):  # a picture of the first page, to look at
-        subprocess.run(
-            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(path), str(ARTIFACTS / "motions-book")],
-            check=True,
-        )
 
     # After the meeting the secretary edits the minutes: the preview follows the typing.
     svc.meeting_close(meeting_id=meeting.pk, actor=sol)
