@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from core.glossary import motion_phrase
 from meetings import limits
 from meetings.models import AgendaItem, Meeting, MeetingVote, Motion, StandingOrders
 from meetings.models.meetings import ORDERS_FIELDS
@@ -188,4 +189,4 @@ class CompositeForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["motions"]
         field.queryset = motions  # type: ignore[attr-defined]
-        field.label_from_instance = lambda m: f"{m.title} (proposed by {m.proposer}, {m.get_state_display().lower()})"  # type: ignore[attr-defined]
+        field.label_from_instance = lambda m: f"{m.title} (proposed by {m.proposer}, {motion_phrase(m).lower()})"  # type: ignore[attr-defined]

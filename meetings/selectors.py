@@ -140,6 +140,7 @@ def compositable_motions(*, meeting: Meeting) -> QuerySet[Motion]:
     return (
         Motion.objects.filter(meeting=meeting, state__in=[Motion.State.SUBMITTED, Motion.State.IN_ORDER])
         .select_related("proposer", "unit")
+        .annotate(seconder_count=Count("secondings"))  # for its state in words (core.glossary)
         .order_by("submitted_at", "id")
     )
 
