@@ -77,7 +77,5 @@ class MotionForwardApi(APIView):
     def post(self, request: Request, motion_id: int) -> Response:
         data = self.MotionForwardInput(data=request.data)
         data.is_valid(raise_exception=True)
-        forwarding = motion_forward(
-            motion_id=motion_id, meeting_id=data.validated_data["meeting"], actor=request.user
-        )
+        forwarding = motion_forward(motion_id=motion_id, meeting_id=data.validated_data["meeting"], actor=request.user)
         return Response(ForwardingOutput(forwarding).data, status=201)

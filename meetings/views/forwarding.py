@@ -45,9 +45,7 @@ def motion_forward_page(request: HttpRequest, motion_id: int) -> HttpResponse:
 
     return run_form(
         form,
-        lambda: motion_forward(
-            motion_id=motion.pk, meeting_id=form.cleaned_data["meeting"], actor=request.user
-        ),
+        lambda: motion_forward(motion_id=motion.pk, meeting_id=form.cleaned_data["meeting"], actor=request.user),
         success=forwarded,
         page=page,
     )

@@ -13,10 +13,11 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core.errors import DomainError
 from core.models import AuditEntry, OutboxEmail
 from governance.models import Holding
 from meetings import selectors
-from meetings.models import Meeting, Motion, MotionForwarding, MotionFollow
+from meetings.models import Meeting, Motion, MotionFollow, MotionForwarding
 from meetings.services import forwarding as fwd
 from meetings.services import motions as svc
 from tests.factories import MembershipFactory, OfficeFactory, UnitFactory, UserFactory
@@ -75,8 +76,8 @@ def carried_motion(branch: Branch, **extra: Any) -> Motion:
     )
 
 
-def refusal(call: Any) -> Any:
-    with pytest.raises(Exception) as caught:  # noqa: PT011 - the code is what is asserted
+def refusal(call: Any) -> DomainError:
+    with pytest.raises(DomainError) as caught:
         call()
     return caught.value
 
@@ -202,7 +203,9 @@ def test_only_those_who_run_the_branch_forward(tree: Tree) -> None:
         person=salford_secretary, office=OfficeFactory(unit=tree.sibling), starts_on=dt.date(2024, 1, 1), authority="x"
     )
     for who in (tree.branch.members[0], salford_secretary):
-        error = refusal(lambda who=who: fwd.motion_forward(motion_id=motion.pk, meeting_id=tree.conference.pk, actor=who))
+        error = refusal(
+            lambda who=who: fwd.motion_forward(motion_id=motion.pk, meeting_id=tree.conference.pk, actor=who)
+        )
         assert error.code == "not_an_officer" and error.status == 403
     # An officer of the region above the branch runs its meetings too (governance.authority).
     fwd.motion_forward(motion_id=motion.pk, meeting_id=tree.conference.pk, actor=tree.regional_secretary)
@@ -229,11 +232,11 @@ def test_composite_for_a_meeting_takes_only_its_motions(tree: Tree) -> None:
     branch = tree.branch
     a = in_order_motion(branch, title="Rent controls", meeting=tree.branch_meeting)
     b = in_order_motion(branch, title="Council housing")
+    ids = [a.pk, b.pk]
     error = refusal(
         lambda: svc.motion_composite(
-            motion_ids=[a.pk, b.pk], actor=branch.secretary, title="Housing", text="Both.",
-            meeting_id=tree.branch_meeting.pk,
-        )  # fmt: skip
+            motion_ids=ids, actor=branch.secretary, title="Housing", text="Both.", meeting_id=tree.branch_meeting.pk
+        )
     )
     assert error.code == "wrong_meeting"
     assert Motion.objects.get(pk=a.pk).state == Motion.State.IN_ORDER
