@@ -49,3 +49,8 @@ class MeetingErrorCode(StrEnum):
     SPEAKERS_WAITING = "speakers_waiting"
     NOT_ON_ROLL = "not_on_roll"
     UNCHANGED = "unchanged"
+    NOT_CARRIED = "not_carried"
+    NOT_A_HIGHER_BODY = "not_a_higher_body"
+    ALREADY_FORWARDED = "already_forwarded"
+    MOTIONS_CLOSED = "motions_closed"
+    WRONG_MEETING = "wrong_meeting"

@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from core.glossary import motion_phrase
 from meetings import limits
-from meetings.models import AgendaItem, Meeting, MeetingVote, StandingOrders
+from meetings.models import AgendaItem, Meeting, MeetingVote, Motion, StandingOrders
 from meetings.models.meetings import ORDERS_FIELDS
 
 
@@ -154,3 +155,38 @@ class StandingOrdersForm(forms.ModelForm):
             "proxies_per_holder": forms.NumberInput(attrs={"min": 1}),
             "requisition_signatures": forms.NumberInput(attrs={"min": 1}),
         }
+
+
+class ForwardForm(forms.Form):
+    """The meeting of a higher body to forward a carried motion to, by id.
+
+    The page lists the meetings ``selectors.forwarding_targets`` gives as
+    radio buttons; any other id reaches the service, which refuses it with
+    its reason (not above, closed, past its deadline, already forwarded)
+    rather than the form's "not one of the choices"."""
+
+    meeting = forms.IntegerField(min_value=1, label="The meeting to forward it to")
+
+
+class CompositeForm(forms.Form):
+    """Two or more of a meeting's motions, and the composite's title and text."""
+
+    motions = forms.ModelMultipleChoiceField(
+        queryset=Motion.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="The motions to composite",
+        help_text="Two or more motions on the same subject.",
+    )
+    title = forms.CharField(max_length=limits.TITLE, label="The composite's title")
+    text = forms.CharField(
+        max_length=limits.MOTION_TEXT,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        label="The composite's text",
+        help_text="Markdown. Prefilled with the chosen motions' texts: edit it into one motion.",
+    )
+
+    def __init__(self, *args: Any, motions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["motions"]
+        field.queryset = motions  # type: ignore[attr-defined]
+        field.label_from_instance = lambda m: f"{m.title} (proposed by {m.proposer}, {motion_phrase(m).lower()})"  # type: ignore[attr-defined]

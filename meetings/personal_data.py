@@ -11,7 +11,8 @@ Erased: the stated gender (set to "not stated"), the text of their posts
 (replaced by ``[removed]``; the post stays so replies keep their thread),
 their draft motions (private work nobody else saw), motions followed, and
 every optional reference to them as an officer (ruled by, hidden by, chair,
-checked in by, minutes author, paper confirmer, standing orders editor).
+checked in by, minutes author, paper confirmer, standing orders editor,
+forwarded by).
 
 Kept, pointing at the account's tombstone ("Removed member"): references the
 record's integrity counts on (``KEPT`` below says why for each). None of
@@ -35,6 +36,7 @@ from meetings.models import (
     MinutesVersion,
     Motion,
     MotionFollow,
+    MotionForwarding,
     OpenVoteCast,
     PaperEntry,
     ProxyAppointment,
@@ -54,6 +56,7 @@ ERASED = frozenset(
         "meetings.Attendance.checked_in_by",
         "meetings.MinutesVersion.author",
         "meetings.PaperEntry.confirmed_by",
+        "meetings.MotionForwarding.forwarded_by",
     }
 )
 KEPT: dict[str, str] = {
@@ -150,3 +153,4 @@ def erase(person: Any) -> None:
     Attendance.objects.filter(checked_in_by=person).update(checked_in_by=None)
     MinutesVersion.objects.filter(author=person).update(author=None)
     PaperEntry.objects.filter(confirmed_by=person).update(confirmed_by=None)
+    MotionForwarding.objects.filter(forwarded_by=person).update(forwarded_by=None)

@@ -24,6 +24,7 @@ from meetings.models import (
     MeetingVote,
     Minutes,
     Motion,
+    MotionForwarding,
     OpenVoteCast,
     SpeakerRequest,
     StandingOrders,
@@ -85,6 +86,64 @@ def _secondings() -> QuerySet[Any]:
     from meetings.models import Seconding
 
     return Seconding.objects.select_related("seconder").order_by("at", "id")
+
+
+MEETING_STATES_TAKING_MOTIONS = (Meeting.State.SCHEDULED, Meeting.State.NOTICE_SENT)
+
+
+def meeting_takes_motions(*, meeting: Meeting, now: Any = None) -> bool:
+    """Whether motions may still be put to ``meeting``: called (scheduled or
+    notice sent), not begun, and its motion deadline not passed."""
+    now = now or timezone.now()
+    return meeting.state in MEETING_STATES_TAKING_MOTIONS and now <= meeting.motions_close_at
+
+
+def forwarding_targets(*, motion: Motion, now: Any = None) -> list[Meeting]:
+    """The meetings a carried ``motion`` may be forwarded to now: those of
+    the units above its own (region, national) still taking motions, less
+    those it was already forwarded to, soonest first. The tree is a few
+    levels deep, so the deadline (days before each meeting) is checked here
+    rather than in SQL."""
+    above = [pk for pk in motion.unit.ancestor_ids() if pk != motion.unit_id]
+    if not above:
+        return []
+    done = motion.forwardings.values("meeting_id")
+    meetings = (
+        Meeting.objects.filter(unit_id__in=above, state__in=MEETING_STATES_TAKING_MOTIONS)
+        .exclude(pk__in=done)
+        .select_related("unit")
+        .order_by("starts_at", "id")
+    )
+    return [m for m in meetings if meeting_takes_motions(meeting=m, now=now)]
+
+
+def forwarding_history(*, motion: Motion) -> dict[str, Any]:
+    """Where ``motion`` came from and where it went, for its page and the API.
+
+    ``came_from``: the forwarding that made it (its original, the branch, the
+    original's seconders and decided votes), or ``None``; ``went_to``: every
+    meeting it was forwarded to, with the motion made there."""
+    came_from = (
+        MotionForwarding.objects.select_related("original__unit", "original__meeting", "meeting__unit")
+        .prefetch_related(Prefetch("original__secondings", queryset=_secondings()), "original__meeting_votes")
+        .filter(forwarded=motion)
+        .first()
+    )
+    went_to = list(
+        MotionForwarding.objects.filter(original=motion).select_related("meeting__unit", "forwarded").order_by("id")
+    )
+    return {"came_from": came_from, "went_to": went_to}
+
+
+def compositable_motions(*, meeting: Meeting) -> QuerySet[Motion]:
+    """The meeting's motions that may still be composited: submitted or
+    ruled in order, not yet decided (``motion_composite`` refuses others)."""
+    return (
+        Motion.objects.filter(meeting=meeting, state__in=[Motion.State.SUBMITTED, Motion.State.IN_ORDER])
+        .select_related("proposer", "unit")
+        .annotate(seconder_count=Count("secondings"))  # for its state in words (core.glossary)
+        .order_by("submitted_at", "id")
+    )
 
 
 def meeting_list_upcoming(*, unit: Unit | None = None) -> QuerySet[Meeting]:

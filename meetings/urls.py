@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from meetings.views import console, discussion, meetings, motions, orders, paper, papers, proxies, room
+from meetings.views import console, discussion, forwarding, meetings, motions, orders, paper, papers, proxies, room
 
 app_name = "meetings"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("motions/new/<slug:unit_slug>/", motions.motion_propose, name="motion_propose"),
     path("motions/<int:motion_id>/", motions.motion_detail, name="motion"),
     path("motions/<int:motion_id>/amend/", motions.amendment_propose, name="amendment_propose"),
+    path("motions/<int:motion_id>/forward/", forwarding.motion_forward_page, name="motion_forward"),
     path("motions/<int:motion_id>/<slug:action>/", motions.motion_action, name="motion_action"),
     path("amendments/<int:amendment_id>/<slug:action>/", motions.amendment_action, name="amendment_action"),
     path("discussion/motions/<int:motion_id>/", discussion.discussion_post_view, name="discussion_post"),
@@ -34,6 +35,7 @@ urlpatterns = [
     path("<int:meeting_id>/console/", console.meeting_console, name="console"),
     path("<int:meeting_id>/console/votes/<int:vote_id>/voters/", console.console_voters, name="console_voters"),
     path("<int:meeting_id>/console/<slug:action>/", console.console_action, name="console_action"),
+    path("<int:meeting_id>/composite/", forwarding.composite_page, name="composite"),
     path("<int:meeting_id>/minutes/", console.minutes_edit_view, name="minutes"),
     path("<int:meeting_id>/minutes/preview/", papers.minutes_preview, name="minutes_preview"),
     path("<int:meeting_id>/papers/<slug:paper>.pdf", papers.meeting_pdf, name="pdf"),

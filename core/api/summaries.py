@@ -72,6 +72,8 @@ SUMMARIES: dict[str, str] = {
     "meetings_motions_retrieve": "A motion with its seconders and amendments",
     "meetings_motions_second_create": "Second a motion",
     "meetings_motions_rule_create": "Rule a motion in or out of order",
+    "meetings_motions_forward_retrieve": "Where a motion was forwarded from and to, and where it may go",
+    "meetings_motions_forward_create": "Forward a carried motion to a higher body's meeting",
     "meetings_motions_amendments_list": "A motion's amendments",
     "meetings_motions_amendments_create": "Propose an amendment to a motion",
     "meetings_amendments_second_create": "Second an amendment",

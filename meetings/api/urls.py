@@ -2,13 +2,18 @@
 
 from django.urls import path
 
-from meetings.api import discussion, paper, proxies, views
+from meetings.api import discussion, forwarding, paper, proxies, views
 
 urlpatterns = [
     path("motions/", views.MotionListApi.as_view(), name="meetings-api-motions"),
     path("motions/<int:motion_id>/", views.MotionDetailApi.as_view(), name="meetings-api-motion"),
     path("motions/<int:motion_id>/second/", views.MotionSecondApi.as_view(), name="meetings-api-motion-second"),
     path("motions/<int:motion_id>/rule/", views.MotionRuleApi.as_view(), name="meetings-api-motion-rule"),
+    path(
+        "motions/<int:motion_id>/forward/",
+        forwarding.MotionForwardApi.as_view(),
+        name="meetings-api-motion-forward",
+    ),
     path(
         "motions/<int:motion_id>/discussion/",
         discussion.DiscussionListApi.as_view(),

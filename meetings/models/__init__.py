@@ -5,6 +5,7 @@ Split by subject so each module stays small; everything is re-exported here so
 """
 
 from meetings.models.discussion import DiscussionPost
+from meetings.models.forwarding import MotionForwarding
 from meetings.models.meetings import AgendaItem, Attendance, Meeting, StandingOrders, StandingOrdersVersion
 from meetings.models.minutes import Minutes, MinutesVersion, Requisition, RequisitionSignature
 from meetings.models.motions import Amendment, AmendmentSeconding, Motion, MotionFollow, Seconding
@@ -26,6 +27,7 @@ __all__ = [
     "MinutesVersion",
     "Motion",
     "MotionFollow",
+    "MotionForwarding",
     "OpenVoteCast",
     "PaperCount",
     "PaperEntry",

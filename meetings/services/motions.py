@@ -264,9 +264,14 @@ def motion_record_vote(*, motion: Motion, carried: bool, note: str) -> None:
     audit_record(actor=None, action="motion_decided", obj=motion, unit=motion.unit, detail={"outcome": motion.state})
 
 
-def motion_composite(*, motion_ids: list[int], actor: Any, title: str, text: str) -> Motion:
+def motion_composite(
+    *, motion_ids: list[int], actor: Any, title: str, text: str, meeting_id: int | None = None
+) -> Motion:
     """Merge motions on the same subject into one composite, in order; the
-    originals become *composited* and point to it. Locks in id order."""
+    originals become *composited* and point to it. Locks in id order.
+
+    Given ``meeting_id`` (the compositing page), every motion must be for
+    that meeting (``wrong_meeting``), and so is the composite."""
     if len(set(motion_ids)) < 2:
         raise DomainError(ErrorCode.INVALID, "Choose at least two motions to composite.")
     title = limits.title(title, what="The composite's title")
@@ -277,6 +282,8 @@ def motion_composite(*, motion_ids: list[int], actor: Any, title: str, text: str
         _require_officer(actor, unit, "composite motions")
         if any(m.unit_id != unit.pk for m in motions):
             raise DomainError(Code.WRONG_UNIT, "Only motions of the same unit can be composited.")
+        if meeting_id is not None and any(m.meeting_id != meeting_id for m in motions):
+            raise DomainError(Code.WRONG_MEETING, "Only motions for this meeting can be composited here.")
         for m in motions:
             if m.state not in {S.SUBMITTED, S.IN_ORDER}:
                 raise Conflict(Code.INVALID_TRANSITION, f"“{m.title}” is {m.get_state_display().lower()}.")

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 
 from core.emails import outbox_enqueue_many
 from governance import authority
-from meetings.models import Meeting, Motion, Requisition
+from meetings.models import Meeting, Motion, MotionForwarding, Requisition
 
 User = get_user_model()
 
@@ -62,4 +62,22 @@ def requisition_met_notify(*, requisition: Requisition) -> int:
         recipients=officers.iterator(),
         template="meetings/requisition_met",
         context={"requisition": requisition, "count": requisition.signatures.count()},
+    )
+
+
+def forwarded_motion_notify(*, forwarding: MotionForwarding) -> int:
+    """Tell the target unit's officers that a motion was forwarded to their
+    meeting and awaits their ruling (required business, so not optional)."""
+    officers = authority.officers_of(forwarding.meeting.unit)
+    return outbox_enqueue_many(
+        key_prefix=f"motion-forwarded:{forwarding.pk}",
+        recipients=officers.iterator(),
+        template="meetings/motion_forwarded",
+        context={
+            "forwarding": forwarding,
+            "original": forwarding.original,
+            "motion": forwarding.forwarded,
+            "meeting": forwarding.meeting,
+            "motion_url": motion_url(forwarding.forwarded),
+        },
     )

@@ -89,6 +89,8 @@ def motion_page(
         "discussion": discussion,
         "discussion_form": discussion_form or DiscussionPostForm(),
         "discussion_email_choices": MotionFollow.DiscussionEmail.choices,
+        "forwarding": selectors.forwarding_history(motion=motion),
+        "composited_from": list(motion.composited_from.select_related("proposer").order_by("id")),
     }
     return render(request, "meetings/motion_detail.html", context, status=status)
 

@@ -48,6 +48,7 @@ from meetings.models import (
     MinutesVersion,
     Motion,
     MotionFollow,
+    MotionForwarding,
     OpenVoteCast,
     PaperCount,
     PaperEntry,
@@ -189,6 +190,10 @@ def everywhere(client: Client) -> dict[str, Any]:
     draft = Motion.objects.create(unit=unit, title="My draft", text="secret plan", proposer=person)
     Seconding.objects.create(motion=motion, seconder=person)
     MotionFollow.objects.create(motion=motion, person=person)
+    up = Motion.objects.create(unit=unit, title="Hospital", text="T", proposer=other, state=Motion.State.SUBMITTED)
+    MotionForwarding.objects.create(
+        original=motion, forwarded=up, meeting=meeting, forwarded_by=person, text_as_carried="T"
+    )
     amendment = Amendment.objects.create(motion=motion, proposer=person, summary="S", text="T2", base_text="T")
     AmendmentSeconding.objects.create(amendment=amendment, seconder=person)
     post = DiscussionPost.objects.create(motion=motion, author=person, text=f"I, {NAME}, say yes")

@@ -125,6 +125,13 @@ def _objects(demo: Demo) -> dict[str, Any]:
     roll_import = RollImport.objects.create(unit=demo.stockport, uploaded_by=demo.secretary, filename="roll.csv")
     agm = Meeting.objects.get(unit=demo.stockport, kind=Meeting.Kind.AGM)
     past = Meeting.objects.filter(unit=demo.stockport).exclude(pk=agm.pk).get()
+    carried = Motion.objects.filter(unit=demo.stockport, state=Motion.State.CARRIED).order_by("pk").first()
+    assert carried is not None and demo.stockport.parent is not None
+    conference = Meeting.objects.create(
+        unit=demo.stockport.parent, kind=Meeting.Kind.GENERAL, title="Regional conference",
+        starts_at=timezone.now() + dt.timedelta(days=30), state=Meeting.State.NOTICE_SENT, notice_days=14,
+        quorum=5, created_by=demo.admin,
+    )  # fmt: skip
     answers = {}
     for question in demo.open_ballot.questions.all():
         first = question.options.order_by("position").first()
@@ -138,6 +145,8 @@ def _objects(demo: Demo) -> dict[str, Any]:
         "import": roll_import,
         "agm": agm,
         "past": past,
+        "carried": carried,
+        "conference": conference,
         "answers": answers,
         "ballot": demo.open_ballot,
         "slug": demo.stockport.slug,
@@ -217,6 +226,21 @@ ROWS = [
         api=False,
     ),
     Row("GET paper results page", MEETING_RUNNERS, lambda c, o: c.get(f"/meetings/{o['past'].pk}/paper/"), api=False),
+    # issue 24: forwarding a carried motion up, compositing a meeting's motions
+    Row(
+        "POST motion forward via API",
+        MEETING_RUNNERS,
+        lambda c, o: c.post(
+            f"/api/meetings/motions/{o['carried'].pk}/forward/", {"meeting": o["conference"].pk}, format="json"
+        ),
+    ),
+    Row(
+        "GET motion forward page",
+        MEETING_RUNNERS,
+        lambda c, o: c.get(f"/meetings/motions/{o['carried'].pk}/forward/"),
+        api=False,
+    ),
+    Row("GET compositing page", MEETING_RUNNERS, lambda c, o: c.get(f"/meetings/{o['agm'].pk}/composite/"), api=False),
     # --- its ballots: set up and run by those who manage Stockport
     Row("GET new ballot page", MANAGERS, lambda c, o: c.get(f"/ballots/new/{o['slug']}/"), api=False),
     Row("GET ballot manage page", MANAGERS, lambda c, o: c.get(f"/ballots/{o['ballot'].pk}/manage/"), api=False),
@@ -407,6 +431,9 @@ ACT_ROWS = [
     ActRow("api/meetings/paper/<int:count_id>/papers/", "post", lambda o: f"/api/meetings/paper/{o['count'].pk}/papers/", lambda o: {"marks": ["1", "2", ""]}),
     ActRow("api/meetings/paper/<int:count_id>/count/", "post", lambda o: f"/api/meetings/paper/{o['count'].pk}/count/"),
     ActRow("api/meetings/paper/entries/<int:entry_id>/check/", "post", lambda o: f"/api/meetings/paper/entries/{o['entry'].pk}/check/", lambda o: {"matches": True}),
+    ActRow("api/meetings/motions/<int:motion_id>/forward/", "post", lambda o: f"/api/meetings/motions/{o['carried'].pk}/forward/", lambda o: {"meeting": o["conference"].pk}),
+    ActRow("meetings/motions/<int:motion_id>/forward/", "post", lambda o: f"/meetings/motions/{o['carried'].pk}/forward/", lambda o: {"meeting": o["conference"].pk}, api=False),
+    ActRow("meetings/<int:meeting_id>/composite/", "post", lambda o: f"/meetings/{o['agm'].pk}/composite/", lambda o: {"title": "Composite", "text": "Both."}, api=False),
     ActRow("meetings/motions/<int:motion_id>/<slug:action>/", "post", lambda o: f"/meetings/motions/{o['submitted'].pk}/rule-out-of-order/", lambda o: {"reason": "No."}, api=False),
     ActRow("meetings/amendments/<int:amendment_id>/<slug:action>/", "post", lambda o: f"/meetings/amendments/{o['amendment'].pk}/rule-out-of-order/", lambda o: {"reason": "No."}, api=False),
     ActRow("meetings/standing-orders/<slug:unit_slug>/", "post", lambda o: f"/meetings/standing-orders/{o['slug']}/", lambda o: {"quorum": 5}, api=False),
