@@ -2,7 +2,7 @@
 papers out of the database, opened, shuffled and back in, with no Python
 object per paper.
 
-The database sends the ``v3`` papers by ``COPY … TO`` as fixed-width lines
+The database sends the ``v3`` papers as fixed-width lines
 (the question id zero-padded, the paper's base64: a ballot's papers all have
 one size), so they become one ``numpy`` array; the base64 of all of them is
 decoded in one call (each sealed paper is a whole number of base64 groups,
@@ -59,15 +59,15 @@ def papers_fetch_open(cursor: Any, *, ballot_id: int, sources: list[str]) -> Pap
     parts: list[Papers] = []
     for source in sources:
         where = f"FROM {source} WHERE ballot_id = {int(ballot_id)}"
-        data = _copy_out(
+        data = _lines(
             cursor,
-            f"COPY (SELECT lpad(question_id::text, {QUESTION_DIGITS}, '0'), substr(content #>> '{{}}', 4) "
-            f"{where} AND left(content #>> '{{}}', 3) = '{PREFIX}') TO STDOUT",
+            f"SELECT lpad(question_id::text, {QUESTION_DIGITS}, '0') || E'\\t' || substr(content #>> '{{}}', 4) "
+            f"|| E'\\n' AS line {where} AND left(content #>> '{{}}', 3) = '{PREFIX}'",
         )
         parts.append(_open_v3(ballot_id, data))
         rows = _rows(
             cursor,
-            f"SELECT question_id, content #>> '{{}}' {where} "  # noqa: S608 - our own tables
+            f"SELECT question_id, content #>> '{{}}' AS content {where} "  # noqa: S608 - our own tables
             f"AND left(content #>> '{{}}', 3) IS DISTINCT FROM '{PREFIX}'",
         )
         papers, trackers = papers_open_json(ballot_id=ballot_id, rows=rows)
@@ -76,9 +76,15 @@ def papers_fetch_open(cursor: Any, *, ballot_id: int, sources: list[str]) -> Pap
     return _joined(parts)
 
 
-def _copy_out(cursor: Any, sql: str) -> bytes:
-    with cursor.copy(sql) as copy:
-        return b"".join(bytes(chunk) for chunk in copy)
+def _lines(cursor: Any, sql: str) -> bytes:
+    """The ``line`` column of ``sql``'s rows, all together, joined by the
+    database in blocks of many rows: ``COPY … TO`` would hand them to the
+    driver a row at a time, a round of Python per paper."""
+    cursor.execute(
+        "SELECT string_agg(line, '') FROM "  # noqa: S608 - our own query
+        f"(SELECT line, (row_number() OVER ()) / {BLOCK_ROWS} AS block FROM ({sql}) AS p) AS b GROUP BY block"
+    )
+    return "".join(row[0] for row in cursor.fetchall()).encode("ascii")
 
 
 def _rows(cursor: Any, sql: str) -> Iterator[tuple[int, str]]:
