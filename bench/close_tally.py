@@ -106,7 +106,9 @@ def _seed_tag(args: argparse.Namespace) -> str:
     # and the form papers are sealed in
     sealed = re.search(r'^PREFIX = "(.*)"', (ROOT / "ballots/services/paper_crypto.py").read_text(), re.M)
     form = sealed.group(1) if sealed else "?"
-    return f"close_tally {args.ballots} {args.method} {args.seats} {args.candidates} {migrations.hexdigest()[:16]}{form}"
+    return (
+        f"close_tally {args.ballots} {args.method} {args.seats} {args.candidates} {migrations.hexdigest()[:16]}{form}"
+    )
 
 
 def _setup(args: argparse.Namespace) -> tuple[dict[str, str], int]:
@@ -116,9 +118,10 @@ def _setup(args: argparse.Namespace) -> tuple[dict[str, str], int]:
     dbname, admin = base.rsplit("/", 1)[1], base.rsplit("/", 1)[0] + "/postgres"
     seed, tag = f"{dbname}_seed", _seed_tag(args)
     if args.reuse and base.startswith("postgres"):
-        comment = _psql(admin, f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{seed}'")
+        sql = f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{seed}'"  # noqa: S608
+        comment = _psql(admin, sql)
         if comment.startswith(tag + " "):
-            ballot, key = comment[len(tag) + 1 :].split(" ", 1)
+            seeded, key = comment[len(tag) + 1 :].split(" ", 1)
             t = time.perf_counter()
             _psql(admin, f"DROP DATABASE IF EXISTS {dbname}")
             _psql(admin, f"CREATE DATABASE {dbname} TEMPLATE {seed} STRATEGY FILE_COPY")
@@ -126,7 +129,7 @@ def _setup(args: argparse.Namespace) -> tuple[dict[str, str], int]:
             env = {**os.environ, "DATABASE_URL": base, "DJANGO_SETTINGS_MODULE": "bench.settings", "SECRET_KEY": key}
             env["VAR_DIR"] = tempfile.mkdtemp(prefix="agora-bench-")
             Path(env["VAR_DIR"], "staticfiles").mkdir()
-            return env, int(ballot)
+            return env, int(seeded)
     env = fresh_database("agora_bench")
     t = time.perf_counter()
     ballot = int(

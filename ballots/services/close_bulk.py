@@ -52,27 +52,45 @@ class Papers:
         self.questions, self.content, self.trackers = questions, content, trackers
 
 
-def papers_fetch_open(cursor: Any, *, ballot_id: int, sources: list[str]) -> Papers:
+class Sealed:
+    """A ballot's papers as read from the database, still sealed: the
+    ``v3`` lines and, apart, the (question id, stored text) rows in any
+    other form."""
+
+    def __init__(self, lines: list[bytes], others: list[tuple[int, str]]) -> None:
+        self.lines, self.others = lines, others
+
+
+def papers_fetch(cursor: Any, *, ballot_id: int, sources: list[str]) -> Sealed:
     """Every paper of the ballot in ``sources`` (tables, each read with
-    ``WHERE ballot_id``), opened. Decryption happens here, in the
-    application: the key never reaches the database."""
-    parts: list[Papers] = []
+    ``WHERE ballot_id``), as stored."""
+    lines: list[bytes] = []
+    others: list[tuple[int, str]] = []
     for source in sources:
         where = f"FROM {source} WHERE ballot_id = {int(ballot_id)}"
-        data = _lines(
-            cursor,
-            f"SELECT lpad(question_id::text, {QUESTION_DIGITS}, '0') || E'\\t' || substr(content #>> '{{}}', 4) "
-            f"|| E'\\n' AS line {where} AND left(content #>> '{{}}', 3) = '{PREFIX}'",
+        lines.append(
+            _lines(
+                cursor,
+                f"SELECT lpad(question_id::text, {QUESTION_DIGITS}, '0') || E'\\t' || substr(content #>> '{{}}', 4) "
+                f"|| E'\\n' AS line {where} AND left(content #>> '{{}}', 3) = '{PREFIX}'",
+            )
         )
-        parts.append(_open_v3(ballot_id, data))
-        rows = _rows(
+        others += _rows(
             cursor,
             f"SELECT question_id, content #>> '{{}}' AS content {where} "  # noqa: S608 - our own tables
             f"AND left(content #>> '{{}}', 3) IS DISTINCT FROM '{PREFIX}'",
         )
-        papers, trackers = papers_open_json(ballot_id=ballot_id, rows=rows)
-        if papers or trackers:
-            parts.append(_from_json(papers, trackers))
+    return Sealed(lines, others)
+
+
+def papers_open(*, ballot_id: int, sealed: Sealed) -> Papers:
+    """The papers opened. Decryption happens here, in the application: the
+    key never reaches the database. This touches no database, so the close
+    runs it beside a statement of its own."""
+    parts = [_open_v3(ballot_id, data) for data in sealed.lines]
+    papers, trackers = papers_open_json(ballot_id=ballot_id, rows=sealed.others)
+    if papers or trackers:
+        parts.append(_from_json(papers, trackers))
     return _joined(parts)
 
 
@@ -179,9 +197,7 @@ def _joined(parts: list[Papers]) -> Papers:
     for p in parts:
         content[at : at + len(p.content), : p.content.shape[1]] = p.content
         at += len(p.content)
-    return Papers(
-        np.concatenate([p.questions for p in parts]), content, np.concatenate([p.trackers for p in parts])
-    )
+    return Papers(np.concatenate([p.questions for p in parts]), content, np.concatenate([p.trackers for p in parts]))
 
 
 def random_ids(n: int) -> np.ndarray:

@@ -48,12 +48,13 @@ from __future__ import annotations
 
 import logging
 import random
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from django.db import connection
 
 from ballots.models import Ballot, BallotPaper, PendingPaper, PendingTracker, Tracker
-from ballots.services.close_bulk import copy_rows, papers_fetch_open, random_order
+from ballots.services.close_bulk import copy_rows, papers_fetch, papers_open, random_order
 from ballots.services.paper_crypto import TRACKER_LENGTH, papers_decrypt
 
 logger = logging.getLogger(__name__)
@@ -123,7 +124,19 @@ def vote_storage_seal(*, ballot: Ballot) -> None:
     # parents; never the parents with their children, which would lock
     # every other open ballot's tables on the way.
     with connection.cursor() as cursor:
-        papers = papers_fetch_open(cursor, ballot_id=b, sources=[paper_table(b)] * own + [f"ONLY {PAPER}"])
+        sealed = papers_fetch(cursor, ballot_id=b, sources=[paper_table(b)] * own + [f"ONLY {PAPER}"])
+        # The papers are opened in the application (the key never reaches
+        # the database) while the database rewrites the participations.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            opening = pool.submit(papers_open, ballot_id=b, sealed=sealed)
+            if own:
+                cursor.execute(
+                    f"INSERT INTO {PARTICIPATION} (ballot_id, voter_id, idempotency_key_hash, sealed_receipt) "  # noqa: S608
+                    "SELECT ballot_id, voter_id, idempotency_key_hash, sealed_receipt "
+                    f"FROM {participation_table(b)} ORDER BY voter_id"
+                )
+            papers = opening.result()
+        del sealed
         copy_rows(
             cursor,
             f"COPY {BallotPaper._meta.db_table} (id, question_id, content) FROM STDIN",
@@ -141,15 +154,11 @@ def vote_storage_seal(*, ballot: Ballot) -> None:
         copy_rows(
             cursor,
             f"COPY {Tracker._meta.db_table} (id, ballot_id, tracker) FROM STDIN",
-            [np.frombuffer(str(b).encode() * len(trackers), dtype=np.uint8).reshape(len(trackers), -1), trackers],
+            [np.tile(np.frombuffer(str(b).encode(), dtype=np.uint8), (len(trackers), 1)), trackers],
             np.arange(len(trackers)),
         )
         if own:
             child = participation_table(b)
-            cursor.execute(
-                f"INSERT INTO {PARTICIPATION} (ballot_id, voter_id, idempotency_key_hash, sealed_receipt) "  # noqa: S608
-                f"SELECT ballot_id, voter_id, idempotency_key_hash, sealed_receipt FROM {child} ORDER BY voter_id"
-            )
             # Last, and only now the parents' locks (which no vote or read
             # waits for), always in this order: the children's own locks,
             # from here to the commit, hold up readers for moments only.

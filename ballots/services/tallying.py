@@ -193,15 +193,27 @@ def question_election(*, question: Question) -> ct.Election:
 
 def question_count(*, question: Question, electorate: int, seed: int) -> tuple[dict[str, Any], str, list[int]]:
     """Count one question. Returns (count sheet JSON, outcome sentence, winning option ids)."""
+    sheet, outcome, winners, _ = _count(question=question, electorate=electorate, seed=seed)
+    return sheet, outcome, winners
+
+
+def _count(*, question: Question, electorate: int, seed: int) -> tuple[dict[str, Any], str, list[int], int]:
+    """:func:`question_count` and how many papers it counted (from the
+    grouped papers: counting them again costs a pass over a million rows)."""
     options = list(question.options.all())
     if question.method == Question.Method.MOTION:
-        result = counting.count("motion", question_motion(question=question, electorate=electorate))
+        motion = question_motion(question=question, electorate=electorate)
+        result = counting.count("motion", motion)
         outcome = ("Carried" if result.carried else "Not carried") + f": {result.explanation}"
         winners = [o.pk for o in options if o.choice == Option.Choice.FOR] if result.carried else []
-        return result.to_json(), outcome, winners
-    sheet = counting.count(question.method, question_election(question=question), seed=seed)
+        return result.to_json(), outcome, winners, motion.votes_for + motion.votes_against + motion.abstentions
+    election = question_election(question=question)
+    sheet = counting.count(question.method, election, seed=seed)
     winners = [options[c].pk for c in sheet.elected]
-    return sheet.to_json(), _election_outcome([options[c] for c in sheet.elected]), winners
+    ballots = election.ballots
+    weights = ballots.weights if isinstance(ballots, ct.BallotArray) else None
+    papers = int(weights.sum()) if weights is not None else len(ballots)
+    return sheet.to_json(), _election_outcome([options[c] for c in sheet.elected]), winners, papers
 
 
 def _election_outcome(elected: list[Option]) -> str:
@@ -252,8 +264,7 @@ def count_and_store(ballot: Ballot) -> None:
     for question in ballot.questions.prefetch_related("options"):
         existing = Result.objects.filter(question=question).first()
         seed = int(existing.seed) if existing else secrets.randbits(63)
-        sheet, outcome, winners = question_count(question=question, electorate=electorate, seed=seed)
-        papers = BallotPaper.objects.filter(question=question).count()
+        sheet, outcome, winners, papers = _count(question=question, electorate=electorate, seed=seed)
         outcome = outcome_sentence(outcome=outcome, voters=papers)  # no figures below the threshold
         Result.objects.update_or_create(
             question=question,

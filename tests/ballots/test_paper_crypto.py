@@ -5,14 +5,13 @@ computes what the library's AES-CCM computes, refusals included."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import base64
 import hashlib
 import hmac
 import json
 import os
 import random
+from typing import Any
 
 import numpy as np
 import pytest
