@@ -34,6 +34,10 @@ QUESTION_DIGITS = 19
 """A question id's width in the lines ``COPY`` sends and takes: a bigint's."""
 BLOCK_ROWS = 100_000
 """Rows per block written to ``COPY``: bounds the memory of a large close."""
+LINES_PER_VALUE = 512 * 2**20
+"""Bytes of a paper table read into one joined value: its lines take about
+less room than the stored papers, and a value may not pass 1 GB."""
+FETCH_MEMORY = "1GB"
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 _JSON_BYTES = np.zeros(256, dtype=bool)
 _JSON_BYTES[np.frombuffer(b"[],- 0123456789", dtype=np.uint8)] = True
@@ -71,8 +75,9 @@ def papers_fetch(cursor: Any, *, ballot_id: int, sources: list[str]) -> Sealed:
         lines.append(
             _lines(
                 cursor,
-                f"SELECT lpad(question_id::text, {QUESTION_DIGITS}, '0') || E'\\t' || substr(content #>> '{{}}', 4) "
-                f"|| E'\\n' AS line {where} AND left(content #>> '{{}}', 3) = '{PREFIX}'",
+                source,
+                f"lpad(question_id::text, {QUESTION_DIGITS}, '0') || E'\\t' || substr(content #>> '{{}}', 4) || E'\\n'",
+                f"{where} AND left(content #>> '{{}}', 3) = '{PREFIX}'",
             )
         )
         others += _rows(
@@ -94,15 +99,24 @@ def papers_open(*, ballot_id: int, sealed: Sealed) -> Papers:
     return _joined(parts)
 
 
-def _lines(cursor: Any, sql: str) -> bytes:
-    """The ``line`` column of ``sql``'s rows, all together, joined by the
-    database in blocks of many rows: ``COPY … TO`` would hand them to the
-    driver a row at a time, a round of Python per paper."""
-    cursor.execute(
-        "SELECT string_agg(line, '') FROM "  # noqa: S608 - our own query
-        f"(SELECT line, (row_number() OVER ()) / {BLOCK_ROWS} AS block FROM ({sql}) AS p) AS b GROUP BY block"
-    )
-    return "".join(row[0] for row in cursor.fetchall()).encode("ascii")
+def _lines(cursor: Any, source: str, line: str, where: str) -> bytes:
+    """``line`` of every row of ``source`` that ``where`` keeps, all
+    together, joined by the database (``COPY … TO`` would hand them to the
+    driver a row at a time, a round of Python per paper): in one value, or
+    for a large table in a few, one for each part of the rows cut by their
+    random ids, so that no value nears PostgreSQL's 1 GB limit."""
+    cursor.execute("SELECT pg_total_relation_size(%s)", [source.removeprefix("ONLY ")])
+    parts = 1 + int(cursor.fetchone()[0]) // LINES_PER_VALUE
+    cursor.execute(f"SET LOCAL work_mem = '{FETCH_MEMORY}'")  # the grouping in memory, not spilled to disk
+    if parts == 1:
+        cursor.execute(f"SELECT string_agg({line}, '') {where}")  # noqa: S608 - our own query
+    else:
+        cursor.execute(
+            f"SELECT string_agg({line}, '') {where} GROUP BY get_byte(uuid_send(id), 0) % {parts}"  # noqa: S608
+        )
+    joined = "".join(row[0] or "" for row in cursor.fetchall()).encode("ascii")
+    cursor.execute("RESET work_mem")
+    return joined
 
 
 def _rows(cursor: Any, sql: str) -> Iterator[tuple[int, str]]:
