@@ -35,7 +35,7 @@ QUESTION_DIGITS = 19
 BLOCK_ROWS = 100_000
 """Rows per block written to ``COPY``: bounds the memory of a large close."""
 LINES_PER_VALUE = 512 * 2**20
-"""Bytes of a paper table read into one joined value: its lines take about
+"""Bytes of a paper table read into one joined value: its lines take
 less room than the stored papers, and a value may not pass 1 GB."""
 FETCH_MEMORY = "1GB"
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
@@ -109,11 +109,9 @@ def _lines(cursor: Any, source: str, line: str, where: str) -> bytes:
     parts = 1 + int(cursor.fetchone()[0]) // LINES_PER_VALUE
     cursor.execute(f"SET LOCAL work_mem = '{FETCH_MEMORY}'")  # the grouping in memory, not spilled to disk
     if parts == 1:
-        cursor.execute(f"SELECT string_agg({line}, '') {where}")  # noqa: S608 - our own query
+        cursor.execute(f"SELECT string_agg({line}, '') {where}")
     else:
-        cursor.execute(
-            f"SELECT string_agg({line}, '') {where} GROUP BY get_byte(uuid_send(id), 0) % {parts}"  # noqa: S608
-        )
+        cursor.execute(f"SELECT string_agg({line}, '') {where} GROUP BY get_byte(uuid_send(id), 0) % {parts}")
     joined = "".join(row[0] or "" for row in cursor.fetchall()).encode("ascii")
     cursor.execute("RESET work_mem")
     return joined
