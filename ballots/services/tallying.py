@@ -88,8 +88,9 @@ def question_grouped(*, question: Question, options: list[Option]) -> ct.BallotA
     if parsed is None:
         grouped = question_papers(question=question)
         ids = np.full((len(grouped), max(map(len, grouped), default=0)), -1, dtype=np.int64)
+        pk = {o.pk: o.pk for o in options}  # 5.0 is option 5, as a dict finds it; 2.5 or "5" is no option
         for row, paper in enumerate(grouped):
-            ids[row, : len(paper)] = paper
+            ids[row, : len(paper)] = [pk[x] for x in paper]
         counts = np.fromiter(grouped.values(), dtype=np.int64, count=len(grouped))
     else:
         ids, counts = parsed
