@@ -283,8 +283,8 @@ class BallotPaper(models.Model):
 
     id = models.UUIDField(primary_key=True, default=_random_id, editable=False)
     question = models.ForeignKey(
-        Question, on_delete=models.CASCADE, related_name="papers", db_constraint=False
-    )  # no database constraint, as Participation's
+        Question, on_delete=models.CASCADE, related_name="papers", db_constraint=False, db_index=False
+    )  # no database constraint, as Participation's; one index on it, Meta's (two cost the close a million entries more)
     content = models.JSONField()
 
     class Meta:

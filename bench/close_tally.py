@@ -9,12 +9,21 @@ closing transaction), and times until the worker has stored the count.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/agora_bench REDIS_URL=redis://127.0.0.1:6379/8 \\
         .venv/bin/python bench/close_tally.py --ballots 100000
+
+Writing a million papers takes minutes. ``--reuse`` keeps the database as
+set up in a second one, ``<name>_seed`` (its comment records the ballot,
+the size, the migrations and the bench's secret key, which the papers were
+encrypted under), and later runs with the same arguments start from a copy
+of it (``CREATE DATABASE … TEMPLATE``) instead of writing the papers again.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
+import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import fresh_database, run, start_worker
+from bench._common import ROOT, fresh_database, run, start_worker
 
 SETUP = """
 import datetime as dt, random, uuid
@@ -46,7 +55,7 @@ vote_storage_create(ballot_id=b.pk)  # the ballot's own tables, as opening creat
 size = paper_size([ids])
 with connection.cursor() as c:
     c.execute("INSERT INTO accounts_user (password, is_superuser, is_staff, is_active, date_joined, email, full_name, "
-              "optional_email) SELECT '!', false, false, true, now(), 'v' || i || '@bench.test', 'V ' || i, false "
+              "optional_email, attention_digest) SELECT '!', false, false, true, now(), 'v' || i || '@bench.test', 'V ' || i, false, false "
               "FROM generate_series(1, %s) AS i", [n])
     c.execute("INSERT INTO ballots_rollentry (ballot_id, voter_id) SELECT %s, id FROM accounts_user WHERE id <> %s",
               [b.pk, ro.pk])
@@ -84,15 +93,43 @@ print(", ".join(r.count_sheet["elected"]))
 """
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Close → counted benchmark")
-    parser.add_argument("--ballots", type=int, default=100_000)
-    parser.add_argument("--method", default="scottish-stv")
-    parser.add_argument("--seats", type=int, default=3)
-    parser.add_argument("--candidates", type=int, default=10)
-    args = parser.parse_args()
-    if not os.environ.get("REDIS_URL"):
-        sys.exit("Set REDIS_URL (e.g. redis://127.0.0.1:6379/8): the bench drives a real worker over Redis.")
+def _psql(url: str, sql: str) -> str:
+    return subprocess.run(["psql", url, "-qAtc", sql], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def _seed_tag(args: argparse.Namespace) -> str:
+    """What a seed database must match to be reused: the bench's arguments
+    and every migration (a schema changed since is set up afresh)."""
+    migrations = hashlib.sha256()
+    for path in sorted(ROOT.glob("*/migrations/*.py")):
+        migrations.update(path.relative_to(ROOT).as_posix().encode() + path.read_bytes())
+    # and the form papers are sealed in
+    sealed = re.search(r'^PREFIX = "(.*)"', (ROOT / "ballots/services/paper_crypto.py").read_text(), re.M)
+    form = sealed.group(1) if sealed else "?"
+    return (
+        f"close_tally {args.ballots} {args.method} {args.seats} {args.candidates} {migrations.hexdigest()[:16]}{form}"
+    )
+
+
+def _setup(args: argparse.Namespace) -> tuple[dict[str, str], int]:
+    """The bench database with its open ballot, from the seed if ``--reuse``
+    finds one that fits, else written afresh (and kept as the seed)."""
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/agora_bench")
+    dbname, admin = base.rsplit("/", 1)[1], base.rsplit("/", 1)[0] + "/postgres"
+    seed, tag = f"{dbname}_seed", _seed_tag(args)
+    if args.reuse and base.startswith("postgres"):
+        sql = f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{seed}'"  # noqa: S608
+        comment = _psql(admin, sql)
+        if comment.startswith(tag + " "):
+            seeded, key = comment[len(tag) + 1 :].split(" ", 1)
+            t = time.perf_counter()
+            _psql(admin, f"DROP DATABASE IF EXISTS {dbname}")
+            _psql(admin, f"CREATE DATABASE {dbname} TEMPLATE {seed} STRATEGY FILE_COPY")
+            print(f"setup: copied from {seed} in {time.perf_counter() - t:.1f} s")
+            env = {**os.environ, "DATABASE_URL": base, "DJANGO_SETTINGS_MODULE": "bench.settings", "SECRET_KEY": key}
+            env["VAR_DIR"] = tempfile.mkdtemp(prefix="agora-bench-")
+            Path(env["VAR_DIR"], "staticfiles").mkdir()
+            return env, int(seeded)
     env = fresh_database("agora_bench")
     t = time.perf_counter()
     ballot = int(
@@ -106,6 +143,26 @@ def main() -> None:
         ).split()[-1]
     )
     print(f"setup: {args.ballots:,} voters and papers written in {time.perf_counter() - t:.1f} s")
+    if args.reuse:
+        _psql(admin, f"DROP DATABASE IF EXISTS {seed}")
+        _psql(admin, f"CREATE DATABASE {seed} TEMPLATE {dbname} STRATEGY FILE_COPY")
+        _psql(admin, f"COMMENT ON DATABASE {seed} IS '{tag} {ballot} {env['SECRET_KEY']}'")
+    return env, ballot
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Close → counted benchmark")
+    parser.add_argument("--ballots", type=int, default=100_000)
+    parser.add_argument("--method", default="scottish-stv")
+    parser.add_argument("--seats", type=int, default=3)
+    parser.add_argument("--candidates", type=int, default=10)
+    parser.add_argument(
+        "--reuse", action="store_true", help="start from the seed database a run with these arguments kept"
+    )
+    args = parser.parse_args()
+    if not os.environ.get("REDIS_URL"):
+        sys.exit("Set REDIS_URL (e.g. redis://127.0.0.1:6379/8): the bench drives a real worker over Redis.")
+    env, ballot = _setup(args)
     import redis
 
     redis.Redis.from_url(env["REDIS_URL"]).flushdb()

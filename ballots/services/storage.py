@@ -28,9 +28,9 @@ vacuum), and dropping a table that no longer inherits locks only itself
 ``ACCESS EXCLUSIVE`` on their parents.
 
 The close does its heavy work in bulk: the papers leave the database by
-``COPY``, are decrypted in one pass with no JSON parsed per paper
-(``paper_crypto.papers_open_json``) and go back by ``COPY``, already in
-their random order; the participations move in one ``INSERT … SELECT``.
+``COPY``, are opened together and go back by ``COPY``, already in their
+random order, with no Python object per paper (``services/close_bulk.py``);
+the participations move in one ``INSERT … SELECT``.
 
 What this does not reach is outside the live database: the WAL until it is
 recycled, and physical backups or replicas taken while the ballot was open
@@ -47,24 +47,21 @@ the frames that held the open ballot's rows, in vote order, are gone too
 from __future__ import annotations
 
 import logging
-import os
 import random
-from collections.abc import Iterator
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from django.db import connection
 
 from ballots.models import Ballot, BallotPaper, PendingPaper, PendingTracker, Tracker
-from ballots.services.paper_crypto import papers_decrypt, papers_open_json
+from ballots.services.close_bulk import copy_rows, papers_fetch, papers_open, random_order
+from ballots.services.paper_crypto import TRACKER_LENGTH, papers_decrypt
 
 logger = logging.getLogger(__name__)
 
 PARTICIPATION = "ballots_participation"
 PAPER = "ballots_pendingpaper"
 TRACKER = "ballots_pendingtracker"
-COPY_ROWS = 100_000
-"""Rows per block written to ``COPY``: bounds the memory of a large close."""
 
 
 def participation_table(ballot_id: int) -> str:
@@ -123,43 +120,45 @@ def vote_storage_seal(*, ballot: Ballot) -> None:
         return
     b = int(ballot.pk)
     own = _exists(participation_table(b))
+    # The ballot's own tables and, for a ballot opened without them, the
+    # parents; never the parents with their children, which would lock
+    # every other open ballot's tables on the way.
     with connection.cursor() as cursor:
-        # The ballot's own tables and, for a ballot opened without them, the
-        # parents; never the parents with their children, which would lock
-        # every other open ballot's tables on the way.
-        papers_sql = f"SELECT question_id, content #>> '{{}}' AS content FROM ONLY {PAPER} WHERE ballot_id = {b}"  # noqa: S608
-        trackers_sql = f"SELECT tracker FROM ONLY {TRACKER} WHERE ballot_id = {b}"  # noqa: S608
-        if own:
-            papers_sql = (
-                f"SELECT question_id, content #>> '{{}}' AS content FROM {paper_table(b)} UNION ALL {papers_sql}"  # noqa: S608
-            )
-            trackers_sql = f"SELECT tracker FROM {tracker_table(b)} UNION ALL {trackers_sql}"  # noqa: S608
-        # Decrypted here, in the application: the key never reaches the database.
-        papers, trackers = papers_open_json(ballot_id=b, rows=_in_blocks(cursor, papers_sql))
-        cursor.execute(trackers_sql)
-        trackers += [row[0] for row in cursor.fetchall()]
-        _copy_in(
+        sealed = papers_fetch(cursor, ballot_id=b, sources=[paper_table(b)] * own + [f"ONLY {PAPER}"])
+        # The papers are opened in the application (the key never reaches
+        # the database) while the database rewrites the participations.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            opening = pool.submit(papers_open, ballot_id=b, sealed=sealed)
+            if own:
+                cursor.execute(
+                    f"INSERT INTO {PARTICIPATION} (ballot_id, voter_id, idempotency_key_hash, sealed_receipt) "  # noqa: S608
+                    "SELECT ballot_id, voter_id, idempotency_key_hash, sealed_receipt "
+                    f"FROM {participation_table(b)} ORDER BY voter_id"
+                )
+            papers = opening.result()
+        del sealed
+        copy_rows(
             cursor,
             f"COPY {BallotPaper._meta.db_table} (id, question_id, content) FROM STDIN",
-            [f"{q}\t{content}" for q, content in papers],
-            shuffle=True,
+            [papers.questions, papers.content],
+            random_order(len(papers.content)),
         )
+        trackers_sql = f"SELECT tracker FROM ONLY {TRACKER} WHERE ballot_id = {b}"  # noqa: S608
+        if own:
+            trackers_sql = f"SELECT tracker FROM {tracker_table(b)} UNION ALL {trackers_sql}"  # noqa: S608
+        cursor.execute(trackers_sql)
         # Trackers go in the order of their values: hashes of random
         # receipts, so an order that owes nothing to when anyone voted.
-        trackers.sort()
-        _copy_in(
+        trackers = np.concatenate([papers.trackers, _trackers_array([row[0] for row in cursor.fetchall()])])
+        trackers = np.sort(trackers.view(f"S{TRACKER_LENGTH}").ravel()).view(np.uint8).reshape(-1, TRACKER_LENGTH)
+        copy_rows(
             cursor,
             f"COPY {Tracker._meta.db_table} (id, ballot_id, tracker) FROM STDIN",
-            [f"{b}\t{t}" for t in trackers],
-            shuffle=False,
+            [np.tile(np.frombuffer(str(b).encode(), dtype=np.uint8), (len(trackers), 1)), trackers],
+            np.arange(len(trackers)),
         )
-        del papers, trackers
         if own:
             child = participation_table(b)
-            cursor.execute(
-                f"INSERT INTO {PARTICIPATION} (ballot_id, voter_id, idempotency_key_hash, sealed_receipt) "  # noqa: S608
-                f"SELECT ballot_id, voter_id, idempotency_key_hash, sealed_receipt FROM {child} ORDER BY voter_id"
-            )
             # Last, and only now the parents' locks (which no vote or read
             # waits for), always in this order: the children's own locks,
             # from here to the commit, hold up readers for moments only.
@@ -173,53 +172,11 @@ def vote_storage_seal(*, ballot: Ballot) -> None:
             cursor.execute(f"DELETE FROM ONLY {table} WHERE ballot_id = %s", [b])  # noqa: S608
 
 
-def _in_blocks(cursor: Any, sql: str) -> Iterator[tuple[int, str]]:
-    """The (question id, content) rows of ``sql``, fetched as some blocks of
-    many rows joined by the database (a row at a time costs a round of the
-    driver per paper). No stored content holds a newline: base64, or JSON
-    as ``jsonb`` prints it."""
-    cursor.execute(
-        "SELECT question_id, string_agg(content, E'\\n') FROM "  # noqa: S608 - our own query
-        f"(SELECT question_id, content, (row_number() OVER ()) / {COPY_ROWS} AS block FROM ({sql}) AS p) AS b "
-        "GROUP BY question_id, block"
-    )
-    for question_id, joined in cursor.fetchall():
-        for content in joined.split("\n"):
-            yield question_id, content
-
-
-def _random_ids(n: int) -> list[str]:
-    """``n`` random version-4 UUIDs (hex), ascending: rows written in this
-    order append to the primary key's index instead of landing all over it."""
-    high = np.frombuffer(os.urandom(8 * n), dtype=np.uint64)
-    low = np.frombuffer(os.urandom(8 * n), dtype=np.uint64)
-    high = np.sort((high & np.uint64(0xFFFFFFFFFFFF0FFF)) | np.uint64(0x4000))
-    low = (low & np.uint64(0x3FFFFFFFFFFFFFFF)) | np.uint64(0x8000000000000000)
-    both = np.empty((n, 2), dtype=">u8")  # big-endian: the bytes of a UUID in order
-    both[:, 0], both[:, 1] = high, low
-    raw = both.tobytes().hex()
-    return [raw[i : i + 32] for i in range(0, 32 * n, 32)]
-
-
-def _copy_in(cursor: Any, sql: str, rows: list[str], *, shuffle: bool) -> None:
-    """Write ``rows`` (tab-separated fields after the id) through ``COPY``,
-    each with a fresh random id; in a random order if ``shuffle``. The
-    order comes from the operating system's random source, and the ids
-    ascend in the written order."""
-    n = len(rows)
-    if not n:
-        return
-    ids = _random_ids(n)
-    order = np.argsort(np.frombuffer(os.urandom(8 * n), dtype=np.uint64), kind="stable") if shuffle else range(n)
-    with cursor.copy(sql) as copy:
-        block: list[str] = []
-        for position, row in enumerate(order):
-            block.append(f"{ids[position]}\t{rows[row]}\n")
-            if len(block) == COPY_ROWS:
-                copy.write("".join(block))
-                block.clear()
-        if block:
-            copy.write("".join(block))
+def _trackers_array(trackers: list[str]) -> np.ndarray:
+    """Trackers (64 hex digits each, as receipts' hashes are) as rows of bytes."""
+    if any(len(t) != TRACKER_LENGTH or t.strip("0123456789abcdef") for t in trackers):
+        raise ValueError("a pending tracker is not 64 hex digits")
+    return np.frombuffer("".join(trackers).encode(), dtype=np.uint8).reshape(len(trackers), TRACKER_LENGTH)
 
 
 def _shuffle_and_delete(ballot: Ballot) -> None:

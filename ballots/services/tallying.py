@@ -14,7 +14,7 @@ from collections import Counter
 from typing import Any
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -75,6 +75,92 @@ def question_motion(*, question: Question, electorate: int) -> ct.Motion:
     )
 
 
+def question_grouped(*, question: Question, options: list[Option]) -> ct.BallotArray:
+    """The distinct papers of an election question as one matrix of option
+    indexes (in ``options``' order, ``-1`` after a paper's last preference)
+    with how many papers each row stands for, rows in the sorted order of
+    the papers' option ids (a canonical order, which the BLT keeps).
+
+    The database groups the papers and sends the groups as one text, which
+    ``numpy`` reads whole: no Python object per paper or per group. Papers
+    that are not lists of option ids take :func:`question_papers`' way."""
+    parsed = _grouped_in_database(question) if connection.vendor == "postgresql" else None
+    if parsed is None:
+        grouped = question_papers(question=question)
+        ids = np.full((len(grouped), max(map(len, grouped), default=0)), -1, dtype=np.int64)
+        pk = {o.pk: o.pk for o in options}  # 5.0 is option 5, as a dict finds it; 2.5 or "5" is no option
+        for row, paper in enumerate(grouped):
+            ids[row, : len(paper)] = [pk[x] for x in paper]
+        counts = np.fromiter(grouped.values(), dtype=np.int64, count=len(grouped))
+    else:
+        ids, counts = parsed
+    known = np.array(sorted(o.pk for o in options), dtype=np.int64)
+    position = np.searchsorted(known, ids).clip(0, max(len(known) - 1, 0))
+    if (ids >= 0).any() and (not len(known) or ((ids >= 0) & (known[position] != ids)).any()):
+        raise KeyError(f"question {question.pk}: a paper names an option the question does not have")
+    order = np.lexsort(ids.T[::-1]) if ids.shape[1] else np.arange(len(ids))
+    ids, counts, position = ids[order], counts[order], position[order]
+    if len(ids) > 1 and (same := (ids[1:] == ids[:-1]).all(axis=1)).any():
+        # two spellings of one paper (never written so) still add up
+        first = np.flatnonzero(np.concatenate([[True], ~same]))
+        ids, counts, position = ids[first], np.add.reduceat(counts, first), position[first]
+    in_options = np.empty(len(known), dtype=np.int32)  # sorted pk's place → the option's place on the paper
+    in_options[np.searchsorted(known, [o.pk for o in options])] = np.arange(len(options), dtype=np.int32)
+    matrix = np.where(ids >= 0, in_options[position] if len(known) else -1, -1).astype(np.int32)
+    return ct.BallotArray(matrix, counts)
+
+
+def _grouped_in_database(question: Question) -> tuple[np.ndarray, np.ndarray] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{GROUPING_MEMORY}'")  # the groups in memory, not spilled to disk
+        cursor.execute(
+            "SELECT string_agg(content::text || ' ' || papers, E'\\n') FROM (SELECT content, count(*) AS papers "  # noqa: S608
+            f"FROM {BallotPaper._meta.db_table} WHERE question_id = %s GROUP BY content) AS grouped",
+            [question.pk],
+        )
+        text = cursor.fetchone()[0] or ""
+        cursor.execute("RESET work_mem")
+    return _grouped_numbers(text.encode("ascii", "replace"))
+
+
+GROUPING_MEMORY = "256MB"
+_NUMBER_TEXT = np.zeros(256, dtype=bool)
+_NUMBER_TEXT[np.frombuffer(b"0123456789[], \n", dtype=np.uint8)] = True
+_POWERS = 10 ** np.arange(19, dtype=np.int64)
+
+
+def _grouped_numbers(text: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+    """Lines ``[id, id, …] count`` → (ids padded with -1, counts), read as
+    runs of digits; ``None`` if the text holds anything else (a paper that
+    is not a list of whole numbers)."""
+    if not text:
+        return np.empty((0, 0), dtype=np.int64), np.empty(0, dtype=np.int64)
+    raw = np.frombuffer(text, dtype=np.uint8)
+    if not _NUMBER_TEXT[raw].all():
+        return None
+    digit = (raw >= ord("0")) & (raw <= ord("9"))
+    edges = np.diff(digit.astype(np.int8), prepend=0, append=0)
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    if len(starts) == 0 or (ends - starts).max() > 18:
+        return None
+    where = np.flatnonzero(digit)
+    run = np.repeat(np.arange(len(starts)), ends - starts)
+    scaled = (raw[where] - ord("0")).astype(np.int64) * _POWERS[ends[run] - 1 - where]
+    values = np.add.reduceat(scaled, np.searchsorted(where, starts))
+    line = np.searchsorted(np.flatnonzero(raw == ord("\n")), starts)
+    per_line = np.bincount(line, minlength=int((raw == ord("\n")).sum()) + 1)
+    if (per_line < 1).any():
+        return None
+    last = np.cumsum(per_line) - 1  # each line's last number is its count
+    first = last - per_line + 1
+    width = int(per_line.max()) - 1
+    ids = np.full((len(per_line), width), -1, dtype=np.int64)
+    is_id = np.ones(len(values), dtype=bool)
+    is_id[last] = False
+    ids[line[is_id], (np.arange(len(values)) - first[line])[is_id]] = values[is_id]
+    return ids, values[last]
+
+
 def question_election(*, question: Question) -> ct.Election:
     """The engine's input for an election question, from the stored papers.
 
@@ -82,16 +168,11 @@ def question_election(*, question: Question) -> ct.Election:
     feeds the tally, the ``recount`` command and the published BLT file.
     The distinct papers go to the engine as one padded matrix with their
     counts (its fast path), in sorted order, so the BLT lists them in a
-    canonical order too.
+    canonical order too (:func:`question_grouped`).
     """
     options = list(question.options.all())
     index = {o.pk: i for i, o in enumerate(options)}
-    grouped = sorted(question_papers(question=question).items())
-    width = max((len(paper) for paper, _ in grouped), default=0)
-    matrix = np.full((len(grouped), width), -1, dtype=np.int32)
-    for row, (paper, _) in enumerate(grouped):
-        matrix[row, : len(paper)] = [index[x] for x in paper]
-    ballots = ct.BallotArray(matrix, np.fromiter((n for _, n in grouped), dtype=np.int64, count=len(grouped)))
+    ballots = question_grouped(question=question, options=options)
     groups: dict[str, set[int]] = {}
     for o in options:
         for g in o.groups:
@@ -113,15 +194,27 @@ def question_election(*, question: Question) -> ct.Election:
 
 def question_count(*, question: Question, electorate: int, seed: int) -> tuple[dict[str, Any], str, list[int]]:
     """Count one question. Returns (count sheet JSON, outcome sentence, winning option ids)."""
+    sheet, outcome, winners, _ = _count(question=question, electorate=electorate, seed=seed)
+    return sheet, outcome, winners
+
+
+def _count(*, question: Question, electorate: int, seed: int) -> tuple[dict[str, Any], str, list[int], int]:
+    """:func:`question_count` and how many papers it counted (from the
+    grouped papers: counting them again costs a pass over a million rows)."""
     options = list(question.options.all())
     if question.method == Question.Method.MOTION:
-        result = counting.count("motion", question_motion(question=question, electorate=electorate))
+        motion = question_motion(question=question, electorate=electorate)
+        result = counting.count("motion", motion)
         outcome = ("Carried" if result.carried else "Not carried") + f": {result.explanation}"
         winners = [o.pk for o in options if o.choice == Option.Choice.FOR] if result.carried else []
-        return result.to_json(), outcome, winners
-    sheet = counting.count(question.method, question_election(question=question), seed=seed)
+        return result.to_json(), outcome, winners, motion.votes_for + motion.votes_against + motion.abstentions
+    election = question_election(question=question)
+    sheet = counting.count(question.method, election, seed=seed)
     winners = [options[c].pk for c in sheet.elected]
-    return sheet.to_json(), _election_outcome([options[c] for c in sheet.elected]), winners
+    ballots = election.ballots
+    weights = ballots.weights if isinstance(ballots, ct.BallotArray) else None
+    papers = int(weights.sum()) if weights is not None else len(ballots)
+    return sheet.to_json(), _election_outcome([options[c] for c in sheet.elected]), winners, papers
 
 
 def _election_outcome(elected: list[Option]) -> str:
@@ -172,8 +265,7 @@ def count_and_store(ballot: Ballot) -> None:
     for question in ballot.questions.prefetch_related("options"):
         existing = Result.objects.filter(question=question).first()
         seed = int(existing.seed) if existing else secrets.randbits(63)
-        sheet, outcome, winners = question_count(question=question, electorate=electorate, seed=seed)
-        papers = BallotPaper.objects.filter(question=question).count()
+        sheet, outcome, winners, papers = _count(question=question, electorate=electorate, seed=seed)
         outcome = outcome_sentence(outcome=outcome, voters=papers)  # no figures below the threshold
         Result.objects.update_or_create(
             question=question,

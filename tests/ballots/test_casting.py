@@ -36,7 +36,7 @@ def test_vote_is_recorded_apart_from_the_voter(open_ballot: tuple[Ballot, list])
     assert len(receipt.receipt) == 19
     assert Participation.objects.filter(ballot=ballot, voter=voters[0]).exists()
     paper = PendingPaper.objects.get(ballot=ballot)
-    assert isinstance(paper.content, str) and paper.content.startswith("v2:"), "stored encrypted while open"
+    assert isinstance(paper.content, str) and paper.content.startswith("v3:"), "stored encrypted while open"
     assert _clear(paper) == [option(question, "For").pk]
     assert not PendingTracker.objects.filter(ballot=ballot).exists(), "the tracker travels inside the paper"
     assert paper_open(ballot_id=ballot.pk, question_id=question.pk, content=paper.content)[1] == receipt_tracker(

@@ -63,3 +63,43 @@ def test_the_matrix_gives_the_sheet_of_the_papers_one_by_one(method: str) -> Non
     )
     assert sheet == counting.count(method, one_by_one, seed=5).to_json()
     assert winners
+
+
+def _rows(election: ct.Election) -> list[tuple[tuple[int, ...], int]]:
+    ballots = election.ballots
+    assert isinstance(ballots, ct.BallotArray) and ballots.weights is not None
+    return [
+        (tuple(int(x) for x in row if x >= 0), int(n)) for row, n in zip(ballots.rankings, ballots.weights, strict=True)
+    ]
+
+
+def test_the_matrix_rows_are_the_distinct_papers_in_sorted_order() -> None:
+    """Read whole by numpy from the database's groups: the same rows, counts
+    and canonical order as the groups sorted one by one (the BLT's order)."""
+    question, rankings = _stv_question(500)
+    options = list(question.options.all())
+    index = {o.pk: i for i, o in enumerate(options)}
+    expected = sorted(question_papers(question=question).items())
+    assert _rows(question_election(question=question)) == [(tuple(index[x] for x in p), n) for p, n in expected]
+    assert sum(n for _, n in expected) == len(rankings)
+
+
+def test_papers_of_another_form_are_counted_the_slow_way() -> None:
+    """A paper whose JSON is not a plain list of ids (written by a tool, say:
+    ids as floats) takes the one-by-one way and still counts."""
+    question, rankings = _stv_question(50)
+    options = list(question.options.all())
+    BallotPaper.objects.bulk_create(
+        [BallotPaper(question=question, content=[float(o.pk) for o in options[:4]]) for _ in range(3)]
+    )
+    rows = dict(_rows(question_election(question=question)))
+    assert sum(rows.values()) == len(rankings) + 3
+    assert rows[(0, 1, 2, 3)] == 3
+
+
+@pytest.mark.parametrize("stranger", [10**9, 2.5, "1"])
+def test_a_paper_naming_an_option_the_question_lacks_stops_the_count(stranger: object) -> None:
+    question, _ = _stv_question(20)
+    BallotPaper.objects.create(question=question, content=[stranger])
+    with pytest.raises(KeyError):
+        question_election(question=question)
