@@ -19,8 +19,9 @@ from core.api.errors import ERROR, ERRORS
 from governance.models import Unit
 from meetings import selectors
 from meetings.api.filters import MotionFilter
+from meetings.diffing import amendment_diff_html
 from meetings.lock_objects import vote_get
-from meetings.models import Meeting, Motion
+from meetings.models import Amendment, Meeting, Motion
 from meetings.services import amendments as amendment_services
 from meetings.services import motions as motion_services
 from meetings.services.attendance import attendance_check_in
@@ -33,11 +34,23 @@ from meetings.voting_rights import vote_right
 class AmendmentOutput(serializers.Serializer):
     id = serializers.IntegerField()
     summary = serializers.CharField()
-    text = serializers.CharField()
-    base_text = serializers.CharField()
+    text = serializers.CharField(help_text="The motion's whole text as amended.")
+    base_text = serializers.CharField(help_text="The motion's text the amendment applies to.")
+    paragraph = serializers.IntegerField(
+        allow_null=True, help_text="The number of the paragraph it changes; null when it replaces the whole text."
+    )
+    old_paragraph = serializers.CharField(help_text="That paragraph as it reads in the motion (Markdown).")
+    new_paragraph = serializers.CharField(help_text="That paragraph as amended; empty deletes it.")
+    diff_html = serializers.SerializerMethodField(
+        help_text="The paragraphs it changes, numbered, rendered, words deleted in <del> and inserted in <ins>."
+    )
     state = serializers.CharField()
+    outcome_note = serializers.CharField(help_text="The result, or why it fell.")
     proposer = serializers.CharField(source="proposer.__str__")
     seconders_required = serializers.IntegerField()
+
+    def get_diff_html(self, obj: Amendment) -> str:
+        return str(amendment_diff_html(obj))
 
 
 class MotionOutput(serializers.Serializer):
@@ -149,7 +162,21 @@ class MotionRuleApi(APIView):
 class AmendmentListApi(APIView):
     class AmendmentListInput(serializers.Serializer):
         summary = serializers.CharField(max_length=200)
-        text = serializers.CharField()
+        text = serializers.CharField(
+            allow_blank=True,
+            trim_whitespace=False,
+            help_text="The paragraph as amended (empty deletes it), or without `paragraph` the whole text.",
+        )
+        paragraph = serializers.IntegerField(
+            required=False, allow_null=True, min_value=1, max_value=32767, help_text="The paragraph's number."
+        )
+        old_paragraph = serializers.CharField(
+            required=False,
+            allow_null=True,
+            allow_blank=True,
+            trim_whitespace=False,
+            help_text="The paragraph as you read it: refused (409 paragraph_changed) if it has changed since.",
+        )
 
     @extend_schema(responses=AmendmentOutput(many=True))
     def get(self, request: Request, motion_id: int) -> Response:
