@@ -255,7 +255,7 @@ def _paragraph_asked(raw: str, *, count: int) -> tuple[int | None, str]:
     the same words; a GET can only say so."""
     if not raw:
         return None, ""
-    if not raw.isdigit() or not 1 <= int(raw) <= count:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= count:
         return None, f"The motion has {count} paragraph{'s' if count != 1 else ''}: there is no paragraph “{raw[:20]}”."
     return int(raw), ""
 
