@@ -235,7 +235,7 @@ def test_the_amend_page_lists_paragraphs_then_amends_one(branch) -> None:
     page = member.get(f"/meetings/motions/{motion.pk}/amend/").content.decode()
     assert "Amend paragraph 3" in page and "Or replace the whole text" in page
     shown = re.sub(r"<textarea.*?</textarea>", "", page, flags=re.DOTALL)  # the field edits Markdown, of course
-    assert "**" not in shown and "<strong>renters&#x27; union</strong>" in shown
+    assert "**" not in shown and "<strong>renters' union</strong>" in shown
     page = member.get(f"/meetings/motions/{motion.pk}/amend/?paragraph=2").content.decode()
     assert "Paragraph 2 as amended" in page and "You are amending paragraph 2" in page
     response = member.post(
