@@ -186,10 +186,6 @@ class Amendment(models.Model):
         return f"Amendment to {self.motion}: {self.summary}"
 
     @property
-    def is_paragraph(self) -> bool:
-        return self.paragraph is not None
-
-    @property
     def is_pending(self) -> bool:
         return self.state in {self.State.SUBMITTED, self.State.SECONDED}
 

@@ -182,7 +182,7 @@ def test_a_seconded_paragraph_amendment_is_voted_then_the_motion_as_amended(bran
     assert "£200" in motion.text and "£100" in motion.original_text
     assert Amendment.objects.get(pk=a.pk).state == A.CARRIED
     vote = meeting_vote_open(meeting_id=meeting.pk, actor=branch.secretary, mode="hands", motion=motion)
-    assert vote.motion.text == motion.text  # the substantive motion is the motion as amended
+    assert vote.motion is not None and vote.motion.text == motion.text  # the substantive motion, as amended
 
 
 def test_a_carried_amendment_whose_paragraph_was_edited_otherwise_is_refused(branch) -> None:
