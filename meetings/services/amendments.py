@@ -25,7 +25,7 @@ from core.errors import Conflict, DomainError, ErrorCode, NotPermitted
 from governance.gate import Act, require
 from meetings import limits, permissions
 from meetings.error_codes import MeetingErrorCode as Code
-from meetings.lock_objects import amendment_for_update, motion_for_update
+from meetings.lock_objects import amendment_for_update, amendment_with_motion_for_update, motion_for_update
 from meetings.models import Amendment, AmendmentSeconding, Motion
 from meetings.paragraphs import paragraph_normalise, paragraph_replace, paragraphs_split
 from meetings.selectors import standing_orders_for
@@ -216,8 +216,8 @@ def _fall(amendment: Amendment, reason: str) -> None:
 def amendment_accept_friendly(*, amendment_id: int, actor: Any) -> Amendment:
     """The mover takes the amendment into the motion without a vote."""
     with transaction.atomic():
-        amendment = amendment_for_update(amendment_id=amendment_id)
-        motion = motion_for_update(motion_id=amendment.motion_id)
+        amendment = amendment_with_motion_for_update(amendment_id=amendment_id)
+        motion = motion_for_update(motion_id=amendment.motion_id)  # held already: the row as it is now
         if motion.proposer_id != actor.pk:
             raise NotPermitted(Code.NOT_THE_PROPOSER, "Only the motion's mover can accept an amendment as friendly.")
         if not amendment.is_pending or motion.state not in AMENDABLE:
@@ -233,8 +233,8 @@ def amendment_accept_friendly(*, amendment_id: int, actor: Any) -> Amendment:
 
 
 def amendment_record_vote(*, amendment: Amendment, carried: bool, note: str) -> None:
-    """Called by the vote service, holding the amendment's lock. Like the
-    motion's, a decision taken in the room is e-mailed to nobody."""
+    """Called by the vote service, holding the motion's lock and then the
+    amendment's (``amendment_with_motion_for_update``). Like the motion's, a decision taken in the room is e-mailed to nobody."""
     if not amendment.is_pending:
         raise Conflict(Code.INVALID_TRANSITION, "This amendment has already been decided.")
     motion = motion_for_update(motion_id=amendment.motion_id)
