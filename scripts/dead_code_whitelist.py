@@ -154,6 +154,7 @@ WHITELIST = [
     "meetings/api/views.py: MotionOutput.state_phrase",
     # meetings/api/views.py: DRF: a SerializerMethodField calls get_<field>.
     "meetings/api/views.py: AmendmentOutput.get_diff_html",
+    "meetings/api/views.py: MotionOutput.get_paragraphs",
     "meetings/api/views.py: MotionOutput.get_seconders",
     "meetings/api/views.py: MotionOutput.get_state_phrase",
     # meetings/models/discussion.py: model fields and choices: read by the ORM, forms, serializers and templates via strings, or stored values.

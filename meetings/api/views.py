@@ -22,6 +22,7 @@ from meetings.api.filters import MotionFilter
 from meetings.diffing import amendment_diff_html
 from meetings.lock_objects import vote_get
 from meetings.models import Amendment, Meeting, Motion
+from meetings.paragraphs import paragraphs_split
 from meetings.services import amendments as amendment_services
 from meetings.services import motions as motion_services
 from meetings.services.attendance import attendance_check_in
@@ -59,6 +60,9 @@ class MotionOutput(serializers.Serializer):
     title = serializers.CharField()
     text = serializers.CharField()
     original_text = serializers.CharField()
+    paragraphs = serializers.SerializerMethodField(
+        help_text="The text's paragraphs in order: an amendment's `paragraph` is a number in this list, from 1."
+    )
     state = serializers.CharField()
     state_phrase = serializers.SerializerMethodField(help_text="The state in words, as every page says it.")
     proposer = serializers.CharField(source="proposer.__str__")
@@ -68,6 +72,9 @@ class MotionOutput(serializers.Serializer):
     ruling_reason = serializers.CharField()
     outcome_note = serializers.CharField()
     meeting = serializers.IntegerField(source="meeting_id", allow_null=True)
+
+    def get_paragraphs(self, obj: Motion) -> list[str]:
+        return paragraphs_split(obj.text)
 
     def get_seconders(self, obj: Motion) -> int:
         return glossary.motion_seconders(obj)

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from core.audit import audit_record
 from core.errors import Conflict, DomainError, ErrorCode, NotPermitted
@@ -105,7 +106,8 @@ def _paragraph_change(*, motion: Motion, number: int, new: str, seen: str | None
     if seen is not None and paragraph_normalise(seen) != current:
         raise Conflict(
             Code.PARAGRAPH_CHANGED,
-            f"Paragraph {number} has changed since you opened it; it now reads: “{current}”. Amend it as it reads now.",
+            f"Paragraph {number} has changed since you opened it; it now reads: “{Truncator(current).chars(300)}”. "
+            "Amend it as it reads now.",
         )
     if new == current:
         raise DomainError(Code.AMENDMENT_UNCHANGED, f"Paragraph {number} as amended is the same as the motion's.")

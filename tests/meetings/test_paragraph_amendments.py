@@ -290,6 +290,8 @@ def test_the_api_proposes_a_paragraph_amendment_and_refuses_with_codes(branch) -
     assert bad.status_code == 400
     listed = api.get(url).json()
     assert [a["paragraph"] for a in listed] == [2]
+    numbered = api.get(f"/api/meetings/motions/{motion.pk}/").json()["paragraphs"]
+    assert numbered[1] == "We give it £100 a year." and len(numbered) == 3
 
 
 def test_projector_and_motions_book_show_the_numbered_paragraph_diff(branch) -> None:
