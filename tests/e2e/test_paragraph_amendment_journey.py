@@ -2,7 +2,8 @@
 (390x844) reads the motion's numbered paragraphs, picks paragraph 2 and
 amends only it; the motion page shows the diff of that paragraph alone; the
 vote on it shows the same diff on the member's phone, and the projector at
-1920x1080 shows it with its number. axe-core finds no WCAG 2.2 AA violation
+1920x1080 shows it with its number; once another carries, the motion reads
+as amended with the original in its history. axe-core finds no WCAG 2.2 AA violation
 on any of these pages. Screenshots: tests/artifacts/amend-paragraph-*.png."""
 
 from __future__ import annotations
@@ -114,5 +115,29 @@ def test_a_member_amends_paragraph_two_on_a_phone_and_the_projector_shows_it(
         assert projector.evaluate("document.documentElement.scrollWidth") <= PROJECTOR["width"]
         assert _axe(projector) == []
         screenshot(projector, "amend-paragraph-projector")
+    finally:
+        context.close()
+
+    # The mover takes a friendly amendment to paragraph 3: the motion reads as
+    # amended, the one to paragraph 2 still stands, the original is in its history.
+    third = amendment_services.amendment_propose(
+        motion_id=motion.pk, proposer=branch.members[5], summary="At once", paragraph=3,
+        text="The secretary writes to the union at once.",
+    )  # fmt: skip
+    amendment_services.amendment_accept_friendly(amendment_id=third.pk, actor=branch.members[0])
+    context = browser.new_context(viewport=PHONE, bypass_csp=True)
+    try:
+        reader = context.new_page()
+        reader.goto(f"{live_server.url}/meetings/motions/{motion.pk}/")
+        expect(reader.get_by_role("heading", name="Text as amended")).to_be_visible()
+        expect(reader.locator(".motion-text #paragraph-3")).to_contain_text("at once")
+        reader.locator("#motion-history summary").click()
+        expect(reader.locator("#motion-history ins")).to_have_text("at once")
+        expect(reader.locator(".motion-original")).to_contain_text("£100 a year")
+        standing = reader.get_by_role("region", name="Amendment: Two hundred pounds")
+        expect(standing).to_contain_text("Seconded, to be decided")
+        expect(standing.locator(".diff-where")).to_have_text("Paragraph 2")
+        assert _axe(reader) == []
+        screenshot(reader, "amend-paragraph-amended-motion")
     finally:
         context.close()
