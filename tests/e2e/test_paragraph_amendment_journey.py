@@ -132,7 +132,9 @@ def test_a_member_amends_paragraph_two_on_a_phone_and_the_projector_shows_it(
         expect(reader.get_by_role("heading", name="Text as amended")).to_be_visible()
         expect(reader.locator(".motion-text #paragraph-3")).to_contain_text("at once")
         reader.locator("#motion-history summary").click()
-        expect(reader.locator("#motion-history ins")).to_have_text("at once")
+        expect(reader.locator("#motion-history .diff-where")).to_have_text("Paragraph 3")
+        expect(reader.locator("#motion-history ins").first).to_have_text("at")
+        assert "£100" not in reader.locator("#motion-history .diff").inner_text(), "only the changed paragraph"
         expect(reader.locator(".motion-original")).to_contain_text("£100 a year")
         standing = reader.get_by_role("region", name="Amendment: Two hundred pounds")
         expect(standing).to_contain_text("Seconded, to be decided")
