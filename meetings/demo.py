@@ -111,10 +111,11 @@ def load_demo(*, unit: Unit, members: list[Any], secretary: Any, chair: Any) -> 
             submitted_at=now - dt.timedelta(days=2), ruled_at=now - dt.timedelta(days=1), ruled_by=secretary,
         )  # fmt: skip
         Seconding.objects.bulk_create([Seconding(motion=conduct, seconder=p) for p in members[4:6]])
+        amended = "The branch adopts a code of conduct for all meetings and elects two welfare officers, at least one a woman."
         amendment = Amendment.objects.create(
             motion=conduct, proposer=members[6], summary="Two welfare officers, one a woman",
-            text="The branch adopts a code of conduct for all meetings and elects two welfare officers, at least one a woman.",
-            base_text=text, state=Amendment.State.SECONDED,
+            text=amended, base_text=text, paragraph=1, old_paragraph=text, new_paragraph=amended,
+            state=Amendment.State.SECONDED,
         )  # fmt: skip
         AmendmentSeconding.objects.create(amendment=amendment, seconder=members[7])
         question = DiscussionPost.objects.create(

@@ -15,6 +15,8 @@ class MeetingErrorCode(StrEnum):
     DEADLINE_PASSED = "deadline_passed"
     PENDING_AMENDMENTS = "pending_amendments"
     AMENDMENT_UNCHANGED = "amendment_unchanged"
+    NO_SUCH_PARAGRAPH = "no_such_paragraph"
+    PARAGRAPH_CHANGED = "paragraph_changed"
     WRONG_UNIT = "wrong_unit"
     NOTICE_TOO_SHORT = "notice_too_short"
     NOT_IN_PROGRESS = "meeting_not_in_progress"

@@ -32,10 +32,27 @@ class MotionForm(forms.Form):
 
 
 class AmendmentForm(forms.Form):
+    """The whole text as amended, or (``paragraph`` given) one paragraph as
+    amended, with the paragraph as the member read it (``old_paragraph``), so
+    a paragraph changed meanwhile is refused rather than overwritten."""
+
     summary = forms.CharField(max_length=limits.TITLE, label="What the amendment does")
     text = forms.CharField(
         max_length=limits.AMENDMENT_TEXT, widget=forms.Textarea(attrs={"rows": 10}), label="The motion as amended"
     )
+    paragraph = forms.IntegerField(required=False, min_value=1, max_value=32767, widget=forms.HiddenInput)
+    old_paragraph = forms.CharField(
+        required=False, max_length=limits.AMENDMENT_TEXT, strip=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, paragraph: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if paragraph is not None:
+            text = self.fields["text"]
+            text.label = f"Paragraph {paragraph} as amended"
+            text.required = False
+            text.help_text = "Leave it empty to delete the paragraph."
+            text.widget.attrs["rows"] = 6
 
 
 class MeetingForm(forms.Form):

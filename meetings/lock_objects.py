@@ -26,6 +26,19 @@ def amendment_for_update(*, amendment_id: int) -> Amendment:
         raise NotFound(Code.NOT_FOUND, "There is no such amendment.") from None
 
 
+def amendment_with_motion_for_update(*, amendment_id: int) -> Amendment:
+    """Lock the amendment's motion, then the amendment: the order of every
+    service that may carry an amendment (``amendment_apply`` then locks the
+    motion's other pending amendments, by id), so two amendments decided at
+    once wait for each other instead of deadlocking. An amendment never
+    changes motion, so reading its motion's id unlocked first is safe."""
+    motion_id = Amendment.objects.filter(pk=amendment_id).values_list("motion_id", flat=True).first()
+    if motion_id is None:
+        raise NotFound(Code.NOT_FOUND, "There is no such amendment.")
+    motion_for_update(motion_id=motion_id)
+    return amendment_for_update(amendment_id=amendment_id)
+
+
 def meeting_for_update(*, meeting_id: int) -> Meeting:
     try:
         return Meeting.objects.select_for_update().get(pk=meeting_id)

@@ -26,20 +26,25 @@ from importlib.metadata import version
 
 import nh3
 from django.core.cache import cache
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
+
+from meetings.paragraphs import paragraphs_split
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "code", "pre",
     "h2", "h3", "h4", "a", "hr", "del", "ins", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+# ``start``: a numbered list continued in a later paragraph (the motion is
+# rendered a paragraph at a time, numbered) keeps its numbers.
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 
 # Raw HTML is parsed as HTML (as Python-Markdown did) and left to nh3, so
 # ``<br>`` or ``<ins>`` written by hand still work and everything else goes.
 PARSER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 # Bump when the options above or the allowed tags change: old cached HTML then misses.
-RULES = 1
+RULES = 2
 RENDERER_VERSION = f"markdown-it-py {version('markdown-it-py')}, nh3 {version('nh3')}, rules {RULES}"
 CACHE_SECONDS = 7 * 24 * 3600
 
@@ -74,3 +79,19 @@ def markdown_render(text: str) -> SafeString:
         html = markdown_html(text)
         cache.set(key, html, CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 - sanitised by nh3 in markdown_html (cached as it came out)
+
+
+def markdown_numbered(text: str) -> SafeString:
+    """``text`` rendered a paragraph at a time, each with its number in the
+    margin (as OpenSlides numbers a motion's lines): the numbers amendments
+    and speakers refer to. Each paragraph is cached like any text."""
+    rows = ((n, n, markdown_render(paragraph)) for n, paragraph in enumerate(paragraphs_split(text), start=1))
+    return format_html(
+        '<div class="numbered-text">{}</div>',
+        format_html_join(
+            "",
+            '<div class="numbered-paragraph" id="paragraph-{}"><span class="paragraph-number"><span class="visually-hidden">Paragraph </span>{}</span>'
+            '<div class="paragraph-body">{}</div></div>',
+            rows,
+        ),
+    )

@@ -15,7 +15,7 @@ from ballots.for_meetings import room_ballot_has_voted, room_ballot_turnout
 from core.glossary import vote_figures
 from governance.models import Holding, Unit
 from governance.selectors import eligible_memberships
-from meetings.markdown import markdown_render
+from meetings.markdown import markdown_numbered
 from meetings.models import (
     AgendaItem,
     Amendment,
@@ -308,8 +308,9 @@ SHOWN_AMENDMENTS = [Amendment.State.SECONDED, Amendment.State.CARRIED, Amendment
 
 
 def _live_motion(item: AgendaItem | None) -> dict[str, Any] | None:
-    """The current item's motion and its amendments (as text diffs)."""
-    from meetings.diffing import text_diff_html
+    """The current item's motion, its paragraphs numbered, and its
+    amendments as the diff of just the paragraphs each changes."""
+    from meetings.diffing import amendment_diff_html
 
     motion = item.motion if item is not None else None
     if motion is None:
@@ -318,14 +319,16 @@ def _live_motion(item: AgendaItem | None) -> dict[str, Any] | None:
         {
             "summary": a.summary,
             "state": a.get_state_display(),
-            "diff_html": str(text_diff_html(before=a.base_text, after=a.text)),
+            "paragraph": a.paragraph,
+            "diff_html": str(amendment_diff_html(a)),
         }
         for a in motion.amendments.filter(state__in=SHOWN_AMENDMENTS).order_by("created_at", "id")
     ]
     return {
         "title": motion.title,
         "text": motion.text,
-        "text_html": str(markdown_render(motion.text)),  # rendered: the room never reads raw Markdown
+        "text_html": str(markdown_numbered(motion.text)),  # rendered: the room never reads raw Markdown
+        "amended": motion.is_amended,
         "state": motion.get_state_display(),
         "amendments": amendments,
     }

@@ -158,10 +158,14 @@ WHITELIST = [
     "meetings/api/proxies.py: ProxyOutput.deadline",
     "meetings/api/proxies.py: ProxyOutput.holds_for",
     # meetings/api/views.py: serializer fields: DRF reads the declared fields of a serializer class.
+    "meetings/api/views.py: AmendmentOutput.diff_html",
+    "meetings/api/views.py: AmendmentOutput.outcome_note",
     "meetings/api/views.py: MeetingOutput.agenda",
     "meetings/api/views.py: MotionOutput.ruling_reason",
     "meetings/api/views.py: MotionOutput.state_phrase",
     # meetings/api/views.py: DRF: a SerializerMethodField calls get_<field>.
+    "meetings/api/views.py: AmendmentOutput.get_diff_html",
+    "meetings/api/views.py: MotionOutput.get_paragraphs",
     "meetings/api/views.py: MotionOutput.get_seconders",
     "meetings/api/views.py: MotionOutput.get_state_phrase",
     # meetings/models/discussion.py: model fields and choices: read by the ORM, forms, serializers and templates via strings, or stored values.

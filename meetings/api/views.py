@@ -19,8 +19,10 @@ from core.api.errors import ERROR, ERRORS
 from governance.models import Unit
 from meetings import selectors
 from meetings.api.filters import MotionFilter
+from meetings.diffing import amendment_diff_html
 from meetings.lock_objects import vote_get
-from meetings.models import Meeting, Motion
+from meetings.models import Amendment, Meeting, Motion
+from meetings.paragraphs import paragraphs_split
 from meetings.services import amendments as amendment_services
 from meetings.services import motions as motion_services
 from meetings.services.attendance import attendance_check_in
@@ -33,11 +35,23 @@ from meetings.voting_rights import vote_right
 class AmendmentOutput(serializers.Serializer):
     id = serializers.IntegerField()
     summary = serializers.CharField()
-    text = serializers.CharField()
-    base_text = serializers.CharField()
+    text = serializers.CharField(help_text="The motion's whole text as amended.")
+    base_text = serializers.CharField(help_text="The motion's text the amendment applies to.")
+    paragraph = serializers.IntegerField(
+        allow_null=True, help_text="The number of the paragraph it changes; null when it replaces the whole text."
+    )
+    old_paragraph = serializers.CharField(help_text="That paragraph as it reads in the motion (Markdown).")
+    new_paragraph = serializers.CharField(help_text="That paragraph as amended; empty deletes it.")
+    diff_html = serializers.SerializerMethodField(
+        help_text="The paragraphs it changes, numbered, rendered, words deleted in <del> and inserted in <ins>."
+    )
     state = serializers.CharField()
+    outcome_note = serializers.CharField(help_text="The result, or why it fell.")
     proposer = serializers.CharField(source="proposer.__str__")
     seconders_required = serializers.IntegerField()
+
+    def get_diff_html(self, obj: Amendment) -> str:
+        return str(amendment_diff_html(obj))
 
 
 class MotionOutput(serializers.Serializer):
@@ -46,6 +60,9 @@ class MotionOutput(serializers.Serializer):
     title = serializers.CharField()
     text = serializers.CharField()
     original_text = serializers.CharField()
+    paragraphs = serializers.SerializerMethodField(
+        help_text="The text's paragraphs in order: an amendment's `paragraph` is a number in this list, from 1."
+    )
     state = serializers.CharField()
     state_phrase = serializers.SerializerMethodField(help_text="The state in words, as every page says it.")
     proposer = serializers.CharField(source="proposer.__str__")
@@ -55,6 +72,9 @@ class MotionOutput(serializers.Serializer):
     ruling_reason = serializers.CharField()
     outcome_note = serializers.CharField()
     meeting = serializers.IntegerField(source="meeting_id", allow_null=True)
+
+    def get_paragraphs(self, obj: Motion) -> list[str]:
+        return paragraphs_split(obj.text)
 
     def get_seconders(self, obj: Motion) -> int:
         return glossary.motion_seconders(obj)
@@ -149,7 +169,21 @@ class MotionRuleApi(APIView):
 class AmendmentListApi(APIView):
     class AmendmentListInput(serializers.Serializer):
         summary = serializers.CharField(max_length=200)
-        text = serializers.CharField()
+        text = serializers.CharField(
+            allow_blank=True,
+            trim_whitespace=False,
+            help_text="The paragraph as amended (empty deletes it), or without `paragraph` the whole text.",
+        )
+        paragraph = serializers.IntegerField(
+            required=False, allow_null=True, min_value=1, max_value=32767, help_text="The paragraph's number."
+        )
+        old_paragraph = serializers.CharField(
+            required=False,
+            allow_null=True,
+            allow_blank=True,
+            trim_whitespace=False,
+            help_text="The paragraph as you read it: refused (409 paragraph_changed) if it has changed since.",
+        )
 
     @extend_schema(responses=AmendmentOutput(many=True))
     def get(self, request: Request, motion_id: int) -> Response:

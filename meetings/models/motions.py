@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from governance.models import Unit
+from meetings.paragraphs import paragraph_normalise
 
 
 class Motion(models.Model):
@@ -69,6 +70,12 @@ class Motion(models.Model):
     def is_decided(self) -> bool:
         return self.state in DECIDED_STATES
 
+    @property
+    def is_amended(self) -> bool:
+        """Whether amendments changed the text since it was submitted: the
+        motion is then shown and voted on as amended, the original kept."""
+        return bool(self.original_text) and paragraph_normalise(self.original_text) != paragraph_normalise(self.text)
+
 
 DECIDED_STATES = frozenset(
     {
@@ -120,11 +127,23 @@ class MotionFollow(models.Model):
 
 
 class Amendment(models.Model):
-    """A proposed change to a motion, given as the motion's full new text.
+    """A proposed change to a motion: to one paragraph of it, or to all of it.
 
-    ``base_text`` is the motion text it was written against: if another
-    amendment changes the motion first, this one falls rather than being
-    applied to a text its mover never saw.
+    A paragraph amendment (``paragraph`` set, as OpenSlides amends a motion)
+    stores the paragraph's number, its text as the mover saw it
+    (``old_paragraph``) and as they want it (``new_paragraph``). When another
+    amendment changes the motion first, it is re-based if its own paragraph
+    is unchanged (its number moved if paragraphs were added or deleted above
+    it) and falls, the reason said in ``outcome_note``, only if that
+    paragraph changed.
+
+    A whole-text amendment (``paragraph`` empty) replaces the motion's text:
+    it falls whenever the motion changes first, since it was written against
+    a text that no longer exists.
+
+    Both keep ``text``, the motion's full text as amended, and ``base_text``,
+    the motion's text it applies to (both updated on a re-base): the vote on
+    the amendment shows the motion as it would read.
     """
 
     class State(models.TextChoices):
@@ -135,13 +154,18 @@ class Amendment(models.Model):
         LOST = "lost", "Lost"
         WITHDRAWN = "withdrawn", "Withdrawn"
         OUT_OF_ORDER = "out_of_order", "Ruled out of order"
-        FALLEN = "fallen", "Fell (the motion was changed first)"
+        FALLEN = "fallen", "Fell"  # why: in ``outcome_note``
 
     motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="amendments")
     proposer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="amendments")
     summary = models.CharField(max_length=200, help_text="What the amendment does, in a line.")
     text = models.TextField(help_text="The motion's full text as amended.")
     base_text = models.TextField()
+    paragraph = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The number of the paragraph it changes; empty if it replaces the whole text."
+    )
+    old_paragraph = models.TextField(blank=True, help_text="The paragraph as the mover saw it.")
+    new_paragraph = models.TextField(blank=True, help_text="The paragraph as amended (empty deletes it).")
     state = models.CharField(max_length=14, choices=State.choices, default=State.SUBMITTED)
     seconders_required = models.PositiveSmallIntegerField(default=1)
     ruling_reason = models.TextField(blank=True)
@@ -151,6 +175,12 @@ class Amendment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(paragraph__isnull=True) | models.Q(paragraph__gte=1),
+                name="amendment_paragraph_from_1",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Amendment to {self.motion}: {self.summary}"

@@ -202,7 +202,9 @@ def _amendments_lapse(motion: Motion) -> None:
     from meetings.models import Amendment
 
     motion.amendments.filter(state__in=[Amendment.State.SUBMITTED, Amendment.State.SECONDED]).update(
-        state=Amendment.State.FALLEN, decided_at=timezone.now()
+        state=Amendment.State.FALLEN,
+        decided_at=timezone.now(),
+        outcome_note=f"Fell: the motion was {motion.get_state_display().lower()} before it was decided.",
     )
 
 

@@ -27,6 +27,7 @@ from core.glossary import vote_figures
 from meetings.error_codes import MeetingErrorCode as Code
 from meetings.lock_objects import (
     amendment_for_update,
+    amendment_with_motion_for_update,
     meeting_for_update,
     motion_for_update,
     vote_for_update,
@@ -187,7 +188,9 @@ def _decide(vote: MeetingVote) -> None:
     note = _figures(vote)
     if vote.amendment_id is not None:
         amendment_record_vote(
-            amendment=amendment_for_update(amendment_id=vote.amendment_id), carried=bool(vote.carried), note=note
+            amendment=amendment_with_motion_for_update(amendment_id=vote.amendment_id),
+            carried=bool(vote.carried),
+            note=note,
         )
     elif vote.motion_id is not None:
         motion_record_vote(motion=motion_for_update(motion_id=vote.motion_id), carried=bool(vote.carried), note=note)

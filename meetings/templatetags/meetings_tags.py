@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 
-from meetings.diffing import text_diff_html
-from meetings.markdown import markdown_render
+from meetings.diffing import AmendmentLike, amendment_diff_html, changes_html, text_changes
+from meetings.markdown import markdown_numbered, markdown_render
 
 register = template.Library()
 
@@ -16,9 +16,22 @@ def markdown_filter(text: str) -> SafeString:
     return markdown_render(text)
 
 
+@register.filter(name="numbered")
+def numbered_filter(text: str) -> SafeString:
+    """The motion with its paragraphs numbered, as amendments refer to them."""
+    return markdown_numbered(text)
+
+
 @register.simple_tag
-def text_diff(before: str, after: str) -> SafeString:
-    return text_diff_html(before=before, after=after)
+def amendment_diff(amendment: AmendmentLike) -> SafeString:
+    """Just the paragraphs the amendment changes, numbered, words marked."""
+    return amendment_diff_html(amendment)
+
+
+@register.simple_tag
+def text_changes_diff(before: str, after: str) -> SafeString:
+    """The paragraphs ``after`` changes in ``before``, numbered, words marked."""
+    return changes_html(text_changes(before=before, after=after))
 
 
 @register.filter(name="speech_clock")

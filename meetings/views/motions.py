@@ -20,6 +20,7 @@ from meetings import permissions, selectors
 from meetings.access import visible_motion
 from meetings.forms import AmendmentForm, DiscussionPostForm, MotionForm
 from meetings.models import Amendment, Motion, MotionFollow
+from meetings.paragraphs import paragraphs_split
 from meetings.services import amendments as amendment_services
 from meetings.services import discussion as discussion_services
 from meetings.services import motions as motion_services
@@ -84,7 +85,7 @@ def motion_page(
         "following": follow is not None,
         "follow": follow,
         "amendments": amendments,
-        "changed": motion.original_text.strip() != motion.text.strip() and bool(motion.original_text),
+        "changed": motion.is_amended,
         "votes": [v for v in motion.meeting_votes.all() if v.state == "decided"],
         "discussion": discussion,
         "discussion_form": discussion_form or DiscussionPostForm(),
@@ -207,11 +208,26 @@ def motion_action(request: HttpRequest, motion_id: int, action: str) -> HttpResp
 @login_required
 @require_http_methods(["GET", "POST"])
 def amendment_propose(request: HttpRequest, motion_id: int) -> HttpResponse:
+    """Amend one paragraph (``?paragraph=N``, or ``paragraph`` posted) or the
+    whole text. Without a paragraph the page lists the motion's numbered
+    paragraphs to choose from, with the whole-text form below them."""
     motion = _motion_or_404(request, motion_id)
-    form = AmendmentForm(request.POST if request.method == "POST" else None, initial={"text": motion.text})
+    paragraphs = paragraphs_split(motion.text)
+    raw = request.POST.get("paragraph", "") if request.method == "POST" else request.GET.get("paragraph", "")
+    number, error = _paragraph_asked(raw, count=len(paragraphs))
+    if error and request.method == "GET":
+        form = AmendmentForm(initial={"text": motion.text})
+        context = {"form": form, "motion": motion, "paragraphs": paragraphs, "number": None, "error": error}
+        return render(request, "meetings/amendment_form.html", context, status=400)
+    seen = paragraphs[number - 1] if number is not None else ""
+    initial = (
+        {"text": seen, "paragraph": number, "old_paragraph": seen} if number is not None else {"text": motion.text}
+    )
+    form = AmendmentForm(request.POST if request.method == "POST" else None, initial=initial, paragraph=number)
 
     def page(status: int = 200) -> HttpResponse:
-        return render(request, "meetings/amendment_form.html", {"form": form, "motion": motion}, status=status)
+        context = {"form": form, "motion": motion, "paragraphs": paragraphs, "number": number, "seen": seen}
+        return render(request, "meetings/amendment_form.html", context, status=status)
 
     if request.method == "POST":
         return run_form(
@@ -221,6 +237,8 @@ def amendment_propose(request: HttpRequest, motion_id: int) -> HttpResponse:
                 proposer=request.user,
                 summary=form.cleaned_data["summary"],
                 text=form.cleaned_data["text"],
+                paragraph=form.cleaned_data["paragraph"],
+                old_paragraph=form.cleaned_data["old_paragraph"] if form.cleaned_data["paragraph"] else None,
             ),
             success=lambda _: done(
                 request,
@@ -231,6 +249,17 @@ def amendment_propose(request: HttpRequest, motion_id: int) -> HttpResponse:
             page=page,
         )
     return page()
+
+
+def _paragraph_asked(raw: str, *, count: int) -> tuple[int | None, str]:
+    """The paragraph number a page asks for (none: the whole text), or why
+    it cannot be had. The service refuses a posted number out of range with
+    the same words; a GET can only say so."""
+    if not raw:
+        return None, ""
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= count:
+        return None, f"The motion has {count} paragraph{'s' if count != 1 else ''}: there is no paragraph “{raw[:20]}”."
+    return int(raw), ""
 
 
 @login_required

@@ -45,6 +45,8 @@
     if (!m) { return; }
     set("motion-title", m.title);
     $("motion-title").hidden = !!(itemTitle && itemTitle === m.title); // said once, as the item's title
+    var amended = $("motion-amended");
+    if (amended) { amended.hidden = !m.amended; }
     var mt = $("motion-text"); // sanitised by the server (meetings/markdown.py)
     if (mt && mt.getAttribute("data-source") !== m.text) { mt.innerHTML = m.text_html; mt.setAttribute("data-source", m.text); }
     var list = document.getElementById("pj-amendments");

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from meetings.diffing import text_diff_html
+from meetings.diffing import amendment_diff_html, text_diff_html
 from meetings.papers import paper_html
 from meetings.room import projector_live
 from meetings.services import amendments as amendment_services
@@ -57,8 +57,9 @@ def test_projector_and_motions_book_print_the_same_clean_diff(branch) -> None:
         text="We will **affiliate to the trades** council.",
     )
     amendment_services.amendment_second(amendment_id=amendment.pk, seconder=branch.members[4])
-    expected = str(text_diff_html(before=amendment.base_text, after=amendment.text))
+    expected = str(amendment_diff_html(amendment))
+    assert str(text_diff_html(before=amendment.base_text, after=amendment.text)) in expected  # the one diff
     shown = projector_live(meeting=meeting)["motion"]["amendments"][0]["diff_html"]
-    assert shown == expected and "**" not in shown
+    assert shown == expected and "**" not in shown and "Paragraph 1" in shown
     book = paper_html(meeting=meeting, paper="motions")
     assert expected in book, "the motions book prints each amendment's text with its changes"
