@@ -159,7 +159,6 @@ WHITELIST = [
     "meetings/api/proxies.py: ProxyOutput.holds_for",
     # meetings/api/views.py: serializer fields: DRF reads the declared fields of a serializer class.
     "meetings/api/views.py: AmendmentOutput.diff_html",
-    "meetings/api/views.py: AmendmentOutput.outcome_note",
     "meetings/api/views.py: MeetingOutput.agenda",
     "meetings/api/views.py: MotionOutput.ruling_reason",
     "meetings/api/views.py: MotionOutput.state_phrase",

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0010_room_votes_ballot_origin'),
+        ('meetings', '0011_forwarding'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
