@@ -117,6 +117,11 @@ def asgi_server(transactional_db: Any) -> Iterator[str]:
         # Its connections are named, so a test can count them (test_connection_pool.py).
         "PGAPPNAME": "agora-asgi-server",
     }
+    # The server is given this process's Redis database as it is: left with the
+    # xdist worker's name, config/settings/test.py would move it on once more,
+    # and a push from this process (its channel prefix names the database)
+    # would never reach the server's sockets.
+    env.pop("PYTEST_XDIST_WORKER", None)
     server = subprocess.Popen(
         [
             sys.executable,
