@@ -119,6 +119,7 @@ class Chair:
     def __init__(self, base: str, meeting: int, session: str) -> None:
         self.base, self.meeting = base, meeting
         self.cookies = {"sessionid": session}
+        self.busy = 0
         status, _ = self.get(f"/meetings/{meeting}/console/")
         if status != 200 or "csrftoken" not in self.cookies:
             sys.exit(f"The chair's console answered {status} (no CSRF cookie): the chair is not signed in.")
@@ -147,10 +148,17 @@ class Chair:
         return status, body
 
     def act(self, action: str, **form: str | int) -> None:
-        """Press a console button; stop the bench unless it succeeded."""
-        status, body, headers = self._request(
-            f"/meetings/{self.meeting}/console/{action}/", urllib.parse.urlencode(form).encode()
-        )
+        """Press a console button; stop the bench unless it succeeded. A 503
+        (the server busy: nothing was recorded) is pressed again after its
+        Retry-After, as a chair would, and counted in ``self.busy``."""
+        while True:
+            status, body, headers = self._request(
+                f"/meetings/{self.meeting}/console/{action}/", urllib.parse.urlencode(form).encode()
+            )
+            if status != 503:
+                break
+            self.busy += 1
+            time.sleep(float(headers.get("Retry-After", "1")))
         if status != 302:
             sys.exit(f"The chair's {action} answered {status}, not a redirect to the console:\n{body[:1500]}")
         # The console shows the service's refusal as a message on the page it redirects to.
@@ -222,13 +230,20 @@ async def _http_get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, 
         int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")
     )
     body = await reader.readexactly(length)
+    if status == 503:
+        raise Busy(body.decode(errors="replace")[:200])
     if status != 200:
         raise RuntimeError(f"live.json answered {status}")
     return body
 
 
+class Busy(Exception):
+    """The server said 503, busy (its connection pool exhausted): the phone
+    asks again at its next turn, as the page's script does."""
+
+
 async def _poll(phone: Phone, port: int, path: str, every: float, stop: asyncio.Event, timings: list[float],
-                errors: list[str]) -> None:  # fmt: skip
+                errors: list[str], busy: list[float]) -> None:  # fmt: skip
     await asyncio.sleep(random.uniform(0, every))  # phones do not poll in step
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
@@ -236,6 +251,10 @@ async def _poll(phone: Phone, port: int, path: str, every: float, stop: asyncio.
             started = time.monotonic()
             try:
                 body = await asyncio.wait_for(_http_get(reader, writer, f"127.0.0.1:{port}", path), 30)
+            except Busy:
+                busy.append(time.monotonic() - started)
+                await asyncio.sleep(every)
+                continue
             except (TimeoutError, RuntimeError, OSError, ValueError, asyncio.IncompleteReadError) as exc:
                 errors.append(repr(exc))
                 writer.close()
@@ -426,14 +445,30 @@ async def _bench(args: argparse.Namespace, env: dict[str, str], seed: dict[str, 
         task.cancel()
     await asyncio.sleep(1)
 
+    n = args.clients
+    print("\n== figures, push (loopback; the clients run on the same 2 cores as the servers)", flush=True)
+    print(f"push, chair takes an item → phone shows it ({half} actions × {n} phones): {_summary(push)}; "
+          f"within 1 s {_within(push, 1)}, within 2 s {_within(push, 2)}")  # fmt: skip
+    for s, delays in enumerate(push_by_server):
+        print(f"  phones on server {s + 1}{' (the chair’s)' if s == 0 else ' (through Redis)'}: {_summary(delays)}")
+    print(f"  server CPU over those actions: {push_cpu}")
+    print("  memory per server process, idle → with the sockets open: " + ", ".join(
+        f"{a.rss_mb:.0f} → {b.rss_mb:.0f} MB" for a, b in zip(idle, connected, strict=True)))  # fmt: skip
+    print(f"voting, {n} votes in {voted['seconds']:.0f} s: cast {_summary(voted['casts'])}; "
+          f"console reloads ({len(voted['console'])}) {_summary(voted['console'])}; "
+          f"{states_during} states pushed to the phones meanwhile")  # fmt: skip
+    print(f"  server CPU while voting: {vote_cpu}")
+    print(f"the vote closed → phone shows it decided: {_summary(decided)}; within 1 s {_within(decided, 1)}")
+
     # 3. Polling, for comparison.
     print(f"== polling: {args.clients} phones ask live.json every {args.poll_every:g} s", flush=True)
     pollers = [Phone(server=n % 2) for n in range(args.clients)]
     stop = asyncio.Event()
     timings: list[float] = []
     errors = _ERRORS
+    busy: list[float] = []
     tasks = [
-        asyncio.create_task(_poll(p, ports[p.server], f"/meetings/{meeting}/live.json", args.poll_every, stop, timings, errors))
+        asyncio.create_task(_poll(p, ports[p.server], f"/meetings/{meeting}/live.json", args.poll_every, stop, timings, errors, busy))
         for p in pollers
     ]  # fmt: skip
     await asyncio.sleep(args.poll_every * 2)  # every phone has started
@@ -447,23 +482,10 @@ async def _bench(args: argparse.Namespace, env: dict[str, str], seed: dict[str, 
     if errors:
         sys.exit(f"{len(errors)} polls failed (first: {errors[0]}): no figure.")
 
-    n = args.clients
-    print("\n== figures (loopback; the clients run on the same 2 cores as the servers)")
-    print(f"push, chair takes an item → phone shows it ({half} actions × {n} phones): {_summary(push)}; "
-          f"within 1 s {_within(push, 1)}, within 2 s {_within(push, 2)}")  # fmt: skip
-    for s, delays in enumerate(push_by_server):
-        print(f"  phones on server {s + 1}{' (the chair’s)' if s == 0 else ' (through Redis)'}: {_summary(delays)}")
-    print(f"  server CPU over those actions: {push_cpu}")
-    print("  memory per server process, idle → with the sockets open: " + ", ".join(
-        f"{a.rss_mb:.0f} → {b.rss_mb:.0f} MB" for a, b in zip(idle, connected, strict=True)))  # fmt: skip
-    print(f"voting, {n} votes in {voted['seconds']:.0f} s: cast {_summary(voted['casts'])}; "
-          f"console reloads ({len(voted['console'])}) {_summary(voted['console'])}; "
-          f"{states_during} states pushed to the phones meanwhile")  # fmt: skip
-    print(f"  server CPU while voting: {vote_cpu}")
-    print(f"the vote closed → phone shows it decided: {_summary(decided)}; within 1 s {_within(decided, 1)}")
     print(f"polling every {args.poll_every:g} s, chair takes an item → phone shows it: {_summary(polled)}; "
           f"within 1 s {_within(polled, 1)}, within 2 s {_within(polled, 2)}")  # fmt: skip
-    print(f"  {len(timings)} polls in {seconds:.0f} s ({len(timings) / seconds:.0f}/s): {_summary(timings)}")
+    print(f"  {len(timings)} polls in {seconds:.0f} s ({len(timings) / seconds:.0f}/s): {_summary(timings)}; "
+          f"{len(busy)} more answered 503 busy (pool exhausted), the chair's actions {chair.busy} times")  # fmt: skip
     print(f"  server CPU while polling: {poll_cpu}")
 
 

@@ -1,0 +1,59 @@
+"""Every connection of the pool busy past its time-out is the server being
+busy, not broken: a 503 that says nothing was recorded, with Retry-After,
+on pages and in the API; any other uncaught error is still the 500 page."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.db import OperationalError
+from django.test import Client, RequestFactory
+from psycopg_pool import PoolTimeout
+
+from core.views_errors import server_error
+
+pytestmark = pytest.mark.django_db
+
+
+def _pool_timeout() -> OperationalError:
+    try:
+        try:
+            raise PoolTimeout("couldn't get a connection after 20.00 sec")
+        except PoolTimeout as exc:
+            raise OperationalError(str(exc)) from exc  # as Django's wrapper raises it
+    except OperationalError as wrapped:
+        return wrapped
+
+
+def test_a_page_asked_while_the_pool_is_exhausted_is_a_503_with_retry_after(monkeypatch: Any) -> None:
+    def busy(meeting_id: int) -> Any:
+        raise _pool_timeout()
+
+    monkeypatch.setattr("meetings.views.meetings.find_meeting", busy)
+    response = Client(raise_request_exception=False).get("/meetings/1/live.json")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "nothing you sent was recorded" in response.content.decode()
+
+
+def test_the_api_says_busy_in_json() -> None:
+    request = RequestFactory().post("/api/meetings/votes/1/cast/")
+    try:
+        raise _pool_timeout()
+    except OperationalError:
+        response = server_error(request)
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert json.loads(response.content)["code"] == "busy"
+
+
+def test_any_other_error_is_still_the_500_page(monkeypatch: Any) -> None:
+    def broken(meeting_id: int) -> Any:
+        raise OperationalError("connection refused")  # not the pool: a real fault
+
+    monkeypatch.setattr("meetings.views.meetings.find_meeting", broken)
+    response = Client(raise_request_exception=False).get("/meetings/1/live.json")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+    assert "Retry-After" not in response
