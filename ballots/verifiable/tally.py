@@ -20,6 +20,7 @@ from ballots.verifiable.answers import Ciphertext, read_ciphertext
 from ballots.verifiable.decryption import EncryptedTally, check_partial_decryption
 from ballots.verifiable.election import Election, NonHomomorphicQuestion
 from ballots.verifiable.errors import FormatError
+from ballots.verifiable.fastpow import powmod
 from ballots.verifiable.nonhomomorphic import decode
 
 
@@ -111,7 +112,7 @@ def decrypt_with_factors(
     p, g = group.p, group.g
     result: list[list[int] | list[list[int]]] = []
     for q, (question, row) in enumerate(zip(election.questions, tally, strict=True)):
-        plains = [c.beta * pow(combined[q][j], -1, p) % p for j, c in enumerate(row)]
+        plains = [c.beta * powmod(combined[q][j], -1, p) % p for j, c in enumerate(row)]
         if isinstance(question, NonHomomorphicQuestion):
             result.append([list(decode(group, question.width, m)) for m in plains])
             continue
