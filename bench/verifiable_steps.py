@@ -43,13 +43,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +69,7 @@ from ballots.verifiable.shuffle import check_shuffle, merge_nh_ciphertexts, nh_c
 from ballots.verifiable.tally import decrypt_result, encrypted_tally, result_text, tally_text
 from ballots.verifiable.trustees import read_trustees
 from bench import verifiable_ballots, verifiable_shuffle
-from bench.verifiable_ballots import children_cpu, tool
+from bench.verifiable_ballots import ENV
 
 STEPS = (
     "check ballots",
@@ -86,10 +89,31 @@ def ours(work: Callable[[], Any]) -> tuple[Any, float]:
     return out, time.process_time() - start
 
 
-def theirs(args: list[str], directory: Path) -> tuple[str, float]:
-    start = children_cpu()
-    out = tool(args, directory)
-    return out, children_cpu() - start
+@dataclass
+class ToolRun:
+    """One belenios-tool command running beside our code: its own CPU time is read when it ends."""
+
+    args: list[str]
+    directory: Path
+    process: subprocess.Popen[bytes]
+
+    @staticmethod
+    def start(args: list[str], directory: Path) -> ToolRun:
+        exe = shutil.which("belenios-tool")
+        if exe is None:
+            sys.exit("belenios-tool is missing: apt-get install -y belenios-tool")
+        with (directory / "out.txt").open("wb") as out, (directory / "err.txt").open("wb") as err:
+            process = subprocess.Popen([exe, *args], cwd=directory, stdout=out, stderr=err, env=ENV)
+        return ToolRun(args, directory, process)
+
+    def finish(self) -> tuple[str, float]:
+        """Its output and CPU seconds; exits if it failed (the tool refused the board, say)."""
+        _, status, usage = os.wait4(self.process.pid, 0)
+        self.process.returncode = os.waitstatus_to_exitcode(status)
+        if self.process.returncode != 0:
+            err = (self.directory / "err.txt").read_text()
+            sys.exit(f"belenios-tool {' '.join(self.args)} failed in {self.directory}: {err}")
+        return (self.directory / "out.txt").read_text(), usage.ru_utime + usage.ru_stime
 
 
 def board_dir(root: Path, name: str, uuid: str, record: Record, keys: Sequence[Path] = ()) -> Path:
@@ -101,9 +125,9 @@ def board_dir(root: Path, name: str, uuid: str, record: Record, keys: Sequence[P
     return directory
 
 
-def verify(root: Path, name: str, uuid: str, record: Record) -> float:
-    """The tool's CPU time to verify ``record`` (it exits if the tool refuses it)."""
-    return theirs(["election", "verify", "--dir", "."], board_dir(root, name, uuid, record))[1]
+def verify(root: Path, name: str, uuid: str, record: Record) -> ToolRun:
+    """The tool's ``verify`` of ``record``, started (``finish`` exits if the tool refuses it)."""
+    return ToolRun.start(["election", "verify", "--dir", "."], board_dir(root, name, uuid, record))
 
 
 def texts(directory: Path, uuid: str) -> tuple[Record, Election]:
@@ -111,7 +135,19 @@ def texts(directory: Path, uuid: str) -> tuple[Record, Election]:
     return Record(board.election, board.trustees, board.public_credentials, ()), read_election(board.election)
 
 
+def report(steps: dict[str, tuple[float, float]], name: str, mine: float, tools: float) -> None:
+    """One step, printed as soon as both sides have done and checked it (a long run may stop early)."""
+    steps[name] = (mine, tools)
+    print(f"{name:<22} {mine:>9.3f} {tools:>14.3f} {mine / tools if tools > 0 else float('nan'):>10.2f}", flush=True)
+
+
 def ranked_steps(n: int, root: Path) -> dict[str, tuple[float, float]]:
+    """Our steps, with the tool's running beside them; each step printed once both sides checked it.
+
+    The tool's commands only read boards our code wrote, so they run while
+    our code works (each on one core, as the tool is single-threaded); CPU
+    times are each process's own, so running them side by side changes
+    neither figure much."""
     setup_dir = root / "setup"
     setup_dir.mkdir()
     uuid, credentials = verifiable_shuffle.setup(setup_dir, n)
@@ -124,64 +160,75 @@ def ranked_steps(n: int, root: Path) -> dict[str, tuple[float, float]]:
         cast.append(tuple(ranks))
     ballots = [create_ballot(election, c, [r]) for c, r in zip(credentials, cast, strict=True)]
     roll = read_public_credentials(empty.public_credentials, election.group)
-    steps: dict[str, tuple[float, float]] = {}
-
-    verdicts, mine = ours(lambda: [check_ballot(election, b, roll) for b in ballots])
-    if not all(v.accepted for v in verdicts):
-        sys.exit(f"our check refused one of our ballots: {[v for v in verdicts if not v.accepted][:1]}")
-    v_empty = verify(root, "empty", uuid, empty)
-    with_ballots = Record(empty.election, empty.trustees, empty.public_credentials, ballots)
-    v_ballots = verify(root, "ballots", uuid, with_ballots)
-    steps["check ballots"] = (mine, v_ballots - v_empty)
-
+    with_ballots = replace(empty, ballots=ballots)
     tally = encrypted_tally(election, ballots)
-    inputs = nh_ciphertexts(election, tally)
     closed = replace(with_ballots, encrypted_tally=tally_text(tally), num_tallied=n)
-    tool_shuffle, tool_time = theirs(
+    tool_empty = verify(root, "empty", uuid, empty)
+    tool_ballots = verify(root, "ballots", uuid, with_ballots)
+    tool_shuffle = ToolRun.start(
         ["election", "shuffle", "--dir", ".", "--trustee-id=1"], board_dir(root, "closed", uuid, closed)
     )
-    our_shuffle, mine = ours(lambda: shuffle(election, inputs))
-    steps["shuffle"] = (mine, tool_time - v_ballots)
-    verdict, mine = ours(lambda: check_shuffle(election, inputs, tool_shuffle.splitlines()[0]))
-    if not verdict.accepted:
-        sys.exit(f"our check refused belenios-tool's shuffle: {verdict}")
-    shuffled = replace(closed, shuffles=[(1, our_shuffle)])
-    v_shuffled = verify(root, "shuffled", uuid, shuffled)
-    steps["check shuffle"] = (mine, v_shuffled - v_ballots)
+    steps: dict[str, tuple[float, float]] = {}
 
+    verdicts, mine_check = ours(lambda: [check_ballot(election, b, roll) for b in ballots])
+    if not all(v.accepted for v in verdicts):
+        sys.exit(f"our check refused one of our ballots: {[v for v in verdicts if not v.accepted][:1]}")
+    inputs = nh_ciphertexts(election, tally)
+    our_shuffle, mine_shuffle = ours(lambda: shuffle(election, inputs))
+    verdict, mine_own_check = ours(lambda: check_shuffle(election, inputs, our_shuffle))
+    if not verdict.accepted:
+        sys.exit(f"our check refused our own shuffle: {verdict}")
+    shuffled = replace(closed, shuffles=[(1, our_shuffle)])
+    tool_shuffled = verify(root, "shuffled", uuid, shuffled)
     ended = replace(shuffled, shuffles_ended=True)
     keys = sorted(setup_dir.glob("*.privkey"))
     trustees = read_trustees(empty.trustees, election.group)
     public = [t.public_key for t in trustees]
     private = [read_private_key(k.read_text(), election) for k in keys]
     position = [public.index(pow(election.group.g, x, election.group.p)) + 1 for x in private]
-    final = merge_nh_ciphertexts(election, tally, read_shuffle(our_shuffle).ciphertexts)
-    our_pd, mine = ours(lambda: partial_decryption(election, private[0], final))
     args = ["election", "decrypt", "--dir", ".", "--privkey", keys[1].name, f"--trustee-id={position[1]}"]
-    tool_pd, tool_time = theirs(args, board_dir(root, "ended", uuid, ended, [keys[1]]))
-    steps["partial decryption"] = (mine, tool_time - v_ballots)
-    tool_pd = tool_pd.splitlines()[0]
+    tool_decrypt = ToolRun.start(args, board_dir(root, "ended", uuid, ended, [keys[1]]))
+    final = merge_nh_ciphertexts(election, tally, read_shuffle(our_shuffle).ciphertexts)
+    our_pd, mine_pd = ours(lambda: partial_decryption(election, private[0], final))
+    other_pd = partial_decryption(election, private[1], final)  # trustee B, by our code too, for our record
 
-    def check_decryptions() -> list[Any]:
-        if not check_partial_decryption(election, public[position[1] - 1], final, tool_pd):
-            sys.exit("our check refused belenios-tool's partial decryption")
-        if not check_partial_decryption(election, public[position[0] - 1], final, our_pd):
-            sys.exit("our check refused our own partial decryption")
-        by_position = {position[0]: our_pd, position[1]: tool_pd}
+    def check_decryptions(pd_a: str, pd_b: str) -> list[Any]:
+        for key, text in ((public[position[0] - 1], pd_a), (public[position[1] - 1], pd_b)):
+            if not check_partial_decryption(election, key, final, text):
+                sys.exit("our check refused a partial decryption")
+        by_position = {position[0]: pd_a, position[1]: pd_b}
         return decrypt_result(election, public, final, [by_position[1], by_position[2]], n, checked=True)
 
-    result, mine = ours(check_decryptions)
+    result, mine_pd_check = ours(lambda: check_decryptions(our_pd, other_pd))
     if Counter(tuple(r) for r in result[0]) != Counter(cast):
         sys.exit("the decrypted rankings are not the rankings cast")
     decrypted = replace(
         ended,
-        partial_decryptions=sorted([(position[0], our_pd), (position[1], tool_pd)]),
+        partial_decryptions=sorted([(position[0], our_pd), (position[1], other_pd)]),
         result=result_text(result),
     )
-    v_final = verify(root, "final", uuid, decrypted)
-    steps["check decryptions"] = (mine, v_final - v_shuffled)
-    _, mine = ours(lambda: verify_record(decrypted))  # raises if refused
-    steps["verify record"] = (mine, v_final)
+    tool_final = verify(root, "final", uuid, decrypted)
+    _, mine_record = ours(lambda: verify_record(decrypted))  # raises if refused
+    print(f"(ours done: {n} ballots made and checked, shuffled, decrypted, record verified; the tool's steps follow)")
+    print(f"{'CPU seconds':<22} {'ours':>9} {'belenios-tool':>14} {'ours/tool':>10}", flush=True)
+
+    v_empty, v_ballots = tool_empty.finish()[1], tool_ballots.finish()[1]
+    report(steps, "check ballots", mine_check, v_ballots - v_empty)
+    theirs, t_shuffle = tool_shuffle.finish()
+    verdict = check_shuffle(election, inputs, theirs.splitlines()[0])
+    if not verdict.accepted:
+        sys.exit(f"our check refused belenios-tool's shuffle: {verdict}")
+    report(steps, "shuffle", mine_shuffle, t_shuffle - v_ballots)
+    v_shuffled = tool_shuffled.finish()[1]
+    report(steps, "check shuffle", mine_own_check, v_shuffled - v_ballots)
+    tool_pd, t_decrypt = tool_decrypt.finish()
+    both = check_decryptions(our_pd, tool_pd.splitlines()[0])
+    if both != result:
+        sys.exit("belenios-tool's partial decryption gives another result")
+    report(steps, "partial decryption", mine_pd, t_decrypt - v_ballots)
+    v_final = tool_final.finish()[1]
+    report(steps, "check decryptions", mine_pd_check, v_final - v_shuffled)
+    report(steps, "verify record", mine_record, v_final)
     return steps
 
 
@@ -198,7 +245,7 @@ def homomorphic_step(sample: int, root: Path) -> tuple[float, float]:
     if not all(v.accepted for v in verdicts):
         sys.exit("our check refused one of our homomorphic ballots")
     full = Record(empty.election, empty.trustees, empty.public_credentials, ballots)
-    tool_time = verify(root, "h-full", uuid, full) - verify(root, "h-empty", uuid, empty)
+    tool_time = verify(root, "h-full", uuid, full).finish()[1] - verify(root, "h-empty", uuid, empty).finish()[1]
     return mine / sample, tool_time / sample
 
 
@@ -241,7 +288,8 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="agora-steps-") as tmp:
         steps = ranked_steps(options.ballots, Path(tmp))
-        steps["check 1 homomorphic"] = homomorphic_step(options.sample, Path(tmp))
+        mine, tools = homomorphic_step(options.sample, Path(tmp))
+        report(steps, "check 1 homomorphic", mine, tools)
     print_table(options.ballots, steps, options.sample)
     if options.json:
         options.json.write_text(json.dumps({"ballots": options.ballots, "steps": steps}))
