@@ -49,7 +49,9 @@ def verify_record(record: Record) -> None:
     for i, raw in enumerate(record.ballots):
         verdict = check_ballot(election, raw, roll)
         if not verdict.accepted:
-            raise FormatError(f"ballot {i} is refused: {verdict.reason}" + (f", {verdict.detail}" * bool(verdict.detail)))
+            raise FormatError(
+                f"ballot {i} is refused: {verdict.reason}" + (f", {verdict.detail}" * bool(verdict.detail))
+            )
         credential = int(obj(parse_json(raw, "a ballot"), "a ballot")["credential"])
         latest.pop(credential, None)  # the later ballot counts, in its own place
         latest[credential] = raw
