@@ -55,6 +55,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -95,13 +96,20 @@ def ours(work: Callable[[], Any]) -> tuple[Any, float]:
     return out, time.process_time() - start
 
 
+def progress(name: str, seconds: float) -> None:
+    """Our figure for a step, once our own check has accepted its work (the tool's verdict comes later)."""
+    print(f"  (ours, {name}: {seconds:.3f} CPU s, checked by our code)", flush=True)
+
+
 @dataclass
 class ToolRun:
-    """One belenios-tool command running beside our code: its own CPU time is read when it ends."""
+    """One belenios-tool command running beside our code; a thread reaps it and prints its CPU time."""
 
     args: list[str]
     directory: Path
     process: subprocess.Popen[bytes]
+    done: threading.Thread | None = None
+    outcome: tuple[int, float] = (-1, 0.0)
 
     @staticmethod
     def start(args: list[str], directory: Path) -> ToolRun:
@@ -110,16 +118,29 @@ class ToolRun:
             sys.exit("belenios-tool is missing: apt-get install -y belenios-tool")
         with (directory / "out.txt").open("wb") as out, (directory / "err.txt").open("wb") as err:
             process = subprocess.Popen([exe, *args], cwd=directory, stdout=out, stderr=err, env=ENV)
-        return ToolRun(args, directory, process)
+        run = ToolRun(args, directory, process)
+        run.done = threading.Thread(target=run._reap, daemon=True)
+        run.done.start()
+        return run
+
+    def _reap(self) -> None:
+        _, status, usage = os.wait4(self.process.pid, 0)
+        self.outcome = (os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime)
+        self.process.returncode = self.outcome[0]
+        verdict = "done" if self.outcome[0] == 0 else "FAILED"
+        print(
+            f"  (belenios-tool {self.args[1]} in {self.directory.name}: {verdict}, {self.outcome[1]:.3f} CPU s)",
+            flush=True,
+        )
 
     def finish(self) -> tuple[str, float]:
         """Its output and CPU seconds; exits if it failed (the tool refused the board, say)."""
-        _, status, usage = os.wait4(self.process.pid, 0)
-        self.process.returncode = os.waitstatus_to_exitcode(status)
-        if self.process.returncode != 0:
+        if self.done is not None:
+            self.done.join()
+        if self.outcome[0] != 0:
             err = (self.directory / "err.txt").read_text()
             sys.exit(f"belenios-tool {' '.join(self.args)} failed in {self.directory}: {err}")
-        return (self.directory / "out.txt").read_text(), usage.ru_utime + usage.ru_stime
+        return (self.directory / "out.txt").read_text(), self.outcome[1]
 
 
 def board_dir(root: Path, name: str, uuid: str, record: Record, keys: Sequence[Path] = ()) -> Path:
@@ -179,11 +200,14 @@ def ranked_steps(n: int, root: Path) -> dict[str, tuple[float, float]]:
     verdicts, mine_check = ours(lambda: [check_ballot(election, b, roll) for b in ballots])
     if not all(v.accepted for v in verdicts):
         sys.exit(f"our check refused one of our ballots: {[v for v in verdicts if not v.accepted][:1]}")
+    progress("check ballots", mine_check)
     inputs = nh_ciphertexts(election, tally)
     our_shuffle, mine_shuffle = ours(lambda: shuffle(election, inputs))
     verdict, mine_own_check = ours(lambda: check_shuffle(election, inputs, our_shuffle))
     if not verdict.accepted:
         sys.exit(f"our check refused our own shuffle: {verdict}")
+    progress("shuffle", mine_shuffle)
+    progress("check shuffle", mine_own_check)
     shuffled = replace(closed, shuffles=[(1, our_shuffle)])
     tool_shuffled = verify(root, "shuffled", uuid, shuffled)
     ended = replace(shuffled, shuffles_ended=True)
@@ -196,6 +220,7 @@ def ranked_steps(n: int, root: Path) -> dict[str, tuple[float, float]]:
     tool_decrypt = ToolRun.start(args, board_dir(root, "ended", uuid, ended, [keys[1]]))
     final = merge_nh_ciphertexts(election, tally, read_shuffle(our_shuffle).ciphertexts)
     our_pd, mine_pd = ours(lambda: partial_decryption(election, private[0], final))
+    progress("partial decryption", mine_pd)
     other_pd = partial_decryption(election, private[1], final)  # trustee B, by our code too, for our record
 
     def check_decryptions(pd_a: str, pd_b: str) -> list[Any]:
@@ -208,6 +233,7 @@ def ranked_steps(n: int, root: Path) -> dict[str, tuple[float, float]]:
     result, mine_pd_check = ours(lambda: check_decryptions(our_pd, other_pd))
     if Counter(tuple(r) for r in result[0]) != Counter(cast):
         sys.exit("the decrypted rankings are not the rankings cast")
+    progress("check decryptions", mine_pd_check)
     decrypted = replace(
         ended,
         partial_decryptions=sorted([(position[0], our_pd), (position[1], other_pd)]),
@@ -215,16 +241,7 @@ def ranked_steps(n: int, root: Path) -> dict[str, tuple[float, float]]:
     )
     tool_final = verify(root, "final", uuid, decrypted)
     _, mine_record = ours(lambda: verify_record(decrypted))  # raises if refused
-    print(f"Ours, {n} ballots, checked by our own code (the tool's verdicts and figures follow), CPU seconds:")
-    for name, mine in (
-        ("check ballots", mine_check),
-        ("shuffle", mine_shuffle),
-        ("check shuffle", mine_own_check),
-        ("partial decryption", mine_pd),
-        ("check decryptions", mine_pd_check),
-        ("verify record", mine_record),
-    ):
-        print(f"  {name:<20} {mine:>9.3f}", flush=True)
+    progress("verify record", mine_record)
     print(f"{'CPU seconds':<22} {'ours':>9} {'belenios-tool':>14} {'ours/tool':>10}", flush=True)
 
     v_empty, v_ballots = tool_empty.finish()[1], tool_ballots.finish()[1]
