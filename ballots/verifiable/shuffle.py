@@ -44,13 +44,14 @@ import random
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ballots.verifiable import jsonfields as jf
 from ballots.verifiable.answers import Ciphertext, read_ciphertext
 from ballots.verifiable.election import Election, NonHomomorphicQuestion
 from ballots.verifiable.errors import FormatError
-from ballots.verifiable.fastpow import FixedBase, multi_pow, powmod
+from ballots.verifiable.fastpow import FixedBase, multi_pow, powmod, recurring_pow
 from ballots.verifiable.group import Group
 from ballots.verifiable.rejection import ACCEPTED, ShuffleRejection, Verdict
 
@@ -217,12 +218,16 @@ def _challenge(group: Group, text: str) -> int:
 # --- Making a shuffle.
 
 
-def _shuffle_one(
-    election: Election, bases: tuple[FixedBase, FixedBase], ee: Sequence[Ciphertext], rng: random.Random
-) -> tuple[Ciphertexts, ShuffleProof]:
+def _shuffle_one(election: Election, ee: Sequence[Ciphertext], rng: random.Random) -> tuple[Ciphertexts, ShuffleProof]:
     group, y = election.group, election.public_key
     p, q = group.p, group.q
-    g_pow, y_pow = bases[0].pow, bases[1].pow
+
+    def g_pow(e: int) -> int:
+        return recurring_pow(group, group.g, e)
+
+    def y_pow(e: int) -> int:  # by a table once the key recurs: a few ballots' worth is cheaper without
+        return recurring_pow(group, y, e)
+
     n = len(ee)
 
     def rand() -> int:
@@ -300,10 +305,9 @@ def shuffle(election: Election, ciphertexts: Sequence[Sequence[Ciphertext]], rng
     group = election.group
     if not all(group.is_element(c.alpha) and group.is_element(c.beta) for q in ciphertexts for c in q):
         raise FormatError("a ciphertext to shuffle is not made of group elements")
-    bases = (FixedBase.of(group, group.g), FixedBase.of(group, election.public_key))
     outputs, proofs = [], []
     for question in ciphertexts:
-        out, proof = _shuffle_one(election, bases, question, rng)
+        out, proof = _shuffle_one(election, question, rng)
         outputs.append(out)
         proofs.append(proof)
     return jf.canonical_json(Shuffle(tuple(outputs), tuple(proofs)).to_json())
@@ -356,7 +360,7 @@ def _check_one(
     t3 = multi_pow([*pi.commitments, *hh], [*(u_i * minus_c % q for u_i in uu), *pi.s_prime], p) * g_pow(pi.s3) % p
     if pi.t3 != t3:
         return Verdict(ShuffleRejection.BAD_CHALLENGE_COMMITMENT)
-    y_pow = FixedBase.of(group, y).pow
+    y_pow = partial(recurring_pow, group, y)  # once per check: no table is built for it
     t41 = multi_pow(
         [*(e.beta for e in ee), *(e.beta for e in ee_prime)], [*(u_i * minus_c % q for u_i in uu), *pi.s_prime], p
     )
