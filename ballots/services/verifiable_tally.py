@@ -47,7 +47,7 @@ from ballots.models import (
     VerifiableShuffle,
     VerifiableTrustee,
 )
-from ballots.services.verifiable_setup import CREDENTIAL_EMAIL_KEY, ballot_locked, verifiable_election_of
+from ballots.services.verifiable_setup import CREDENTIAL_EMAIL_KEY, MAX_ID, ballot_locked, verifiable_election_of
 from ballots.services.verifiable_trustees import verifiable_trustees_notify
 from ballots.verifiable.blt import ranking_from_ranks
 from ballots.verifiable.board_writer import Record, write_board
@@ -59,7 +59,7 @@ from ballots.verifiable.tally import decrypt_result, decrypt_with_factors, encry
 from ballots.verifiable.threshold import Pedersen, combined_factors
 from ballots.verifiable.trustees import read_trustee_kinds, read_trustees
 from core.audit import audit_record
-from core.errors import Conflict, DomainError, NotPermitted
+from core.errors import Conflict, DomainError, NotFound, NotPermitted
 from core.models import OutboxEmail
 from governance.gate import Act, require
 
@@ -142,6 +142,16 @@ def _trustee(election: VerifiableElection, actor: Any) -> VerifiableTrustee:
     return trustee
 
 
+def _unlocked(ballot_id: int) -> VerifiableElection:
+    """``_locked``'s checks without the lock: for the slow checks done before taking it."""
+    if not 0 <= ballot_id <= MAX_ID or (ballot := Ballot.objects.filter(pk=ballot_id).first()) is None:
+        raise NotFound(Code.NOT_FOUND, "There is no such ballot.")
+    election = verifiable_election_of(ballot_id=ballot.pk)
+    if ballot.state != S.CLOSED or not election.encrypted_tally:
+        raise Conflict(Code.INVALID_TRANSITION, "This is done after the close, once the box is tallied.")
+    return election
+
+
 def _locked(ballot_id: int) -> tuple[Ballot, VerifiableElection]:
     ballot = ballot_locked(ballot_id=ballot_id)
     election = verifiable_election_of(ballot_id=ballot.pk)
@@ -150,21 +160,40 @@ def _locked(ballot_id: int) -> tuple[Ballot, VerifiableElection]:
     return ballot, election
 
 
+def _shuffle_refusal(election: VerifiableElection, trustee: VerifiableTrustee) -> Conflict | None:
+    if election.shuffles_ended or not election.shuffle_rows.exists():
+        return Conflict(VCode.NOT_SHUFFLING, "Shuffles are taken after the server's and until they are ended.")
+    if election.shuffle_rows.filter(owner=trustee.position).exists():
+        return Conflict(VCode.NOT_SHUFFLING, "You have already shuffled.")
+    return None
+
+
 def verifiable_shuffle_upload(*, ballot_id: int, actor: Any, shuffle_text: str) -> VerifiableShuffle:
-    """A trustee's shuffle of the last shuffle's output, stored only if its proof checks."""
+    """A trustee's shuffle of the last shuffle's output, stored only if its proof checks.
+
+    The check (tens of seconds for thousands of ballots) runs before the
+    ballot is locked, so it holds up nobody else's step; under the lock the
+    state is checked again, and the shuffle is refused if another was
+    stored meanwhile (it shuffled what is no longer the last output)."""
+    election = _unlocked(ballot_id)
+    if (refusal := _shuffle_refusal(election, _trustee(election, actor))) is not None:
+        raise refusal
+    checked_after = election.shuffle_rows.aggregate(m=Max("position"))["m"]
+    parsed = read_election(election.election)
+    verdict = check_shuffle(parsed, _last_ciphertexts(parsed, election), shuffle_text)
+    if not verdict.accepted:
+        detail = f" ({verdict.detail})" if verdict.detail else ""
+        raise DomainError(str(verdict.reason), f"The shuffle was refused: {verdict.reason}{detail}.")
     with transaction.atomic():
         ballot, election = _locked(ballot_id)
         trustee = _trustee(election, actor)
-        if election.shuffles_ended or not election.shuffle_rows.exists():
-            raise Conflict(VCode.NOT_SHUFFLING, "Shuffles are taken after the server's and until they are ended.")
-        if election.shuffle_rows.filter(owner=trustee.position).exists():
-            raise Conflict(VCode.NOT_SHUFFLING, "You have already shuffled.")
-        parsed = read_election(election.election)
-        verdict = check_shuffle(parsed, _last_ciphertexts(parsed, election), shuffle_text)
-        if not verdict.accepted:
-            detail = f" ({verdict.detail})" if verdict.detail else ""
-            raise DomainError(str(verdict.reason), f"The shuffle was refused: {verdict.reason}{detail}.")
+        if (refusal := _shuffle_refusal(election, trustee)) is not None:
+            raise refusal
         position = (election.shuffle_rows.aggregate(m=Max("position"))["m"] or 0) + 1
+        if position != (checked_after or 0) + 1:
+            raise Conflict(
+                VCode.NOT_SHUFFLING, "Another shuffle was stored while yours was checked: shuffle its output."
+            )
         row = VerifiableShuffle.objects.create(
             election=election, position=position, owner=trustee.position, text=shuffle_text
         )
@@ -200,25 +229,40 @@ def decryption_input(election: VerifiableElection) -> tuple[Election, EncryptedT
     return parsed, merge_nh_ciphertexts(parsed, tally, _last_ciphertexts(parsed, election))
 
 
+def _decryption_refusal(election: VerifiableElection, trustee: VerifiableTrustee) -> Conflict | None:
+    if not election.shuffles_ended:
+        return Conflict(VCode.NOT_DECRYPTING, "Decryption starts once the shuffles are ended.")
+    if trustee.partial_decryption:
+        return Conflict(VCode.ALREADY_DECRYPTED, "You have already decrypted.")
+    if election.result:
+        return Conflict(VCode.NOT_DECRYPTING, "Enough trustees have decrypted: the result is decrypted.")
+    return None
+
+
 def verifiable_decryption_upload(*, ballot_id: int, actor: Any, partial_decryption: str) -> VerifiableTrustee:
-    """A trustee's partial decryption, checked against their key; the last one in decrypts the result."""
+    """A trustee's partial decryption, checked against their key; the last one in decrypts the result.
+
+    The check runs before the ballot is locked (what is decrypted no longer
+    changes once the shuffles are ended); under the lock the state is
+    checked again. Every stored decryption was checked so, so the result is
+    decrypted from them without checking them all again."""
     from ballots.tasks import tally_ballot  # the tasks module imports the tally, which imports this
 
+    election = _unlocked(ballot_id)
+    trustee = _trustee(election, actor)
+    if (refusal := _decryption_refusal(election, trustee)) is not None:
+        raise refusal
+    parsed, tally = decryption_input(election)
+    if not check_partial_decryption(parsed, _trustee_key(election, parsed, trustee), tally, partial_decryption):
+        raise DomainError(
+            VCode.BAD_PARTIAL_DECRYPTION,
+            "The partial decryption does not verify against your public key and the shuffled tally.",
+        )
     with transaction.atomic():
         ballot, election = _locked(ballot_id)
         trustee = _trustee(election, actor)
-        if not election.shuffles_ended:
-            raise Conflict(VCode.NOT_DECRYPTING, "Decryption starts once the shuffles are ended.")
-        if trustee.partial_decryption:
-            raise Conflict(VCode.ALREADY_DECRYPTED, "You have already decrypted.")
-        if election.result:
-            raise Conflict(VCode.NOT_DECRYPTING, "Enough trustees have decrypted: the result is decrypted.")
-        parsed, tally = decryption_input(election)
-        if not check_partial_decryption(parsed, _trustee_key(election, parsed, trustee), tally, partial_decryption):
-            raise DomainError(
-                VCode.BAD_PARTIAL_DECRYPTION,
-                "The partial decryption does not verify against your public key and the shuffled tally.",
-            )
+        if (refusal := _decryption_refusal(election, trustee)) is not None:
+            raise refusal
         trustee.partial_decryption = partial_decryption
         trustee.save(update_fields=["partial_decryption"])
         audit_record(actor=actor, action="verifiable_decrypted", obj=ballot, unit=ballot.unit)
@@ -257,7 +301,8 @@ def _finish(
         else:
             keys = [k.public_key for k in read_trustees(election.trustees, parsed.group)]
             decryptions_in_order = [t.partial_decryption for t in trustees]
-            result = decrypt_result(parsed, keys, tally, decryptions_in_order, election.num_tallied)
+            # Each was checked against this tally at its upload (verifiable_decryption_upload).
+            result = decrypt_result(parsed, keys, tally, decryptions_in_order, election.num_tallied, checked=True)
     except FormatError as error:
         raise DomainError(VCode.BAD_PARTIAL_DECRYPTION, f"The result cannot be decrypted: {error}") from None
     papers = papers_from_result(election.question_map, result, _seats(election))

@@ -31,6 +31,7 @@ from typing import Any
 from ballots.verifiable import jsonfields as jf
 from ballots.verifiable.election import Election, Question
 from ballots.verifiable.errors import FormatError
+from ballots.verifiable.fastpow import powmod, recurring_pow
 from ballots.verifiable.group import Group
 from ballots.verifiable.proofs import Proof, prove_one_of, read_proofs, verify_one_of
 from ballots.verifiable.rejection import ACCEPTED, Rejection, Verdict
@@ -98,7 +99,7 @@ def _product(group: Group, choices: Sequence[Ciphertext]) -> Ciphertext:
 
 def _pairs(group: Group, c: Ciphertext, values: Sequence[int]) -> list[tuple[int, int]]:
     """``(alpha, beta / g ** m)`` for each ``m``: the pair that is ``(g ** r, y ** r)`` iff c holds m."""
-    return [(c.alpha, c.beta * pow(group.g, -m, group.p) % group.p) for m in values]
+    return [(c.alpha, c.beta * powmod(group.g, -m, group.p) % group.p) for m in values]
 
 
 def _individual_prefix(s0: str, c: Ciphertext) -> str:
@@ -123,7 +124,8 @@ def encrypt_answer(election: Election, question: Question, s0: str, plain: Seque
     p, g = group.p, group.g
     randomness = [group.random_exponent() for _ in plain]
     choices = tuple(
-        Ciphertext(pow(g, r, p), pow(y, r, p) * pow(g, m, p) % p) for r, m in zip(randomness, plain, strict=True)
+        Ciphertext(recurring_pow(group, g, r), recurring_pow(group, y, r) * powmod(g, m, p) % p)
+        for r, m in zip(randomness, plain, strict=True)
     )
     individual = tuple(
         prove_one_of(group, y, _pairs(group, c, (0, 1)), m, r, _individual_prefix(s0, c))

@@ -23,6 +23,7 @@ from ballots.verifiable import jsonfields as jf
 from ballots.verifiable.answers import Ciphertext, read_answer
 from ballots.verifiable.election import Election
 from ballots.verifiable.errors import FormatError
+from ballots.verifiable.fastpow import powmod, recurring_pow
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ def encrypt_with_randomness(
     group, y = election.group, election.public_key
     p, g = group.p, group.g
     return tuple(
-        Ciphertext(pow(g, r, p), pow(y, r, p) * pow(g, m, p) % p) for m, r in zip(plain, randomness, strict=True)
+        Ciphertext(recurring_pow(group, g, r % group.q), recurring_pow(group, y, r % group.q) * powmod(g, m, p) % p)
+        for m, r in zip(plain, randomness, strict=True)
     )
 
 

@@ -32,6 +32,7 @@ from ballots.verifiable.answers import EncryptedAnswer, check_answer, check_plai
 from ballots.verifiable.credentials import credential_secret
 from ballots.verifiable.election import AnyQuestion, Election, NonHomomorphicQuestion, Question
 from ballots.verifiable.errors import FormatError
+from ballots.verifiable.fastpow import powmod
 from ballots.verifiable.nonhomomorphic import (
     NonHomomorphicAnswer,
     check_nh_answer,
@@ -99,7 +100,7 @@ def create_ballot(election: Election, credential: str, choices: Sequence[Sequenc
         _check_plain(election, question, plain, f"question {i}")
     group = election.group
     secret = credential_secret(group, election.uuid, credential)
-    public = pow(group.g, secret, group.p)
+    public = powmod(group.g, secret, group.p)
     s0 = f"{election.fingerprint}|{public}"
     answers = [_encrypt(election, q, s0, plain) for q, plain in zip(election.questions, choices, strict=True)]
     ballot = _unsigned(election.uuid, election.fingerprint, public, answers)

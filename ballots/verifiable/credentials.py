@@ -20,6 +20,7 @@ from collections.abc import Mapping
 
 from ballots.verifiable import jsonfields as jf
 from ballots.verifiable.errors import FormatError
+from ballots.verifiable.fastpow import powmod
 from ballots.verifiable.group import Group
 
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -60,7 +61,7 @@ def credential_secret(group: Group, election_uuid: str, credential: str) -> int:
 
 def public_credential(group: Group, election_uuid: str, credential: str) -> int:
     """The public credential (``g`` to the secret exponent) the board lists."""
-    return pow(group.g, credential_secret(group, election_uuid, credential), group.p)
+    return powmod(group.g, credential_secret(group, election_uuid, credential), group.p)
 
 
 def read_public_credentials(raw: str, group: Group) -> Mapping[int, int]:

@@ -24,6 +24,7 @@ from ballots.verifiable import jsonfields as jf
 from ballots.verifiable.answers import Ciphertext, read_ciphertext
 from ballots.verifiable.election import Election, NonHomomorphicQuestion
 from ballots.verifiable.errors import FormatError
+from ballots.verifiable.fastpow import powmod
 from ballots.verifiable.nonhomomorphic import decode
 from ballots.verifiable.proofs import prove_exponent, read_proof, verify_exponent
 
@@ -56,8 +57,8 @@ def partial_decryption(election: Election, private_key: int, tally: EncryptedTal
     group = election.group
     if not all(group.is_element(c.alpha) and group.is_element(c.beta) for q in tally for c in q):
         raise FormatError("the encrypted tally holds a number outside the group")
-    prefix = _prefix(election, pow(group.g, private_key, group.p))
-    factors = [[str(pow(c.alpha, private_key, group.p)) for c in q] for q in tally]
+    prefix = _prefix(election, powmod(group.g, private_key, group.p))
+    factors = [[str(powmod(c.alpha, private_key, group.p)) for c in q] for q in tally]
     proofs = [[prove_exponent(group, [group.g, c.alpha], private_key, prefix).to_json() for c in q] for q in tally]
     return jf.canonical_json({"decryption_factors": factors, "decryption_proofs": proofs})
 
@@ -113,6 +114,6 @@ def decrypt_rankings(
             combined = 1
             for trustee in factors:
                 combined = combined * trustee[q][j] % group.p
-            answers.append(decode(group, question.width, c.beta * pow(combined, -1, group.p) % group.p))
+            answers.append(decode(group, question.width, c.beta * powmod(combined, -1, group.p) % group.p))
         results.append(tuple(answers))
     return tuple(results)

@@ -29,6 +29,8 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import gmpy2
+
 from ballots.verifiable.errors import FormatError
 
 
@@ -69,7 +71,7 @@ class Group:
             return False
         if self.p == 2 * self.q + 1:
             return jacobi(x, self.p) == 1
-        return pow(x, self.q, self.p) == 1
+        return gmpy2.powmod(x, self.q, self.p) == 1
 
     def is_exponent(self, x: int) -> bool:
         """Whether ``x`` is a reduced exponent, as every challenge and response must be."""
@@ -87,22 +89,12 @@ class Group:
 
 
 def jacobi(a: int, n: int) -> int:
-    """The Jacobi symbol (a/n) for odd ``n > 0``, by quadratic reciprocity.
+    """The Jacobi symbol (a/n) for odd ``n > 0`` (GMP's, by quadratic reciprocity).
 
     For a prime ``n`` it is the Legendre symbol: 1 if ``a`` is a non-zero
     square modulo ``n``, -1 if not, 0 if ``n`` divides ``a``.
     """
-    a %= n
-    sign = 1
-    while a:
-        twos = (a & -a).bit_length() - 1
-        a >>= twos
-        if twos % 2 and n % 8 in (3, 5):
-            sign = -sign
-        if a % 4 == 3 and n % 4 == 3:
-            sign = -sign
-        a, n = n % a, a
-    return sign if n == 1 else 0
+    return int(gmpy2.jacobi(a, n))
 
 
 def _from_hex(text: str) -> int:

@@ -33,6 +33,7 @@ from ballots.verifiable import jsonfields as jf
 from ballots.verifiable.answers import Ciphertext, read_ciphertext
 from ballots.verifiable.election import Election, NonHomomorphicQuestion
 from ballots.verifiable.errors import FormatError
+from ballots.verifiable.fastpow import powmod, recurring_pow
 from ballots.verifiable.group import Embedding, Group
 from ballots.verifiable.proofs import Proof, read_proof
 from ballots.verifiable.rejection import ACCEPTED, Rejection, Verdict
@@ -102,9 +103,9 @@ def encrypt_nh_answer(election: Election, s0: str, plain: Sequence[int]) -> NonH
     group, y = election.group, election.public_key
     p, q, g = group.p, group.q, group.g
     r = group.random_exponent()
-    choices = Ciphertext(pow(g, r, p), pow(y, r, p) * encode(group, plain) % p)
+    choices = Ciphertext(recurring_pow(group, g, r), recurring_pow(group, y, r) * encode(group, plain) % p)
     w = group.random_exponent()
-    challenge = group.hash_to_exponent(_prefix(s0, y, choices), [pow(g, w, p)])
+    challenge = group.hash_to_exponent(_prefix(s0, y, choices), [recurring_pow(group, g, w)])
     return NonHomomorphicAnswer(choices, Proof(challenge=challenge, response=(w - r * challenge) % q))
 
 
@@ -117,7 +118,7 @@ def check_nh_answer(election: Election, s0: str, answer: NonHomomorphicAnswer) -
     if not (group.is_exponent(proof.challenge) and group.is_exponent(proof.response)):
         return Verdict(Rejection.BAD_ENCRYPTION_PROOF, "challenge or response not reduced modulo q")
     p = group.p
-    commitment = pow(group.g, proof.response, p) * pow(c.alpha, proof.challenge, p) % p
+    commitment = recurring_pow(group, group.g, proof.response) * powmod(c.alpha, proof.challenge, p) % p
     if group.hash_to_exponent(_prefix(s0, y, c), [commitment]) != proof.challenge:
         return Verdict(Rejection.BAD_ENCRYPTION_PROOF)
     return ACCEPTED

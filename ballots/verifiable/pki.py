@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESCCM
 from ballots.verifiable import jsonfields as jf
 from ballots.verifiable.credentials import BASE58
 from ballots.verifiable.errors import FormatError
-from ballots.verifiable.fastpow import FixedBase
+from ballots.verifiable.fastpow import FixedBase, powmod
 from ballots.verifiable.group import Group
 from ballots.verifiable.proofs import Proof, read_proof
 
@@ -113,7 +113,7 @@ def verify(group: Group, verification_key: int, signed: SignedMessage) -> bool:
     c, r = signed.signature.challenge, signed.signature.response
     if not (group.is_exponent(c) and group.is_exponent(r) and group.is_element(verification_key)):
         return False
-    commitment = g_pow(group, r) * pow(verification_key, c, group.p) % group.p
+    commitment = g_pow(group, r) * powmod(verification_key, c, group.p) % group.p
     return group.hash_to_exponent(_sign_prefix(signed.message), [commitment]) == c
 
 
@@ -128,7 +128,7 @@ def encrypt(group: Group, encryption_key: int, plaintext: str) -> str:
     r, s = group.random_exponent(), group.random_exponent()
     alpha = g_pow(group, r)
     shared = g_pow(group, s)
-    beta = pow(encryption_key, r, group.p) * shared % group.p
+    beta = powmod(encryption_key, r, group.p) * shared % group.p
     cipher, nonce = _aes(shared, alpha)
     data = cipher.encrypt(nonce, plaintext.encode("utf-8"), None).hex()
     return jf.canonical_json({"alpha": str(alpha), "beta": str(beta), "data": data})
@@ -142,7 +142,7 @@ def decrypt(group: Group, decryption_key: int, raw: str) -> str:
     hex_data = jf.text(jf.field(data, "data", "it"), "data")
     if not (group.is_element(alpha) and group.is_element(beta)):
         raise FormatError("the encrypted message holds a number outside the group")
-    shared = beta * pow(pow(alpha, decryption_key, group.p), -1, group.p) % group.p
+    shared = beta * powmod(powmod(alpha, decryption_key, group.p), -1, group.p) % group.p
     cipher, nonce = _aes(shared, alpha)
     try:
         return cipher.decrypt(nonce, bytes.fromhex(hex_data), None).decode("utf-8")

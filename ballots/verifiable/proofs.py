@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ballots.verifiable import jsonfields as jf
+from ballots.verifiable.fastpow import powmod, recurring_pow
 from ballots.verifiable.group import Group
 
 
@@ -58,6 +59,11 @@ def read_proofs(value: object, where: str) -> tuple[Proof, ...]:
     return tuple(read_proof(p, f"{where}[{i}]") for i, p in enumerate(jf.seq(value, where)))
 
 
+def _pow(group: Group, base: int, exponent: int) -> int:
+    """A power of ``g`` by its table; of any other base, by GMP."""
+    return recurring_pow(group, base, exponent) if base == group.g else powmod(base, exponent, group.p)
+
+
 def _reduced(group: Group, proofs: Sequence[Proof]) -> bool:
     return all(group.is_exponent(p.challenge) and group.is_exponent(p.response) for p in proofs)
 
@@ -65,7 +71,7 @@ def _reduced(group: Group, proofs: Sequence[Proof]) -> bool:
 def prove_exponent(group: Group, bases: Sequence[int], secret: int, prefix: str) -> Proof:
     """Prove knowledge of ``secret`` with each ``powers[i] = bases[i] ** secret``."""
     w = group.random_exponent()
-    challenge = group.hash_to_exponent(prefix, [pow(base, w, group.p) for base in bases])
+    challenge = group.hash_to_exponent(prefix, [_pow(group, base, w) for base in bases])
     return Proof(challenge=challenge, response=(w - secret * challenge) % group.q)
 
 
@@ -75,7 +81,7 @@ def verify_exponent(group: Group, bases: Sequence[int], powers: Sequence[int], p
         return False
     p = group.p
     commitments = [
-        pow(base, proof.response, p) * pow(power, proof.challenge, p) % p
+        _pow(group, base, proof.response) * powmod(power, proof.challenge, p) % p
         for base, power in zip(bases, powers, strict=True)
     ]
     return group.hash_to_exponent(prefix, commitments) == proof.challenge
@@ -93,15 +99,15 @@ def prove_one_of(
     for j, (a, b) in enumerate(pairs):
         if j == true_index:
             proofs.append(None)
-            commitments += [pow(g, w, p), pow(y, w, p)]
+            commitments += [recurring_pow(group, g, w), recurring_pow(group, y, w)]
             continue
         # A disjunct the prover cannot answer: pick its answer first, then
         # the commitments that make it check.
         fake = Proof(challenge=group.random_exponent(), response=group.random_exponent())
         proofs.append(fake)
         commitments += [
-            pow(g, fake.response, p) * pow(a, fake.challenge, p) % p,
-            pow(y, fake.response, p) * pow(b, fake.challenge, p) % p,
+            recurring_pow(group, g, fake.response) * powmod(a, fake.challenge, p) % p,
+            recurring_pow(group, y, fake.response) * powmod(b, fake.challenge, p) % p,
         ]
         faked_challenges += fake.challenge
     challenge = (group.hash_to_exponent(prefix, commitments) - faked_challenges) % q
@@ -116,7 +122,7 @@ def verify_one_of(group: Group, y: int, pairs: Sequence[tuple[int, int]], proofs
     p, g = group.p, group.g
     commitments: list[int] = []
     for (a, b), proof in zip(pairs, proofs, strict=True):
-        commitments.append(pow(g, proof.response, p) * pow(a, proof.challenge, p) % p)
-        commitments.append(pow(y, proof.response, p) * pow(b, proof.challenge, p) % p)
+        commitments.append(recurring_pow(group, g, proof.response) * powmod(a, proof.challenge, p) % p)
+        commitments.append(recurring_pow(group, y, proof.response) * powmod(b, proof.challenge, p) % p)
     total = sum(proof.challenge for proof in proofs) % group.q
     return group.hash_to_exponent(prefix, commitments) == total

@@ -44,13 +44,14 @@ import random
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ballots.verifiable import jsonfields as jf
 from ballots.verifiable.answers import Ciphertext, read_ciphertext
 from ballots.verifiable.election import Election, NonHomomorphicQuestion
 from ballots.verifiable.errors import FormatError
-from ballots.verifiable.fastpow import FixedBase, multi_pow
+from ballots.verifiable.fastpow import FixedBase, multi_pow, powmod, recurring_pow
 from ballots.verifiable.group import Group
 from ballots.verifiable.rejection import ACCEPTED, ShuffleRejection, Verdict
 
@@ -182,7 +183,7 @@ def _sha256_hex(text: str) -> str:
 
 def _generator(group: Group, i: int) -> int:
     """``GetGenerator(i)``: SHA-256 of ``ggen|i`` into the subgroup; nobody knows its logarithm."""
-    h = pow(int(_sha256_hex(f"ggen|{i}"), 16), (group.p - 1) // group.q, group.p)
+    h = powmod(int(_sha256_hex(f"ggen|{i}"), 16), (group.p - 1) // group.q, group.p)
     if h in (0, 1, group.g):
         raise FormatError(f"generator {i} is degenerate")
     return h
@@ -217,12 +218,16 @@ def _challenge(group: Group, text: str) -> int:
 # --- Making a shuffle.
 
 
-def _shuffle_one(
-    election: Election, bases: tuple[FixedBase, FixedBase], ee: Sequence[Ciphertext], rng: random.Random
-) -> tuple[Ciphertexts, ShuffleProof]:
+def _shuffle_one(election: Election, ee: Sequence[Ciphertext], rng: random.Random) -> tuple[Ciphertexts, ShuffleProof]:
     group, y = election.group, election.public_key
     p, q = group.p, group.q
-    g_pow, y_pow = bases[0].pow, bases[1].pow
+
+    def g_pow(e: int) -> int:
+        return recurring_pow(group, group.g, e)
+
+    def y_pow(e: int) -> int:  # by a table once the key recurs: a few ballots' worth is cheaper without
+        return recurring_pow(group, y, e)
+
     n = len(ee)
 
     def rand() -> int:
@@ -252,17 +257,17 @@ def _shuffle_one(
     cc_hat: list[int] = []
     previous = h
     for r, u in zip(rr_hat, uu_prime, strict=True):
-        previous = g_pow(r) * pow(previous, u, p) % p
+        previous = g_pow(r) * powmod(previous, u, p) % p
         cc_hat.append(previous)
     w1, w2, w3, w4 = (rand() for _ in range(4))
     ww_hat = [rand() for _ in range(n)]
     ww_prime = [rand() for _ in range(n)]
     t1, t2 = g_pow(w1), g_pow(w2)
     t3 = g_pow(w3) * multi_pow(hh, ww_prime, p) % p
-    t41 = pow(y_pow(w4), -1, p) * multi_pow([c.beta for c in out], ww_prime, p) % p
-    t42 = pow(g_pow(w4), -1, p) * multi_pow([c.alpha for c in out], ww_prime, p) % p
+    t41 = powmod(y_pow(w4), -1, p) * multi_pow([c.beta for c in out], ww_prime, p) % p
+    t42 = powmod(g_pow(w4), -1, p) * multi_pow([c.alpha for c in out], ww_prime, p) % p
     chain_before = [h, *cc_hat[:-1]]
-    tt_hat = [g_pow(wh) * pow(x, wp, p) % p for wh, wp, x in zip(ww_hat, ww_prime, chain_before, strict=True)]
+    tt_hat = [g_pow(wh) * powmod(x, wp, p) % p for wh, wp, x in zip(ww_hat, ww_prime, chain_before, strict=True)]
     str2 = _elts([t1, t2, t3, t41, t42]) + _elts(tt_hat)
     str3 = str1 + _elts(cc_hat) + str(y)
     c = _challenge(group, f"shuffle-challenge|{fp}|{str2}{str3}")
@@ -300,10 +305,9 @@ def shuffle(election: Election, ciphertexts: Sequence[Sequence[Ciphertext]], rng
     group = election.group
     if not all(group.is_element(c.alpha) and group.is_element(c.beta) for q in ciphertexts for c in q):
         raise FormatError("a ciphertext to shuffle is not made of group elements")
-    bases = (FixedBase.of(group, group.g), FixedBase.of(group, election.public_key))
     outputs, proofs = [], []
     for question in ciphertexts:
-        out, proof = _shuffle_one(election, bases, question, rng)
+        out, proof = _shuffle_one(election, question, rng)
         outputs.append(out)
         proofs.append(proof)
     return jf.canonical_json(Shuffle(tuple(outputs), tuple(proofs)).to_json())
@@ -344,32 +348,32 @@ def _check_one(
         return out
 
     g_pow = FixedBase.of(group, g).pow
-    c_bar = product(pi.commitments) * pow(product(hh), -1, p) % p
-    if pi.t1 != pow(c_bar, minus_c, p) * g_pow(pi.s1) % p:
+    c_bar = product(pi.commitments) * powmod(product(hh), -1, p) % p
+    if pi.t1 != powmod(c_bar, minus_c, p) * g_pow(pi.s1) % p:
         return Verdict(ShuffleRejection.BAD_PERMUTATION_COMMITMENT)
     u = 1
     for x in uu:
         u = u * x % q
-    c_hat = (pi.chain[-1] if n else h) * pow(pow(h, u, p), -1, p) % p
-    if pi.t2 != pow(c_hat, minus_c, p) * g_pow(pi.s2) % p:
+    c_hat = (pi.chain[-1] if n else h) * powmod(powmod(h, u, p), -1, p) % p
+    if pi.t2 != powmod(c_hat, minus_c, p) * g_pow(pi.s2) % p:
         return Verdict(ShuffleRejection.BAD_COMMITMENT_CHAIN)
     t3 = multi_pow([*pi.commitments, *hh], [*(u_i * minus_c % q for u_i in uu), *pi.s_prime], p) * g_pow(pi.s3) % p
     if pi.t3 != t3:
         return Verdict(ShuffleRejection.BAD_CHALLENGE_COMMITMENT)
-    y_pow = FixedBase.of(group, y).pow
+    y_pow = partial(recurring_pow, group, y)  # once per check: no table is built for it
     t41 = multi_pow(
         [*(e.beta for e in ee), *(e.beta for e in ee_prime)], [*(u_i * minus_c % q for u_i in uu), *pi.s_prime], p
     )
     t42 = multi_pow(
         [*(e.alpha for e in ee), *(e.alpha for e in ee_prime)], [*(u_i * minus_c % q for u_i in uu), *pi.s_prime], p
     )
-    if pi.t4 != (t41 * pow(y_pow(pi.s4), -1, p) % p, t42 * pow(g_pow(pi.s4), -1, p) % p):
+    if pi.t4 != (t41 * powmod(y_pow(pi.s4), -1, p) % p, t42 * powmod(g_pow(pi.s4), -1, p) % p):
         return Verdict(ShuffleRejection.BAD_REENCRYPTION)
     if n and _links_hold_together(group, h, pi, minus_c):
         return ACCEPTED
     chain_before = [h, *pi.chain[:-1]]
     for i in range(n):
-        expected = pow(pi.chain[i], minus_c, p) * g_pow(pi.s_hat[i]) * pow(chain_before[i], pi.s_prime[i], p) % p
+        expected = powmod(pi.chain[i], minus_c, p) * g_pow(pi.s_hat[i]) * powmod(chain_before[i], pi.s_prime[i], p) % p
         if pi.t_hat[i] != expected:
             return Verdict(ShuffleRejection.BAD_CHAIN_LINK, f"link {i}")
     return ACCEPTED

@@ -20,6 +20,7 @@ from ballots.verifiable.answers import Ciphertext, read_ciphertext
 from ballots.verifiable.decryption import EncryptedTally, check_partial_decryption
 from ballots.verifiable.election import Election, NonHomomorphicQuestion
 from ballots.verifiable.errors import FormatError
+from ballots.verifiable.fastpow import powmod
 from ballots.verifiable.nonhomomorphic import decode
 
 
@@ -59,13 +60,18 @@ def tally_text(tally: EncryptedTally) -> str:
 
 
 def _factors(
-    election: Election, public_keys: Sequence[int], tally: EncryptedTally, partial_decryptions: Sequence[str]
+    election: Election,
+    public_keys: Sequence[int],
+    tally: EncryptedTally,
+    partial_decryptions: Sequence[str],
+    *,
+    checked: bool = False,
 ) -> list[list[list[int]]]:
     if len(public_keys) != len(partial_decryptions) or not public_keys:
         raise FormatError("one partial decryption per trustee is needed")
     factors = []
     for i, (key, raw) in enumerate(zip(public_keys, partial_decryptions, strict=True)):
-        if not check_partial_decryption(election, key, tally, raw):
+        if not checked and not check_partial_decryption(election, key, tally, raw):
             raise FormatError(f"trustee {i + 1}'s partial decryption does not verify")
         data = jf.parse_json(raw, "the partial decryption")
         factors.append([[int(f) for f in row] for row in data["decryption_factors"]])
@@ -78,14 +84,17 @@ def decrypt_result(
     tally: EncryptedTally,
     partial_decryptions: Sequence[str],
     num_tallied: int,
+    *,
+    checked: bool = False,
 ) -> list[list[int] | list[list[int]]]:
     """Per question: the totals per answer (homomorphic) or every revealed vector (non-homomorphic).
 
     "Single" trustees: ``public_keys[i]`` decrypted ``partial_decryptions[i]``,
-    all are needed, and every one is checked first; their factors multiply
-    to ``alpha ** x`` for the election's private key ``x``."""
+    all are needed, and every one is checked first (unless the caller has
+    just done so: ``checked``); their factors multiply to ``alpha ** x`` for
+    the election's private key ``x``."""
     p = election.group.p
-    factors = _factors(election, public_keys, tally, partial_decryptions)
+    factors = _factors(election, public_keys, tally, partial_decryptions, checked=checked)
     combined = []
     for q, row in enumerate(tally):
         out = []
@@ -111,7 +120,7 @@ def decrypt_with_factors(
     p, g = group.p, group.g
     result: list[list[int] | list[list[int]]] = []
     for q, (question, row) in enumerate(zip(election.questions, tally, strict=True)):
-        plains = [c.beta * pow(combined[q][j], -1, p) % p for j, c in enumerate(row)]
+        plains = [c.beta * powmod(combined[q][j], -1, p) % p for j, c in enumerate(row)]
         if isinstance(question, NonHomomorphicQuestion):
             result.append([list(decode(group, question.width, m)) for m in plains])
             continue

@@ -47,6 +47,7 @@ from ballots.verifiable import pki
 from ballots.verifiable.decryption import EncryptedTally, check_partial_decryption, partial_decryption
 from ballots.verifiable.election import Election
 from ballots.verifiable.errors import FormatError, ThresholdError
+from ballots.verifiable.fastpow import powmod
 from ballots.verifiable.group import Group
 from ballots.verifiable.proofs import Proof, prove_exponent, read_proof, verify_exponent
 from ballots.verifiable.rejection import ThresholdRejection as R
@@ -233,7 +234,7 @@ def _committed_value(group: Group, commitments: Sequence[int], j: int) -> int:
     p = group.p
     value, power = 1, 1
     for a in commitments:
-        value = value * pow(a, power, p) % p
+        value = value * powmod(a, power, p) % p
         power *= j
     return value
 
@@ -438,7 +439,7 @@ def lagrange(group: Group, indexes: Sequence[int], j: int) -> int:
     coefficient = 1
     for k in indexes:
         if k != j:
-            coefficient = coefficient * k * pow(k - j, -1, q) % q
+            coefficient = coefficient * k * powmod(k - j, -1, q) % q
     return coefficient
 
 
@@ -467,5 +468,5 @@ def combined_factors(
         for q_index, row in enumerate(factors):
             out = combined[q_index]
             for a_index, factor in enumerate(row):
-                out[a_index] = out[a_index] * pow(int(factor), coefficient, p) % p
+                out[a_index] = out[a_index] * powmod(int(factor), coefficient, p) % p
     return combined

@@ -293,3 +293,62 @@ def test_setup_refusals(world: World) -> None:
     from ballots.services.setup import ballot_ready_problems
 
     assert any("Trustees have not uploaded their keys" in p for p in ballot_ready_problems(ballot=ballot))
+
+
+def test_a_shuffle_overtaken_while_it_was_checked_is_refused(world: World, monkeypatch) -> None:
+    """The slow check runs before the lock; a shuffle stored meanwhile makes the checked one stale."""
+    from ballots.models import VerifiableShuffle
+    from ballots.services import verifiable_tally
+    from core.errors import Conflict
+
+    w = world
+    for voter, vote in zip(w.voters[:3], VOTES[:3], strict=True):
+        assert _cast(w, voter, vote).status_code == 201
+    _close_and_shuffle(w)
+    election = _election(w)
+    row = w.ballot.verifiable
+    server_output = read_shuffle(row.shuffle_rows.get().text).ciphertexts
+    mine, theirs = shuffle(election, server_output), shuffle(election, server_output)
+    real_check = verifiable_tally.check_shuffle
+
+    def check_while_trustee_2_lands(*args: Any) -> Any:
+        verdict = real_check(*args)
+        VerifiableShuffle.objects.create(election=row, position=2, owner=2, text=theirs)
+        return verdict
+
+    monkeypatch.setattr(verifiable_tally, "check_shuffle", check_while_trustee_2_lands)
+    with pytest.raises(Conflict) as stale:
+        verifiable_shuffle_upload(ballot_id=w.ballot.pk, actor=w.trustees[0], shuffle_text=mine)
+    assert stale.value.code == "not_shuffling" and "while yours was checked" in str(stale.value)
+    assert list(row.shuffle_rows.order_by("position").values_list("owner", flat=True)) == [0, 2]
+
+
+def test_each_partial_decryption_is_checked_once(world: World, monkeypatch) -> None:
+    """At its upload, not again when the last one in decrypts the result (each check costs seconds per
+    thousand ballots)."""
+    from ballots.services import verifiable_tally
+    from ballots.verifiable import tally as tally_module
+
+    w = world
+    for voter, vote in zip(w.voters[:3], VOTES[:3], strict=True):
+        assert _cast(w, voter, vote).status_code == 201
+    _close_and_shuffle(w)
+    verifiable_shuffles_end(ballot_id=w.ballot.pk, actor=w.ballot.returning_officer)
+    row = w.ballot.verifiable
+    row.refresh_from_db()
+    parsed, tally = decryption_input(row)
+    checked: list[int] = []
+    real_check = verifiable_tally.check_partial_decryption
+
+    def counted(*args: Any) -> bool:
+        checked.append(args[1])
+        return real_check(*args)
+
+    monkeypatch.setattr(verifiable_tally, "check_partial_decryption", counted)
+    monkeypatch.setattr(tally_module, "check_partial_decryption", counted)
+    for person, (private, _) in zip(w.trustees, w.keys, strict=True):
+        verifiable_decryption_upload(
+            ballot_id=w.ballot.pk, actor=person, partial_decryption=partial_decryption(parsed, private, tally)
+        )
+    row.refresh_from_db()
+    assert row.result and len(checked) == 2 and len(set(checked)) == 2
