@@ -23,6 +23,3 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("config.api_urls")),
 ]
-
-# A pool of database connections all busy is a 503 with Retry-After, not a 500 (core/views_errors.py).
-handler500 = "core.views_errors.server_error"

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.deprecation import MiddlewareMixin
+from psycopg_pool import PoolTimeout
 
 
 class PermissionsPolicyMiddleware:
@@ -76,3 +80,36 @@ class RequestBodyLimitMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"code": "payload_too_large", "message": message}, status=413)
         return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+
+
+BUSY_RETRY_AFTER_S = 5
+BUSY_MESSAGE = "The server is busy: nothing you sent was recorded. Please try again in a few seconds."
+
+
+def _pool_exhausted(exc: BaseException | None) -> bool:
+    while exc is not None:
+        if isinstance(exc, PoolTimeout):
+            return True
+        exc = exc.__cause__ if isinstance(exc, OperationalError) else None
+    return False
+
+
+class DatabaseBusyMiddleware(MiddlewareMixin):
+    """Every connection of the process's pool busy past ``DB_POOL_TIMEOUT``
+    (a national conference's phones all asking at once) is the server being
+    busy, not broken: the request never had a connection, so it wrote
+    nothing, and it gets a 503 that says so, with ``Retry-After``, instead of
+    "something went wrong". The exception is passed here by Django itself,
+    on the thread that raised it (a ``handler500`` would read it from
+    ``sys.exc_info()``, which under ASGI is another thread's)."""
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not _pool_exhausted(exception):
+            return None
+        response: HttpResponse
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"code": "busy", "message": BUSY_MESSAGE}, status=503)
+        else:
+            response = HttpResponse(render_to_string("503.html", {"message": BUSY_MESSAGE}), status=503)
+        response["Retry-After"] = str(BUSY_RETRY_AFTER_S)
+        return response
