@@ -20,7 +20,7 @@ from meetings.models import AgendaItem, Meeting, MeetingVote
 from meetings.services import meetings as svc
 from meetings.services.attendance import attendance_check_in_by_officer
 from meetings.services.speakers import speaker_request
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import PAGE_TIMEOUT_MS, screenshot
 from tests.e2e.test_meeting_room_journey import _axe
 from tests.meetings.conftest import branch, in_order_motion, running_meeting  # noqa: F401 (the fixture)
 
@@ -36,7 +36,7 @@ def _signed_in(browser: Any, server: str, user: Any, viewport: dict[str, int]) -
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": server}])
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     return page
 
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from meetings.services import meetings as svc
 from meetings.services.votes import meeting_vote_cast, meeting_vote_open
-from tests.e2e.conftest import DESKTOP
+from tests.e2e.conftest import DESKTOP, PAGE_TIMEOUT_MS
 from tests.meetings.conftest import branch, in_order_motion, running_meeting  # noqa: F401 (the fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,7 +33,7 @@ def _signed_in(browser: Any, server: str, user: Any) -> Any:
         ]
     )
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     return page
 
 
@@ -52,7 +52,7 @@ def test_the_projector_shows_the_result_pushed_when_the_chair_closes_the_vote(
 
     screen_context = browser.new_context(viewport=DESKTOP)
     projector = screen_context.new_page()
-    projector.set_default_timeout(15000)
+    projector.set_default_timeout(PAGE_TIMEOUT_MS)
     polls: list[str] = []
     projector.on("request", lambda r: polls.append(r.url) if r.url.endswith("live.json") else None)
     projector.goto(f"{asgi_server}/meetings/{meeting.pk}/projector/{meeting.projector_token}/")

@@ -65,6 +65,10 @@ def port() -> int:
     return _free_port()
 
 
+def _hangups_default() -> None:
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
 class Run:
     """``make run`` in its own process group, its output in a file."""
 
@@ -87,6 +91,9 @@ class Run:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 process_group=0,
+                # As from a terminal: a suite started under nohup would pass
+                # SIGHUP on ignored, and bash cannot trap a signal ignored on entry.
+                preexec_fn=_hangups_default,
             )
         self.pgid = self.proc.pid
 
