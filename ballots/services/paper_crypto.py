@@ -66,7 +66,6 @@ TRACKER_LENGTH = 64  # hex SHA-256
 NO_TRACKER = b" " * TRACKER_LENGTH
 NONCE = 12
 TAG = 16
-_CCM_L = 15 - NONCE  # bytes of the message length in CCM's blocks
 
 
 def _secrets() -> tuple[str, ...]:
